@@ -1,0 +1,41 @@
+# eage — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test test-pg test-browser lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+## run: create .venv, migrate the SQLite database in instance/, load the demo group if empty, serve
+run: $(STAMP)
+	$(BIN)/eage init-db
+	$(BIN)/eage load-demo --if-empty
+	$(BIN)/flask --app eage run --host $(HOST) --port $(PORT)
+
+## test: create .venv and run the suite (SQLite; DATABASE_URL=… for PostgreSQL)
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+test-pg: $(STAMP)
+	DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest -q
+
+## test-browser: Playwright journeys on the system Chromium (apt-get install -y chromium)
+test-browser: $(STAMP)
+	$(BIN)/pytest -q -m browser tests/browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

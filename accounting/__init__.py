@@ -1,0 +1,1 @@
+"""Pure accounting domain: money, allocation, invoicing rules, ledger, FEC. No Flask here."""

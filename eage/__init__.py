@@ -1,0 +1,114 @@
+"""eage — the back-office of an employer group (groupement d'employeurs)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from eage.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("fr", "en")
+
+
+def _instance_path() -> str:
+    return os.environ.get("EAGE_INSTANCE_PATH") or str(ROOT / "instance")
+
+
+def _secret_key(instance: Path) -> str:
+    """Generated once into instance/ on first run; never committed."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def select_locale() -> str:
+    lang = request.cookies.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    return "fr"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=_instance_path(),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'eage.sqlite'}",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        BABEL_DEFAULT_LOCALE="fr",
+        BABEL_DEFAULT_TIMEZONE="Europe/Paris",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        BOOTSTRAP_SERVE_LOCAL=True,
+        MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+        STORAGE_PATH=str(instance / "storage"),
+        OUTBOX_PATH=str(instance / "outbox"),
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+
+    from eage import filters
+    from eage.auth import routes as auth_routes
+
+    filters.register(app)
+    auth_routes.register_login(app)
+
+    from eage.admin.routes import bp as admin_bp
+    from eage.api import bp as api_bp
+    from eage.auth.routes import bp as auth_bp
+    from eage.budget.routes import bp as budget_bp
+    from eage.catalog.routes import bp as catalog_bp
+    from eage.core.routes import bp as core_bp
+    from eage.members.routes import bp as members_bp
+    from eage.staff.routes import bp as staff_bp
+    from eage.timesheets.routes import bp as timesheets_bp
+
+    for bp in (core_bp, auth_bp, members_bp, staff_bp, catalog_bp, budget_bp, timesheets_bp,
+               admin_bp):
+        app.register_blueprint(bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)
+
+    from eage.cli import register_commands
+
+    register_commands(app)
+
+    @app.before_request
+    def _remember_user() -> None:
+        g.user = current_user
+
+    @app.after_request
+    def _security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

@@ -1,0 +1,1 @@
+"""Read endpoints: members, employees, services (SPEC §7)."""

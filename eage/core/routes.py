@@ -1,0 +1,52 @@
+"""Home pages: the back-office overview and the member portal; language switch."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from eage.auth.roles import BACK_OFFICE, PORTAL, public, roles_required
+from eage.core import services
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@public
+def index() -> Response:
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("core.portal" if current_user.role == "member" else "core.home"))
+
+
+@bp.route("/accueil")
+@roles_required(*BACK_OFFICE)
+def home() -> str:
+    return render_template("core/home.html", overview=services.overview(date.today()))
+
+
+@bp.route("/portail")
+@roles_required(*PORTAL)
+def portal() -> str:
+    member = current_user.member
+    if member is None:
+        abort(403)
+    month = services.parse_month(request.args.get("mois")) or date.today().replace(day=1)
+    return render_template(
+        "core/portal.html", member=member, month=month,
+        summary=services.member_month_summary(member.id, month),
+    )
+
+
+@bp.route("/langue/<lang>", methods=["POST"])
+@public
+def set_language(lang: str) -> Response:
+    if lang not in ("fr", "en"):
+        abort(404)
+    target = request.referrer or url_for("core.index")
+    response = redirect(target)
+    response.set_cookie("lang", lang, max_age=3600 * 24 * 365, samesite="Lax")
+    return response

@@ -1,0 +1,33 @@
+"""Typed SQLAlchemy 2.0 models, one module per area; imported here so metadata is complete."""
+
+from eage.models.audit import AuditLog
+from eage.models.base import Base
+from eage.models.budget import BudgetLine, Expense
+from eage.models.members import Member, PlannedHours
+from eage.models.organisation import FiscalYear, MonthLock, Organisation
+from eage.models.services import Service, ServiceRate
+from eage.models.staff import Contract, Employee
+from eage.models.timesheets import ABSENCE_CODES, INTERNAL, TimesheetEntry
+from eage.models.users import ROLES, ApiToken, User
+
+__all__ = [
+    "ABSENCE_CODES",
+    "INTERNAL",
+    "ROLES",
+    "ApiToken",
+    "AuditLog",
+    "Base",
+    "BudgetLine",
+    "Contract",
+    "Employee",
+    "Expense",
+    "FiscalYear",
+    "Member",
+    "MonthLock",
+    "Organisation",
+    "PlannedHours",
+    "Service",
+    "ServiceRate",
+    "TimesheetEntry",
+    "User",
+]

@@ -1,0 +1,43 @@
+"""Budget lines per fiscal year and overhead expenses actually spent."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eage.models.base import Base
+from eage.models.services import Service
+
+BUDGET_KINDS = ("staff", "overhead", "income")
+
+
+class BudgetLine(Base):
+    __tablename__ = "budget_line"
+    __table_args__ = (
+        CheckConstraint("kind IN ('staff', 'overhead', 'income')", name="kind"),
+        CheckConstraint("amount >= 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    account: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+
+class Expense(Base):
+    __tablename__ = "expense"
+    __table_args__ = (CheckConstraint("amount <> 0", name="amount_nonzero"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[date]
+    account: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
+
+    service: Mapped[Service | None] = relationship()

@@ -1,0 +1,61 @@
+"""Timesheet entries: whole minutes of one employee for one member (or internal) and service."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eage.models.base import Base, utcnow
+from eage.models.members import Member
+from eage.models.services import Service
+from eage.models.staff import Employee
+
+INTERNAL = "INTERNE"
+# SPEC §5 "Time": internal time carries a service or one of these absence codes.
+ABSENCE_CODES = {
+    "CP": "Congés payés",
+    "MALADIE": "Arrêt maladie",
+    "SANS_SOLDE": "Congé sans solde",
+    "FORMATION": "Formation",
+}
+
+
+class TimesheetEntry(Base):
+    __tablename__ = "timesheet_entry"
+    __table_args__ = (
+        CheckConstraint("minutes > 0", name="minutes_positive"),
+        # Exactly one of service / absence; absences only on internal time.
+        CheckConstraint(
+            "(service_id IS NOT NULL AND absence_code IS NULL)"
+            " OR (service_id IS NULL AND absence_code IS NOT NULL AND member_id IS NULL)",
+            name="service_or_absence",
+        ),
+        Index("ix_timesheet_entry_employee_date", "employee_id", "date"),
+        Index("ix_timesheet_entry_member_date", "member_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[date]
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))  # None = internal
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
+    absence_code: Mapped[str | None] = mapped_column(String(20))
+    minutes: Mapped[int]
+    note: Mapped[str | None] = mapped_column(String(500))
+    # Beyond 10 h a day only when authorised (art. L3121-18 C. trav.), never beyond 12 h.
+    authorised_exception: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    employee: Mapped[Employee] = relationship()
+    member: Mapped[Member | None] = relationship()
+    service: Mapped[Service | None] = relationship()
+
+    @property
+    def member_code(self) -> str:
+        return self.member.code if self.member else INTERNAL
+
+    @property
+    def activity_code(self) -> str:
+        return self.service.code if self.service else (self.absence_code or "")

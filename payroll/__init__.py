@@ -1,0 +1,1 @@
+"""Pure payroll domain: French payslip computation from yearly rate tables. No Flask here."""

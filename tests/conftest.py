@@ -1,0 +1,121 @@
+"""Shared fixtures: one app per session on a migrated database (SQLite, or PostgreSQL when
+DATABASE_URL is set), emptied before each test; clients logged in per role; factories."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import delete, text
+
+from eage import create_app
+from eage.extensions import db as _db
+from eage.models import Base, User
+
+TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite'}"
+    os.environ["EAGE_INSTANCE_PATH"] = str(instance)
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "STORAGE_PATH": str(instance / "storage"),
+        "OUTBOX_PATH": str(instance / "outbox"),
+    })
+    with app.app_context():
+        # Start from nothing, then build the schema through the migrations themselves.
+        Base.metadata.drop_all(_db.engine)
+        with _db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _empty_database() -> None:
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(Base.metadata.sorted_tables):
+            _db.session.execute(delete(table))
+    _db.session.commit()
+
+
+@pytest.fixture()
+def app(_app: Flask) -> Iterator[Flask]:
+    with _app.app_context():
+        _empty_database()
+        yield _app
+        _db.session.rollback()
+        _db.session.remove()
+
+
+@pytest.fixture()
+def db(app: Flask) -> Any:
+    return _db
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def demo(app: Flask) -> None:
+    """The demo group for 2026 without generated time (tests add the time they need)."""
+    from eage.demo import load_demo
+
+    load_demo(2026, today=TODAY, with_time=False)
+
+
+ROLE_EMAILS = {
+    "accountant": "compta@equipe-associee.example",
+    "manager": "bureau@equipe-associee.example",
+    "member": "lefil@equipe-associee.example",
+    "admin": "admin@equipe-associee.example",
+}
+
+
+@pytest.fixture()
+def login_as(app: Flask, client: FlaskClient, demo: None) -> Callable[[str], FlaskClient]:
+    """login_as('accountant') → the client, logged in as that demo user."""
+
+    def _login(role: str) -> FlaskClient:
+        user = _db.session.query(User).filter_by(email=ROLE_EMAILS[role]).one()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return client
+
+    return _login
+
+
+@pytest.fixture()
+def tmp_file(tmp_path: Path) -> Callable[[str, str], Path]:
+    def _write(name: str, content: str) -> Path:
+        p = tmp_path / name
+        p.write_text(content, encoding="utf-8")
+        return p
+
+    return _write
