@@ -81,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth_routes.register_login(app)
 
     from eage.admin.routes import bp as admin_bp
+    from eage.api import API_PREFIX, json_errors_under_api
     from eage.api import bp as api_bp
     from eage.auth.routes import bp as auth_bp
     from eage.budget.routes import bp as budget_bp
@@ -93,7 +94,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for bp in (core_bp, auth_bp, members_bp, staff_bp, catalog_bp, budget_bp, timesheets_bp,
                admin_bp):
         app.register_blueprint(bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(api_bp, url_prefix=API_PREFIX)
+    json_errors_under_api(app)
     csrf.exempt(api_bp)
 
     from eage.cli import register_commands

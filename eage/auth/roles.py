@@ -22,6 +22,7 @@ OPERATIONS = (ACCOUNTANT,)  # members, staff, timesheets, imports, close, paymen
 BUDGETING = (ACCOUNTANT, MANAGER)  # budgets, rates, allocation keys
 ADMINISTRATION = (ADMIN,)  # users, roles, reopening months, settings
 PORTAL = (MEMBER,)
+ROLES_ALL = (ACCOUNTANT, MANAGER, MEMBER, ADMIN)
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:

@@ -1,0 +1,114 @@
+"""The OpenAPI 3.1 document at /api/v1/openapi.json (public: it describes, it shows no data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from flask.typing import ResponseReturnValue
+
+from eage.api import bp
+from eage.auth.roles import public
+
+AMOUNT = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["1234.50"]}
+MONTH = {"name": "month", "in": "query", "required": True,
+         "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}, "example": "2026-11"}
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": required or list(props)}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+STR = {"type": "string"}
+NSTR = _nullable(STR)
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _obj({"error": STR}),
+    "Member": _obj({
+        "code": STR, "name": STR, "legal_form": STR, "siren": NSTR, "siret": NSTR,
+        "vat_number": NSTR, "vat_regime": {"type": "string", "enum": ["exempt_261B", "vat_20"]},
+        "email": NSTR, "address": STR,
+    }),
+    "Employee": _obj({
+        "code": STR, "name": STR, "job": STR, "weekly_hours": _nullable(AMOUNT),
+        "fte": _nullable(AMOUNT), "monthly_gross": _nullable(AMOUNT),
+    }),
+    "Service": _obj({"code": STR, "label": STR, "year": {"type": "integer"}, "rate": AMOUNT}),
+    "Timesheet": _obj({
+        "id": {"type": "integer"}, "date": {"type": "string", "format": "date"},
+        "employee": STR, "member": {"type": "string", "description": "member code or INTERNE"},
+        "service": {"type": "string", "description": "service code, or absence code for INTERNE"},
+        "minutes": {"type": "integer", "minimum": 1}, "hours": AMOUNT, "note": NSTR,
+    }),
+    "TimesheetInput": _obj({
+        "date": {"type": "string", "description": "YYYY-MM-DD or DD/MM/YYYY"},
+        "employee": STR, "member": STR, "service": STR,
+        "hours": {"type": "string", "description": "7.5, 7,5 or 7:30"},
+        "note": NSTR, "exception": {"type": "boolean", "description": "authorised day over 10 h (max 12 h)"},
+    }, required=["date", "employee", "member", "service", "hours"]),
+}
+
+
+def _list_of(name: str) -> dict[str, Any]:
+    return {"200": {"description": "OK", "content": {"application/json": {
+        "schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}}}},
+        "401": {"$ref": "#/components/responses/Error"}}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "eage API",
+            "version": "1",
+            "description": "Back-office of an employer group. Amounts and hours are strings with "
+                           "two decimals; member, employee and service fields hold codes. A "
+                           "member's token sees only its own member.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": SCHEMAS,
+            "responses": {"Error": {"description": "Error", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}},
+        },
+        "paths": {
+            "/members": {"get": {"summary": "Members", "responses": _list_of("Member")}},
+            "/employees": {"get": {"summary": "Shared staff (back-office tokens)",
+                                   "responses": _list_of("Employee")}},
+            "/services": {"get": {"summary": "Services and hourly rates",
+                                  "parameters": [{"name": "year", "in": "query", "required": False,
+                                                  "schema": {"type": "integer"}}],
+                                  "responses": _list_of("Service")}},
+            "/timesheets": {
+                "get": {"summary": "Timesheet entries of a month", "parameters": [MONTH],
+                        "responses": _list_of("Timesheet")},
+                "post": {
+                    "summary": "Add timesheet entries, all or nothing (accountant tokens)",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                        "type": "array", "items": {"$ref": "#/components/schemas/TimesheetInput"}}}}},
+                    "responses": {
+                        "201": {"description": "Imported", "content": {"application/json": {
+                            "schema": _obj({"imported": {"type": "integer"}})}}},
+                        "400": {"$ref": "#/components/responses/Error"},
+                        "422": {"description": "Every error, nothing written", "content": {
+                            "application/json": {"schema": _obj({
+                                "error": STR,
+                                "errors": {"type": "array", "items": _obj(
+                                    {"index": {"type": "integer"}, "message": STR})}})}}},
+                    },
+                },
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+@public
+def openapi() -> ResponseReturnValue:
+    return jsonify(document())
