@@ -47,12 +47,16 @@ def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         _db.engine.dispose()
 
 
+KEPT_TABLES = {"app_lock"}  # seeded by the migrations
+
+
 def _empty_database() -> None:
+    tables = [t for t in Base.metadata.sorted_tables if t.name not in KEPT_TABLES]
     if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        names = ", ".join(f'"{t.name}"' for t in tables)
         _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(tables):
             _db.session.execute(delete(table))
     _db.session.commit()
 

@@ -3,6 +3,16 @@
 from eage.models.audit import AuditLog
 from eage.models.base import Base
 from eage.models.budget import BudgetLine, Expense
+from eage.models.invoicing import (
+    AppLock,
+    Invoice,
+    InvoiceLine,
+    Job,
+    NumberSequence,
+    Payment,
+    PaymentAllocation,
+    StoredDocument,
+)
 from eage.models.members import Member, PlannedHours
 from eage.models.organisation import FiscalYear, MonthLock, Organisation
 from eage.models.services import Service, ServiceRate
@@ -15,6 +25,14 @@ __all__ = [
     "INTERNAL",
     "ROLES",
     "ApiToken",
+    "AppLock",
+    "Invoice",
+    "InvoiceLine",
+    "Job",
+    "NumberSequence",
+    "Payment",
+    "PaymentAllocation",
+    "StoredDocument",
     "AuditLog",
     "Base",
     "BudgetLine",
