@@ -1,4 +1,4 @@
-"""invoicing: invoices, lines, documents, payments, number series, jobs
+"""invoicing: invoices, lines, documents, payments, number series
 
 Revision ID: bad4053a5694
 Revises: a27c9e0f0686
@@ -22,17 +22,6 @@ def upgrade():
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('counter', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_app_lock'))
-    )
-    op.create_table('job',
-    sa.Column('id', sa.String(length=32), nullable=False),
-    sa.Column('kind', sa.String(length=30), nullable=False),
-    sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('done', sa.Integer(), nullable=False),
-    sa.Column('total', sa.Integer(), nullable=False),
-    sa.Column('message', sa.String(length=2000), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('finished_at', sa.DateTime(), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_job'))
     )
     op.create_table('number_sequence',
     sa.Column('series', sa.String(length=2), nullable=False),
@@ -183,6 +172,5 @@ def downgrade():
 
     op.drop_table('invoice')
     op.drop_table('number_sequence')
-    op.drop_table('job')
     op.drop_table('app_lock')
     # ### end Alembic commands ###
