@@ -1,0 +1,94 @@
+"""Yearly parameter files: every value sourced, dated values, one line to change a rate."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from payroll import ParamsError, load_params, load_params_file, simulate
+from payroll.params import PARAMS_DIR
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_every_value_and_line_cites_its_source(year: int) -> None:
+    params = load_params(year)
+    assert params.year == year
+    for param in params.params.values():
+        assert param.source.strip(), param.name
+        assert all(v.source.strip() for v in param.values), param.name
+    for param in params.reduction.params.values():
+        assert param.source.strip(), param.name
+    for rule in params.contributions:
+        assert rule.source.strip(), rule.code
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        pytest.param(date(2026, 1, 1), "12.02", id="decret-2025-1228-smic-jan-2026"),
+        pytest.param(date(2026, 5, 31), "12.02", id="decret-2025-1228-smic-may-2026"),
+        pytest.param(date(2026, 6, 1), "12.31", id="modele-social-11.1.0-smic-june-2026"),
+        pytest.param(date(2026, 12, 1), "12.31", id="modele-social-11.1.0-smic-dec-2026"),
+    ],
+)
+def test_smic_value_in_force_on_a_date(day: date, expected: str) -> None:
+    assert load_params(2026).value("smic_hourly", day) == Decimal(expected)
+
+
+def test_percentages_become_fractions() -> None:
+    params = load_params(2026)
+    assert params.value("csg_base_ratio", date(2026, 1, 1)) == Decimal("0.9825")
+    assert params.value("csg_deductible", date(2026, 1, 1)) == Decimal("0.0680")
+    ags = [r for r in params.contributions if r.code == "ags"][0]
+    assert ags.employer_rate == Decimal("0.0025")
+
+
+def test_a_2025_month_uses_2025_values() -> None:
+    nov_2025 = simulate("2400", "2025-11")
+    nov_2026 = simulate("2400", "2026-11")
+    assert nov_2025.ceiling == Decimal("3925.00")
+    assert nov_2026.ceiling == Decimal("4005.00")
+    assert nov_2025.line("vieillesse_deplafonnee").employer_rate == Decimal("0.0202")
+    assert nov_2026.line("vieillesse_deplafonnee").employer_rate == Decimal("0.0211")
+    assert nov_2025.smic_reference == Decimal("1801.80")  # 11.88 × 151.67
+    assert nov_2025.line("rgdu").label == "Réduction générale des cotisations patronales"
+    assert nov_2026.line("rgdu").label == "Réduction générale dégressive unique (RGDU)"
+
+
+def test_parameters_of_another_year_are_refused() -> None:
+    with pytest.raises(ValueError, match="2025"):
+        simulate("2400", "2026-11", params=load_params(2025))
+
+
+def test_changing_a_rate_is_one_line_in_one_data_file(tmp_path: Path) -> None:
+    text = (PARAMS_DIR / "2026.toml").read_text(encoding="utf-8")
+    assert text.count("employer = 0.25\n") == 1
+    modified = tmp_path / "2026.toml"
+    modified.write_text(text.replace("employer = 0.25\n", "employer = 0.30\n"), encoding="utf-8")
+
+    before = simulate("2400", "2026-11")
+    after = simulate("2400", "2026-11", params=load_params_file(modified))
+    assert after.line("ags").employer_amount - before.line("ags").employer_amount == Decimal("1.20")
+    assert after.employer_cost - before.employer_cost == Decimal("1.20")
+    assert after.employee_contributions == before.employee_contributions
+
+
+def test_a_value_without_its_source_is_refused(tmp_path: Path) -> None:
+    text = (PARAMS_DIR / "2026.toml").read_text(encoding="utf-8")
+    broken = tmp_path / "2026.toml"
+    start = text.index("[params.pmss]")
+    end = text.index("[params.legal_weekly_hours]")
+    broken.write_text(
+        text[:start] + '[params.pmss]\nvalue = 4005\nunit = "EUR"\n\n' + text[end:],
+        encoding="utf-8",
+    )
+    with pytest.raises(ParamsError, match="source"):
+        load_params_file(broken)
+
+
+def test_a_missing_year_is_refused() -> None:
+    with pytest.raises(ParamsError):
+        load_params(1999)
