@@ -1,13 +1,83 @@
+"""Services and their hourly rates per fiscal year."""
+
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
-from eage.auth.roles import BACK_OFFICE, roles_required
+from eage.auth.roles import BACK_OFFICE, BUDGETING, OPERATIONS, roles_required
+from eage.catalog import services
+from eage.catalog.forms import RateForm, ServiceForm
+from eage.extensions import db
+from eage.forms_fr import attach_problems
+from eage.models import Service
 
-bp = Blueprint("catalog", __name__)
+bp = Blueprint("catalog", __name__, url_prefix="/services")
 
 
-@bp.route("/catalog/")
+def _service_or_404(service_id: int) -> Service:
+    service = db.session.get(Service, service_id)
+    if service is None:
+        abort(404)
+    return service
+
+
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        abort(404)
+
+
+@bp.route("/")
 @roles_required(*BACK_OFFICE)
 def index() -> str:
-    return render_template("base.html")
+    extra = request.args.get("annee", type=int)
+    if extra is not None and not 2000 <= extra <= 2100:
+        extra = None
+    return render_template("catalog/index.html", table=services.rate_table(extra))
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@roles_required(*OPERATIONS)
+def create() -> str | Response:
+    form = ServiceForm()
+    if form.is_submitted():
+        ok = form.validate()
+        data = services.normalise_service({"code": form.code.data, "label": (form.label.data or "").strip()})
+        problems = services.check_service(data)
+        attach_problems(form, problems)
+        if ok and not problems:
+            service = services.create_service(data)
+            flash(f"Service {service.code} créé.", "success")
+            return redirect(url_for("catalog.index"))
+    return render_template("catalog/form.html", form=form, service=None)
+
+
+@bp.route("/<int:service_id>/modifier", methods=["GET", "POST"])
+@roles_required(*OPERATIONS)
+def edit(service_id: int) -> str | Response:
+    service = _service_or_404(service_id)
+    form = ServiceForm(obj=service)
+    if form.is_submitted():
+        ok = form.validate()
+        data = services.normalise_service({"code": form.code.data, "label": (form.label.data or "").strip()})
+        problems = services.check_service(data, service.id)
+        attach_problems(form, problems)
+        if ok and not problems:
+            services.update_service(service, data)
+            flash(f"Service {service.code} enregistré.", "success")
+            return redirect(url_for("catalog.index"))
+    return render_template("catalog/form.html", form=form, service=service)
+
+
+@bp.route("/<int:service_id>/taux/<int:year>", methods=["GET", "POST"])
+@roles_required(*BUDGETING)
+def rate(service_id: int, year: int) -> str | Response:
+    service = _service_or_404(service_id)
+    _check_year(year)
+    current = services.rate_for(service, year)
+    form = RateForm(obj=current)
+    if form.validate_on_submit():
+        services.set_rate(service, year, form.rate.data)
+        flash(f"Taux {year} du service {service.code} enregistré.", "success")
+        return redirect(url_for("catalog.index", annee=year))
+    return render_template("catalog/rate.html", form=form, service=service, year=year, current=current)

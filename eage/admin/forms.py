@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from eage.admin.services import ROLE_LABELS
+from eage.forms_fr import choices
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+def _int_or_none(value: object) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[call-overload]
+
+
+class UserForm(FlaskForm):
+    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."),
+                                                     Length(max=200)])
+    name = StringField("Nom affiché", validators=[Optional(), Length(max=200)])
+    role = SelectField("Rôle", choices=choices(ROLE_LABELS), validators=[DataRequired(REQUIRED)])
+    member_id = SelectField("Structure adhérente", coerce=_int_or_none, validate_choice=False,
+                            description="Obligatoire pour le rôle adhérent, vide sinon.")
+    active = BooleanField("Compte actif", default=True)
+    password = PasswordField("Mot de passe", validators=[Optional()],
+                             render_kw={"autocomplete": "new-password"})
+    password_confirm = PasswordField("Confirmer le mot de passe", validators=[Optional()],
+                                     render_kw={"autocomplete": "new-password"})
+    submit = SubmitField("Enregistrer")
+
+    def data_for_service(self) -> dict[str, object]:
+        return {
+            "email": (self.email.data or "").strip().lower() or None,
+            "name": (self.name.data or "").strip() or None,
+            "role": self.role.data,
+            "member_id": self.member_id.data,
+            "active": bool(self.active.data),
+            "password": self.password.data or None,
+            "password_confirm": self.password_confirm.data or None,
+        }
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button protected by its CSRF token."""

@@ -1,0 +1,154 @@
+"""Users, roles and API tokens; the audit log read model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from eage import audit
+from eage.extensions import db
+from eage.forms_fr import Problem
+from eage.models import ApiToken, AuditLog, Member, User
+
+ROLE_LABELS = {
+    "accountant": "Comptable",
+    "manager": "Gestionnaire (bureau, comité de pilotage)",
+    "member": "Adhérent (portail)",
+    "admin": "Administrateur",
+}
+MIN_PASSWORD_LENGTH = 10
+USER_FIELDS = ("email", "name", "role", "member_id", "active")
+
+
+def check_user(data: dict[str, Any], user: User | None, acting: User | None) -> list[Problem]:
+    """Every problem at once. `acting` is the administrator doing the change."""
+    problems: list[Problem] = []
+    email = data.get("email")
+    if email:
+        clash = db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
+        if clash is not None and (user is None or clash != user.id):
+            problems.append(Problem("email", "Cette adresse e-mail est déjà celle d'un autre utilisateur."))
+    role, member_id = data.get("role"), data.get("member_id")
+    if role == "member" and not member_id:
+        problems.append(Problem("member_id", "Un utilisateur adhérent doit être rattaché à une structure adhérente."))
+    if role and role != "member" and member_id:
+        problems.append(Problem("member_id", "Seul un utilisateur adhérent est rattaché à une structure adhérente."))
+    if member_id and db.session.get(Member, member_id) is None:
+        problems.append(Problem("member_id", "Structure adhérente inconnue."))
+    password, confirm = data.get("password"), data.get("password_confirm")
+    if user is None and not password:
+        problems.append(Problem("password", "Le mot de passe est obligatoire pour un nouvel utilisateur."))
+    if password:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            problems.append(Problem("password", f"Au moins {MIN_PASSWORD_LENGTH} caractères."))
+        if password != confirm:
+            problems.append(Problem("password_confirm", "Les deux mots de passe ne sont pas identiques."))
+    if user is not None and acting is not None and user.id == acting.id:
+        if role and role != "admin":
+            problems.append(Problem("role", "Vous ne pouvez pas retirer votre propre rôle d'administrateur."))
+        if data.get("active") is False:
+            problems.append(Problem("active", "Vous ne pouvez pas désactiver votre propre compte."))
+    return problems
+
+
+def _apply(user: User, data: dict[str, Any]) -> None:
+    for key in USER_FIELDS:
+        if key in data:
+            setattr(user, key, data[key])
+    if user.role != "member":
+        user.member_id = None
+
+
+def create_user(data: dict[str, Any]) -> User:
+    user = User()
+    _apply(user, data)
+    user.set_password(data["password"])
+    db.session.add(user)
+    db.session.flush()
+    audit.record("create", "user", user.id, after=audit.snapshot(user), summary=user.email)
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, data: dict[str, Any]) -> User:
+    before = audit.snapshot(user)
+    _apply(user, data)
+    changed_password = bool(data.get("password"))
+    if changed_password:
+        user.set_password(data["password"])
+    db.session.flush()
+    after = audit.snapshot(user)
+    if before != after or changed_password:
+        audit.record("update", "user", user.id, before=before, after=after,
+                     summary=user.email + (" (mot de passe modifié)" if changed_password else ""))
+    db.session.commit()
+    return user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def create_token(user: User) -> str:
+    """Issue a token; only its hash is stored, the token itself is returned to be shown once."""
+    row, token = ApiToken.issue(user)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("create", "api_token", row.id, after={"user": user.email, "prefix": row.prefix})
+    db.session.commit()
+    return token
+
+
+def revoke_token(token: ApiToken) -> None:
+    if token.revoked:
+        return
+    token.revoked = True
+    audit.record("revoke", "api_token", token.id, before={"revoked": False}, after={"revoked": True},
+                 summary=f"{token.user.email} {token.prefix}…")
+    db.session.commit()
+
+
+# --- audit log ---------------------------------------------------------------------------
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    entry: AuditLog
+    changes: list[Change]
+
+
+def _changes(entry: AuditLog) -> list[Change]:
+    before, after = entry.before or {}, entry.after or {}
+    keys = list(after) + [k for k in before if k not in after]
+    return [Change(k, before.get(k), after.get(k)) for k in keys if k != "id"]
+
+
+def journal(entity: str | None, user_id: int | None, page: int) -> tuple[list[JournalLine], bool]:
+    """The latest audit lines, filtered; and whether there is a next page."""
+    query = select(AuditLog)
+    if entity:
+        query = query.where(AuditLog.entity == entity)
+    if user_id:
+        query = query.where(AuditLog.user_id == user_id)
+    rows = db.session.scalars(
+        query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    ).all()
+    return [JournalLine(e, _changes(e)) for e in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
+
+
+def journal_filters() -> tuple[list[str], list[User]]:
+    entities = list(db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity)))
+    users = list(db.session.scalars(select(User).order_by(User.email)))
+    return entities, users

@@ -1,0 +1,102 @@
+"""Services the group provides and their hourly rate per fiscal year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from eage import audit
+from eage.extensions import db
+from eage.forms_fr import Problem
+from eage.models import FiscalYear, Service, ServiceRate
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
+# Codes the time entry reserves for internal time and absences (SPEC §5).
+RESERVED_CODES = {"INTERNE", "CP", "MALADIE", "SANS_SOLDE", "FORMATION"}
+
+
+def normalise_service(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    if out.get("code"):
+        out["code"] = out["code"].strip().upper()
+    return out
+
+
+def check_service(data: dict[str, Any], service_id: int | None = None) -> list[Problem]:
+    problems: list[Problem] = []
+    code = data.get("code")
+    if code:
+        if not CODE_PATTERN.match(code):
+            problems.append(Problem("code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."))
+        elif code in RESERVED_CODES:
+            problems.append(Problem("code", f"Le code « {code} » est réservé au temps interne et aux absences."))
+        else:
+            clash = db.session.scalar(select(Service.id).where(func.upper(Service.code) == code))
+            if clash is not None and clash != service_id:
+                problems.append(Problem("code", f"Le code « {code} » est déjà utilisé par un autre service."))
+    return problems
+
+
+def create_service(data: dict[str, Any]) -> Service:
+    service = Service(code=data["code"], label=data["label"])
+    db.session.add(service)
+    db.session.flush()
+    audit.record("create", "service", service.id, after=audit.snapshot(service), summary=service.code)
+    db.session.commit()
+    return service
+
+
+def update_service(service: Service, data: dict[str, Any]) -> Service:
+    before = audit.snapshot(service)
+    service.code, service.label = data["code"], data["label"]
+    db.session.flush()
+    after = audit.snapshot(service)
+    if before != after:
+        audit.record("update", "service", service.id, before=before, after=after, summary=service.code)
+    db.session.commit()
+    return service
+
+
+def rate_for(service: Service, year: int) -> ServiceRate | None:
+    return next((r for r in service.rates if r.year == year), None)
+
+
+def set_rate(service: Service, year: int, rate: Decimal) -> ServiceRate:
+    row = rate_for(service, year)
+    if row is None:
+        row = ServiceRate(year=year, rate=rate)
+        service.rates.append(row)
+        db.session.flush()
+        audit.record("create", "service_rate", row.id, after=audit.snapshot(row),
+                     summary=f"{service.code} {year}")
+    else:
+        before = audit.snapshot(row)
+        row.rate = rate
+        db.session.flush()
+        after = audit.snapshot(row)
+        if before != after:
+            audit.record("update", "service_rate", row.id, before=before, after=after,
+                         summary=f"{service.code} {year}")
+    db.session.commit()
+    return row
+
+
+@dataclass(frozen=True)
+class RateTable:
+    years: list[int]
+    services: list[Service]
+    rates: dict[tuple[int, int], Decimal]  # (service id, year) → rate
+
+
+def rate_table(extra_year: int | None = None) -> RateTable:
+    """Every service × every year that has a rate or a fiscal year (plus `extra_year`)."""
+    services = list(db.session.scalars(select(Service).order_by(Service.code)))
+    rates = {(r.service_id, r.year): r.rate for r in db.session.scalars(select(ServiceRate))}
+    years = {y for _, y in rates} | set(db.session.scalars(select(FiscalYear.year)))
+    if extra_year:
+        years.add(extra_year)
+    return RateTable(sorted(years), services, rates)

@@ -1,0 +1,155 @@
+"""French input for forms: decimals typed as `1 234,56`, dates as `28/11/2026`; and the
+bridge between the services' validations (lists of problems) and the forms' fields.
+
+French input is parsed here, in the forms, never in the domain (ARCHITECTURE §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel.numbers import format_decimal
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+# Spaces a French user (or a copy-paste from a spreadsheet) may put between thousands.
+_SPACES = (" ", "\u00a0", "\u202f", "\u2009", "'")
+
+
+def parse_fr_decimal(text: str) -> Decimal:
+    """'1 234,56' / '1234.56' / '1 234,5 €' → Decimal('1234.56'); ValueError otherwise."""
+    cleaned = text.strip().replace("€", "").replace("%", "").strip()
+    for space in _SPACES:
+        cleaned = cleaned.replace(space, "")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    if not cleaned or cleaned.count(".") > 1 or "," in cleaned:
+        raise ValueError(text)
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError(text) from exc
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+def choices(options: dict[Any, str] | Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """Select options from a {value: label} mapping or (value, label) pairs."""
+    items = options.items() if isinstance(options, dict) else options
+    return [SelectChoice(value, label) for value, label in items]
+
+
+class FrDecimalField(StringField):
+    """A decimal typed the French way. `places` is the number of decimals allowed (and shown)."""
+
+    def __init__(self, label: str | None = None, validators: Any = None, places: int = 2,
+                 **kwargs: Any) -> None:
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.places = places
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None or self.data == "":
+            return ""
+        return format_decimal(self.data, format="0." + "0" * self.places if self.places else "0",
+                              locale="fr")
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            value = parse_fr_decimal(str(valuelist[0]))
+        except ValueError:
+            self.data = None
+            raise ValueError("Nombre attendu, par exemple 1 234,56.") from None
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.places:
+            self.data = None
+            raise ValueError(f"Au plus {self.places} décimales.")
+        # Same scale as the Numeric column, so that an unchanged value compares equal.
+        self.data = value.quantize(Decimal(1).scaleb(-self.places))
+
+
+class FrDateField(DateField):
+    """A date as the browser's date picker sends it (ISO) or typed as 28/11/2026."""
+
+    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+        self.widget.input_type = "date"
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Date attendue, par exemple 28/11/2026.") from None
+
+
+class Range:
+    """NumberRange with a French message and open/closed bounds."""
+
+    def __init__(self, minimum: Decimal | None = None, maximum: Decimal | None = None,
+                 *, min_inclusive: bool = True, message: str | None = None) -> None:
+        self.minimum, self.maximum, self.min_inclusive = minimum, maximum, min_inclusive
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Any) -> None:
+        value = field.data
+        if value is None:
+            return
+        too_low = self.minimum is not None and (
+            value < self.minimum or (not self.min_inclusive and value == self.minimum))
+        too_high = self.maximum is not None and value > self.maximum
+        if too_low or too_high:
+            raise ValidationError(self.message or self._default())
+
+    def _default(self) -> str:
+        lo = format_decimal(self.minimum, locale="fr") if self.minimum is not None else None
+        hi = format_decimal(self.maximum, locale="fr") if self.maximum is not None else None
+        if lo is not None and hi is not None:
+            sign = "≥" if self.min_inclusive else ">"
+            return f"La valeur doit être {sign} {lo} et ≤ {hi}."
+        if lo is not None:
+            return f"La valeur doit être {'supérieure ou égale' if self.min_inclusive else 'supérieure'} à {lo}."
+        return f"La valeur doit être inférieure ou égale à {hi}."
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem of a service: the form field it belongs to, a French message.
+    `field=None` is a problem of the whole form."""
+
+    field: str | None
+    message: str
+
+
+def attach_problems(form: FlaskForm, problems: Iterable[Problem]) -> None:
+    """Put each problem next to its field; those of no field go to `form.form_errors`."""
+    for p in problems:
+        f = getattr(form, p.field, None) if p.field else None
+        if f is None:
+            if p.message not in form.form_errors:
+                form.form_errors.append(p.message)
+            continue
+        errors = list(f.errors) if isinstance(f.errors, list | tuple) else []
+        if p.message not in errors:
+            errors.append(p.message)
+        f.errors = errors
+
+
+def form_data(form: FlaskForm, *names: str) -> dict[str, Any]:
+    """The fields' parsed data (strings stripped, empty strings as None)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(form, name).data
+        if isinstance(value, str):
+            value = value.strip() or None
+        out[name] = value
+    return out
