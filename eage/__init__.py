@@ -29,6 +29,23 @@ def _secret_key(instance: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _tune_sqlite(engine: Any) -> None:
+    """SQLite: enforce foreign keys, let readers work during a close (WAL), and make
+    concurrent writers wait for the lock instead of failing at once."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=120000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+
+
 def select_locale() -> str:
     lang = request.cookies.get("lang")
     if lang in LANGUAGES:
@@ -68,6 +85,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
 
     db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -86,13 +105,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eage.auth.routes import bp as auth_bp
     from eage.budget.routes import bp as budget_bp
     from eage.catalog.routes import bp as catalog_bp
+    from eage.closing.routes import bp as closing_bp
     from eage.core.routes import bp as core_bp
+    from eage.invoicing import immutability
+    from eage.invoicing.routes import bp as invoicing_bp
     from eage.members.routes import bp as members_bp
     from eage.staff.routes import bp as staff_bp
     from eage.timesheets.routes import bp as timesheets_bp
 
+    immutability.install()
     for bp in (core_bp, auth_bp, members_bp, staff_bp, catalog_bp, budget_bp, timesheets_bp,
-               admin_bp):
+               admin_bp, invoicing_bp, closing_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     json_errors_under_api(app)

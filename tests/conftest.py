@@ -4,13 +4,14 @@ DATABASE_URL is set), emptied before each test; clients logged in per role; fact
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import delete, text
@@ -65,6 +66,8 @@ def _empty_database() -> None:
 def app(_app: Flask) -> Iterator[Flask]:
     with _app.app_context():
         _empty_database()
+        for folder in ("STORAGE_PATH", "OUTBOX_PATH"):
+            shutil.rmtree(_app.config[folder], ignore_errors=True)
         yield _app
         _db.session.rollback()
         _db.session.remove()
@@ -107,6 +110,8 @@ def login_as(app: Flask, client: FlaskClient, demo: None) -> Callable[[str], Fla
 
     def _login(role: str) -> FlaskClient:
         user = _db.session.query(User).filter_by(email=ROLE_EMAILS[role]).one()
+        # The test's app context is shared by its requests: forget Flask-Login's cached user.
+        g.pop("_login_user", None)
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True

@@ -1,0 +1,73 @@
+"""Document rendering (SPEC §6): invoices, credit notes and monthly time statements as
+PDF (WeasyPrint, PDF/A-3b; invoices are Factur-X with the EN 16931 CII XML embedded) and
+as editable .docx (python-docx). Pure: no Flask; Jinja2 templates and CSS live in
+``templates/`` beside this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounting.documents.docx_render import invoice_docx, time_statement_docx
+from accounting.documents.html import render_invoice_html, render_time_statement_html
+from accounting.documents.pdf import html_to_pdf
+from accounting.facturx import build_cii_xml, embed
+from accounting.invoicing import InvoiceDocument, TimeStatement
+
+__all__ = [
+    "RenderedInvoice",
+    "render_invoice",
+    "render_invoice_docx",
+    "render_invoice_html",
+    "render_invoice_pdf",
+    "render_time_statement_docx",
+    "render_time_statement_html",
+    "render_time_statement_pdf",
+]
+
+
+@dataclass(frozen=True)
+class RenderedInvoice:
+    """The three files of an invoice: Factur-X PDF, its CII XML (also inside the PDF), .docx."""
+
+    pdf: bytes
+    xml: bytes
+    docx: bytes
+
+
+def _pdf_metadata(doc: InvoiceDocument) -> dict[str, str]:
+    return {
+        "title": f"{doc.title} {doc.number} – {doc.seller.name}",
+        "author": doc.seller.name,
+        "subject": f"{doc.title} {doc.number} du {doc.issue_date:%d/%m/%Y} – {doc.buyer.name}",
+    }
+
+
+def render_invoice_pdf(doc: InvoiceDocument, xml: bytes | None = None) -> bytes:
+    """Factur-X PDF: HTML → WeasyPrint PDF/A-3b → factur-x.xml embedded (EN 16931)."""
+    if xml is None:
+        xml = build_cii_xml(doc)
+    pdf_a3 = html_to_pdf(render_invoice_html(doc), identifier=doc.number)
+    return embed(pdf_a3, xml, **_pdf_metadata(doc))
+
+
+def render_invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
+    """Editable .docx of the invoice (optionally on the group's own base template)."""
+    return invoice_docx(doc, template)
+
+
+def render_invoice(doc: InvoiceDocument, docx_template: bytes | None = None) -> RenderedInvoice:
+    """Everything the month close stores for one invoice, the XML built once."""
+    xml = build_cii_xml(doc)
+    return RenderedInvoice(pdf=render_invoice_pdf(doc, xml), xml=xml,
+                           docx=invoice_docx(doc, docx_template))
+
+
+def render_time_statement_pdf(stmt: TimeStatement) -> bytes:
+    """PDF/A-3b of the monthly time statement (relevé mensuel de mise à disposition)."""
+    ident = f"{stmt.reference or stmt.member.name}-{stmt.year}-{stmt.month:02d}"
+    return html_to_pdf(render_time_statement_html(stmt), identifier=ident)
+
+
+def render_time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> bytes:
+    return time_statement_docx(stmt, template)

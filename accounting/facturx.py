@@ -1,0 +1,274 @@
+"""Factur-X: the EN 16931 CII XML of an invoice or credit note, and its PDF/A-3 embedding.
+
+Built with ``facturx.generate_cii_xml`` (factur-x ≥ 7) from a dict keyed by EN 16931
+business terms (BT-…/BG-…), then checked against the Factur-X EN 16931 XSD before it is
+returned. Amounts go to the library as ``str`` (it refuses ``Decimal``).
+
+EN 16931 constraints that shape the mapping (business rules of the CEN schematron):
+
+* BR-CO-25: a positive amount due needs a due date (BT-9) or payment terms (BT-20) — both
+  are always given; credit notes get payment terms text.
+* BR-S-02 / BR-E-02: a standard-rated or exempt invoice needs the seller's VAT identifier.
+* BR-E-10 / BR-O-10: an exempt or out-of-scope breakdown needs an exemption reason: both
+  the text (BT-120) and the VATEX code (BT-121) are given.
+* BR-O-02…O-04: with category O ("not subject to VAT") the invoice carries no seller or
+  buyer VAT identifier, and BR-O-11…14 forbid any other category next to O. Fee invoices
+  (category O) are therefore separate documents, and their XML omits the VAT numbers (the
+  PDF still prints them).
+* An empty ``ApplicableHeaderTradeDelivery`` is not XSD-valid: the billing period
+  (BT-73/74) and the actual delivery date (BT-72 = end of period) are always set.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from facturx import (  # type: ignore[import-untyped]
+    generate_cii_xml,
+    generate_from_binary,
+    xml_check_xsd,
+)
+
+from accounting.invoicing import (
+    NO_DISCOUNT_MENTION,
+    RECOVERY_INDEMNITY_MENTION,
+    InvoiceDocument,
+    Party,
+    line_vat,
+)
+from accounting.money import CENT, fmt2
+
+__all__ = [
+    "EN16931_GUIDELINE",
+    "FacturXError",
+    "build_cii_data",
+    "build_cii_xml",
+    "check_cii_xml",
+    "embed",
+]
+
+EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
+# UNTDID 4461 payment means: 58 SEPA credit transfer, 30 credit transfer (non-SEPA).
+SEPA_CREDIT_TRANSFER = "58"
+CREDIT_TRANSFER = "30"
+# ISO 6523 ICD schemes: 0002 SIRENE (SIREN), 0009 SIRET.
+SCHEME_SIREN = "0002"
+SCHEME_SIRET = "0009"
+# French "cadre de facturation" (business process, BT-23): S1 = invoice of services only.
+# Used by the French e-invoicing external specifications; free text in plain EN 16931.
+BUSINESS_PROCESS_SERVICES = "S1"
+# SEPA countries whose IBAN allows code 58 (EEA + the SEPA non-EEA members most likely here).
+_SEPA_PREFIXES = frozenset((
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+    "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI",
+    "SK", "SM", "CH", "GB", "AD", "VA",
+))
+
+
+class FacturXError(ValueError):
+    """The document cannot be expressed as a valid EN 16931 Factur-X, or the XML is invalid."""
+
+
+def _amount(value: Decimal) -> str:
+    return fmt2(value)
+
+
+def _rate(value: Decimal) -> str:
+    """VAT rate as a percentage with two decimals: '20.00', '0.00'."""
+    return fmt2(value)
+
+
+def _quantity(value: Decimal) -> str:
+    """Quantities and prices: at least two decimals, at most what the value carries
+    ('37.75', '0.0167', '36.50', '1.00')."""
+    if value == value.quantize(CENT):
+        return fmt2(value)
+    return format(value.normalize(), "f")
+
+
+def _party(party: Party, *, with_vat: bool, legal_info: bool) -> dict[str, Any]:
+    lines = [line for line in party.address_lines if line]
+    data: dict[str, Any] = {
+        "name": party.name,
+        "country_code": party.country or "FR",
+        "postcode": party.postcode,
+        "city": party.city,
+    }
+    for key, line in zip(("addr_l1", "addr_l2", "addr_l3"), lines, strict=False):
+        data[key] = line
+    if party.siren:
+        data["legal_identifier"] = party.siren
+        data["legal_identifier_schemeid"] = SCHEME_SIREN
+    if party.siret:
+        data["identifiers"] = {SCHEME_SIRET: party.siret}
+    if with_vat and party.vat_number:
+        data["vat_identifier"] = party.vat_number.replace(" ", "")
+    if legal_info and party.legal_form:
+        data["legal_info"] = party.legal_form  # BT-33 seller additional legal information
+    if party.email:
+        data["contacts"] = [{"email": party.email}]
+    return data
+
+
+def _payment_terms(doc: InvoiceDocument) -> str:
+    if doc.is_credit_note:
+        head = "Avoir : montant à déduire de votre prochain règlement ou remboursé par virement."
+    else:
+        head = f"Paiement à {doc.payment_terms_days} jours, le {doc.due_date:%d/%m/%Y}, par virement."
+    return " ".join((head, doc.late_penalty_mention, RECOVERY_INDEMNITY_MENTION, NO_DISCOUNT_MENTION))
+
+
+def build_cii_data(doc: InvoiceDocument) -> dict[str, Any]:
+    """The EN 16931 business-term dict for ``facturx.generate_cii_xml``."""
+    categories = {b.category for b in doc.totals.breakdown}
+    if "O" in categories and len(categories) > 1:
+        raise FacturXError(
+            "EN 16931 BR-O-11…14: a 'not subject to VAT' (O) breakdown cannot sit next to "
+            "another VAT category; issue the membership fee on its own invoice"
+        )
+    out_of_scope = categories == {"O"}
+    if not out_of_scope and not doc.seller.vat_number:
+        raise FacturXError(
+            "EN 16931 BR-S-02/BR-E-02: the seller's VAT identifier is required on a "
+            "standard-rated or exempt invoice"
+        )
+
+    notes: list[dict[str, str]] = []
+    if doc.is_credit_note and doc.credit_mention:
+        notes.append({"BT-21": "AAI", "BT-22": doc.credit_mention})  # general information
+    notes.append({"BT-21": "PMD", "BT-22": doc.late_penalty_mention})  # penalties
+    notes.append({"BT-21": "PMT", "BT-22": RECOVERY_INDEMNITY_MENTION})  # fixed indemnity
+    notes.append({"BT-21": "AAB", "BT-22": NO_DISCOUNT_MENTION})  # discount terms
+    for text in doc.reform_mentions:
+        notes.append({"BT-21": "TXD", "BT-22": text})  # tax declaration information
+    for text in doc.notes:
+        notes.append({"BT-21": "AAI", "BT-22": text})
+    if doc.seller.legal_form or doc.seller.siret:
+        ident = ", ".join(p for p in (doc.seller.name, doc.seller.legal_form,
+                                      f"SIRET {doc.seller.siret}" if doc.seller.siret else "",
+                                      f"APE {doc.seller.ape}" if doc.seller.ape else "") if p)
+        notes.append({"BT-21": "REG", "BT-22": ident})  # regulatory information
+
+    data: dict[str, Any] = {
+        "BT-1": doc.number,
+        "BT-2": doc.issue_date,
+        "BT-3": doc.type_code,
+        "BT-5": doc.currency,
+        "BT-23": BUSINESS_PROCESS_SERVICES,
+        "BT-24": EN16931_GUIDELINE,
+        "BG-1": notes,
+        "BT-20": _payment_terms(doc),
+        "BT-72": doc.period_end,
+        "BT-73": doc.period_start,
+        "BT-74": doc.period_end,
+        "BT-83": doc.number,  # remittance information: the number to quote on the transfer
+        "BG-4": _party(doc.seller, with_vat=not out_of_scope, legal_info=True),
+        "BG-7": _party(doc.buyer, with_vat=not out_of_scope, legal_info=False),
+    }
+    if not doc.is_credit_note:
+        data["BT-9"] = doc.due_date
+    if doc.purchase_order:
+        data["BT-13"] = doc.purchase_order
+    if doc.delivery_address:
+        lines = list(doc.delivery_address)
+        data["BG-13"] = {
+            "name": doc.buyer.name,
+            "country_code": doc.buyer.country or "FR",
+            **{k: v for k, v in zip(("addr_l1", "addr_l2", "addr_l3"), lines, strict=False)},
+        }
+    if doc.seller.iban:
+        iban = doc.seller.iban.replace(" ", "").upper()
+        data["BT-81"] = SEPA_CREDIT_TRANSFER if iban[:2] in _SEPA_PREFIXES else CREDIT_TRANSFER
+        data["BT-82"] = "Virement SEPA" if data["BT-81"] == SEPA_CREDIT_TRANSFER else "Virement"
+        data["BT-84"] = iban
+        data["BT-85"] = doc.seller.name
+        if doc.seller.bic:
+            data["BT-86"] = doc.seller.bic.replace(" ", "").upper()
+    if doc.cited_invoices:
+        data["BG-3"] = [{"BT-25": r.number, "BT-26": r.issue_date} for r in doc.cited_invoices]
+
+    lines_data: list[dict[str, Any]] = []
+    for i, line in enumerate(doc.lines, start=1):
+        category, rate = line_vat(line.kind, doc.vat_regime)
+        entry: dict[str, Any] = {
+            "BT-126": str(i),
+            "BT-129": _quantity(line.precise_quantity),
+            "BT-130": line.unit,
+            "BT-146": _quantity(line.unit_price),
+            "BT-131": _amount(line.amount),
+            "BT-151": category,
+            "BT-153": line.label,
+        }
+        if category != "O":  # BR-O-05: no line VAT rate for "not subject to VAT"
+            entry["BT-152"] = _rate(rate)
+        if line.service_code:
+            entry["BT-155"] = line.service_code
+        lines_data.append(entry)
+    data["BG-25"] = lines_data
+
+    breakdown: list[dict[str, Any]] = []
+    for b in doc.totals.breakdown:
+        entry = {
+            "BT-116": _amount(b.base),
+            "BT-117": _amount(b.vat),
+            "BT-118": b.category,
+        }
+        if b.category != "O":  # BR-O-12…: no rate in an O breakdown
+            entry["BT-119"] = _rate(b.rate)
+        if b.mention:
+            entry["BT-120"] = b.mention
+        if b.exemption_code:
+            entry["BT-121"] = b.exemption_code
+        breakdown.append(entry)
+    data["BG-23"] = breakdown
+
+    t = doc.totals
+    data.update({
+        "BT-106": _amount(t.excl_tax),
+        "BT-109": _amount(t.excl_tax),
+        "BT-110": _amount(t.vat),
+        "BT-112": _amount(t.incl_tax),
+        "BT-115": _amount(t.incl_tax),
+    })
+    return data
+
+
+def check_cii_xml(xml: bytes) -> None:
+    """Raise :class:`FacturXError` unless ``xml`` passes the Factur-X EN 16931 XSD."""
+    try:
+        xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    except Exception as exc:  # the library raises bare Exception with the lxml message
+        raise FacturXError(f"Factur-X EN 16931 XSD check failed: {exc}") from exc
+
+
+def build_cii_xml(doc: InvoiceDocument) -> bytes:
+    """The CII XML (UTF-8 bytes) of ``doc``, profile EN 16931, XSD-checked."""
+    data = build_cii_data(doc)
+    try:
+        xml: bytes = generate_cii_xml(data, level="en16931", check_xsd=False, check_schematron=False)
+    except ValueError as exc:
+        raise FacturXError(f"cannot build the CII XML of {doc.number}: {exc}") from exc
+    check_cii_xml(xml)
+    return xml
+
+
+def embed(pdf_a3_bytes: bytes, xml_bytes: bytes, *, title: str = "", author: str = "",
+          subject: str = "") -> bytes:
+    """Attach ``factur-x.xml`` to a PDF/A-3 (from WeasyPrint ``pdf_variant='pdf/a-3b'``).
+
+    factur-x adds the XMP Factur-X extension schema (fx:DocumentType, fx:ConformanceLevel…).
+    Start from a PDF/A-3b: from a plain PDF it would add no OutputIntent (STACK-NOTES §3).
+    """
+    metadata = None
+    if title:
+        metadata = {"title": title, "author": author, "subject": subject or title,
+                    "keywords": "Factur-X, facture"}
+    try:
+        out: bytes = generate_from_binary(
+            pdf_a3_bytes, xml_bytes, flavor="factur-x", level="en16931", check_xsd=True,
+            lang="fr-FR", pdf_metadata=metadata,
+        )
+    except Exception as exc:
+        raise FacturXError(f"Factur-X embedding failed: {exc}") from exc
+    return out

@@ -1,0 +1,131 @@
+"""The month-close page: check, confirm warnings, close with progress; reopen (admin)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from eage import jobs
+from eage.auth.roles import ADMINISTRATION, BACK_OFFICE, OPERATIONS, roles_required
+from eage.closing import services
+from eage.core.services import parse_month
+from eage.invoicing.forms import CloseForm, ReopenForm
+
+bp = Blueprint("closing", __name__)
+
+
+def _previous_month(today: date) -> date:
+    first = today.replace(day=1)
+    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+
+
+@bp.route("/cloture/")
+@roles_required(*BACK_OFFICE)
+def index() -> str:
+    month = parse_month(request.args.get("mois")) or _previous_month(date.today())
+    problems = services.check_month(month)
+    form = CloseForm(month=services.month_key(month))
+    return render_template("closing/index.html", month=month, key=services.month_key(month),
+                           problems=problems, closed=services.is_closed(month),
+                           closed_months=services.closed_months(), form=form,
+                           reopen_form=ReopenForm())
+
+
+def _run_close(app, month: date, user_id: int, progress: jobs.Progress) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        try:
+            result = services.close_month(month, user_id=user_id, progress=progress)
+        except services.CloseRefused as exc:
+            progress.finish("failed", "clôture refusée", [p.message for p in exc.problems if p.blocking])
+        except Exception as exc:  # reported on the page; the transaction was rolled back
+            current_app.logger.exception("month close failed")
+            progress.finish("failed", f"erreur : {exc}")
+        else:
+            lines = result.invoices + result.credit_notes
+            progress.finish("done", _french_summary(result), lines)
+
+
+def _french_summary(result: services.CloseResult) -> str:
+    if not result.changed:
+        return f"Le mois {result.month} est déjà clôturé : rien n'a changé."
+    text = f"Mois {result.month} clôturé : {len(result.invoices)} facture(s)"
+    if result.credit_notes:
+        text += f", {len(result.credit_notes)} avoir(s)"
+    return text + f", {result.statements} relevé(s) de mise à disposition."
+
+
+@bp.route("/cloture/", methods=["POST"])
+@roles_required(*OPERATIONS)
+def close() -> Response:
+    form = CloseForm()
+    month = parse_month(form.month.data)
+    if not form.validate_on_submit() or month is None:
+        flash("Mois invalide (AAAA-MM).", "danger")
+        return redirect(url_for("closing.index"))
+    problems = services.check_month(month)
+    if any(p.blocking for p in problems):
+        flash("Clôture impossible : corrigez d'abord les problèmes bloquants.", "danger")
+        return redirect(url_for("closing.index", mois=form.month.data))
+    if any(not p.blocking for p in problems) and form.confirm_warnings.data != "yes":
+        flash("Confirmez que vous avez vérifié les avertissements.", "warning")
+        return redirect(url_for("closing.index", mois=form.month.data))
+    progress = jobs.Progress("close")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config.get("TESTING") and not app.config.get("CLOSE_IN_THREAD"):
+        _run_close(app, month, current_user.id, progress)
+    else:
+        threading.Thread(target=_run_close, args=(app, month, current_user.id, progress),
+                         daemon=True).start()
+    return redirect(url_for("closing.progress_page", job_id=progress.id, mois=form.month.data))
+
+
+@bp.route("/cloture/suivi/<job_id>")
+@roles_required(*BACK_OFFICE)
+def progress_page(job_id: str) -> str:
+    state = jobs.read(job_id)
+    if state is None:
+        abort(404)
+    return render_template("closing/progress.html", state=state, job_id=job_id,
+                           month=request.args.get("mois", ""))
+
+
+@bp.route("/cloture/suivi/<job_id>.json")
+@roles_required(*BACK_OFFICE)
+def progress_json(job_id: str) -> ResponseReturnValue:
+    state = jobs.read(job_id)
+    if state is None:
+        abort(404)
+    return jsonify(state)
+
+
+@bp.route("/cloture/rouvrir", methods=["POST"])
+@roles_required(*ADMINISTRATION)
+def reopen() -> Response:
+    form = ReopenForm()
+    month = parse_month(request.form.get("month"))
+    if month is None or not form.validate_on_submit():
+        flash("Indiquez le mois et le motif de la réouverture.", "danger")
+        return redirect(url_for("closing.index"))
+    try:
+        services.reopen_month(month, user_id=current_user.id, reason=form.reason.data or "")
+    except ValueError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(f"Mois {services.month_key(month)} rouvert. Les documents émis restent inchangés ; "
+              "la prochaine clôture facturera seulement la différence.", "success")
+    return redirect(url_for("closing.index", mois=services.month_key(month)))

@@ -1,0 +1,245 @@
+"""Close the month (SPEC §4 step 2): check, then in one transaction lock the month's time,
+issue one provisional invoice per member with billable time (or, after a reopening, a
+complementary invoice / credit note for the difference), and produce the documents."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from accounting.calendar import french_public_holidays
+from accounting.money import D
+from eage import audit
+from eage.core.services import month_bounds
+from eage.extensions import db
+from eage.invoicing import services as invoicing
+from eage.invoicing.numbering import take_issuing_lock
+from eage.jobs import NullProgress, Progress
+from eage.models import (
+    Contract,
+    Employee,
+    Invoice,
+    InvoiceLine,
+    Member,
+    MonthLock,
+    Service,
+    ServiceRate,
+    TimesheetEntry,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    blocking: bool
+    message: str
+
+
+class CloseRefused(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems if p.blocking))
+        self.problems = problems
+
+
+@dataclass
+class CloseResult:
+    month: str
+    changed: bool
+    invoices: list[str] = field(default_factory=list)
+    credit_notes: list[str] = field(default_factory=list)
+    statements: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"month {self.month} already closed: nothing changed"
+        parts = [f"month {self.month} closed", f"{len(self.invoices)} invoice(s)"]
+        if self.credit_notes:
+            parts.append(f"{len(self.credit_notes)} credit note(s)")
+        parts.append(f"{self.statements} time statement(s)")
+        return ", ".join(parts)
+
+
+def month_key(month: date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def is_closed(month: date) -> bool:
+    return db.session.get(MonthLock, month_key(month)) is not None
+
+
+def _working_days(start: date, end: date) -> list[date]:
+    holidays = french_public_holidays(start.year)
+    days, d = [], start
+    while d < end:
+        if d.weekday() < 5 and d not in holidays:
+            days.append(d)
+        d += timedelta(days=1)
+    return days
+
+
+def check_month(month: date, today: date | None = None) -> list[Problem]:
+    """Every problem of the month at once; blocking ones refuse the close (SPEC §4)."""
+    today = today or date.today()
+    start, end = month_bounds(month)
+    problems: list[Problem] = []
+    if end > today:
+        problems.append(Problem(True, f"le mois {month_key(month)} n'est pas terminé : "
+                                      f"clôture possible à partir du {end.strftime('%d/%m/%Y')}"))
+
+    employees = db.session.scalars(select(Employee).options(selectinload(Employee.contracts))).all()
+    by_id = {e.id: e for e in employees}
+    days_with_time: dict[int, set[date]] = defaultdict(set)
+    for employee_id, day in db.session.execute(
+        select(TimesheetEntry.employee_id, TimesheetEntry.date)
+        .where(TimesheetEntry.date >= start, TimesheetEntry.date < end)
+        .group_by(TimesheetEntry.employee_id, TimesheetEntry.date)
+    ):
+        days_with_time[employee_id].add(day)
+        emp = by_id[employee_id]
+        if emp.contract_on(day) is None:
+            problems.append(Problem(True, f"{emp.code} : temps saisi le {day.strftime('%d/%m/%Y')} "
+                                          "hors de tout contrat de travail"))
+
+    for emp in employees:
+        missing = [d for d in _working_days(start, end)
+                   if emp.contract_on(d) is not None and d not in days_with_time[emp.id]]
+        if missing:
+            listed = ", ".join(d.strftime("%d/%m") for d in missing[:10])
+            more = f" et {len(missing) - 10} autre(s)" if len(missing) > 10 else ""
+            problems.append(Problem(False, f"{emp.code} : aucun temps saisi {len(missing)} jour(s) "
+                                           f"ouvré(s) sous contrat ({listed}{more}) — à confirmer"))
+
+    billable = billable_minutes(month)
+    if billable:
+        members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(billable)))}
+        for member_id in billable:
+            m = members[member_id]
+            missing_fields = [label for label, value in (("adresse", m.address and m.postcode and m.city),
+                                                         ("SIRET", m.siret)) if not value]
+            if missing_fields:
+                problems.append(Problem(True, f"{m.code} : du temps facturable mais pas de "
+                                              f"{' ni de '.join(missing_fields)} — à compléter sur la fiche adhérent"))
+        service_ids = {s for per in billable.values() for s in per}
+        rates = rates_for(month.year)
+        for sid in sorted(service_ids - set(rates)):
+            svc = db.session.get(Service, sid)
+            problems.append(Problem(True, f"{svc.code if svc else sid} : pas de taux horaire pour {month.year}"))
+    return problems
+
+
+def billable_minutes(month: date) -> dict[int, dict[int, int]]:
+    """Minutes per member and service of the month (grouped in the database)."""
+    start, end = month_bounds(month)
+    out: dict[int, dict[int, int]] = defaultdict(dict)
+    for member_id, service_id, minutes in db.session.execute(
+        select(TimesheetEntry.member_id, TimesheetEntry.service_id, func.sum(TimesheetEntry.minutes))
+        .where(TimesheetEntry.date >= start, TimesheetEntry.date < end,
+               TimesheetEntry.member_id.is_not(None))
+        .group_by(TimesheetEntry.member_id, TimesheetEntry.service_id)
+    ):
+        out[member_id][service_id] = int(minutes)
+    return dict(out)
+
+
+def rates_for(year: int) -> dict[int, Decimal]:
+    return {sid: D(rate) for sid, rate in db.session.execute(
+        select(ServiceRate.service_id, ServiceRate.rate).where(ServiceRate.year == year))}
+
+
+def billed_for_month(month: date) -> dict[int, dict[int, tuple[int, Decimal]]]:
+    """What was already invoiced for the month's services, per member and service:
+    (minutes, amount), credit notes counted negative."""
+    key = month_key(month)
+    out: dict[int, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
+    rows = db.session.execute(
+        select(Invoice.member_id, Invoice.kind, InvoiceLine.service_id,
+               func.coalesce(func.sum(InvoiceLine.minutes), 0), func.sum(InvoiceLine.amount))
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .where(Invoice.month == key, InvoiceLine.kind == "service")
+        .group_by(Invoice.member_id, Invoice.kind, InvoiceLine.service_id)
+    )
+    for member_id, kind, service_id, minutes, amount in rows:
+        sign = -1 if kind == "credit_note" else 1
+        old_m, old_a = out[member_id].get(service_id, (0, Decimal("0")))
+        out[member_id][service_id] = (old_m + sign * int(minutes), old_a + sign * D(amount))
+    return dict(out)
+
+
+def close_month(month: date, *, user_id: int | None = None, today: date | None = None,
+                progress: Progress | NullProgress | None = None) -> CloseResult:
+    """Close `month` (idempotent). Raises CloseRefused when a blocking problem remains."""
+    today = today or date.today()
+    progress = progress or NullProgress()
+    key = month_key(month)
+    problems = check_month(month, today)
+    if any(p.blocking for p in problems):
+        raise CloseRefused(problems)
+    result = CloseResult(month=key, changed=False,
+                         warnings=[p.message for p in problems if not p.blocking])
+
+    take_issuing_lock()  # first statement: queue behind any other issuer until commit
+    already_closed = db.session.get(MonthLock, key) is not None
+    rates = rates_for(month.year)
+    billable = billable_minutes(month)
+    billed = billed_for_month(month)
+    plans = invoicing.plan_month_documents(month, billable, billed, rates)
+    if already_closed and not plans:
+        db.session.rollback()
+        return result
+
+    if not already_closed:
+        db.session.add(MonthLock(month=key, closed_by_id=user_id))
+    written: list[str] = []
+    try:
+        total = len(plans)
+        issued: list[Invoice] = []
+        for i, plan in enumerate(plans, start=1):
+            progress.step(i - 1, total, f"{plan.member.code} : émission")
+            docs = invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id)
+            issued.extend(docs)
+        progress.step(0, total, "génération des documents")
+        written = invoicing.render_and_store(issued, month=month, progress=progress,
+                                             statement_members=[p.member for p in plans])
+        for inv in issued:
+            (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
+        result.statements = len(plans)
+        result.changed = True
+        audit.record("close", "month", key, user_id=user_id,
+                     summary=f"{'re-closed' if already_closed else 'closed'}: "
+                             f"{', '.join(inv.number for inv in issued) or 'no invoice'}")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        from eage.invoicing.storage import discard
+
+        discard(written)
+        raise
+    return result
+
+
+def reopen_month(month: date, *, user_id: int | None, reason: str) -> None:
+    """Admin only (audited): unlock the month's time; issued documents stay untouched."""
+    key = month_key(month)
+    lock = db.session.get(MonthLock, key)
+    if lock is None:
+        raise ValueError(f"le mois {key} n'est pas clôturé")
+    if not reason.strip():
+        raise ValueError("indiquez pourquoi le mois est rouvert")
+    db.session.delete(lock)
+    audit.record("reopen", "month", key, user_id=user_id, summary=reason.strip()[:500])
+    db.session.commit()
+
+
+def closed_months() -> list[MonthLock]:
+    return list(db.session.scalars(select(MonthLock).order_by(MonthLock.month.desc())))
+
+
+def contracts_active(month: date) -> list[Contract]:
+    start, end = month_bounds(month)
+    return list(db.session.scalars(select(Contract).where(
+        Contract.start_date < end, (Contract.end_date.is_(None)) | (Contract.end_date >= start))))

@@ -1,0 +1,1 @@
+"""Invoices, credit notes, payments and their documents (SPEC §5, §6)."""

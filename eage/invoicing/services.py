@@ -1,0 +1,568 @@
+"""Use cases of invoicing: issue (numbered, immutable), credit notes, fees, documents,
+payments and follow-up, sending. The arithmetic lives in accounting/invoicing.py."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from accounting import invoicing as domain
+from accounting.collection import late_penalty
+from accounting.money import D, round_cents
+from eage import audit
+from eage.core.services import month_bounds
+from eage.extensions import db
+from eage.invoicing.numbering import next_number, take_issuing_lock
+from eage.models import (
+    Invoice,
+    InvoiceLine,
+    Member,
+    Organisation,
+    Payment,
+    PaymentAllocation,
+    Service,
+)
+from eage.models.base import utcnow
+
+
+class InvoicingError(ValueError):
+    """A request the rules refuse; the message is French and shown as is."""
+
+    def __init__(self, errors: list[str] | str) -> None:
+        self.errors = [errors] if isinstance(errors, str) else errors
+        super().__init__("; ".join(self.errors))
+
+
+# --------------------------------------------------------------------------- identities
+
+def seller_snapshot() -> dict[str, Any]:
+    org = db.session.scalar(select(Organisation))
+    if org is None:
+        raise InvoicingError("l'identité du groupement n'est pas renseignée")
+    return {
+        "name": org.name, "legal_form": org.legal_form, "address": org.address,
+        "postcode": org.postcode, "city": org.city, "country": "FR", "siren": org.siren,
+        "siret": org.siret, "vat_number": org.vat_number, "email": org.email,
+        "phone": org.phone, "iban": org.iban, "bic": org.bic, "ape_code": org.ape_code,
+        "late_penalty_rate": str(org.late_penalty_rate),
+    }
+
+
+def buyer_snapshot(m: Member) -> dict[str, Any]:
+    return {
+        "code": m.code, "name": m.name, "legal_form": m.legal_form, "address": m.address,
+        "postcode": m.postcode, "city": m.city, "country": "FR", "siren": m.siren,
+        "siret": m.siret, "vat_number": m.vat_number, "email": m.email,
+    }
+
+
+# --------------------------------------------------------------------------- issuing
+
+@dataclass(frozen=True)
+class LineSpec:
+    kind: str  # service / regularisation / fee
+    label: str
+    amount: Decimal
+    service: Service | None = None
+    minutes: int | None = None
+    rate: Decimal | None = None
+
+
+def _domain_line(spec: LineSpec) -> domain.InvoiceLine:
+    """The pure line for a spec: hours × rate for time, a flat amount otherwise."""
+    if spec.minutes is not None and spec.minutes > 0 and spec.rate is not None:
+        return domain.InvoiceLine(
+            kind=spec.kind, label=spec.label, quantity=domain.hours_from_minutes(spec.minutes),  # type: ignore[arg-type]
+            unit_price=spec.rate, amount=spec.amount, unit="HUR",
+            service_code=spec.service.code if spec.service else "", minutes=spec.minutes)
+    return domain.InvoiceLine(
+        kind=spec.kind, label=spec.label, quantity=Decimal("1"), unit_price=spec.amount,  # type: ignore[arg-type]
+        amount=spec.amount, unit="C62", service_code=spec.service.code if spec.service else "")
+
+
+def issue_document(*, kind: str, origin: str, member: Member, lines: list[LineSpec],
+                   period: tuple[date, date], issue_date: date, month: str | None = None,
+                   user_id: int | None = None, credited: Invoice | None = None,
+                   reason: str | None = None) -> Invoice:
+    """Number and record one invoice or credit note. The caller holds the issuing lock
+    (take_issuing_lock) and commits once with the documents."""
+    if not lines:
+        raise InvoicingError("un document sans ligne ne peut pas être émis")
+    totals = domain.invoice_totals([_domain_line(s) for s in lines], member.vat_regime)  # type: ignore[arg-type]
+    number, seq = next_number(kind, issue_date.year)
+    terms = 0 if kind == "credit_note" else member.payment_terms_days
+    inv = Invoice(
+        number=number, kind=kind, origin=origin, year=issue_date.year, seq=seq, member=member,
+        issue_date=issue_date, period_start=period[0], period_end=period[1], month=month,
+        vat_regime=member.vat_regime, total_excl_tax=totals.excl_tax, vat=totals.vat,
+        total_incl_tax=totals.incl_tax, due_date=domain.due_date(issue_date, terms),
+        status="issued", credited_invoice=credited, reason=reason,
+        seller=seller_snapshot(), buyer=buyer_snapshot(member), created_by_id=user_id,
+    )
+    for pos, s in enumerate(lines, start=1):
+        _c, vat_rate = domain.line_vat(s.kind, member.vat_regime)  # type: ignore[arg-type]
+        inv.lines.append(InvoiceLine(position=pos, kind=s.kind, service=s.service, label=s.label,
+                                     minutes=s.minutes, rate=s.rate, amount=s.amount,
+                                     vat_rate=vat_rate))
+    db.session.add(inv)
+    db.session.flush()
+    audit.record("issue", "invoice" if kind == "invoice" else "credit_note", number,
+                 user_id=user_id, summary=f"{member.code} {totals.incl_tax} € ({origin})")
+    return inv
+
+
+@dataclass
+class PlannedLine:
+    service: Service
+    minutes: int
+    rate: Decimal
+    amount: Decimal
+
+
+@dataclass
+class MemberPlan:
+    member: Member
+    origin: str  # monthly (first close) or complement (a close after reopening)
+    invoice_lines: list[PlannedLine] = field(default_factory=list)
+    credit_lines: list[PlannedLine] = field(default_factory=list)
+
+
+def plan_month_documents(month: date, billable: dict[int, dict[int, int]],
+                         billed: dict[int, dict[int, tuple[int, Decimal]]],
+                         rates: dict[int, Decimal]) -> list[MemberPlan]:
+    """Per member: what the month's time is worth now (SPEC §5 line formula) minus what was
+    already invoiced for it; positive differences invoiced, negative ones credited."""
+    member_ids = sorted(set(billable) | set(billed))
+    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(member_ids)))}
+    services = {s.id: s for s in db.session.scalars(select(Service))}
+    plans = []
+    for mid in sorted(member_ids, key=lambda i: members[i].code):
+        now, before = billable.get(mid, {}), billed.get(mid, {})
+        plan = MemberPlan(member=members[mid], origin="complement" if before else "monthly")
+        for sid in sorted(set(now) | set(before), key=lambda i: services[i].code):
+            minutes = now.get(sid, 0)
+            rate = rates[sid]
+            amount = domain.service_line(services[sid].code, "", minutes, rate).amount
+            old_minutes, old_amount = before.get(sid, (0, Decimal("0")))
+            diff = amount - old_amount
+            if diff > 0:
+                plan.invoice_lines.append(PlannedLine(services[sid], minutes - old_minutes, rate, diff))
+            elif diff < 0:
+                plan.credit_lines.append(PlannedLine(services[sid], old_minutes - minutes, rate, -diff))
+        if plan.invoice_lines or plan.credit_lines:
+            plans.append(plan)
+    return plans
+
+
+def _service_label(line: PlannedLine, month: date) -> str:
+    from eage.filters import month_label
+
+    return f"Mise à disposition — {line.service.label} — {month_label(month)}"
+
+
+def issue_planned(plan: MemberPlan, *, issue_date: date, month: date,
+                  user_id: int | None) -> list[Invoice]:
+    key = f"{month.year:04d}-{month.month:02d}"
+    start, next_month = month_bounds(month)
+    period = (start, next_month - timedelta(days=1))
+    out: list[Invoice] = []
+    if plan.invoice_lines:
+        out.append(issue_document(
+            kind="invoice", origin=plan.origin, member=plan.member, period=period,
+            issue_date=issue_date, month=key, user_id=user_id,
+            lines=[LineSpec("service", _service_label(pl, month), pl.amount, pl.service,
+                            pl.minutes, pl.rate) for pl in plan.invoice_lines],
+            reason=None if plan.origin == "monthly" else "Facture complémentaire après réouverture du mois",
+        ))
+    if plan.credit_lines:
+        cited = db.session.scalar(
+            select(Invoice).where(Invoice.member_id == plan.member.id, Invoice.month == key,
+                                  Invoice.kind == "invoice").order_by(Invoice.seq.desc()))
+        out.append(issue_document(
+            kind="credit_note", origin="complement", member=plan.member, period=period,
+            issue_date=issue_date, month=key, user_id=user_id, credited=cited,
+            reason="Régularisation du temps du mois après réouverture",
+            lines=[LineSpec("service", _service_label(pl, month), pl.amount, pl.service,
+                            pl.minutes, pl.rate) for pl in plan.credit_lines],
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- credit notes
+
+def credited_so_far(invoice: Invoice) -> Decimal:
+    """Total (incl. tax) of the credit notes already citing `invoice`."""
+    return D(db.session.scalar(
+        select(func.coalesce(func.sum(Invoice.total_incl_tax), 0))
+        .where(Invoice.credited_invoice_id == invoice.id, Invoice.kind == "credit_note")) or 0)
+
+
+def credited_lines_so_far(invoice: Invoice) -> dict[int, Decimal]:
+    """Amount (excl. tax) already credited per line position of `invoice`."""
+    out: dict[int, Decimal] = defaultdict(lambda: Decimal("0"))
+    notes = db.session.scalars(select(Invoice).where(Invoice.credited_invoice_id == invoice.id))
+    for note in notes:
+        for line in note.lines:
+            for orig in invoice.lines:
+                if orig.label == line.label and orig.service_id == line.service_id:
+                    out[orig.position] += line.amount
+                    break
+    return out
+
+
+def create_credit_note(invoice: Invoice, *, reason: str, amounts: dict[int, Decimal] | None = None,
+                       user_id: int | None = None, issue_date: date | None = None) -> Invoice:
+    """Credit `invoice` in full (amounts None) or partly (excl.-tax amount per line position).
+    Every error at once; nothing written on error."""
+    errors: list[str] = []
+    if invoice.kind != "invoice":
+        errors.append("un avoir ne peut pas être lui-même crédité")
+    if not (reason or "").strip():
+        errors.append("indiquez le motif de l'avoir")
+    already = credited_lines_so_far(invoice)
+    specs: list[LineSpec] = []
+    for line in invoice.lines:
+        left = line.amount - already.get(line.position, Decimal("0"))
+        wanted = left if amounts is None else D(amounts.get(line.position, Decimal("0")))
+        if wanted == 0:
+            continue
+        if wanted < 0:
+            errors.append(f"ligne {line.position} : le montant doit être positif")
+        elif round_cents(wanted) != wanted:
+            errors.append(f"ligne {line.position} : au plus deux décimales")
+        elif wanted > left:
+            errors.append(f"ligne {line.position} : {wanted} € dépasse ce qui reste à créditer ({left} €)")
+        else:
+            full = wanted == line.amount
+            minutes = line.minutes if full else None
+            specs.append(LineSpec(line.kind, line.label, wanted, line.service, minutes,
+                                  line.rate if full else None))
+    if not errors and not specs:
+        errors.append("rien à créditer : la facture est déjà entièrement créditée"
+                      if amounts is None else "indiquez au moins un montant à créditer")
+    if errors:
+        raise InvoicingError(errors)
+    take_issuing_lock()
+    try:
+        note = issue_document(
+            kind="credit_note", origin="credit", member=invoice.member, lines=specs,
+            period=(invoice.period_start, invoice.period_end),
+            issue_date=issue_date or date.today(), month=invoice.month, user_id=user_id,
+            credited=invoice, reason=reason.strip())
+        written = render_and_store([note])
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        from eage.invoicing.storage import discard
+
+        discard(locals().get("written") or [])
+        raise
+    refresh_status(invoice)
+    db.session.commit()
+    return note
+
+
+# --------------------------------------------------------------------------- fees
+
+def invoice_fees(year: int, *, user_id: int | None = None, issue_date: date | None = None) -> list[Invoice]:
+    """The yearly membership fee per member (SPEC §1, §5): min(1 % × previous-year gross
+    payroll, cap), outside VAT scope. Idempotent: members already invoiced are skipped."""
+    from eage.models import FiscalYear
+
+    fy = db.session.get(FiscalYear, year)
+    if fy is None:
+        raise InvoicingError(f"l'exercice {year} n'existe pas")
+    take_issuing_lock()
+    already = set(db.session.scalars(select(Invoice.member_id).where(
+        Invoice.origin == "fee", Invoice.period_start == date(year, 1, 1))))
+    issued: list[Invoice] = []
+    members = db.session.scalars(select(Member).order_by(Member.code)).all()
+    issue_date = issue_date or date.today()
+    for m in members:
+        if m.id in already or not m.is_member_on(date(year, 12, 31)) and not m.is_member_on(date(year, 1, 1)):
+            continue
+        amount = domain.membership_fee(m.previous_year_gross_payroll, fy.fee_rate, fy.fee_cap)
+        if amount <= 0:
+            continue
+        issued.append(issue_document(
+            kind="invoice", origin="fee", member=m, period=(date(year, 1, 1), date(year, 12, 31)),
+            issue_date=issue_date, user_id=user_id,
+            lines=[LineSpec("fee", f"Cotisation {year} — {fy.fee_rate.normalize()} % de la masse "
+                                   f"salariale brute {year - 1}"
+                                   f"{' (plafonnée)' if amount == fy.fee_cap else ''}", amount)]))
+    if not issued:
+        db.session.rollback()
+        return []
+    written: list[str] = []
+    try:
+        written = render_and_store(issued)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        from eage.invoicing.storage import discard
+
+        discard(written)
+        raise
+    return issued
+
+
+# --------------------------------------------------------------------------- follow-up
+
+def paid_amount(invoice: Invoice) -> Decimal:
+    return sum((a.amount for a in invoice.allocations), Decimal("0"))
+
+
+def outstanding(invoice: Invoice) -> Decimal:
+    """What is still owed on an invoice: total − payments − credit notes citing it."""
+    if invoice.is_credit_note:
+        return Decimal("0")
+    return max(invoice.total_incl_tax - paid_amount(invoice) - credited_so_far(invoice), Decimal("0"))
+
+
+def display_status(invoice: Invoice, today: date | None = None) -> str:
+    """issued → sent → partially_paid → paid; overdue once the due date has passed unpaid."""
+    today = today or date.today()
+    if invoice.is_credit_note:
+        return invoice.status
+    if invoice.status != "paid" and invoice.due_date < today and outstanding(invoice) > 0:
+        return "overdue"
+    return invoice.status
+
+
+def refresh_status(invoice: Invoice) -> None:
+    if invoice.is_credit_note:
+        return
+    left = outstanding(invoice)
+    if left == 0:
+        new = "paid"
+    elif paid_amount(invoice) > 0:
+        new = "partially_paid"
+    else:
+        new = "sent" if invoice.sent_at else "issued"
+    if new != invoice.status:
+        invoice.status = new
+
+
+def record_payment(*, member: Member, day: date, amount: Decimal, method: str,
+                   reference: str | None, allocations: dict[int, Decimal] | None = None,
+                   user_id: int | None = None) -> Payment:
+    """Record a payment against one or several invoices of `member` (oldest first when no
+    allocation is given). Every error at once; nothing written on error."""
+    from eage.models.invoicing import PAYMENT_METHODS
+
+    errors: list[str] = []
+    if amount is None or amount <= 0:
+        errors.append("le montant doit être positif")
+    elif round_cents(amount) != amount:
+        errors.append("le montant a au plus deux décimales")
+    if method not in PAYMENT_METHODS:
+        errors.append("mode de paiement inconnu")
+    open_invoices = [i for i in db.session.scalars(
+        select(Invoice).where(Invoice.member_id == member.id, Invoice.kind == "invoice")
+        .order_by(Invoice.issue_date, Invoice.seq)) if outstanding(i) > 0]
+    plan: list[tuple[Invoice, Decimal]] = []
+    if not errors:
+        if allocations:
+            by_id = {i.id: i for i in open_invoices}
+            for inv_id, part in allocations.items():
+                part = D(part)
+                if part == 0:
+                    continue
+                inv = by_id.get(inv_id)
+                if inv is None:
+                    errors.append(f"facture {inv_id} : introuvable, d'un autre adhérent ou déjà soldée")
+                elif part < 0 or part > outstanding(inv):
+                    errors.append(f"{inv.number} : {part} € dépasse le reste dû ({outstanding(inv)} €)")
+                else:
+                    plan.append((inv, part))
+            if sum((p for _i, p in plan), Decimal("0")) > amount:
+                errors.append("la somme affectée dépasse le montant du paiement")
+        else:
+            left = amount
+            for inv in open_invoices:
+                if left <= 0:
+                    break
+                part = min(left, outstanding(inv))
+                plan.append((inv, part))
+                left -= part
+            if left > 0:
+                errors.append(f"le paiement dépasse ce que doit l'adhérent de {left} €")
+    if errors:
+        raise InvoicingError(errors)
+    payment = Payment(member=member, date=day, amount=amount, method=method,
+                      reference=(reference or "").strip() or None, created_by_id=user_id)
+    for inv, part in plan:
+        payment.allocations.append(PaymentAllocation(invoice=inv, amount=part))
+    db.session.add(payment)
+    db.session.flush()
+    for inv, _part in plan:
+        refresh_status(inv)
+    audit.record("create", "payment", payment.id, user_id=user_id,
+                 summary=f"{member.code} {amount} € ({method}) → "
+                         + ", ".join(f"{i.number} {p} €" for i, p in plan))
+    db.session.commit()
+    return payment
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    day: date
+    label: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+    invoice: Invoice | None = None
+
+
+def member_balance(member_id: int) -> Decimal:
+    """What the member owes: invoices − credit notes − payments (incl. tax)."""
+    invoiced = db.session.scalar(select(func.coalesce(func.sum(Invoice.total_incl_tax), 0)).where(
+        Invoice.member_id == member_id, Invoice.kind == "invoice"))
+    credited = db.session.scalar(select(func.coalesce(func.sum(Invoice.total_incl_tax), 0)).where(
+        Invoice.member_id == member_id, Invoice.kind == "credit_note"))
+    paid = db.session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(
+        Payment.member_id == member_id))
+    return D(invoiced) - D(credited) - D(paid)
+
+
+def statement_of_account(member_id: int) -> list[AccountRow]:
+    events: list[tuple[date, int, str, Decimal, Decimal, Invoice | None]] = []
+    for inv in db.session.scalars(select(Invoice).where(Invoice.member_id == member_id)):
+        if inv.is_credit_note:
+            events.append((inv.issue_date, inv.seq, f"Avoir {inv.number}", Decimal("0"), inv.total_incl_tax, inv))
+        else:
+            events.append((inv.issue_date, inv.seq, f"Facture {inv.number}", inv.total_incl_tax, Decimal("0"), inv))
+    for p in db.session.scalars(select(Payment).where(Payment.member_id == member_id)):
+        label = f"Paiement {p.method}{' ' + p.reference if p.reference else ''}"
+        events.append((p.date, 10**9 + p.id, label, Decimal("0"), p.amount, None))
+    rows, balance = [], Decimal("0")
+    for day, _order, label, debit, credit, inv in sorted(events, key=lambda e: (e[0], e[1])):
+        balance += debit - credit
+        rows.append(AccountRow(day, label, debit, credit, balance, inv))
+    return rows
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    invoice: Invoice
+    outstanding: Decimal
+    days_late: int
+    penalty: Decimal
+    indemnity: Decimal
+
+
+def overdue_invoices(today: date | None = None) -> list[OverdueRow]:
+    """Unpaid invoices past their due date, with the late-payment penalty (art. L441-10
+    C. com.: annual rate × days late / 365 on what is owed) and the 40 € fixed recovery
+    indemnity (art. D441-5 C. com.) that apply."""
+    today = today or date.today()
+    org = db.session.scalar(select(Organisation))
+    rate = org.late_penalty_rate if org else Decimal("0")
+    rows = []
+    candidates = db.session.scalars(
+        select(Invoice).options(selectinload(Invoice.allocations))
+        .where(Invoice.kind == "invoice", Invoice.due_date < today, Invoice.status != "paid")
+        .order_by(Invoice.due_date, Invoice.seq))
+    for inv in candidates:
+        left = outstanding(inv)
+        if left <= 0:
+            continue
+        days = (today - inv.due_date).days
+        rows.append(OverdueRow(inv, left, days, late_penalty(left, rate, days),
+                               domain.RECOVERY_INDEMNITY))
+    return rows
+
+
+def mark_sent(invoice: Invoice, when: datetime | None = None) -> None:
+    invoice.sent_at = when or utcnow()
+    if invoice.status == "issued":
+        invoice.status = "sent"
+
+
+# --------------------------------------------------------------------------- sending
+
+def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
+    """E-mail the PDF to the member: through SMTP when MAIL_SERVER is configured, else as an
+    .eml file in the outbox folder. Marks the invoice sent. Returns where it went."""
+    import smtplib
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+    from pathlib import Path
+
+    from flask import current_app
+
+    from eage.filters import fr_date, money
+    from eage.invoicing.storage import read
+
+    member = invoice.member
+    if not member.email:
+        raise InvoicingError(f"{member.code} n'a pas d'adresse e-mail")
+    pdf = invoice.document("invoice_pdf")
+    if pdf is None:
+        raise InvoicingError(f"{invoice.number} n'a pas de PDF")
+    seller = invoice.seller
+    what = "Avoir" if invoice.is_credit_note else "Facture"
+    msg = EmailMessage()
+    msg["Subject"] = f"{what} {invoice.number} — {seller['name']}"
+    msg["From"] = current_app.config.get("MAIL_DEFAULT_SENDER") or seller.get("email") or "eage@localhost"
+    msg["To"] = member.email
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain="eage.local")
+    msg.set_content(
+        f"Bonjour,\n\nVeuillez trouver ci-joint {'notre avoir' if invoice.is_credit_note else 'notre facture'} "
+        f"{invoice.number} du {fr_date(invoice.issue_date)}, d'un montant de "
+        f"{money(invoice.total_incl_tax)}"
+        + ("" if invoice.is_credit_note else f", à régler au plus tard le {fr_date(invoice.due_date)}")
+        + f".\n\nCordialement,\n{seller['name']}\n"
+    )
+    msg.add_attachment(read(pdf), maintype="application", subtype="pdf", filename=pdf.filename)
+    server = current_app.config.get("MAIL_SERVER")
+    if server:
+        with smtplib.SMTP(server, int(current_app.config.get("MAIL_PORT", 25)), timeout=30) as smtp:
+            if current_app.config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if current_app.config.get("MAIL_USERNAME"):
+                smtp.login(current_app.config["MAIL_USERNAME"], current_app.config.get("MAIL_PASSWORD", ""))
+            smtp.send_message(msg)
+        where = f"smtp://{server}"
+    else:
+        outbox = Path(current_app.config["OUTBOX_PATH"])
+        outbox.mkdir(parents=True, exist_ok=True)
+        path = outbox / f"{invoice.number}-{utcnow().strftime('%Y%m%d%H%M%S')}.eml"
+        path.write_bytes(bytes(msg))
+        where = str(path)
+    mark_sent(invoice)
+    audit.record("send", "invoice", invoice.number, user_id=user_id, summary=f"to {member.email} via {where}")
+    db.session.commit()
+    return where
+
+
+# --------------------------------------------------------------------------- documents
+
+def render_and_store(invoices: list[Invoice], *, month: date | None = None, progress: Any = None,
+                     statement_members: list[Member] | None = None) -> list[str]:
+    """Produce and store every document of the freshly issued `invoices` (and the month's
+    time statements); return the written paths so a rollback can remove them."""
+    from eage.invoicing import documents
+
+    written: list[str] = []
+    try:
+        written += documents.store_invoice_documents(invoices, progress)
+        if month is not None and statement_members:
+            numbers = {inv.member_id: inv.number for inv in invoices if inv.kind == "invoice"}
+            written += documents.store_statements(statement_members, month,
+                                                  invoices[0].issue_date if invoices else date.today(),
+                                                  numbers)
+        db.session.flush()
+    except BaseException:
+        from eage.invoicing.storage import discard
+
+        discard(written)
+        raise
+    return written
