@@ -1,19 +1,260 @@
+"""Time pages: the weekly grid, month views per employee and per member, the file import."""
+
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import json
+import secrets
+import time
+from datetime import date, timedelta
+from pathlib import Path
 
-from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eage.auth.roles import ACCOUNTANT, BACK_OFFICE, OPERATIONS, roles_required
+from eage.core.services import parse_month
+from eage.extensions import db
+from eage.models import ABSENCE_CODES, INTERNAL, Employee, Member, Service
+from eage.timesheets import services
+from eage.timesheets.forms import ConfirmForm, UploadForm
+from eage.timesheets.importer import ROW_CONVENTION, ImportFileError, read_entries
 
 bp = Blueprint("timesheets", __name__)
+
+UPLOAD_MAX_AGE = 24 * 3600
+
+
+def _employees() -> list[Employee]:
+    return list(db.session.scalars(
+        select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.code)))
+
+
+def _choices() -> dict[str, object]:
+    """Member and service/absence options for the grid's selects."""
+    members = list(db.session.scalars(select(Member).order_by(Member.code)))
+    service_list = list(db.session.scalars(select(Service).order_by(Service.code)))
+    return {"members": members, "services": service_list, "absences": ABSENCE_CODES,
+            "internal": INTERNAL}
+
+
+def _pick_employee(code: str | None, employees: list[Employee]) -> Employee | None:
+    if code:
+        wanted = code.strip().upper()
+        return next((e for e in employees if e.code.upper() == wanted), None)
+    today = date.today()
+    return next((e for e in employees if e.contract_on(today)), employees[0] if employees else None)
+
+
+def _render_week(grid: services.WeekGrid | None, employees: list[Employee], monday: date,
+                 status: int = 200) -> ResponseReturnValue:
+    editable = current_user.role == ACCOUNTANT
+    return render_template(
+        "timesheets/week.html", grid=grid, employees=employees, monday=monday,
+        week=services.week_param(monday),
+        prev_week=services.week_param(monday - timedelta(days=7)),
+        next_week=services.week_param(monday + timedelta(days=7)),
+        editable=editable, day_names=services.DAY_NAMES, hours_text=services.hours_text,
+        **_choices(),
+    ), status
 
 
 @bp.route("/temps/semaine")
 @roles_required(*BACK_OFFICE)
-def week() -> str:
-    return render_template("base.html")
+def week() -> ResponseReturnValue:
+    employees = _employees()
+    monday = services.parse_week(request.args.get("semaine"))
+    if monday is None:
+        if request.args.get("semaine"):
+            flash("Semaine invalide (attendu AAAA-Wnn, par ex. 2026-W48) : semaine en cours affichée.",
+                  "warning")
+        today = date.today()
+        monday = today - timedelta(days=today.weekday())
+    employee = _pick_employee(request.args.get("employe"), employees)
+    if employee is None and request.args.get("employe"):
+        flash(f"Salarié inconnu : {request.args.get('employe')}", "error")
+    grid = services.load_week(employee, monday) if employee else None
+    return _render_week(grid, employees, monday)
 
 
-@bp.route("/temps/import")
+@bp.route("/temps/semaine/enregistrer", methods=["POST"])
 @roles_required(*OPERATIONS)
-def import_upload() -> str:
-    return render_template("base.html")
+def week_save() -> ResponseReturnValue:
+    employees = _employees()
+    monday = services.parse_week(request.form.get("semaine"))
+    employee = _pick_employee(request.form.get("employe") or "-", employees)
+    if monday is None or employee is None:
+        flash("Salarié ou semaine manquant : rien n'a été enregistré.", "error")
+        return redirect(url_for("timesheets.week"))
+    result = services.save_week(employee, monday, request.form)
+    if not result.ok:
+        flash(f"La semaine contient {len(result.grid.problems)} erreur(s) : rien n'a été enregistré."
+              " Corrigez les cellules signalées en rouge.", "error")
+        return _render_week(result.grid, employees, monday, status=422)
+    if result.changes:
+        flash(f"Semaine enregistrée : {result.created} saisie(s) créée(s), {result.updated}"
+              f" modifiée(s), {result.deleted} supprimée(s).", "success")
+    else:
+        flash("Aucun changement : la semaine était déjà à jour.", "info")
+    return redirect(url_for("timesheets.week", employe=employee.code,
+                            semaine=services.week_param(monday)))
+
+
+def _month_arg(name: str) -> date:
+    month = parse_month(request.args.get(name))
+    if month is None:
+        if request.args.get(name):
+            flash("Mois invalide (attendu AAAA-MM) : mois en cours affiché.", "warning")
+        month = date.today().replace(day=1)
+    return month
+
+
+def _adjacent_months(month: date) -> tuple[str, str]:
+    prev = (month - timedelta(days=1)).replace(day=1)
+    nxt = (month + timedelta(days=32)).replace(day=1)
+    return prev.strftime("%Y-%m"), nxt.strftime("%Y-%m")
+
+
+@bp.route("/temps/mois")
+@roles_required(*BACK_OFFICE)
+def month_employee() -> ResponseReturnValue:
+    employees = _employees()
+    month = _month_arg("mois")
+    employee = _pick_employee(request.args.get("employe"), employees)
+    if employee is None and request.args.get("employe"):
+        flash(f"Salarié inconnu : {request.args.get('employe')}", "error")
+    matrix = services.employee_month(employee, month) if employee else None
+    prev, nxt = _adjacent_months(month)
+    return render_template("timesheets/month_employee.html", employees=employees,
+                           employee=employee, month=month, matrix=matrix, prev=prev, next=nxt,
+                           week_param=services.week_param)
+
+
+@bp.route("/temps/adherent")
+@roles_required(*BACK_OFFICE)
+def month_member() -> ResponseReturnValue:
+    members = list(db.session.scalars(select(Member).order_by(Member.code)))
+    month = _month_arg("mois")
+    code = (request.args.get("adherent") or "").strip().upper()
+    member = next((m for m in members if m.code.upper() == code), None) if code else (
+        members[0] if members else None)
+    if member is None and code:
+        flash(f"Adhérent inconnu : {code}", "error")
+    matrix = services.member_month(member, month) if member else None
+    prev, nxt = _adjacent_months(month)
+    return render_template("timesheets/month_member.html", members=members, member=member,
+                           month=month, matrix=matrix, prev=prev, next=nxt,
+                           by_service=services.member_month_by_service(matrix) if matrix else [])
+
+
+# ---------------------------------------------------------------------------------------
+# File import: upload → preview (every bad row, or a summary) → confirm. Nothing is written
+# before the confirmation; the file waits in instance/uploads under a random token.
+
+
+def _upload_dir() -> Path:
+    folder = Path(current_app.instance_path) / "uploads" / "timesheets"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _purge_old_uploads(folder: Path) -> None:
+    limit = time.time() - UPLOAD_MAX_AGE
+    for p in folder.iterdir():
+        try:
+            if p.stat().st_mtime < limit:
+                p.unlink()
+        except OSError:
+            pass
+
+
+def _stored(token: str) -> tuple[Path, str] | None:
+    folder = _upload_dir()
+    meta = folder / f"{token}.json"
+    if not meta.exists():
+        return None
+    info = json.loads(meta.read_text())
+    data = folder / f"{token}.data"
+    if not data.exists():
+        return None
+    return data, str(info["name"])
+
+
+@bp.route("/temps/import", methods=["GET", "POST"])
+@roles_required(*OPERATIONS)
+def import_upload() -> ResponseReturnValue:
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("timesheets/import.html", form=form, convention=ROW_CONVENTION)
+    upload = form.file.data
+    name = Path(upload.filename or "fichier.csv").name
+    folder = _upload_dir()
+    _purge_old_uploads(folder)
+    token = secrets.token_hex(16)
+    data_path = folder / f"{token}.data"
+    upload.save(data_path)
+    (folder / f"{token}.json").write_text(json.dumps({"name": name,
+                                                      "user": current_user.id}))
+    started = time.perf_counter()
+    try:
+        raws = read_entries(data_path, filename=name)
+    except ImportFileError as exc:
+        data_path.unlink(missing_ok=True)
+        (folder / f"{token}.json").unlink(missing_ok=True)
+        form.file.errors = [*form.file.errors, str(exc)]
+        return render_template("timesheets/import.html", form=form,
+                               convention=ROW_CONVENTION), 422
+    result = services.import_entries(raws, source=name, dry_run=True)
+    elapsed = time.perf_counter() - started
+    if result.problems:
+        data_path.unlink(missing_ok=True)
+        (folder / f"{token}.json").unlink(missing_ok=True)
+    return render_template(
+        "timesheets/import.html", form=form, convention=ROW_CONVENTION, name=name,
+        rows=len(raws), result=result, elapsed=elapsed,
+        bad_rows=len({p.key for p in result.problems}),
+        confirm=ConfirmForm(token=token) if result.ok and result.summary and result.summary.count
+        else None,
+    ), (422 if result.problems else 200)
+
+
+@bp.route("/temps/import/confirmer", methods=["POST"])
+@roles_required(*OPERATIONS)
+def import_confirm() -> ResponseReturnValue:
+    form = ConfirmForm()
+    stored = _stored(form.token.data) if form.validate_on_submit() else None
+    if stored is None:
+        flash("Fichier d'import introuvable ou expiré : déposez-le à nouveau.", "error")
+        return redirect(url_for("timesheets.import_upload"))
+    path, name = stored
+    token = form.token.data
+    try:
+        raws = read_entries(path, filename=name)
+        result = services.import_entries(raws, source=name, channel="web")
+    except ImportFileError as exc:
+        flash(f"Fichier illisible : {exc}", "error")
+        return redirect(url_for("timesheets.import_upload"))
+    finally:
+        path.unlink(missing_ok=True)
+        (_upload_dir() / f"{token}.json").unlink(missing_ok=True)
+    if result.problems:
+        # The data changed since the preview (a month closed, time entered meanwhile).
+        return render_template(
+            "timesheets/import.html", form=UploadForm(), convention=ROW_CONVENTION, name=name,
+            rows=len(raws), result=result, bad_rows=len({p.key for p in result.problems}),
+            confirm=None,
+        ), 422
+    assert result.summary is not None
+    flash(f"Import terminé : {result.summary.count} saisie(s) importée(s) depuis {name}.", "success")
+    return render_template("timesheets/import.html", form=UploadForm(), convention=ROW_CONVENTION,
+                           name=name, rows=len(raws), result=result, done=True, confirm=None)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from eage.closing import services as closing
 from eage.extensions import db
 from eage.invoicing.storage import read
-from eage.models import ApiToken, Invoice, Member, User
+from eage.models import ApiToken, Invoice, User
 from tests.conftest import ROLE_EMAILS
 
 OCT = date(2026, 10, 1)

@@ -1,0 +1,515 @@
+"""Timesheet use cases: import, weekly grid, month views, API reads.
+
+Every write goes through :mod:`eage.timesheets.validation` first; nothing is written
+unless the whole proposal is valid, then everything is written in one transaction with its
+audit lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Integer, case, func, insert, select
+
+from accounting.money import fmt2
+from eage import audit
+from eage.core.services import month_bounds
+from eage.extensions import db
+from eage.models import (
+    ABSENCE_CODES,
+    INTERNAL,
+    Employee,
+    Member,
+    MonthLock,
+    Service,
+    TimesheetEntry,
+)
+from eage.models.base import utcnow
+from eage.timesheets.parsing import Minutes, ParseError, parse_minutes
+from eage.timesheets.validation import (
+    Checked,
+    Problem,
+    RawEntry,
+    Reference,
+    month_key,
+    validate,
+)
+
+# ---------------------------------------------------------------------------------------
+# Import (file, CLI, API): all or nothing, one bulk insert, one audit line.
+
+
+@dataclass
+class ImportSummary:
+    count: int
+    minutes: int
+    first_day: date | None
+    last_day: date | None
+    per_employee: list[tuple[str, int, int]]  # code, entries, minutes
+    per_member: list[tuple[str, int, int]]
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem]
+    summary: ImportSummary | None = None
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def summarise(checked: Checked) -> ImportSummary:
+    per_emp: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    per_member: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    total = 0
+    first = last = None
+    for e in checked.entries:
+        a = per_emp[e.employee_code]
+        a[0] += 1
+        a[1] += e.minutes
+        b = per_member[e.member_code]
+        b[0] += 1
+        b[1] += e.minutes
+        total += e.minutes
+        if first is None or e.date < first:
+            first = e.date
+        if last is None or e.date > last:
+            last = e.date
+    return ImportSummary(
+        count=len(checked.entries),
+        minutes=total,
+        first_day=first,
+        last_day=last,
+        per_employee=sorted((k, v[0], v[1]) for k, v in per_emp.items()),
+        per_member=sorted(((k, v[0], v[1]) for k, v in per_member.items()),
+                          key=lambda t: (t[0] == INTERNAL, t[0])),
+    )
+
+
+def import_entries(
+    raws: list[RawEntry], *, source: str, dry_run: bool = False, user_id: int | None = None,
+    channel: str = "file",
+) -> ImportResult:
+    """Validate every entry; when all are valid (and not a dry run) insert them in bulk,
+    with one audit line, in one transaction."""
+    checked = validate(raws)
+    if checked.problems:
+        return ImportResult(checked.problems)
+    summary = summarise(checked)
+    if dry_run or not checked.entries:
+        return ImportResult([], summary, written=False)
+    try:
+        now = utcnow()  # one timestamp for the batch: the import is one act
+        rows = [e.row() for e in checked.entries]
+        for row in rows:
+            row["created_at"] = now
+        db.session.execute(insert(TimesheetEntry), rows)
+        audit.record(
+            "import", "timesheet_entry",
+            summary=f"{summary.count} saisies importées ({channel}) : {source}"[:500],
+            after={"count": summary.count, "file": source, "channel": channel,
+                   "minutes": summary.minutes},
+            user_id=user_id,
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return ImportResult([], summary, written=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Weekly grid
+
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+EMPTY_ROWS = 3
+
+
+def parse_week(text: str | None) -> date | None:
+    """'2026-W48' → the Monday of that ISO week; None when absent or malformed."""
+    if not text:
+        return None
+    m = _WEEK.match(text.strip().upper())
+    if not m:
+        return None
+    try:
+        return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError:
+        return None
+
+
+def week_param(monday: date) -> str:
+    iso = monday.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def locked_months(first: date, last: date) -> set[str]:
+    wanted = {month_key(first), month_key(last)}
+    return set(db.session.scalars(select(MonthLock.month).where(MonthLock.month.in_(wanted))))
+
+
+def hours_text(minutes: int) -> str:
+    """What a cell shows for recorded minutes: 450 → '7,50' (two decimals, French)."""
+    h = Decimal(minutes) / 60
+    return fmt2(h).replace(".", ",")
+
+
+@dataclass
+class GridRow:
+    member: str  # member code or INTERNE ('' for an empty row)
+    activity: str  # service or absence code
+    cells: list[str]  # 7 typed values
+    minutes: list[int] = field(default_factory=lambda: [0] * 7)
+
+    @property
+    def total(self) -> int:
+        return sum(self.minutes)
+
+
+@dataclass
+class WeekGrid:
+    employee: Employee
+    monday: date
+    days: list[date]
+    locked: list[bool]
+    rows: list[GridRow]
+    exceptions: list[bool]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def day_totals(self) -> list[int]:
+        return [sum(r.minutes[i] for r in self.rows) for i in range(7)]
+
+    @property
+    def total(self) -> int:
+        return sum(self.day_totals)
+
+    def cell_problems(self) -> dict[str, list[str]]:
+        """Messages per cell name ('cell-R-D'), totals' messages on every cell concerned."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for p in self.problems:
+            for key in p.keys or (p.key,):
+                if str(key).startswith("cell-") and p.message not in out[str(key)]:
+                    out[str(key)].append(p.message)
+        return out
+
+    def row_problems(self) -> dict[int, list[str]]:
+        """Messages about a row's member or service, shown next to its selects."""
+        out: dict[int, list[str]] = defaultdict(list)
+        for p in self.problems:
+            key = str(p.key)
+            if p.field in ("member", "service", "row"):
+                r = int(key.split("-")[1])
+                if p.message not in out[r]:
+                    out[r].append(p.message)
+        return out
+
+
+def _row_order(member: str, activity: str) -> tuple[int, str, int, str]:
+    return (member == INTERNAL, member, activity in ABSENCE_CODES, activity)
+
+
+def load_week(employee: Employee, monday: date) -> WeekGrid:
+    days = [monday + timedelta(days=i) for i in range(7)]
+    locks = locked_months(days[0], days[-1])
+    flag = func.max(case((TimesheetEntry.authorised_exception, 1), else_=0).cast(Integer))
+    rows = db.session.execute(
+        select(TimesheetEntry.date, Member.code, Service.code, TimesheetEntry.absence_code,
+               func.sum(TimesheetEntry.minutes), flag)
+        .outerjoin(Member, TimesheetEntry.member_id == Member.id)
+        .outerjoin(Service, TimesheetEntry.service_id == Service.id)
+        .where(TimesheetEntry.employee_id == employee.id, TimesheetEntry.date >= days[0],
+               TimesheetEntry.date <= days[-1])
+        .group_by(TimesheetEntry.date, Member.code, Service.code, TimesheetEntry.absence_code)
+    )
+    grid: dict[tuple[str, str], GridRow] = {}
+    exceptions = [False] * 7
+    for day, member_code, service_code, absence, minutes, exc in rows:
+        key = (member_code or INTERNAL, service_code or absence or "")
+        row = grid.setdefault(key, GridRow(key[0], key[1], [""] * 7))
+        i = (day - monday).days
+        row.minutes[i] += int(minutes)
+        row.cells[i] = hours_text(row.minutes[i])
+        if exc:
+            exceptions[i] = True
+    ordered = [grid[k] for k in sorted(grid, key=lambda k: _row_order(*k))]
+    ordered += [GridRow("", "", [""] * 7) for _ in range(EMPTY_ROWS)]
+    return WeekGrid(employee, monday, days, [month_key(d) in locks for d in days], ordered,
+                    exceptions)
+
+
+@dataclass
+class SaveResult:
+    grid: WeekGrid
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.grid.problems
+
+    @property
+    def changes(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+def grid_from_form(employee: Employee, monday: date, form: Any,
+                   saved: WeekGrid | None = None) -> WeekGrid:
+    """The grid as posted (values kept as typed, so an error page shows them back).
+    Locked days keep what is recorded: their inputs are not part of the form."""
+    saved = saved or load_week(employee, monday)
+    try:
+        count = min(int(form.get("rows", "0")), 200)
+    except ValueError:
+        count = 0
+    rows: list[GridRow] = []
+    for r in range(count):
+        member = (form.get(f"member-{r}") or "").strip().upper()
+        activity = (form.get(f"activity-{r}") or "").strip().upper()
+        cells = [(form.get(f"cell-{r}-{d}") or "").strip() for d in range(7)]
+        rows.append(GridRow(member, activity, cells))
+    saved_cells = {(r.member, r.activity): r for r in saved.rows if r.member}
+    for row in rows:
+        before = saved_cells.get((row.member, row.activity))
+        for d in range(7):
+            if saved.locked[d]:
+                row.cells[d] = ""
+            if not row.cells[d]:
+                continue
+            if before is not None and before.minutes[d] and row.cells[d] == before.cells[d]:
+                # Left as displayed ("2,17" for 130 min): keep the recorded minutes exactly.
+                row.minutes[d] = before.minutes[d]
+                continue
+            try:
+                row.minutes[d] = max(parse_minutes(row.cells[d]), 0)
+            except ParseError:
+                row.minutes[d] = 0
+    # Locked days: the recorded time stays, shown read-only on its own rows.
+    for old in saved.rows:
+        if any(old.minutes[d] for d in range(7) if saved.locked[d]):
+            target = next((r for r in rows if (r.member, r.activity) == (old.member, old.activity)),
+                          None)
+            if target is None:
+                target = GridRow(old.member, old.activity, [""] * 7)
+                rows.append(target)
+            for d in range(7):
+                if saved.locked[d]:
+                    target.cells[d] = old.cells[d]
+                    target.minutes[d] = old.minutes[d]
+    exceptions = [bool(form.get(f"exception-{d}")) and not saved.locked[d] for d in range(7)]
+    for d in range(7):
+        if saved.locked[d]:
+            exceptions[d] = saved.exceptions[d]
+    return WeekGrid(employee, monday, saved.days, saved.locked, rows, exceptions)
+
+
+def save_week(employee: Employee, monday: date, form: Any, user_id: int | None = None) -> SaveResult:
+    """Validate the whole proposed week; on success each cell's value replaces that cell's
+    entries (employee, day, member, service/absence), a cleared cell deletes them."""
+    saved = load_week(employee, monday)
+    saved_cells = {(r.member, r.activity): r for r in saved.rows if r.member}
+    grid = grid_from_form(employee, monday, form, saved)
+    days = grid.days
+    raws: list[RawEntry] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for r, row in enumerate(grid.rows):
+        typed = [d for d in range(7) if row.cells[d] and not grid.locked[d]]
+        if not typed:
+            continue
+        pair = (row.member, row.activity)
+        if pair in seen and row.member and row.activity:
+            problems.append(Problem(f"member-{r}", "row", (
+                f"ligne en double : {row.member} / {row.activity} figure déjà à la ligne "
+                f"{seen[pair] + 1} ; saisissez ces heures sur une seule ligne")))
+        seen.setdefault(pair, r)
+        before = saved_cells.get(pair)
+        for d in typed:
+            hours: object = row.cells[d]
+            if before is not None and before.minutes[d] and row.cells[d] == before.cells[d]:
+                hours = Minutes(before.minutes[d])
+            raws.append(RawEntry(f"cell-{r}-{d}", days[d], employee.code, row.member or None,
+                                 row.activity or None, hours, None, grid.exceptions[d]))
+    replaced = [(employee.id, day) for i, day in enumerate(days) if not grid.locked[i]]
+    checked = validate(raws, replaced=replaced, reference=Reference.load())
+    for p in checked.problems:
+        if p.field in ("member", "service"):
+            r = str(p.key).split("-")[1]
+            problems.append(Problem(f"member-{r}", p.field, p.message))
+        else:
+            problems.append(p)
+    if problems:
+        grid.problems = problems
+        return SaveResult(grid)
+    # Only open days are replaced: a closed month's entries are never touched.
+    open_days = [day for i, day in enumerate(days) if not grid.locked[i]]
+    result = SaveResult(grid)
+    if not open_days:
+        return result
+    existing = list(db.session.scalars(
+        select(TimesheetEntry)
+        .where(TimesheetEntry.employee_id == employee.id, TimesheetEntry.date.in_(open_days))
+        .order_by(TimesheetEntry.id)
+    ))
+    by_cell: dict[tuple[date, int | None, int | None, str | None], list[TimesheetEntry]] = (
+        defaultdict(list))
+    for e in existing:
+        by_cell[(e.date, e.member_id, e.service_id, e.absence_code)].append(e)
+    created: list[TimesheetEntry] = []
+    try:
+        for c in checked.entries:
+            key = (c.date, c.member_id, c.service_id, c.absence_code)
+            olds = by_cell.pop(key, [])
+            if not olds:
+                entry = TimesheetEntry(**c.row())
+                db.session.add(entry)
+                created.append(entry)
+                continue
+            keep, extra = olds[0], olds[1:]
+            for e in extra:
+                audit.record("delete", "timesheet_entry", e.id, before=audit.snapshot(e),
+                             summary=f"grille {week_param(monday)} {employee.code}")
+                db.session.delete(e)
+                result.deleted += 1
+            if keep.minutes != c.minutes or keep.authorised_exception != c.exception or extra:
+                before = audit.snapshot(keep)
+                keep.minutes = c.minutes
+                keep.authorised_exception = c.exception
+                audit.record("update", "timesheet_entry", keep.id, before=before,
+                             after=audit.snapshot(keep),
+                             summary=f"grille {week_param(monday)} {employee.code}")
+                result.updated += 1
+        for olds in by_cell.values():
+            for e in olds:
+                audit.record("delete", "timesheet_entry", e.id, before=audit.snapshot(e),
+                             summary=f"grille {week_param(monday)} {employee.code}")
+                db.session.delete(e)
+                result.deleted += 1
+        db.session.flush()
+        for entry in created:
+            audit.record("create", "timesheet_entry", entry.id, after=audit.snapshot(entry),
+                         summary=f"grille {week_param(monday)} {employee.code}")
+        result.created = len(created)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    result.grid = load_week(employee, monday)
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Month views
+
+
+@dataclass
+class Matrix:
+    """A table of minutes: row labels × column labels, with totals."""
+
+    rows: list[Any]
+    columns: list[Any]
+    cells: dict[tuple[Any, Any], int]
+
+    def row_total(self, row: Any) -> int:
+        return sum(self.cells.get((row, c), 0) for c in self.columns)
+
+    def column_total(self, column: Any) -> int:
+        return sum(self.cells.get((r, column), 0) for r in self.rows)
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells.values())
+
+
+def month_days(month: date) -> list[date]:
+    start, end = month_bounds(month)
+    return [start + timedelta(days=i) for i in range((end - start).days)]
+
+
+def employee_month(employee: Employee, month: date) -> Matrix:
+    """Days × (member, service/absence) for one employee."""
+    start, end = month_bounds(month)
+    rows = db.session.execute(
+        select(TimesheetEntry.date, Member.code, Service.code, TimesheetEntry.absence_code,
+               func.sum(TimesheetEntry.minutes))
+        .outerjoin(Member, TimesheetEntry.member_id == Member.id)
+        .outerjoin(Service, TimesheetEntry.service_id == Service.id)
+        .where(TimesheetEntry.employee_id == employee.id, TimesheetEntry.date >= start,
+               TimesheetEntry.date < end)
+        .group_by(TimesheetEntry.date, Member.code, Service.code, TimesheetEntry.absence_code)
+    )
+    cells: dict[tuple[Any, Any], int] = {}
+    columns: set[tuple[str, str]] = set()
+    for day, member_code, service_code, absence, minutes in rows:
+        col = (member_code or INTERNAL, service_code or absence or "")
+        columns.add(col)
+        cells[(day, col)] = cells.get((day, col), 0) + int(minutes)
+    return Matrix(month_days(month), sorted(columns, key=lambda c: _row_order(*c)), cells)
+
+
+def member_month(member: Member, month: date) -> Matrix:
+    """(employee, service) × days for one member."""
+    start, end = month_bounds(month)
+    rows = db.session.execute(
+        select(Employee.code, Service.code, TimesheetEntry.date, func.sum(TimesheetEntry.minutes))
+        .join(Employee, TimesheetEntry.employee_id == Employee.id)
+        .join(Service, TimesheetEntry.service_id == Service.id)
+        .where(TimesheetEntry.member_id == member.id, TimesheetEntry.date >= start,
+               TimesheetEntry.date < end)
+        .group_by(Employee.code, Service.code, TimesheetEntry.date)
+    )
+    cells: dict[tuple[Any, Any], int] = {}
+    row_keys: set[tuple[str, str]] = set()
+    for emp_code, service_code, day, minutes in rows:
+        row_keys.add((emp_code, service_code))
+        cells[((emp_code, service_code), day)] = int(minutes)
+    return Matrix(sorted(row_keys), month_days(month), cells)
+
+
+def member_month_by_service(matrix: Matrix) -> list[tuple[str, int]]:
+    per: dict[str, int] = defaultdict(int)
+    for (row, _day), minutes in matrix.cells.items():
+        per[row[1]] += minutes
+    return sorted(per.items())
+
+
+# ---------------------------------------------------------------------------------------
+# API reads
+
+
+def month_entries(month: date, member_id: int | None = None) -> list[dict[str, Any]]:
+    start, end = month_bounds(month)
+    query = (
+        select(TimesheetEntry.id, TimesheetEntry.date, Employee.code, Member.code, Service.code,
+               TimesheetEntry.absence_code, TimesheetEntry.minutes, TimesheetEntry.note)
+        .join(Employee, TimesheetEntry.employee_id == Employee.id)
+        .outerjoin(Member, TimesheetEntry.member_id == Member.id)
+        .outerjoin(Service, TimesheetEntry.service_id == Service.id)
+        .where(TimesheetEntry.date >= start, TimesheetEntry.date < end)
+        .order_by(TimesheetEntry.date, Employee.code, TimesheetEntry.id)
+    )
+    if member_id is not None:
+        query = query.where(TimesheetEntry.member_id == member_id)
+    return [
+        {
+            "id": id_,
+            "date": day.isoformat(),
+            "employee": emp,
+            "member": member or INTERNAL,
+            "service": service or absence,
+            "minutes": minutes,
+            "hours": fmt2(Decimal(minutes) / 60),
+            "note": note,
+        }
+        for id_, day, emp, member, service, absence, minutes, note in db.session.execute(query)
+    ]
