@@ -31,7 +31,7 @@ def test_concurrent_closes_leave_no_gap_and_no_duplicate(app, add_time) -> None:
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for key in MONTHS]
     outputs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outputs, strict=True):
+    for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
     db.session.expire_all()
     issued = db.session.scalars(select(Invoice).order_by(Invoice.seq)).all()
