@@ -88,11 +88,11 @@ SERVICES = [
 # main service, SSN, PAS rate.
 EMPLOYEES = [
     ("CMARTIN", "Claire", "Martin", "Contrôleuse de gestion", "Cadre — groupe F",
-     Decimal("35"), Decimal("2950.00"), True, "GESTION", "284054227012345", Decimal("4.30")),
+     Decimal("35"), Decimal("2950.00"), True, "GESTION", "284054227012387", Decimal("4.30")),
     ("KBENALI", "Karim", "Benali", "Gestionnaire paie et RH", "Technicien — groupe D",
-     Decimal("35"), Decimal("2400.00"), False, "PAIE", "187094227054321", Decimal("2.10")),
+     Decimal("35"), Decimal("2400.00"), False, "PAIE", "187094227054322", Decimal("2.10")),
     ("JFOURNIER", "Julie", "Fournier", "Administratrice réseau", "Technicienne — groupe D",
-     Decimal("17.5"), Decimal("1250.00"), False, "RESEAU", "292104227098765", Decimal("0.00")),
+     Decimal("17.5"), Decimal("1250.00"), False, "RESEAU", "292104227098775", Decimal("0.00")),
 ]
 
 # account (plan comptable associatif), label, kind, amount — exactly 115,000 € (SPEC §1).

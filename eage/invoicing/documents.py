@@ -140,41 +140,60 @@ def render_many(func: Callable[[Any], dict[str, bytes]], items: Sequence[Any]) -
         return list(pool.map(func, items, chunksize=max(1, len(items) // (workers * 4))))
 
 
-def store_invoice_documents(invoices: Sequence[Invoice], progress: Any = None) -> list[str]:
-    """Render and store the PDF (Factur-X), .docx and XML of each invoice; return the paths."""
-    docs = [to_document(inv) for inv in invoices]
-    if progress:
-        progress.step(0, len(docs), "factures : génération des PDF")
-    bundles = render_many(render_invoice_bundle, docs)
-    written = []
-    for inv, bundle in zip(invoices, bundles, strict=True):
-        folder = f"invoices/{inv.year}"
-        for ext, kind in (("pdf", "invoice_pdf"), ("docx", "invoice_docx"), ("xml", "invoice_xml")):
-            rel = f"{folder}/{inv.number}.{ext}"
-            inv.documents.append(storage.store(bundle[ext], rel, kind, member_id=inv.member_id))
-            written.append(rel)
-    return written
+def render_job(job: tuple[tuple[domain.InvoiceDocument, ...], domain.TimeStatement | None]
+               ) -> tuple[list[dict[str, bytes]], dict[str, bytes] | None]:
+    """One member's batch: its invoices' bundles and its time statement's, rendered in the
+    same worker so a close is one pass over the pool."""
+    docs, stmt = job
+    return ([render_invoice_bundle(d) for d in docs],
+            render_statement_bundle(stmt) if stmt is not None else None)
 
 
-def store_statements(members: Sequence[Member], month: date, issue_date: date,
-                     invoice_numbers: dict[int, str]) -> list[str]:
-    if not members:
-        return []
+def store_documents(invoices: Sequence[Invoice], *, month: date | None = None,
+                    statement_members: Sequence[Member] = (), progress: Any = None) -> list[str]:
+    """Render (in parallel for big batches) and store every document of `invoices`, plus the
+    month's time statement of `statement_members`; return the written paths."""
     from eage.invoicing.services import seller_snapshot
 
-    seller = seller_snapshot()
-    key = f"{month.year:04d}-{month.month:02d}"
-    stmts = [statement_for(m, month, issue_date, seller, invoice_numbers.get(m.id, "")) for m in members]
-    bundles = render_many(render_statement_bundle, stmts)
-    written = []
-    for m, bundle in zip(members, bundles, strict=True):
-        version = 1 + len(db.session.scalars(select(StoredDocument.id).where(
-            StoredDocument.member_id == m.id, StoredDocument.month == key,
-            StoredDocument.kind == "statement_pdf")).all())
-        suffix = "" if version == 1 else f"-v{version}"
-        for ext in ("pdf", "docx"):
-            rel = f"statements/{key}/R-{key}-{m.code}{suffix}.{ext}"
-            storage.store(bundle[ext], rel, f"statement_{ext}", member_id=m.id, month=key,
-                          version=version)
-            written.append(rel)
+    by_member: dict[int, list[Invoice]] = {}
+    for inv in invoices:
+        by_member.setdefault(inv.member_id, []).append(inv)
+    members = {m.id: m for m in statement_members}
+    order = list(dict.fromkeys([*by_member, *members]))
+    seller = seller_snapshot() if members else {}
+    jobs = []
+    for mid in order:
+        invs = by_member.get(mid, [])
+        stmt = None
+        if month is not None and mid in members:
+            number = next((i.number for i in invs if i.kind == "invoice"), "")
+            issue = invs[0].issue_date if invs else date.today()
+            stmt = statement_for(members[mid], month, issue, seller, number)
+        jobs.append((tuple(to_document(i) for i in invs), stmt))
+    if progress:
+        progress.step(0, len(jobs), "génération des documents")
+    results = render_many(render_job, jobs)  # type: ignore[arg-type]
+    written: list[str] = []
+    key = f"{month.year:04d}-{month.month:02d}" if month else None
+    try:
+        for mid, (bundles, stmt_bundle) in zip(order, results, strict=True):  # type: ignore[misc]
+            for inv, bundle in zip(by_member.get(mid, []), bundles, strict=True):
+                for ext, kind in (("pdf", "invoice_pdf"), ("docx", "invoice_docx"), ("xml", "invoice_xml")):
+                    rel = f"invoices/{inv.year}/{inv.number}.{ext}"
+                    inv.documents.append(storage.store(bundle[ext], rel, kind, member_id=inv.member_id))
+                    written.append(rel)
+            if stmt_bundle is not None and key is not None:
+                m = members[mid]
+                version = 1 + len(db.session.scalars(select(StoredDocument.id).where(
+                    StoredDocument.member_id == m.id, StoredDocument.month == key,
+                    StoredDocument.kind == "statement_pdf")).all())
+                suffix = "" if version == 1 else f"-v{version}"
+                for ext in ("pdf", "docx"):
+                    rel = f"statements/{key}/R-{key}-{m.code}{suffix}.{ext}"
+                    storage.store(stmt_bundle[ext], rel, f"statement_{ext}", member_id=m.id, month=key,
+                                  version=version)
+                    written.append(rel)
+    except BaseException:
+        storage.discard(written)  # nothing half-written: the caller rolls back
+        raise
     return written

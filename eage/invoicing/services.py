@@ -553,12 +553,9 @@ def render_and_store(invoices: list[Invoice], *, month: date | None = None, prog
 
     written: list[str] = []
     try:
-        written += documents.store_invoice_documents(invoices, progress)
-        if month is not None and statement_members:
-            numbers = {inv.member_id: inv.number for inv in invoices if inv.kind == "invoice"}
-            written += documents.store_statements(statement_members, month,
-                                                  invoices[0].issue_date if invoices else date.today(),
-                                                  numbers)
+        written = documents.store_documents(invoices, month=month,
+                                            statement_members=statement_members or [],
+                                            progress=progress)
         db.session.flush()
     except BaseException:
         from eage.invoicing.storage import discard

@@ -117,3 +117,15 @@ def test_eage_console_script_runs_the_migrations(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert "database is up to date" in result.stdout
     assert (tmp_path / "x.sqlite").exists() and (tmp_path / "secret_key").exists()
+
+
+def test_demo_identifiers_are_valid(demo) -> None:
+    """Fictitious but valid: SIRET/SIREN Luhn, VAT keys, social security numbers (NIR key)."""
+    from stdnum.fr import nir, siren, siret, tva
+
+    from eage.models import Employee, Organisation
+
+    org = db.session.scalar(select(Organisation))
+    assert siren.is_valid(org.siren) and siret.is_valid(org.siret) and tva.is_valid(org.vat_number)
+    for e in db.session.scalars(select(Employee)):
+        assert nir.is_valid(e.social_security_number), e.code
