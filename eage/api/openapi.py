@@ -53,6 +53,18 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+INVOICE_SCHEMA = _obj({
+    "number": STR, "kind": {"type": "string", "enum": ["invoice", "credit_note"]}, "member": STR,
+    "issue_date": {"type": "string", "format": "date"},
+    "period": {"type": "string", "description": "service period as an ISO 8601 interval, 2026-10-01/2026-10-31"},
+    "total_excl_tax": AMOUNT, "vat": AMOUNT, "total_incl_tax": AMOUNT,
+    "status": {"type": "string", "enum": ["issued", "sent", "partially_paid", "paid", "overdue"]},
+    "lines": {"type": "array", "items": _obj({
+        "kind": {"type": "string", "enum": ["service", "regularisation", "fee"]}, "service": NSTR,
+        "hours": _nullable(AMOUNT), "rate": _nullable(AMOUNT), "amount": AMOUNT})},
+})
+
+
 def _list_of(name: str) -> dict[str, Any]:
     return {"200": {"description": "OK", "content": {"application/json": {
         "schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}}}},
@@ -60,6 +72,10 @@ def _list_of(name: str) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
+    from eage.api.payslips import OPENAPI_PATH as PAYSLIPS_PATH
+    from eage.api.payslips import PAYSLIP_SCHEMA
+
+    schemas = {**SCHEMAS, "Payslip": PAYSLIP_SCHEMA, "Invoice": INVOICE_SCHEMA}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -73,12 +89,25 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": SCHEMAS,
+            "schemas": schemas,
             "responses": {"Error": {"description": "Error", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}}},
         },
         "paths": {
             "/members": {"get": {"summary": "Members", "responses": _list_of("Member")}},
+            "/payslips": PAYSLIPS_PATH,
+            "/invoices": {"get": {
+                "summary": "Invoices and credit notes of a month (by service period) or a year",
+                "parameters": [{"name": "month", "in": "query", "required": False, "schema": {"type": "string"}},
+                               {"name": "year", "in": "query", "required": False, "schema": {"type": "integer"}}],
+                "responses": _list_of("Invoice")}},
+            "/invoices/{number}": {"get": {
+                "summary": "One invoice or credit note; append .pdf (Factur-X), .docx or .xml for its documents",
+                "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "The invoice (JSON) or the document", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Invoice"}},
+                    "application/pdf": {}, "application/xml": {}}},
+                    "404": {"$ref": "#/components/responses/Error"}}}},
             "/employees": {"get": {"summary": "Shared staff (back-office tokens)",
                                    "responses": _list_of("Employee")}},
             "/services": {"get": {"summary": "Services and hourly rates",

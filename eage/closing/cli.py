@@ -20,15 +20,19 @@ def close_month_command(month: str) -> None:
     first = parse_month(month)
     if first is None:
         raise click.ClickException(f"month must be YYYY-MM, got {month!r}")
+    from eage.payslips.services import PayslipError
+
     try:
         result = services.close_month(first)
+    except PayslipError as exc:
+        raise click.ClickException(f"month {month} not closed: payroll: {exc}") from None
     except services.CloseRefused as exc:
         for p in exc.problems:
             click.echo(f"{'error' if p.blocking else 'warning'}: {p.message}", err=True)
         raise click.ClickException(f"month {month} not closed: fix the errors above") from None
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    for number in result.invoices + result.credit_notes:
+    for number in result.payslips + result.invoices + result.credit_notes:
         click.echo(number)
     click.echo(result.summary())
 

@@ -56,14 +56,15 @@ def _run_close(app, month: date, user_id: int, progress: jobs.Progress) -> None:
             current_app.logger.exception("month close failed")
             progress.finish("failed", f"erreur : {exc}")
         else:
-            lines = result.invoices + result.credit_notes
+            lines = result.payslips + result.invoices + result.credit_notes
             progress.finish("done", _french_summary(result), lines)
 
 
 def _french_summary(result: services.CloseResult) -> str:
     if not result.changed:
         return f"Le mois {result.month} est déjà clôturé : rien n'a changé."
-    text = f"Mois {result.month} clôturé : {len(result.invoices)} facture(s)"
+    text = (f"Mois {result.month} clôturé : {len(result.payslips)} bulletin(s) de paie, "
+            f"{len(result.invoices)} facture(s)")
     if result.credit_notes:
         text += f", {len(result.credit_notes)} avoir(s)"
     return text + f", {result.statements} relevé(s) de mise à disposition."

@@ -20,6 +20,7 @@ from eage.extensions import db
 from eage.invoicing import services as invoicing
 from eage.invoicing.numbering import take_issuing_lock
 from eage.jobs import NullProgress, Progress
+from eage.payslips.services import issue_month_payslips
 from eage.models import (
     Contract,
     Employee,
@@ -51,13 +52,15 @@ class CloseResult:
     changed: bool
     invoices: list[str] = field(default_factory=list)
     credit_notes: list[str] = field(default_factory=list)
+    payslips: list[str] = field(default_factory=list)
     statements: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if not self.changed:
             return f"month {self.month} already closed: nothing changed"
-        parts = [f"month {self.month} closed", f"{len(self.invoices)} invoice(s)"]
+        parts = [f"month {self.month} closed", f"{len(self.payslips)} payslip(s)",
+                 f"{len(self.invoices)} invoice(s)"]
         if self.credit_notes:
             parts.append(f"{len(self.credit_notes)} credit note(s)")
         parts.append(f"{self.statements} time statement(s)")
@@ -188,30 +191,30 @@ def close_month(month: date, *, user_id: int | None = None, today: date | None =
     billable = billable_minutes(month)
     billed = billed_for_month(month)
     plans = invoicing.plan_month_documents(month, billable, billed, rates)
-    if already_closed and not plans:
-        db.session.rollback()
-        return result
-
-    if not already_closed:
-        db.session.add(MonthLock(month=key, closed_by_id=user_id))
     written: list[str] = []
     try:
+        progress.step(0, len(plans) + 1, "bulletins de paie")
+        payslips = issue_month_payslips(month, user_id=user_id, issue_date=today, written=written)
+        if already_closed and not plans and not payslips:
+            db.session.rollback()
+            return result
+        if not already_closed:
+            db.session.add(MonthLock(month=key, closed_by_id=user_id))
         total = len(plans)
         issued: list[Invoice] = []
         for i, plan in enumerate(plans, start=1):
             progress.step(i - 1, total, f"{plan.member.code} : émission")
-            docs = invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id)
-            issued.extend(docs)
-        progress.step(0, total, "génération des documents")
-        written = invoicing.render_and_store(issued, month=month, progress=progress,
-                                             statement_members=[p.member for p in plans])
+            issued.extend(invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id))
+        written += invoicing.render_and_store(issued, month=month, progress=progress,
+                                              statement_members=[p.member for p in plans])
         for inv in issued:
             (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
+        result.payslips = [p.number for p in payslips]
         result.statements = len(plans)
         result.changed = True
         audit.record("close", "month", key, user_id=user_id,
-                     summary=f"{'re-closed' if already_closed else 'closed'}: "
-                             f"{', '.join(inv.number for inv in issued) or 'no invoice'}")
+                     summary=(f"{'re-closed' if already_closed else 'closed'}: "
+                              f"{', '.join([*result.payslips, *result.invoices, *result.credit_notes]) or 'nothing issued'}")[:500])
         db.session.commit()
     except BaseException:
         db.session.rollback()

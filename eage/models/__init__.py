@@ -14,6 +14,7 @@ from eage.models.invoicing import (
 )
 from eage.models.members import Member, PlannedHours
 from eage.models.organisation import FiscalYear, MonthLock, Organisation
+from eage.models.payroll import PAYSLIP_STATUSES, Payslip  # noqa: F401
 from eage.models.services import Service, ServiceRate
 from eage.models.staff import Contract, Employee
 from eage.models.timesheets import ABSENCE_CODES, INTERNAL, TimesheetEntry

@@ -89,6 +89,6 @@ def test_unknown_api_route_is_json_404(client) -> None:
 def test_openapi_document(client) -> None:
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
-    for path in ("/members", "/employees", "/services", "/timesheets"):
+    for path in ("/members", "/employees", "/services", "/timesheets", "/invoices", "/payslips"):
         assert path in doc["paths"]
     assert "post" in doc["paths"]["/timesheets"]

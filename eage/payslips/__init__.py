@@ -1,0 +1,1 @@
+"""Payslips: issue, pages, documents, simulator (SPEC §5 "Payroll")."""

@@ -1,0 +1,165 @@
+"""Payslip pages (back office only; members never see payslips): by month, by employee,
+detail, documents from storage, the payroll journal, a preview and the simulator."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, abort, render_template, request, send_file
+from werkzeug.wrappers import Response
+
+from eage.auth.roles import BACK_OFFICE, roles_required
+from eage.core.services import parse_month
+from eage.extensions import db
+from eage.invoicing.storage import read
+from eage.models import Employee, StoredDocument
+from eage.models.payroll import Payslip
+from eage.payslips import services
+from eage.payslips.forms import SimulatorForm
+
+bp = Blueprint("payslips", __name__, url_prefix="/paie")
+
+services.install_immutability()
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _payslip_or_404(payslip_id: int) -> Payslip:
+    row = db.session.get(Payslip, payslip_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def _month_arg(default: date | None = None) -> date:
+    raw = request.args.get("mois")
+    month = parse_month(raw)
+    if raw and month is None:
+        abort(400, "mois attendu au format AAAA-MM")
+    if month is None:
+        latest = services.months_with_payslips()
+        month = parse_month(latest[0]) if latest else None
+    return month or default or date.today().replace(day=1)
+
+
+@bp.route("/")
+@roles_required(*BACK_OFFICE)
+def index() -> str:
+    month = _month_arg()
+    rows = services.month_payslips(month)
+    employees = services.employees_under_contract(month)
+    issued_ids = {r.employee_id for r in rows}
+    return render_template("payslips/index.html", month=month, rows=rows,
+                           totals=services.month_totals(month),
+                           months=services.months_with_payslips(),
+                           pending=[e for e in employees if e.id not in issued_ids],
+                           key=services.month_key(month))
+
+
+@bp.route("/salarie/<int:employee_id>")
+@roles_required(*BACK_OFFICE)
+def by_employee(employee_id: int) -> str:
+    employee = db.session.get(Employee, employee_id)
+    if employee is None:
+        abort(404)
+    return render_template("payslips/employee.html", employee=employee,
+                           rows=services.employee_payslips(employee_id))
+
+
+@bp.route("/bulletin/<int:payslip_id>")
+@roles_required(*BACK_OFFICE)
+def detail(payslip_id: int) -> str:
+    row = _payslip_or_404(payslip_id)
+    return render_template("payslips/detail.html", p=row, sections=services.grouped_lines(row),
+                           totals=services.display_totals(row, row.pas_rate),
+                           employee=row.employee_snapshot, employer=row.employer_snapshot)
+
+
+def _send(doc: StoredDocument | None) -> Response:
+    if doc is None:
+        abort(404)
+    return send_file(io.BytesIO(read(doc)), mimetype=doc.media_type, as_attachment=True,
+                     download_name=doc.filename)
+
+
+@bp.route("/bulletin/<int:payslip_id>.pdf")
+@roles_required(*BACK_OFFICE)
+def pdf(payslip_id: int) -> Response:
+    return _send(_payslip_or_404(payslip_id).pdf_document)
+
+
+@bp.route("/bulletin/<int:payslip_id>.docx")
+@roles_required(*BACK_OFFICE)
+def docx(payslip_id: int) -> Response:
+    return _send(_payslip_or_404(payslip_id).docx_document)
+
+
+def _journal_month(month: str) -> date:
+    first = parse_month(month)
+    if first is None:
+        abort(404)
+    if not services.month_payslips(first):
+        abort(404, "aucun bulletin émis pour ce mois")
+    return first
+
+
+@bp.route("/journal/<month>.pdf")
+@roles_required(*BACK_OFFICE)
+def journal_pdf(month: str) -> Response:
+    first = _journal_month(month)
+    return send_file(io.BytesIO(services.journal_pdf_bytes(first)), mimetype="application/pdf",
+                     as_attachment=True, download_name=f"journal-paie-{month}.pdf")
+
+
+@bp.route("/journal/<month>.xlsx")
+@roles_required(*BACK_OFFICE)
+def journal_xlsx(month: str) -> Response:
+    first = _journal_month(month)
+    return send_file(io.BytesIO(services.journal_xlsx_bytes(first)), mimetype=XLSX,
+                     as_attachment=True, download_name=f"journal-paie-{month}.xlsx")
+
+
+@bp.route("/apercu/<int:employee_id>")
+@roles_required(*BACK_OFFICE)
+def preview(employee_id: int) -> str:
+    employee = db.session.get(Employee, employee_id)
+    if employee is None:
+        abort(404)
+    month = _month_arg(date.today().replace(day=1))
+    error, comp = None, None
+    try:
+        comp = services.compute_preview(employee, month)
+    except services.PayslipError as exc:
+        error = str(exc)
+    return render_template(
+        "payslips/preview.html", employee=employee, month=month, comp=comp, error=error,
+        key=services.month_key(month),
+        sections=services.engine_sections(comp.payslip) if comp else [],
+        totals=services.display_totals(comp.payslip, employee.pas_rate) if comp else None)
+
+
+@bp.route("/simulateur")
+@roles_required(*BACK_OFFICE)
+def simulator() -> str:
+    form = SimulatorForm(request.args)
+    if not request.args:
+        form.month.data = services.month_key(date.today())
+        form.weekly_hours.data = form.weekly_hours.default
+    result, error = None, None
+    if request.args and form.validate():
+        month = parse_month(form.month.data)
+        assert month is not None and form.gross.data is not None
+        try:
+            result = services.simulate(
+                form.gross.data, month, weekly_hours=form.weekly_hours.data,
+                cadre=bool(form.cadre.data), atmp_percent=form.atmp_rate.data,
+                health_insurance_monthly=form.health_insurance.data,
+                health_employer_share_percent=form.health_employer_share.data)
+        except services.PayslipError as exc:
+            error = str(exc)
+    return render_template(
+        "payslips/simulator.html", form=form, result=result, error=error,
+        sections=services.engine_sections(result.payslip) if result else [],
+        totals=services.display_totals(result.payslip, Decimal(0)) if result else None)

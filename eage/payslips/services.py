@@ -1,0 +1,777 @@
+"""Payslips (SPEC §5 "Payroll"): from contracts and the month's timesheets to issued,
+immutable payslips with their PDF and .docx; previews, the simulator and the payroll journal.
+
+The month close (eage/closing) calls :func:`issue_month_payslips` inside its transaction;
+this module only adds and flushes, never commits.
+
+Rules taken from the timesheets (grouped in the database, per employee, day and category):
+
+* **Extra hours** are counted per ISO week: minutes worked (every entry except the absence
+  codes ``CP``, ``MALADIE``, ``SANS_SOLDE``; ``FORMATION`` is working time, art. L6321-2
+  C. trav.) beyond the contract's weekly hours. A week that straddles two months is paid
+  with the month in which it **ends** (its Sunday), on the hours of the whole week — so a
+  week is never split, never paid twice and never lost; the month close of the month
+  holding the Monday leaves it to the next payslip.
+* **Unpaid absence**: ``SANS_SOLDE`` hours of the month. ``MALADIE`` hours are deducted too:
+  the employer stops paying and the CPAM pays daily allowances (art. L323-1 CSS) — salary
+  maintenance under art. L1226-1 C. trav. or the collective agreement, and its subrogation,
+  are not modelled yet. The deduction is capped at the contract hours of the month.
+* **Paid leave** (``CP``) is paid as salary maintained (art. L3141-24 II) and only counted
+  in days on the payslip.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import case, event, func, inspect, literal, select
+from sqlalchemy.orm import ORMExecuteState, Session, selectinload
+
+import payroll
+from accounting.calendar import french_public_holidays
+from accounting.money import ZERO, D, round_cents
+from eage import audit
+from eage.core.services import month_bounds
+from eage.extensions import db
+from eage.models import (
+    Contract,
+    Employee,
+    FiscalYear,
+    Organisation,
+    StoredDocument,
+    TimesheetEntry,
+)
+from eage.models.payroll import Payslip
+from payroll.compute import month_period, presence_ratio
+from payroll.documents import (
+    EmployeeIdentity,
+    Employer,
+    JournalRow,
+    PaidLeave,
+    PayslipDocument,
+    journal_pdf,
+    journal_xlsx,
+    payslip_docx,
+    payslip_pdf,
+)
+from payroll.documents.formats import month_label
+
+# Absence codes that are not working time (SPEC §5 "Time"); FORMATION is working time.
+NOT_WORKED = ("CP", "MALADIE", "SANS_SOLDE")
+UNPAID = ("SANS_SOLDE", "MALADIE")
+WORKED = "WORKED"
+# Paid leave: 2.5 jours ouvrables a month (art. L3141-3 C. trav.), i.e. 25 jours ouvrés a
+# year = 2.08 working days a month, at most 25 over the reference period from 1 June
+# (art. R3141-4).
+LEAVE_DAYS_PER_MONTH = Decimal("2.08")
+LEAVE_DAYS_PER_YEAR = Decimal("25")
+LEAVE_PERIOD_START_MONTH = 6
+LEGAL_WEEKLY_HOURS = Decimal("35")  # art. L3121-27 C. trav.
+_MINUTES = Decimal(60)
+_HUNDRED = Decimal(100)
+
+
+class PayslipError(ValueError):
+    """Input the payslip services refuse (unknown employee, month not under contract…)."""
+
+
+class ImmutablePayslipError(RuntimeError):
+    """Raised on any attempt to edit or delete an issued payslip (ARCHITECTURE §4)."""
+
+
+# ------------------------------------------------------------------------------------------
+# Immutability
+# ------------------------------------------------------------------------------------------
+
+
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, Payslip):
+            raise ImmutablePayslipError(f"payslip {obj.number} is issued: it can never be deleted")
+    for obj in session.dirty:
+        if not isinstance(obj, Payslip) or not session.is_modified(obj, include_collections=False):
+            continue
+        state = inspect(obj)
+        changed = sorted(
+            attr.key for attr in state.mapper.column_attrs
+            if state.attrs[attr.key].history.has_changes()
+        )
+        if changed:
+            raise ImmutablePayslipError(
+                f"payslip {obj.number} is issued: it can never be edited ({', '.join(changed)})"
+            )
+
+
+def _do_orm_execute(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is Payslip for mapper in state.all_mappers
+    ):
+        raise ImmutablePayslipError("bulk update or delete of payslips refused: issued payslips "
+                                    "are immutable")
+
+
+def install_immutability() -> None:
+    """Listen on every Session (idempotent)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "do_orm_execute", _do_orm_execute)
+
+
+# ------------------------------------------------------------------------------------------
+# Dates, settings, identities
+# ------------------------------------------------------------------------------------------
+
+
+def month_key(month: date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def payslip_number(month: date, employee_code: str) -> str:
+    """One number per employee and month: ``BP-2026-11-KBENALI``."""
+    return f"BP-{month.year:04d}-{month.month:02d}-{employee_code}"
+
+
+def month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def payment_date(month: date) -> date:
+    """The last working day of the month (Monday to Friday, not a public holiday)."""
+    day = month_end(month)
+    holidays = french_public_holidays(day.year)
+    while day.weekday() >= 5 or day in holidays:
+        day -= timedelta(days=1)
+    return day
+
+
+def weeks_paid_in(month: date) -> tuple[date, date]:
+    """First and last day of the ISO weeks paid with ``month``: the weeks whose Sunday falls
+    in the month (the first one may start in the previous month)."""
+    first = month.replace(day=1)
+    start = first - timedelta(days=first.weekday())
+    last = month_end(month)
+    end = last - timedelta(days=(last.weekday() + 1) % 7)  # the last Sunday of the month
+    return start, end
+
+
+def _fraction(percent: Decimal | None, default: Decimal) -> Decimal:
+    """Settings are stored as percentages (2.08 for 2.08 %); the engine takes fractions."""
+    return default if percent is None else D(percent) / _HUNDRED
+
+
+def employer_settings(
+    year: int,
+    *,
+    atmp_percent: Decimal | None = None,
+    health_insurance_monthly: Decimal | None = None,
+    health_employer_share_percent: Decimal | None = None,
+) -> payroll.EmployerSettings:
+    """The employer settings of ``year``: the fiscal year's rates (percent in the database)
+    and the organisation's headcount; the engine's defaults when no fiscal year exists.
+    Explicit arguments (the simulator's overrides) win."""
+    defaults = payroll.EmployerSettings()
+    fiscal_year = db.session.get(FiscalYear, year)
+    organisation = db.session.scalar(select(Organisation).limit(1))
+    atmp = defaults.atmp_rate
+    health = defaults.health_insurance_monthly
+    share = defaults.health_employer_share
+    prevoyance_employee = defaults.prevoyance_employee_rate
+    prevoyance_employer = defaults.prevoyance_employer_rate
+    if fiscal_year is not None:
+        atmp = _fraction(fiscal_year.atmp_rate, atmp)
+        health = D(fiscal_year.health_insurance_monthly)
+        share = _fraction(fiscal_year.health_employer_share, share)
+        prevoyance_employee = _fraction(fiscal_year.prevoyance_employee_rate, prevoyance_employee)
+        prevoyance_employer = _fraction(fiscal_year.prevoyance_employer_rate, prevoyance_employer)
+    if atmp_percent is not None:
+        atmp = D(atmp_percent) / _HUNDRED
+    if health_insurance_monthly is not None:
+        health = D(health_insurance_monthly)
+    if health_employer_share_percent is not None:
+        share = D(health_employer_share_percent) / _HUNDRED
+    return payroll.EmployerSettings(
+        atmp_rate=atmp,
+        health_insurance_monthly=health,
+        health_employer_share=share,
+        prevoyance_employee_rate=prevoyance_employee,
+        prevoyance_employer_rate=prevoyance_employer,
+        headcount=organisation.headcount if organisation else defaults.headcount,
+    )
+
+
+def employer_identity() -> Employer:
+    org = db.session.scalar(select(Organisation).limit(1))
+    if org is None:
+        raise PayslipError("no organisation: load or create the group first")
+    return Employer(
+        name=org.name,
+        legal_form=org.legal_form,
+        address=org.address,
+        postcode=org.postcode,
+        city=org.city,
+        siret=org.siret,
+        ape_code=org.ape_code or "",
+        collective_agreement=org.collective_agreement
+        or "Aucune (code du travail : congés art. L3141-1 s., préavis art. L1234-1 s.)",
+    )
+
+
+def employee_identity(employee: Employee, contract: Contract) -> EmployeeIdentity:
+    first_start = min((c.start_date for c in employee.contracts), default=contract.start_date)
+    return EmployeeIdentity(
+        code=employee.code,
+        name=employee.name,
+        job=employee.job,
+        classification=employee.classification or "",
+        social_security_number=employee.social_security_number or "",
+        contract_kind=contract.kind,
+        hire_date=first_start,
+        weekly_hours=D(contract.weekly_hours),
+        monthly_gross=D(contract.monthly_gross),
+        cadre=contract.cadre,
+    )
+
+
+def contract_for_month(employee: Employee, month: date) -> Contract | None:
+    """The contract that pays the month: the latest one overlapping it. (Two contracts in one
+    month — a change of hours mid-month — are not split: the later one pays the month.)"""
+    start, end = month_bounds(month)
+    overlapping = [
+        c for c in employee.contracts
+        if c.start_date < end and (c.end_date is None or c.end_date >= start)
+    ]
+    return max(overlapping, key=lambda c: c.start_date) if overlapping else None
+
+
+def engine_contract(employee: Employee, contract: Contract) -> payroll.Contract:
+    return payroll.Contract(
+        weekly_hours=D(contract.weekly_hours),
+        monthly_gross=D(contract.monthly_gross),
+        cadre=contract.cadre,
+        start=contract.start_date,
+        end=contract.end_date,
+        pas_rate=D(employee.pas_rate or 0) / _HUNDRED,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# What the timesheets say
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MonthTime:
+    """One employee's month, from the timesheets."""
+
+    worked_minutes: int = 0  # dates inside the month
+    week_minutes: dict[str, int] = field(default_factory=dict)  # ISO weeks paid this month
+    unpaid_minutes: int = 0
+    leave_dates: list[date] = field(default_factory=list)
+
+    def extra_hours_by_week(self, weekly_hours: Decimal) -> dict[str, Decimal]:
+        threshold = weekly_hours * _MINUTES
+        return {
+            week: (D(minutes) - threshold) / _MINUTES
+            for week, minutes in sorted(self.week_minutes.items())
+            if minutes > threshold
+        }
+
+
+def _iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def month_time(month: date, employee_ids: Iterable[int]) -> dict[int, MonthTime]:
+    """Minutes per employee, day and category (worked / CP / MALADIE / SANS_SOLDE), summed in
+    the database over the month and the weeks paid with it; bucketed per ISO week here."""
+    ids = list(employee_ids)
+    out: dict[int, MonthTime] = {i: MonthTime() for i in ids}
+    if not ids:
+        return out
+    first, next_first = month_bounds(month)
+    last = next_first - timedelta(days=1)
+    weeks_start, weeks_end = weeks_paid_in(month)
+    category = case(
+        (TimesheetEntry.absence_code.in_(NOT_WORKED), TimesheetEntry.absence_code),
+        else_=literal(WORKED),
+    ).label("category")
+    rows = db.session.execute(
+        select(TimesheetEntry.employee_id, TimesheetEntry.date, category,
+               func.sum(TimesheetEntry.minutes))
+        .where(TimesheetEntry.employee_id.in_(ids),
+               TimesheetEntry.date >= min(first, weeks_start),
+               TimesheetEntry.date <= max(last, weeks_end))
+        .group_by(TimesheetEntry.employee_id, TimesheetEntry.date, category)
+    )
+    for employee_id, day, kind, minutes in rows:
+        time = out[employee_id]
+        minutes = int(minutes)
+        in_month = first <= day <= last
+        if kind == WORKED:
+            if in_month:
+                time.worked_minutes += minutes
+            if weeks_start <= day <= weeks_end:
+                week = _iso_week(day)
+                time.week_minutes[week] = time.week_minutes.get(week, 0) + minutes
+        elif in_month and kind in UNPAID:
+            time.unpaid_minutes += minutes
+        elif in_month and kind == "CP":
+            time.leave_dates.append(day)
+    for time in out.values():
+        time.leave_dates.sort()
+    return out
+
+
+def _leave_period_start(month: date) -> date:
+    year = month.year if month.month >= LEAVE_PERIOD_START_MONTH else month.year - 1
+    return date(year, LEAVE_PERIOD_START_MONTH, 1)
+
+
+def paid_leave(employee: Employee, contract: Contract, month: date, time: MonthTime) -> PaidLeave:
+    """Leave acquired (2.08 working days per month under contract, prorated for an
+    incomplete month, at most 25 over the period) and taken (CP entries, in working days)."""
+    start = _leave_period_start(month)
+    period = month_period(month, engine_contract(employee, contract))
+    acquired_month = round_cents(LEAVE_DAYS_PER_MONTH * presence_ratio(period))
+    hired = min((c.start_date for c in employee.contracts), default=contract.start_date)
+    first_month = max(start, hired.replace(day=1))
+    months_before = max(0, (month.year - first_month.year) * 12 + month.month - first_month.month)
+    acquired_period = min(LEAVE_DAYS_PER_YEAR, LEAVE_DAYS_PER_MONTH * months_before + acquired_month)
+    taken_month = [d for d in time.leave_dates if d.weekday() < 5]
+    _first, next_first = month_bounds(month)
+    taken_period = db.session.scalar(
+        select(func.count(func.distinct(TimesheetEntry.date))).where(
+            TimesheetEntry.employee_id == employee.id,
+            TimesheetEntry.absence_code == "CP",
+            TimesheetEntry.date >= start,
+            TimesheetEntry.date < next_first,
+        )
+    ) or 0
+    return PaidLeave(
+        period_start=start,
+        acquired_month=acquired_month,
+        acquired_period=acquired_period,
+        taken_month=D(len(set(taken_month))),
+        taken_period=D(int(taken_period)),
+        taken_dates=tuple(sorted(set(taken_month))),
+    )
+
+
+def previous_ytd(employee_id: int, month: date) -> payroll.RgduYtd | None:
+    """Cumulative RGDU figures of the year from the employee's latest earlier payslip of the
+    same calendar year (None in January or when the employee has none)."""
+    key = month_key(month)
+    row = db.session.scalar(
+        select(Payslip).where(
+            Payslip.employee_id == employee_id,
+            Payslip.month >= f"{month.year:04d}-01",
+            Payslip.month < key,
+        ).order_by(Payslip.month.desc()).limit(1)
+    )
+    if row is None:
+        return None
+    ytd = row.rgdu_ytd
+    return payroll.RgduYtd(
+        assiette=D(ytd["assiette"]),
+        smic_reference=D(ytd["smic_reference"]),
+        reduction=D(ytd["reduction"]),
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Computation (shared by the preview and the issue)
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Computation:
+    employee: Employee
+    contract: Contract
+    month: date
+    payslip: payroll.Payslip
+    worked_time: payroll.WorkedTime
+    worked_minutes: int
+    leave: PaidLeave
+    ytd: payroll.RgduYtd | None
+    number: str
+
+    @property
+    def extra_hours(self) -> Decimal:
+        return sum(self.worked_time.extra_hours_by_week.values(), ZERO)
+
+
+def _compute(employee: Employee, month: date, time: MonthTime,
+             settings: payroll.EmployerSettings, params: payroll.YearParams) -> Computation:
+    contract = contract_for_month(employee, month)
+    if contract is None:
+        raise PayslipError(f"{employee.code} n'a pas de contrat en {month_key(month)}")
+    engine = engine_contract(employee, contract)
+    weekly = D(contract.weekly_hours)
+    # Cap the deduction at the hours the base salary pays this month.
+    weeks_per_month = params.value("weeks_per_year", month) / 12
+    paid_hours = weekly * weeks_per_month * presence_ratio(month_period(month, engine))
+    unpaid = min(D(time.unpaid_minutes) / _MINUTES, paid_hours)
+    worked = payroll.WorkedTime(
+        extra_hours_by_week=time.extra_hours_by_week(weekly),
+        unpaid_absence_hours=unpaid,
+    )
+    ytd = previous_ytd(employee.id, month)
+    slip = payroll.compute_payslip(engine, month, worked, settings, params, ytd)
+    return Computation(
+        employee=employee,
+        contract=contract,
+        month=month,
+        payslip=slip,
+        worked_time=worked,
+        worked_minutes=time.worked_minutes,
+        leave=paid_leave(employee, contract, month, time),
+        ytd=ytd,
+        number=payslip_number(month, employee.code),
+    )
+
+
+def compute_preview(employee: Employee, month: date) -> Computation:
+    """The payslip ``employee`` would get for ``month`` from the time entered so far (no
+    write)."""
+    month = month.replace(day=1)
+    try:
+        params = payroll.load_params(month.year)
+    except payroll.ParamsError as exc:
+        raise PayslipError(f"pas de barème de paie pour {month.year} : {exc}") from exc
+    time = month_time(month, [employee.id])[employee.id]
+    try:
+        return _compute(employee, month, time, employer_settings(month.year), params)
+    except payroll.PayrollError as exc:
+        raise PayslipError(f"{employee.code} : {exc}") from exc
+
+
+def lines_json(slip: payroll.Payslip) -> list[dict[str, Any]]:
+    """The engine's JSON lines, with their code."""
+    return [{"code": line.code, **line.to_json_dict()} for line in slip.lines]
+
+
+def document_for(comp: Computation, employer: Employer) -> PayslipDocument:
+    period = month_period(comp.month, engine_contract(comp.employee, comp.contract))
+    slip_json = comp.payslip.to_json_dict()
+    slip_json["lines"] = lines_json(comp.payslip)
+    return PayslipDocument(
+        number=comp.number,
+        period_start=period.start,
+        period_end=period.end,
+        payment_date=payment_date(comp.month),
+        employer=employer,
+        employee=employee_identity(comp.employee, comp.contract),
+        payslip=slip_json,
+        pas_rate=D(comp.employee.pas_rate or 0) / _HUNDRED,
+        leave=comp.leave,
+        extra_hours_by_week=comp.worked_time.extra_hours_by_week,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Issue (called by the month close)
+# ------------------------------------------------------------------------------------------
+
+
+def employees_under_contract(month: date) -> list[Employee]:
+    start, end = month_bounds(month)
+    return list(db.session.scalars(
+        select(Employee)
+        .where(Employee.id.in_(select(Contract.employee_id).where(
+            Contract.start_date < end,
+            (Contract.end_date.is_(None)) | (Contract.end_date >= start))))
+        .options(selectinload(Employee.contracts))
+        .order_by(Employee.code)
+    ))
+
+
+def _store(data: bytes, relative: str, kind: str, month: str) -> StoredDocument:
+    """Store a document once; a file left behind by a rolled-back close (no row points to
+    it) is replaced."""
+    from eage.invoicing.storage import storage_root, store
+
+    path = storage_root() / relative
+    if path.exists() and db.session.scalar(
+        select(StoredDocument.id).where(StoredDocument.path == relative)
+    ) is None:
+        path.unlink()
+    return store(data, relative, kind, month=month)
+
+
+def issue_month_payslips(month: date, *, user_id: int | None, issue_date: date,
+                         written: list[str] | None = None) -> list[Payslip]:
+    """Compute and issue the payslip of every employee under contract in ``month``, with its
+    PDF and .docx stored under ``payslips/YYYY-MM/``. Idempotent: employees who already have
+    this month's payslip are skipped. The caller holds the transaction: this function only
+    adds and flushes; the relative paths of the files it wrote are appended to ``written``
+    (to discard them if the caller rolls back). Returns the payslips issued now."""
+    install_immutability()
+    month = month.replace(day=1)
+    key = month_key(month)
+    try:
+        params = payroll.load_params(month.year)
+    except payroll.ParamsError as exc:
+        raise PayslipError(f"pas de barème de paie pour {month.year} : {exc}") from exc
+    already = set(db.session.scalars(select(Payslip.employee_id).where(Payslip.month == key)))
+    employees = [e for e in employees_under_contract(month) if e.id not in already]
+    if not employees:
+        return []
+    settings = employer_settings(month.year)
+    employer = employer_identity()
+    times = month_time(month, [e.id for e in employees])
+    issued: list[Payslip] = []
+    for employee in employees:
+        try:
+            comp = _compute(employee, month, times[employee.id], settings, params)
+        except payroll.PayrollError as exc:
+            raise PayslipError(f"{employee.code} : {exc}") from exc
+        doc = document_for(comp, employer)
+        base = f"payslips/{key}/{comp.number}"
+        pdf = _store(payslip_pdf(doc), f"{base}.pdf", "payslip_pdf", key)
+        if written is not None:
+            written.append(pdf.path)
+        docx = _store(payslip_docx(doc), f"{base}.docx", "payslip_docx", key)
+        if written is not None:
+            written.append(docx.path)
+        row = _row_from(comp, doc, issue_date=issue_date, user_id=user_id)
+        row.pdf_document = pdf
+        row.docx_document = docx
+        db.session.add(row)
+        issued.append(row)
+    audit.record("issue", "payslips", key, user_id=user_id,
+                 summary=f"{len(issued)} bulletin(s) : " + ", ".join(p.number for p in issued))
+    db.session.flush()
+    return issued
+
+
+def _row_from(comp: Computation, doc: PayslipDocument, *, issue_date: date,
+              user_id: int | None) -> Payslip:
+    slip = comp.payslip
+    base_hours = next((e.hours for e in slip.earnings if e.code == "base" and e.hours), None)
+    if base_hours is None:
+        weeks = D(52) / 12
+        base_hours = D(comp.contract.weekly_hours) * weeks
+    ytd = slip.rgdu_ytd
+    return Payslip(
+        number=comp.number,
+        employee_id=comp.employee.id,
+        month=month_key(comp.month),
+        period_start=doc.period_start,
+        period_end=doc.period_end,
+        payment_date=doc.payment_date,
+        issue_date=issue_date,
+        status="issued",
+        gross=slip.gross,
+        employee_contributions=slip.employee_contributions,
+        employer_contributions=slip.employer_contributions,
+        rgdu=slip.rgdu,
+        reductions=slip.reductions,
+        net_social=slip.net_social,
+        net_before_tax=slip.net_before_tax,
+        net_taxable=slip.net_taxable,
+        tax_withheld=slip.tax_withheld,
+        net_paid=slip.net_paid,
+        employer_cost=slip.employer_cost,
+        pas_rate=D(comp.employee.pas_rate or 0),
+        contract_hours=round_cents(base_hours),
+        extra_hours=round_cents(comp.extra_hours),
+        unpaid_absence_hours=round_cents(comp.worked_time.unpaid_absence_hours),
+        worked_hours=round_cents(D(comp.worked_minutes) / _MINUTES),
+        earnings=[e.to_json_dict() for e in slip.earnings],
+        lines=lines_json(slip),
+        rgdu_coefficient=slip.rgdu_coefficient,
+        rgdu_ytd={"assiette": f"{ytd.assiette:f}", "smic_reference": f"{ytd.smic_reference:f}",
+                  "reduction": f"{ytd.reduction:f}"},
+        extra_hours_by_week={week: f"{hours:f}"
+                             for week, hours in comp.worked_time.extra_hours_by_week.items()},
+        paid_leave=comp.leave.to_dict(),
+        employee_snapshot=doc.employee.to_dict(),
+        employer_snapshot=doc.employer.to_dict(),
+        reference_model=slip.reference_model,
+        issued_by_id=user_id,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Reading issued payslips
+# ------------------------------------------------------------------------------------------
+
+TOTALS = ("gross", "employee_contributions", "employer_contributions", "rgdu", "reductions",
+          "net_social", "net_before_tax", "net_taxable", "tax_withheld", "net_paid",
+          "employer_cost")
+
+
+def payslip_dict(row: Payslip) -> dict[str, Any]:
+    """An issued payslip in the engine's JSON form (amounts as two-decimal strings)."""
+    out: dict[str, Any] = {"month": row.month}
+    for name in TOTALS:
+        out[name] = f"{round_cents(D(getattr(row, name))):f}"
+    out["earnings"] = list(row.earnings)
+    out["lines"] = list(row.lines)
+    out["rgdu_coefficient"] = f"{D(row.rgdu_coefficient):f}"
+    out["reference_model"] = row.reference_model
+    return out
+
+
+API_TOTALS = ("gross", "employee_contributions", "employer_contributions", "net_social",
+              "net_before_tax", "tax_withheld", "net_paid", "employer_cost")
+API_LINE_FIELDS = ("heading", "label", "base", "employee_rate", "employee_amount",
+                   "employer_rate", "employer_amount")
+
+
+def api_dict(row: Payslip) -> dict[str, Any]:
+    """SPEC §7 ``GET payslips``: employee code, totals as strings, lines."""
+    data = payslip_dict(row)
+    return {
+        "employee": row.employee.code,
+        "number": row.number,
+        "month": row.month,
+        **{name: data[name] for name in API_TOTALS},
+        "rgdu": data["rgdu"],
+        "lines": [{k: line.get(k) for k in API_LINE_FIELDS} for line in row.lines],
+    }
+
+
+def month_payslips(month: date) -> list[Payslip]:
+    return list(db.session.scalars(
+        select(Payslip).where(Payslip.month == month_key(month))
+        .options(selectinload(Payslip.employee)).order_by(Payslip.number)
+    ))
+
+
+def employee_payslips(employee_id: int) -> list[Payslip]:
+    return list(db.session.scalars(
+        select(Payslip).where(Payslip.employee_id == employee_id).order_by(Payslip.month.desc())
+    ))
+
+
+def months_with_payslips() -> list[str]:
+    return list(db.session.scalars(
+        select(Payslip.month).group_by(Payslip.month).order_by(Payslip.month.desc())
+    ))
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    count: int
+    gross: Decimal
+    employer_cost: Decimal
+    net_paid: Decimal
+
+
+def month_totals(month: date) -> MonthTotals:
+    count, gross, cost, net = db.session.execute(
+        select(func.count(Payslip.id), func.coalesce(func.sum(Payslip.gross), 0),
+               func.coalesce(func.sum(Payslip.employer_cost), 0),
+               func.coalesce(func.sum(Payslip.net_paid), 0))
+        .where(Payslip.month == month_key(month))
+    ).one()
+    return MonthTotals(int(count), round_cents(D(str(gross))), round_cents(D(str(cost))),
+                       round_cents(D(str(net))))
+
+
+def journal_rows(month: date) -> list[JournalRow]:
+    return [
+        JournalRow(
+            employee_code=row.employee.code,
+            employee_name=str(row.employee_snapshot.get("name") or row.employee.name),
+            number=row.number,
+            payslip=payslip_dict(row),
+        )
+        for row in month_payslips(month)
+    ]
+
+
+def _journal_identity() -> tuple[str, str]:
+    org = db.session.scalar(select(Organisation).limit(1))
+    return (org.name, org.siret) if org else ("", "")
+
+
+def journal_pdf_bytes(month: date) -> bytes:
+    name, siret = _journal_identity()
+    return journal_pdf(journal_rows(month), month_label=month_label(month), employer_name=name,
+                       siret=siret)
+
+
+def journal_xlsx_bytes(month: date) -> bytes:
+    name, _siret = _journal_identity()
+    return journal_xlsx(journal_rows(month), month_label=month_label(month), employer_name=name)
+
+
+def grouped_lines(row: Payslip) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The lines under their headings, in the order of the « bulletin clarifié »."""
+    by_heading: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for line in row.lines:
+        by_heading[line["heading"]].append(line)
+    return [(h, by_heading[h]) for h in payroll.HEADINGS if h in by_heading]
+
+
+def display_totals(source: Payslip | payroll.Payslip, pas_rate_percent: Decimal) -> dict[str, Any]:
+    """The totals a page shows, employer contributions also after reductions."""
+    out: dict[str, Any] = {name: D(getattr(source, name)) for name in TOTALS}
+    out["employer_after"] = out["employer_contributions"] - out["reductions"]
+    out["pas_rate"] = D(pas_rate_percent)
+    return out
+
+
+def engine_sections(slip: payroll.Payslip) -> list[tuple[str, list[dict[str, Any]]]]:
+    """A computed (not issued) payslip's lines under their headings."""
+    lines = lines_json(slip)
+    return [(h, [line for line in lines if line["heading"] == h])
+            for h in payroll.HEADINGS if any(line["heading"] == h for line in lines)]
+
+
+# ------------------------------------------------------------------------------------------
+# Simulator (page and CLI)
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Simulation:
+    payslip: payroll.Payslip
+    gross: Decimal
+    weekly_hours: Decimal
+    cadre: bool
+    month: date
+    hours_denominator: int
+    fte: Decimal
+    annual_employer_cost: Decimal
+    billable_hours: Decimal
+    hourly_cost: Decimal
+
+
+def simulate(gross: Decimal, month: date, *, weekly_hours: Decimal = LEGAL_WEEKLY_HOURS,
+             cadre: bool = False, atmp_percent: Decimal | None = None,
+             health_insurance_monthly: Decimal | None = None,
+             health_employer_share_percent: Decimal | None = None) -> Simulation:
+    """A hiring-cost simulation with the year's settings, and the hourly cost it implies for
+    the members: annual employer cost ÷ (hours denominator × weekly hours / 35)."""
+    month = month.replace(day=1)
+    try:
+        params = payroll.load_params(month.year)
+    except payroll.ParamsError as exc:
+        raise PayslipError(f"pas de barème de paie pour {month.year}") from exc
+    settings = employer_settings(
+        month.year, atmp_percent=atmp_percent, health_insurance_monthly=health_insurance_monthly,
+        health_employer_share_percent=health_employer_share_percent)
+    try:
+        slip = payroll.simulate(gross, month, weekly_hours, cadre, settings, params)
+    except payroll.PayrollError as exc:
+        raise PayslipError(str(exc)) from exc
+    fiscal_year = db.session.get(FiscalYear, month.year)
+    denominator = fiscal_year.hours_denominator if fiscal_year else 1607
+    fte = D(weekly_hours) / LEGAL_WEEKLY_HOURS
+    annual = slip.employer_cost * 12
+    hours = D(denominator) * fte
+    return Simulation(
+        payslip=slip, gross=D(gross), weekly_hours=D(weekly_hours), cadre=cadre, month=month,
+        hours_denominator=denominator, fte=fte, annual_employer_cost=annual,
+        billable_hours=round_cents(hours), hourly_cost=round_cents(annual / hours),
+    )
