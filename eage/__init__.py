@@ -111,11 +111,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eage.invoicing.routes import bp as invoicing_bp
     from eage.members.routes import bp as members_bp
     from eage.payslips.routes import bp as payslips_bp
+    from eage.rates.routes import bp as rates_bp
     from eage.staff.routes import bp as staff_bp
     from eage.timesheets.routes import bp as timesheets_bp
 
     immutability.install()
     for bp in (core_bp, auth_bp, members_bp, staff_bp, catalog_bp, budget_bp, timesheets_bp,
+               rates_bp,
                admin_bp, invoicing_bp, closing_bp, payslips_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
