@@ -120,11 +120,14 @@ def create_token_command(email: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from eage.books.cli import export_fec_command, verify_integrity_command
     from eage.closing.cli import close_month_command, invoice_fees_command
     from eage.payslips.cli import simulate_payslip_command
+    from eage.regularisation.cli import regularise_command
     from eage.timesheets.cli import import_timesheets_command
 
     for cmd in (init_db_command, load_demo_command, create_user_command, create_token_command,
                 import_timesheets_command, close_month_command, invoice_fees_command,
-                simulate_payslip_command):
+                simulate_payslip_command, regularise_command, export_fec_command,
+                verify_integrity_command):
         app.cli.add_command(cmd)

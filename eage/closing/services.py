@@ -15,12 +15,12 @@ from sqlalchemy.orm import selectinload
 from accounting.calendar import french_public_holidays
 from accounting.money import D
 from eage import audit
+from eage.books import services as books
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.invoicing import services as invoicing
 from eage.invoicing.numbering import take_issuing_lock
 from eage.jobs import NullProgress, Progress
-from eage.payslips.services import issue_month_payslips
 from eage.models import (
     Contract,
     Employee,
@@ -32,6 +32,7 @@ from eage.models import (
     ServiceRate,
     TimesheetEntry,
 )
+from eage.payslips.services import issue_month_payslips
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,7 @@ def close_month(month: date, *, user_id: int | None = None, today: date | None =
             issued.extend(invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id))
         written += invoicing.render_and_store(issued, month=month, progress=progress,
                                               statement_members=[p.member for p in plans])
+        books.post_payslips(payslips, user_id=user_id)
         for inv in issued:
             (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
         result.payslips = [p.number for p in payslips]

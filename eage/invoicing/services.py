@@ -16,6 +16,7 @@ from accounting import invoicing as domain
 from accounting.collection import late_penalty
 from accounting.money import D, round_cents
 from eage import audit
+from eage.books import services as books
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.invoicing.numbering import next_number, take_issuing_lock
@@ -114,6 +115,7 @@ def issue_document(*, kind: str, origin: str, member: Member, lines: list[LineSp
     db.session.flush()
     audit.record("issue", "invoice" if kind == "invoice" else "credit_note", number,
                  user_id=user_id, summary=f"{member.code} {totals.incl_tax} € ({origin})")
+    books.post_invoice(inv, user_id=user_id)
     return inv
 
 
@@ -401,6 +403,7 @@ def record_payment(*, member: Member, day: date, amount: Decimal, method: str,
         payment.allocations.append(PaymentAllocation(invoice=inv, amount=part))
     db.session.add(payment)
     db.session.flush()
+    books.post_payment(payment, user_id=user_id)
     for inv, _part in plan:
         refresh_status(inv)
     audit.record("create", "payment", payment.id, user_id=user_id,

@@ -2,7 +2,9 @@
 
 from eage.models.audit import AuditLog
 from eage.models.base import Base
+from eage.models.books import ChainLink, JournalEntry, JournalLine, LedgerAccount  # noqa: F401
 from eage.models.budget import BudgetLine, Expense
+from eage.models.finance import OperatingIncome  # noqa: F401
 from eage.models.invoicing import (
     AppLock,
     Invoice,

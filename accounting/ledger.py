@@ -1,0 +1,574 @@
+"""The books, pure: journal entries and their balance, the posting rules of the group's
+documents, the inalterability chain, and the FEC (Fichier des écritures comptables).
+
+* **Entries** are frozen dataclasses; every entry the software builds goes through
+  :func:`assert_balanced` (debits = credits to the cent, SPEC §5 "Accounting entries"); the
+  accountant's typed entries go through :func:`check_entry`, which returns every problem at
+  once (ARCHITECTURE §5).
+* **Posting rules**: an invoice / credit note / fee / regularisation → sales journal ``VT``
+  (411 auxiliary per member / 706 per service / 756 / 44571); a payslip → payroll journal
+  ``PA`` (641 / 645 / 421 / 431 / 437 / 4421); a payment → bank journal ``BQ`` (512 / 411).
+* **Chain**: ``hash_n = sha256(hash_{n-1} + canonical JSON of record n)`` with a gap-free
+  sequence (PCG art. 420-5: a validation procedure that forbids any change; the Odoo
+  l10n_fr_certification scheme, LEGAL-FACTS §5). :func:`verify_chain` re-walks it.
+* **FEC**: art. L47 A and A47 A-1 LPF — the 18 columns in order with their exact names, TAB
+  separated, dates ``AAAAMMJJ``, amounts with a decimal comma and no thousands separator,
+  ISO 8859-15, file ``<SIREN>FEC<AAAAMMJJ>.txt``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from accounting.chart import contribution_body, member_aux_number
+from accounting.money import CENT, ZERO, D
+
+__all__ = [
+    "FEC_COLUMNS",
+    "FEC_ENCODING",
+    "GENESIS",
+    "AccountRef",
+    "Accounts",
+    "ChainBreak",
+    "ChainItem",
+    "ChainReport",
+    "Entry",
+    "EntryLine",
+    "FecError",
+    "FecLine",
+    "PayslipData",
+    "PayslipLineData",
+    "Problem",
+    "SalesDocument",
+    "SalesLine",
+    "UnbalancedEntry",
+    "assert_balanced",
+    "canonical_json",
+    "chain_hash",
+    "check_entry",
+    "check_fec",
+    "fec_amount",
+    "fec_decimal",
+    "fec_filename",
+    "fec_text",
+    "parse_fec",
+    "payment_entry",
+    "payroll_entry",
+    "result_by_class",
+    "sales_entry",
+    "verify_chain",
+    "write_fec",
+]
+
+
+# --------------------------------------------------------------------------- entries
+
+
+class UnbalancedEntry(ValueError):
+    """An entry the software built does not balance: a bug, never a user error."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a typed entry: the line it belongs to (1-based) or None for the whole
+    entry, and a French message."""
+
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    account: str
+    account_label: str
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    aux_number: str | None = None
+    aux_label: str | None = None
+    label: str = ""
+    member_code: str | None = None
+    service_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    journal: str
+    day: date
+    label: str
+    piece_ref: str
+    piece_date: date
+    lines: tuple[EntryLine, ...]
+
+    @property
+    def total_debit(self) -> Decimal:
+        return sum((line.debit for line in self.lines), ZERO)
+
+    @property
+    def total_credit(self) -> Decimal:
+        return sum((line.credit for line in self.lines), ZERO)
+
+
+_ACCOUNT = re.compile(r"^[1-8][0-9A-Z]{2,19}$")
+
+
+def check_entry(entry: Entry) -> list[Problem]:
+    """Every problem of an entry at once: at least two lines, each line a positive amount in
+    cents on one side only, a valid account, and debits equal to credits."""
+    problems: list[Problem] = []
+    if not entry.label.strip():
+        problems.append(Problem(None, "indiquez le libellé de l'écriture"))
+    if len(entry.lines) < 2:
+        problems.append(Problem(None, "une écriture a au moins deux lignes"))
+    for i, line in enumerate(entry.lines, start=1):
+        if not _ACCOUNT.match(line.account or ""):
+            problems.append(Problem(i, f"compte « {line.account} » invalide (classe 1 à 8, "
+                                       "au moins trois caractères)"))
+        debit, credit = D(line.debit), D(line.credit)
+        if debit < 0 or credit < 0:
+            problems.append(Problem(i, "les montants sont positifs"))
+        elif debit and credit:
+            problems.append(Problem(i, "une ligne est au débit ou au crédit, pas les deux"))
+        elif not debit and not credit:
+            problems.append(Problem(i, "montant manquant"))
+        for amount in (debit, credit):
+            if amount != amount.quantize(CENT):
+                problems.append(Problem(i, "au plus deux décimales"))
+                break
+    if entry.lines and entry.total_debit != entry.total_credit:
+        problems.append(Problem(None, f"écriture déséquilibrée : débit {entry.total_debit} € ≠ "
+                                      f"crédit {entry.total_credit} € "
+                                      f"(écart {entry.total_debit - entry.total_credit} €)"))
+    return problems
+
+
+def assert_balanced(entry: Entry) -> Entry:
+    """The invariant of every generated entry; raises :class:`UnbalancedEntry`."""
+    problems = check_entry(entry)
+    if problems:
+        raise UnbalancedEntry(f"{entry.journal} {entry.piece_ref}: "
+                              + "; ".join(p.message for p in problems))
+    return entry
+
+
+def _side(account: AccountRef, amount: Decimal, *, debit: bool, **extra: Any) -> EntryLine:
+    """A line of ``amount`` on the debit (or credit) side; a negative amount goes to the
+    other side, so no line ever carries a negative figure."""
+    amount = D(amount)
+    if amount < 0:
+        amount, debit = -amount, not debit
+    return EntryLine(account=account.number, account_label=account.label,
+                     debit=amount if debit else ZERO, credit=ZERO if debit else amount, **extra)
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    number: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """The chart as the posting rules see it: one account per purpose, one per service."""
+
+    by_purpose: Mapping[str, AccountRef]
+    by_service: Mapping[str, AccountRef]
+
+    def __getitem__(self, purpose: str) -> AccountRef:
+        return self.by_purpose[purpose]
+
+    def sales(self, service_code: str | None) -> AccountRef:
+        if service_code and service_code in self.by_service:
+            return self.by_service[service_code]
+        return self.by_purpose["sales_other"]
+
+
+# --------------------------------------------------------------------------- sales (VT)
+
+
+@dataclass(frozen=True)
+class SalesLine:
+    kind: str  # service / regularisation / fee
+    amount: Decimal
+    service_code: str | None = None
+
+
+@dataclass(frozen=True)
+class SalesDocument:
+    number: str
+    kind: str  # invoice / credit_note
+    issue_date: date
+    member_code: str
+    member_name: str
+    lines: tuple[SalesLine, ...]
+    vat: Decimal
+    total_incl_tax: Decimal
+    origin: str = "monthly"
+
+
+def sales_entry(doc: SalesDocument, accounts: Accounts) -> Entry:
+    """``VT``: the member's auxiliary account for the total, revenue per account and service
+    (fees to 756, services to their 706 sub-account), collected VAT. A credit note is the
+    same entry reversed."""
+    what = "Avoir" if doc.kind == "credit_note" else "Facture"
+    label = f"{what} {doc.number} {doc.member_code}"
+    invoice = doc.kind != "credit_note"
+    analytic = {"member_code": doc.member_code}
+    receivable = accounts["receivable"]
+    lines = [_side(receivable, doc.total_incl_tax, debit=invoice,
+                   aux_number=member_aux_number(doc.member_code), aux_label=doc.member_name,
+                   label=label, **analytic)]
+    revenue: dict[tuple[str, str, str | None], Decimal] = defaultdict(lambda: ZERO)
+    refs: dict[str, AccountRef] = {}
+    for line in doc.lines:
+        account = accounts["fee"] if line.kind == "fee" else accounts.sales(line.service_code)
+        refs[account.number] = account
+        service = None if line.kind == "fee" else line.service_code
+        revenue[(account.number, line.kind, service)] += D(line.amount)
+    for (number, _kind, service), amount in revenue.items():
+        if amount:
+            lines.append(_side(refs[number], amount, debit=not invoice, label=label,
+                               service_code=service, **analytic))
+    if doc.vat:
+        lines.append(_side(accounts["vat_collected"], doc.vat, debit=not invoice, label=label,
+                           **analytic))
+    return assert_balanced(Entry("VT", doc.issue_date, label, doc.number, doc.issue_date,
+                                 tuple(lines)))
+
+
+# --------------------------------------------------------------------------- payroll (PA)
+
+
+@dataclass(frozen=True)
+class PayslipLineData:
+    code: str
+    heading: str
+    employee_amount: Decimal
+    employer_amount: Decimal
+
+
+@dataclass(frozen=True)
+class PayslipData:
+    number: str
+    day: date  # the last day of the month paid
+    employee_code: str
+    employee_name: str
+    gross: Decimal
+    tax_withheld: Decimal
+    net_paid: Decimal
+    lines: tuple[PayslipLineData, ...]
+    piece_date: date | None = None
+
+
+_EMPLOYER = {"urssaf": "employer_urssaf", "health": "employer_health",
+             "retirement": "employer_retirement"}
+_BODY = {"urssaf": "urssaf", "health": "health_bodies", "retirement": "retirement_bodies"}
+
+
+def payroll_entry(slip: PayslipData, accounts: Accounts) -> Entry:
+    """``PA``: gross pay to 641, employer contributions net of the reductions (RGDU) to 645
+    by body; what is owed: net paid to 421, the withheld income tax to 4421, employee and
+    employer contributions to the URSSAF (431) or the other bodies (437) by the payslip
+    line's heading and code (:func:`accounting.chart.contribution_body`)."""
+    label = f"Paie {slip.number} {slip.employee_code}"
+    employer: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in slip.lines:
+        body = contribution_body(line.code, line.heading)
+        employer[body] += D(line.employer_amount)
+        owed[body] += D(line.employee_amount) + D(line.employer_amount)
+    lines = [_side(accounts["salaries"], slip.gross, debit=True, label=label)]
+    for body in ("urssaf", "health", "retirement"):
+        if employer[body]:
+            lines.append(_side(accounts[_EMPLOYER[body]], employer[body], debit=True, label=label))
+    lines.append(_side(accounts["net_pay"], slip.net_paid, debit=False, label=label))
+    if slip.tax_withheld:
+        lines.append(_side(accounts["withholding_tax"], slip.tax_withheld, debit=False,
+                           label=label))
+    for body in ("urssaf", "health", "retirement"):
+        if owed[body]:
+            lines.append(_side(accounts[_BODY[body]], owed[body], debit=False, label=label))
+    lines = [line for line in lines if line.debit or line.credit]
+    return assert_balanced(Entry("PA", slip.day, label, slip.number, slip.piece_date or slip.day,
+                                 tuple(lines)))
+
+
+# --------------------------------------------------------------------------- bank (BQ)
+
+
+def payment_entry(*, day: date, reference: str, member_code: str, member_name: str,
+                  amount: Decimal, method: str, accounts: Accounts) -> Entry:
+    """``BQ``: the bank receives, the member's auxiliary account is settled."""
+    label = f"Règlement {member_code} {method}".strip()
+    analytic = {"member_code": member_code, "label": label}
+    lines = (
+        _side(accounts["bank"], amount, debit=True, **analytic),
+        _side(accounts["receivable"], amount, debit=False,
+              aux_number=member_aux_number(member_code), aux_label=member_name, **analytic),
+    )
+    return assert_balanced(Entry("BQ", day, label, reference, day, lines))
+
+
+# --------------------------------------------------------------------------- chain
+
+GENESIS = "0" * 64
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not canonical JSON: {type(value).__name__}")
+
+
+def canonical_json(data: Mapping[str, Any]) -> str:
+    """Sorted keys, no whitespace, UTF-8 text, Decimals as plain strings: the same record
+    always gives the same bytes (on SQLite and PostgreSQL alike, as long as the caller
+    normalises amounts to two decimals)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_jsonable)
+
+
+def chain_hash(previous: str, payload: str) -> str:
+    """``sha256(hash_{n-1} + canonical JSON)`` as 64 hexadecimal digits."""
+    return hashlib.sha256((previous + payload).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainItem:
+    seq: int
+    reference: str  # what a human reads: "invoice F-2026-0001"
+    previous_hash: str
+    hash: str
+    payload: str | None  # canonical JSON of the record as it is now; None if it is gone
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    reference: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    length: int
+    first_hash: str | None
+    last_hash: str | None
+    broken: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def verify_chain(items: Iterable[ChainItem]) -> ChainReport:
+    """Re-walk the chain from the genesis: a gap in the sequence, a link that does not point
+    to its predecessor, a record gone, or a record whose content no longer gives the stored
+    hash is the first broken link (the walk still counts the rest)."""
+    length, first, last = 0, None, None
+    broken: ChainBreak | None = None
+    previous = GENESIS
+    for item in items:
+        length += 1
+        first = first or item.hash
+        last = item.hash
+        if broken is not None:
+            continue
+        if item.seq != length:
+            broken = ChainBreak(item.seq, item.reference,
+                                f"séquence interrompue : n° {length} attendu, n° {item.seq} trouvé")
+        elif item.previous_hash != previous:
+            broken = ChainBreak(item.seq, item.reference,
+                                "le maillon ne pointe pas sur l'empreinte du précédent")
+        elif item.payload is None:
+            broken = ChainBreak(item.seq, item.reference, "l'enregistrement a été supprimé")
+        elif chain_hash(previous, item.payload) != item.hash:
+            broken = ChainBreak(item.seq, item.reference,
+                                "le contenu a été modifié depuis sa validation")
+        previous = item.hash
+    return ChainReport(length, first, last, broken)
+
+
+# --------------------------------------------------------------------------- FEC
+
+FEC_COLUMNS: tuple[str, ...] = (
+    "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib",
+    "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit",
+    "EcritureLet", "DateLet", "ValidDate", "Montantdevise", "Idevise",
+)
+FEC_ENCODING = "iso-8859-15"  # A47 A-1 III 1°: ASCII, ISO 8859-15 or EBCDIC
+FEC_SEPARATOR = "\t"
+_FEC_NEWLINE = "\r\n"
+_FEC_DATE = re.compile(r"^\d{8}$")
+_FEC_AMOUNT = re.compile(r"^\d+,\d{2}$")
+# Characters our labels use that ISO 8859-15 lacks (it has « » and é à ç œ €…).
+_TYPOGRAPHY = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"',
+                             "…": "...", "\u202f": " ", "\u00a0": " ", "\t": " ", "\r": " ",
+                             "\n": " "})
+
+
+class FecError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class FecLine:
+    journal_code: str
+    journal_label: str
+    entry_number: str
+    entry_date: date
+    account_number: str
+    account_label: str
+    aux_number: str | None
+    aux_label: str | None
+    piece_ref: str
+    piece_date: date
+    label: str
+    debit: Decimal
+    credit: Decimal
+    valid_date: date
+    matching: str | None = None
+    matching_date: date | None = None
+
+
+def fec_filename(siren: str, closing: date) -> str:
+    """``<SIREN>FEC<AAAAMMJJ>.txt``, the date being the year's closing date."""
+    if not re.fullmatch(r"\d{9}", siren or ""):
+        raise FecError(f"SIREN invalide : {siren!r}")
+    return f"{siren}FEC{closing:%Y%m%d}.txt"
+
+
+def fec_amount(amount: Decimal) -> str:
+    """``1234,50``: decimal comma, no thousands separator, two decimals."""
+    return f"{D(amount).quantize(CENT):f}".replace(".", ",")
+
+
+def fec_text(text: str | None) -> str:
+    """A label as ISO 8859-15 can carry it: no separator nor line break inside a field."""
+    cleaned = (text or "").translate(_TYPOGRAPHY).strip()
+    return cleaned.encode(FEC_ENCODING, errors="replace").decode(FEC_ENCODING)
+
+
+def _fec_date(day: date | None) -> str:
+    return "" if day is None else f"{day:%Y%m%d}"
+
+
+def write_fec(lines: Iterable[FecLine]) -> bytes:
+    """The FEC file: the header, then one record per line, in the order given (the caller
+    gives the entries in validation order)."""
+    rows = [FEC_SEPARATOR.join(FEC_COLUMNS)]
+    for ln in lines:
+        fields = (
+            ln.journal_code, ln.journal_label, ln.entry_number, _fec_date(ln.entry_date),
+            ln.account_number, ln.account_label, ln.aux_number or "", ln.aux_label or "",
+            ln.piece_ref, _fec_date(ln.piece_date), ln.label, fec_amount(ln.debit),
+            fec_amount(ln.credit), ln.matching or "", _fec_date(ln.matching_date),
+            _fec_date(ln.valid_date), "", "",
+        )
+        rows.append(FEC_SEPARATOR.join(fec_text(f) for f in fields))
+    return (_FEC_NEWLINE.join(rows) + _FEC_NEWLINE).encode(FEC_ENCODING)
+
+
+def parse_fec(data: bytes) -> list[dict[str, str]]:
+    """The records of a FEC as dicts keyed by column name; raises :class:`FecError` when the
+    header or a record's column count is wrong."""
+    text = data.decode(FEC_ENCODING)
+    records = text.splitlines()
+    if not records:
+        raise FecError("fichier vide")
+    header = records[0].split(FEC_SEPARATOR)
+    if tuple(header) != FEC_COLUMNS:
+        raise FecError(f"en-tête invalide : {header!r}")
+    out = []
+    for n, record in enumerate(records[1:], start=2):
+        fields = record.split(FEC_SEPARATOR)
+        if len(fields) != len(FEC_COLUMNS):
+            raise FecError(f"ligne {n} : {len(fields)} colonnes au lieu de {len(FEC_COLUMNS)}")
+        out.append(dict(zip(FEC_COLUMNS, fields, strict=True)))
+    return out
+
+
+def _valid_date(text: str) -> bool:
+    if not _FEC_DATE.match(text):
+        return False
+    try:
+        datetime.strptime(text, "%Y%m%d")
+    except ValueError:
+        return False
+    return True
+
+
+def fec_decimal(text: str) -> Decimal:
+    return D(text.replace(",", "."))
+
+
+def check_fec(data: bytes, filename: str | None = None) -> list[str]:
+    """Every problem of a FEC against A47 A-1 at once: file name, encoding (no UTF-8 BOM,
+    decodable as ISO 8859-15), header, 18 columns, dates, amounts, one side per line,
+    accounts, and every entry balanced."""
+    problems: list[str] = []
+    if filename is not None and not re.fullmatch(r"\d{9}FEC\d{8}\.txt", filename):
+        problems.append(f"nom de fichier invalide : {filename}")
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.append("marque d'ordre UTF-8 : le fichier n'est pas en ISO 8859-15")
+    try:
+        records = parse_fec(data)
+    except FecError as exc:
+        return [*problems, str(exc)]
+    totals: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for n, rec in enumerate(records, start=2):
+        for column in ("EcritureDate", "PieceDate", "ValidDate"):
+            if not _valid_date(rec[column]):
+                problems.append(f"ligne {n} : {column} {rec[column]!r} n'est pas une date AAAAMMJJ")
+        if rec["DateLet"] and not _valid_date(rec["DateLet"]):
+            problems.append(f"ligne {n} : DateLet {rec['DateLet']!r} invalide")
+        for column in ("JournalCode", "JournalLib", "EcritureNum", "CompteNum", "CompteLib",
+                       "PieceRef", "EcritureLib"):
+            if not rec[column].strip():
+                problems.append(f"ligne {n} : {column} vide")
+        if not re.match(r"^\d{3}", rec["CompteNum"]):
+            problems.append(f"ligne {n} : CompteNum {rec['CompteNum']!r} ne commence pas par "
+                            "trois chiffres du PCG")
+        if bool(rec["CompAuxNum"]) != bool(rec["CompAuxLib"]):
+            problems.append(f"ligne {n} : CompAuxNum et CompAuxLib vont ensemble")
+        amounts = []
+        for column in ("Debit", "Credit"):
+            if not _FEC_AMOUNT.match(rec[column]):
+                problems.append(f"ligne {n} : {column} {rec[column]!r} n'est pas un montant 1234,56")
+                amounts.append(ZERO)
+            else:
+                amounts.append(fec_decimal(rec[column]))
+        if amounts[0] and amounts[1]:
+            problems.append(f"ligne {n} : montant au débit et au crédit")
+        key = (rec["JournalCode"], rec["EcritureNum"])
+        totals[key][0] += amounts[0]
+        totals[key][1] += amounts[1]
+    for (journal, number), (debit, credit) in totals.items():
+        if debit != credit:
+            problems.append(f"écriture {journal} {number} déséquilibrée : {debit} ≠ {credit}")
+    return problems
+
+
+def result_by_class(records: Sequence[Mapping[str, str]]) -> dict[str, Decimal]:
+    """Balance (credit − debit) of classes 6 and 7 and the result they make."""
+    out = {"6": ZERO, "7": ZERO}
+    for rec in records:
+        cls = rec["CompteNum"][:1]
+        if cls in out:
+            out[cls] += fec_decimal(rec["Credit"]) - fec_decimal(rec["Debit"])
+    out["result"] = out["6"] + out["7"]
+    return out

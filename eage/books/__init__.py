@@ -1,0 +1,1 @@
+"""The books: chart of accounts, journal entries, inalterability chain, FEC, ledgers."""
