@@ -91,4 +91,4 @@ def member_scope() -> int | None:
     return user.member_id if user.role == "member" else None
 
 
-from eage.api import invoices, openapi, payslips, routes, timesheets  # noqa: E402,F401  (registers the endpoints)
+from eage.api import allocation, invoices, openapi, payslips, routes, timesheets  # noqa: E402,F401  (registers the endpoints)

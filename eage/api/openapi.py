@@ -72,10 +72,13 @@ def _list_of(name: str) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
+    from eage.api.allocation import ALLOCATION_SCHEMA
+    from eage.api.allocation import OPENAPI_PATH as ALLOCATION_PATH
     from eage.api.payslips import OPENAPI_PATH as PAYSLIPS_PATH
     from eage.api.payslips import PAYSLIP_SCHEMA
 
-    schemas = {**SCHEMAS, "Payslip": PAYSLIP_SCHEMA, "Invoice": INVOICE_SCHEMA}
+    schemas = {**SCHEMAS, "Payslip": PAYSLIP_SCHEMA, "Invoice": INVOICE_SCHEMA,
+               "Allocation": ALLOCATION_SCHEMA}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -96,6 +99,7 @@ def document() -> dict[str, Any]:
         "paths": {
             "/members": {"get": {"summary": "Members", "responses": _list_of("Member")}},
             "/payslips": PAYSLIPS_PATH,
+            "/allocation": ALLOCATION_PATH,
             "/invoices": {"get": {
                 "summary": "Invoices and credit notes of a month (by service period) or a year",
                 "parameters": [{"name": "month", "in": "query", "required": False, "schema": {"type": "string"}},

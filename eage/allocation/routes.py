@@ -1,0 +1,74 @@
+"""The cost allocation page: member × service table of a period (SPEC §5), back office."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from accounting.allocation import AllocationError
+from accounting.money import ZERO
+from eage.allocation import services
+from eage.auth.roles import BACK_OFFICE, roles_required
+from eage.core.services import parse_month
+from eage.extensions import db
+from eage.models import Member, Service
+
+bp = Blueprint("allocation", __name__, url_prefix="/repartition")
+
+
+def _default_period(today: date) -> tuple[date, date]:
+    """The current year up to the current month."""
+    return date(today.year, 1, 1), today.replace(day=1)
+
+
+@bp.route("/")
+@roles_required(*BACK_OFFICE)
+def index() -> ResponseReturnValue:
+    """`?de=YYYY-MM&a=YYYY-MM`; without them, January to the current month."""
+    first_default, last_default = _default_period(date.today())
+    raw_from, raw_to = request.args.get("de"), request.args.get("a")
+    first = parse_month(raw_from) if raw_from else first_default
+    last = parse_month(raw_to) if raw_to else last_default
+    errors = []
+    if first is None:
+        errors.append(f"Mois de début invalide « {raw_from} » : attendu AAAA-MM (ex. 2026-01).")
+    if last is None:
+        errors.append(f"Mois de fin invalide « {raw_to} » : attendu AAAA-MM (ex. 2026-12).")
+    if first is not None and last is not None and last < first:
+        errors.append("La période se termine avant de commencer.")
+    period = None
+    if not errors:
+        assert first is not None and last is not None
+        try:
+            period = services.compute(first, last)
+        except AllocationError as exc:  # pragma: no cover - inconsistent stored data
+            errors.append(f"Répartition impossible : {exc}")
+    names = dict(db.session.execute(select(Member.code, Member.name)).all())
+    labels = dict(db.session.execute(select(Service.code, Service.label)).all())
+    table = _pivot(period) if period else []
+    return render_template(
+        "allocation/index.html", period=period, table=table, errors=errors,
+        first=raw_from if first is None else f"{first:%Y-%m}",
+        last=raw_to if last is None else f"{last:%Y-%m}",
+        names=names, labels=labels,
+    ), (400 if errors else 200)
+
+
+def _pivot(period: services.PeriodAllocation) -> list[dict[str, object]]:
+    """One line per member: its rows by service, and its totals."""
+    by_member: dict[str, list[services.AllocationRow]] = defaultdict(list)
+    for r in period.rows:
+        by_member[r.member].append(r)
+    return [{
+        "member": code,
+        "by_service": {r.service: r for r in rows},
+        "minutes": sum(r.minutes for r in rows),
+        "direct_cost": sum((r.direct_cost for r in rows), ZERO),
+        "structure_cost": sum((r.structure_cost for r in rows), ZERO),
+        "total_cost": sum((r.total_cost for r in rows), ZERO),
+        "invoiced": sum((r.invoiced for r in rows), ZERO),
+    } for code, rows in sorted(by_member.items())]

@@ -1,0 +1,198 @@
+"""The cost allocation of a period (SPEC §5 "Allocation"), read from the database.
+
+Everything is read as grouped sums (ARCHITECTURE §8): minutes per (employee, member,
+service / absence), employer cost per employee from the issued payslips of the period's
+months, the period's overhead expenses and operating income, and what was invoiced per
+(member, service). Timesheet rows never reach Python; the arithmetic is the pure
+:func:`accounting.allocation.allocate_period`. The same queries run on SQLite and
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+
+from accounting.allocation import Allocation, TimeBlock, allocate_period
+from accounting.money import CENT, ROUND_HALF_UP, ZERO, D
+from eage.core.services import month_bounds, parse_month
+from eage.extensions import db
+from eage.models import (
+    Employee,
+    Expense,
+    Invoice,
+    InvoiceLine,
+    Member,
+    OperatingIncome,
+    Payslip,
+    Service,
+    TimesheetEntry,
+)
+
+# Invoice lines that pay for services (SPEC §5 regularisation: "excluding tax and fees").
+INVOICED_LINE_KINDS = ("service", "regularisation")
+
+
+class PeriodError(ValueError):
+    """A period that cannot be allocated (malformed months, end before start)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationRow:
+    """One member × service of the period (what the API, the page and the regularisation
+    read). Amounts in euros at the cent; `minutes` billable minutes."""
+
+    member: str
+    service: str
+    minutes: int
+    direct_cost: Decimal
+    structure_cost: Decimal
+    total_cost: Decimal
+    invoiced: Decimal
+
+    @property
+    def hours(self) -> Decimal:
+        """Minutes shown as hours with two decimals (SPEC §5)."""
+        return (Decimal(self.minutes) / 60).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def difference(self) -> Decimal:
+        """Real cost − invoiced: what a regularisation would invoice (> 0) or credit (< 0)."""
+        return self.total_cost - self.invoiced
+
+
+@dataclass(frozen=True)
+class PeriodAllocation:
+    first_month: date
+    last_month: date
+    rows: list[AllocationRow]
+    result: Allocation  # the domain result: employer cost, overheads, income, structure…
+
+    @property
+    def invoiced(self) -> Decimal:
+        return sum((r.invoiced for r in self.rows), ZERO)
+
+    @property
+    def total_cost(self) -> Decimal:
+        return sum((r.total_cost for r in self.rows), ZERO)
+
+    @property
+    def services(self) -> list[str]:
+        return sorted({r.service for r in self.rows})
+
+    @property
+    def members(self) -> list[str]:
+        return sorted({r.member for r in self.rows})
+
+
+def _month(value: date | str, name: str) -> date:
+    if isinstance(value, date):
+        return value.replace(day=1)
+    parsed = parse_month(value)
+    if parsed is None:
+        raise PeriodError(f"{name} must be a month YYYY-MM, got {value!r}")
+    return parsed
+
+
+def period_bounds(first_month: date | str, last_month: date | str) -> tuple[date, date]:
+    """First month's first day and the day after the last month (half-open interval)."""
+    first = _month(first_month, "from")
+    last = _month(last_month, "to")
+    if last < first:
+        raise PeriodError(f"the period ends ({last:%Y-%m}) before it starts ({first:%Y-%m})")
+    return first, month_bounds(last)[1]
+
+
+def compute(first_month: date | str, last_month: date | str) -> PeriodAllocation:
+    """The allocation of the months `first_month`…`last_month` (inclusive).
+
+    Time and expenses count by their date; payslips by their month; invoices and credit
+    notes when their whole service period lies within the period (a year's regularisation
+    counts for that whole year only). Fee lines are never counted as invoiced.
+    """
+    start, end = period_bounds(first_month, last_month)
+    first_key = f"{start:%Y-%m}"
+    last_key = f"{_month(last_month, 'to'):%Y-%m}"
+
+    employees = dict(db.session.execute(select(Employee.id, Employee.code)).all())
+    members = dict(db.session.execute(select(Member.id, Member.code)).all())
+    services = dict(db.session.execute(select(Service.id, Service.code)).all())
+
+    # Minutes per (employee, member or internal, service or absence): grouped in the database.
+    t = TimesheetEntry
+    minute_rows = db.session.execute(
+        select(t.employee_id, t.member_id, t.service_id, t.absence_code, func.sum(t.minutes))
+        .where(t.date >= start, t.date < end)
+        .group_by(t.employee_id, t.member_id, t.service_id, t.absence_code)
+    )
+    blocks = [
+        TimeBlock(employees[emp_id], None if member_id is None else members[member_id],
+                  services[service_id] if service_id is not None else (absence or ""), int(total))
+        for emp_id, member_id, service_id, absence, total in minute_rows
+    ]
+
+    # Employer cost per employee from the issued payslips of the period's months.
+    costs = {
+        employees[emp_id]: D(total)
+        for emp_id, total in db.session.execute(
+            select(Payslip.employee_id, func.sum(Payslip.employer_cost))
+            .where(Payslip.status == "issued", Payslip.month >= first_key, Payslip.month <= last_key)
+            .group_by(Payslip.employee_id)
+        )
+    }
+    overheads = D(db.session.scalar(
+        select(func.coalesce(func.sum(Expense.amount), ZERO))
+        .where(Expense.date >= start, Expense.date < end)) or ZERO)
+    income = D(db.session.scalar(
+        select(func.coalesce(func.sum(OperatingIncome.amount), ZERO))
+        .where(OperatingIncome.date >= start, OperatingIncome.date < end)) or ZERO)
+
+    result = allocate_period(costs, blocks, overheads, income)
+    invoiced = _invoiced(start, end, members, services)
+
+    lines = {(ln.member, ln.service): ln for ln in result.lines}
+    rows = []
+    for key in sorted(set(lines) | set(invoiced)):
+        ln = lines.get(key)
+        rows.append(AllocationRow(
+            member=key[0], service=key[1],
+            minutes=ln.minutes if ln else 0,
+            direct_cost=ln.direct_cost if ln else ZERO,
+            structure_cost=ln.structure_cost if ln else ZERO,
+            total_cost=ln.total_cost if ln else ZERO,
+            invoiced=invoiced.get(key, ZERO),
+        ))
+    return PeriodAllocation(start, _month(last_month, "to"), rows, result)
+
+
+def _invoiced(start: date, end: date, members: dict[int, str],
+              services: dict[int, str]) -> dict[tuple[str, str], Decimal]:
+    """Service and regularisation lines of invoices minus credit notes whose service
+    period lies within [start, end), per (member, service), excluding tax."""
+    signed = case((Invoice.kind == "credit_note", -InvoiceLine.amount), else_=InvoiceLine.amount)
+    rows = db.session.execute(
+        select(Invoice.member_id, InvoiceLine.service_id, func.sum(signed))
+        .join(Invoice, InvoiceLine.invoice_id == Invoice.id)
+        .where(InvoiceLine.kind.in_(INVOICED_LINE_KINDS), Invoice.period_start >= start,
+               Invoice.period_end < end)
+        .group_by(Invoice.member_id, InvoiceLine.service_id)
+    )
+    out: dict[tuple[str, str], Decimal] = {}
+    for member_id, service_id, total in rows:
+        key = (members[member_id], services.get(service_id, "") if service_id is not None else "")
+        out[key] = out.get(key, ZERO) + D(total)
+    return out
+
+
+def allocation(first_month: date | str, last_month: date | str,
+               member: str | None = None) -> list[AllocationRow]:
+    """Rows per member and service of the months `first_month`…`last_month` (dates — any
+    day of the month — or "YYYY-MM"), sorted by member then service code. `member` keeps
+    one member's rows (the allocation itself is always of the whole group)."""
+    rows = compute(first_month, last_month).rows
+    if member is not None:
+        rows = [r for r in rows if r.member == member]
+    return rows

@@ -1,0 +1,176 @@
+"""Data factories for the dashboard tests (unit and browser): issued payslips, time,
+expenses, income and invoices written directly — the dashboard only reads their totals."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import extract, func, select
+
+from eage.extensions import db
+from eage.models import (
+    Employee,
+    Expense,
+    Invoice,
+    InvoiceLine,
+    Member,
+    OperatingIncome,
+    Payslip,
+    PlannedHours,
+    Service,
+    TimesheetEntry,
+)
+
+D = Decimal
+
+
+def _employee(code: str) -> Employee:
+    return db.session.scalar(select(Employee).where(Employee.code == code))
+
+
+def _member(code: str) -> Member:
+    return db.session.scalar(select(Member).where(Member.code == code))
+
+
+def _service(code: str) -> Service:
+    return db.session.scalar(select(Service).where(Service.code == code))
+
+
+def add_time(month: str, emp: str, mem: str | None, activity: str, minutes: int) -> None:
+    """`minutes` over the working days of `month`, at most 7 h a day, from the first."""
+    year, mon = (int(p) for p in month.split("-"))
+    svc = _service(activity)
+    day = date(year, mon, 1)
+    while minutes > 0:
+        if day.weekday() < 5:
+            chunk = min(minutes, 420)
+            db.session.add(TimesheetEntry(
+                date=day, employee=_employee(emp), member=_member(mem) if mem else None,
+                service=svc, absence_code=None if svc else activity, minutes=chunk))
+            minutes -= chunk
+        day = date.fromordinal(day.toordinal() + 1)
+    db.session.commit()
+
+
+def add_payslip(emp: str, month: str, gross: str, employer: str, reductions: str = "0.00") -> None:
+    """A minimal issued payslip: employer cost = gross + employer contributions − reductions."""
+    g, er, red = D(gross), D(employer), D(reductions)
+    year, mon = (int(p) for p in month.split("-"))
+    db.session.add(Payslip(
+        number=f"BP-{month}-{emp}", employee=_employee(emp), month=month,
+        period_start=date(year, mon, 1), period_end=date(year, mon, 28), payment_date=date(year, mon, 28),
+        issue_date=date(year, mon, 28), status="issued", gross=g, employee_contributions=D("0.00"),
+        employer_contributions=er, rgdu=red, reductions=red, net_social=g, net_before_tax=g,
+        net_taxable=g, tax_withheld=D("0.00"), net_paid=g, employer_cost=g + er - red,
+        pas_rate=D("0.00"), contract_hours=D("151.67"), extra_hours=D("0.00"),
+        unpaid_absence_hours=D("0.00"), worked_hours=D("151.67"), earnings=[], lines=[],
+        rgdu_coefficient=D("0.0000"), rgdu_ytd={}, extra_hours_by_week={}, paid_leave={},
+        employee_snapshot={}, employer_snapshot={}, reference_model="test"))
+    db.session.commit()
+
+
+def add_invoice(mem: str, kind: str, origin: str, period: tuple[date, date],
+                lines: list[tuple[str, str | None, str]]) -> None:
+    """lines: (kind, service code, amount); no VAT."""
+    year = period[0].year
+    seq = (db.session.scalar(select(func.count(Invoice.id)).where(Invoice.kind == kind)) or 0) + 1
+    total = sum((D(a) for _k, _s, a in lines), D("0.00"))
+    inv = Invoice(
+        number=f"{'F' if kind == 'invoice' else 'A'}-{year}-{seq:04d}", kind=kind, origin=origin,
+        year=year, seq=seq, member=_member(mem), issue_date=period[1], period_start=period[0],
+        period_end=period[1], vat_regime="exempt_261B", total_excl_tax=total, vat=D("0.00"),
+        total_incl_tax=total, due_date=period[1], status="issued", seller={}, buyer={})
+    for pos, (line_kind, svc, amount) in enumerate(lines, start=1):
+        inv.lines.append(InvoiceLine(position=pos, kind=line_kind, service=_service(svc) if svc else None,
+                                     label=line_kind, amount=D(amount)))
+    db.session.add(inv)
+    db.session.commit()
+
+
+def add_expense(day: str, amount: str, account: str) -> None:
+    db.session.add(Expense(date=date.fromisoformat(day), account=account, label="Dépense",
+                           amount=D(amount)))
+    db.session.commit()
+
+
+def add_income(day: str, amount: str) -> None:
+    db.session.add(OperatingIncome(date=date.fromisoformat(day), account="740000",
+                                   label="Subvention", amount=D(amount)))
+    db.session.commit()
+
+
+JANUARY = (date(2026, 1, 1), date(2026, 1, 31))
+FEBRUARY = (date(2026, 2, 1), date(2026, 2, 28))
+
+
+def two_months() -> None:
+    """January and February 2026 of the demo group (hand computations in test_services)."""
+    for month in ("2026-01", "2026-02"):
+        add_payslip("KBENALI", month, "2400.00", "600.00")             # 3 000.00
+        add_payslip("CMARTIN", month, "800.00", "200.00", "50.00")      # 950.00
+    add_time("2026-01", "KBENALI", "LEFIL", "PAIE", 3600)
+    add_time("2026-01", "KBENALI", "GAGA", "GESTION", 1800)
+    add_time("2026-01", "KBENALI", None, "CP", 600)
+    add_time("2026-01", "KBENALI", None, "GESTION", 120)
+    add_time("2026-01", "CMARTIN", "GAGA", "GESTION", 1200)
+    add_time("2026-02", "KBENALI", "LEFIL", "PAIE", 2400)
+    add_time("2026-02", "CMARTIN", "LEFIL", "GESTION", 600)
+    add_time("2026-03", "CMARTIN", "LEFIL", "GESTION", 420)   # after the last payslips: not yet
+    add_expense("2026-01-05", "300.00", "613200")
+    add_expense("2026-02-05", "300.00", "613200")
+    add_expense("2026-02-10", "50.00", "606400")                # no budget line for it
+    add_expense("2026-03-05", "300.00", "613200")                # after the reporting month
+    add_income("2026-02-15", "100.00")
+    add_invoice("LEFIL", "invoice", "monthly", JANUARY, [("service", "PAIE", "2000.00")])
+    add_invoice("LEFIL", "invoice", "fee", JANUARY, [("fee", None, "3120.00")])
+    add_invoice("GAGA", "invoice", "monthly", JANUARY, [("service", "GESTION", "1000.00")])
+    add_invoice("LEFIL", "credit_note", "monthly", FEBRUARY, [("service", "PAIE", "100.00")])
+    # GAGA's convention: 52 h of GESTION (50 h consumed → past 90 %).
+    gaga = db.session.scalar(
+        select(PlannedHours).join(Member).join(Service)
+        .where(Member.code == "GAGA", Service.code == "GESTION", PlannedHours.year == 2026))
+    gaga.hours = D("52.00")
+    db.session.commit()
+
+
+def realistic_year(today: date = date(2026, 11, 28)) -> None:
+    """A plausible 2026 for the demo group, closed to the end of October: the demo's
+    generated time (January to `today`), payslips, monthly invoices at the year's rates
+    (computed from grouped minutes), overheads and a subsidy. For the browser test's eyes."""
+    from eage.demo import load_demo
+    from eage.models import ServiceRate
+
+    load_demo(2026, today=today, with_time=True)
+    pay = {"CMARTIN": ("2950.00", "1327.50", "0.00"), "KBENALI": ("2400.00", "1008.00", "180.00"),
+           "JFOURNIER": ("1250.00", "525.00", "260.00")}
+    for m in range(1, 11):
+        for emp, (gross, employer, reductions) in pay.items():
+            add_payslip(emp, f"2026-{m:02d}", gross, employer, reductions)
+    rates = {code: rate for code, rate in db.session.execute(
+        select(Service.code, ServiceRate.rate).join(ServiceRate).where(ServiceRate.year == 2026))}
+    month = extract("month", TimesheetEntry.date)
+    grouped = db.session.execute(
+        select(Member.code, Service.code, month, func.sum(TimesheetEntry.minutes))
+        .join(Member, TimesheetEntry.member_id == Member.id)
+        .join(Service, TimesheetEntry.service_id == Service.id)
+        .where(TimesheetEntry.date < date(2026, 11, 1))
+        .group_by(Member.code, Service.code, month)).all()
+    per_invoice: dict[tuple[str, int], list[tuple[str, str | None, str]]] = {}
+    for member_code, service_code, m, minutes in grouped:
+        amount = (D(minutes) * rates[service_code] / 60).quantize(D("0.01"))
+        per_invoice.setdefault((member_code, int(m)), []).append(("service", service_code, str(amount)))
+    for (member_code, m), lines in sorted(per_invoice.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        last = 31 if m in (1, 3, 5, 7, 8, 10, 12) else (28 if m == 2 else 30)
+        add_invoice(member_code, "invoice", "monthly", (date(2026, m, 1), date(2026, m, last)),
+                    sorted(lines))
+    for m in range(1, 11):
+        add_expense(f"2026-{m:02d}-05", "300.00", "613200")
+        add_expense(f"2026-{m:02d}-10", "215.00", "651100")
+        add_expense(f"2026-{m:02d}-12", "95.00", "626000")
+        add_expense(f"2026-{m:02d}-28", "38.50", "627000")
+    add_expense("2026-01-15", "900.00", "616000")
+    add_expense("2026-03-20", "1800.00", "622600")
+    add_expense("2026-06-08", "1350.00", "633300")
+    add_expense("2026-09-21", "420.00", "606400")
+    add_income("2026-04-15", "5000.00")
