@@ -1,0 +1,86 @@
+"""Year-end regularisation page: the preview per member, then the action (accountant)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
+from eage.regularisation import services
+
+bp = Blueprint("regularisation", __name__)
+
+
+@bp.route("/regularisation/")
+@roles_required(*BACK_OFFICE)
+def index() -> str:
+    year = request.args.get("annee", type=int) or date.today().year - (date.today().month < 12)
+    rows = services.differences(year)
+    return render_template(
+        "regularisation/index.html", year=year, rows=rows, open_months=services.open_months(year),
+        total_real=sum((r.real_cost for r in rows), Decimal("0")),
+        total_invoiced=sum((r.invoiced for r in rows), Decimal("0")))
+
+
+@bp.route("/regularisation/", methods=["POST"])
+@roles_required(*OPERATIONS)
+def run() -> Response:
+    year = request.form.get("year", type=int)
+    if year is None:
+        flash("Exercice invalide.", "danger")
+        return redirect(url_for("regularisation.index"))
+    try:
+        result = services.regularise(year, user_id=current_user.id)
+    except services.RegularisationRefused as exc:
+        for error in exc.errors:
+            flash(error, "danger")
+    else:
+        if result.changed:
+            flash(f"Exercice {year} régularisé : {len(result.invoices)} facture(s) complémentaire(s), "
+                  f"{len(result.credit_notes)} avoir(s).", "success")
+        else:
+            flash(f"L'exercice {year} est déjà régularisé : rien n'a changé.", "info")
+    return redirect(url_for("regularisation.index", annee=year))
+
+
+def _statement_file(member_code: str, year: int, fmt: str) -> Response:
+    import io
+
+    from flask import abort, send_file
+    from sqlalchemy import select
+
+    from accounting.documents.annual import (
+        render_annual_statement_docx,
+        render_annual_statement_pdf,
+    )
+    from eage.extensions import db
+    from eage.models import Member
+    from eage.regularisation.statements import annual_statement
+
+    member = db.session.scalar(select(Member).where(Member.code == member_code.upper()))
+    if member is None or fmt not in ("pdf", "docx") or not 2000 <= year <= 2100:
+        abort(404)
+    stmt = annual_statement(member, year)
+    if fmt == "pdf":
+        data, mime = render_annual_statement_pdf(stmt), "application/pdf"
+    else:
+        data = render_annual_statement_docx(stmt)
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True,
+                     download_name=f"bilan-{year}-{member.code}.{fmt}")
+
+
+@bp.route("/regularisation/bilan/<member_code>/<int:year>.<fmt>")
+@roles_required(*BACK_OFFICE)
+def annual_statement(member_code: str, year: int, fmt: str) -> Response:
+    return _statement_file(member_code, year, fmt)
+
+
+@bp.route("/portail/bilan/<int:year>.<fmt>")
+@roles_required("member")
+def portal_annual_statement(year: int, fmt: str) -> Response:
+    return _statement_file(current_user.member.code, year, fmt)
