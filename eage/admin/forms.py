@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -17,18 +18,18 @@ def _int_or_none(value: object) -> int | None:
 
 
 class UserForm(FlaskForm):
-    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."),
-                                                     Length(max=200)])
-    name = StringField("Nom affiché", validators=[Optional(), Length(max=200)])
-    role = SelectField("Rôle", choices=choices(ROLE_LABELS), validators=[DataRequired(REQUIRED)])
-    member_id = SelectField("Structure adhérente", coerce=_int_or_none, validate_choice=False,
+    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."),
+                                                         Length(max=200)])
+    name = StringField(_l("Nom affiché"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Rôle"), choices=choices(ROLE_LABELS), validators=[DataRequired(REQUIRED)])
+    member_id = SelectField(_l("Structure adhérente"), coerce=_int_or_none, validate_choice=False,
                             description="Obligatoire pour le rôle adhérent, vide sinon.")
-    active = BooleanField("Compte actif", default=True)
-    password = PasswordField("Mot de passe", validators=[Optional()],
+    active = BooleanField(_l("Compte actif"), default=True)
+    password = PasswordField(_l("Mot de passe"), validators=[Optional()],
                              render_kw={"autocomplete": "new-password"})
-    password_confirm = PasswordField("Confirmer le mot de passe", validators=[Optional()],
+    password_confirm = PasswordField(_l("Confirmer le mot de passe"), validators=[Optional()],
                                      render_kw={"autocomplete": "new-password"})
-    submit = SubmitField("Enregistrer")
+    submit = SubmitField(_l("Enregistrer"))
 
     def data_for_service(self) -> dict[str, object]:
         return {

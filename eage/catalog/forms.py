@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -12,15 +13,15 @@ REQUIRED = "Ce champ est obligatoire."
 
 
 class ServiceForm(FlaskForm):
-    code = StringField("Code", validators=[DataRequired(REQUIRED), Length(max=20)],
+    code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=20)],
                        description="Court et unique, en majuscules (ex. PAIE).",
                        render_kw={"autocapitalize": "characters", "style": "text-transform: uppercase"})
-    label = StringField("Libellé", validators=[DataRequired(REQUIRED), Length(max=200)])
-    submit = SubmitField("Enregistrer")
+    label = StringField(_l("Libellé"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    submit = SubmitField(_l("Enregistrer"))
 
 
 class RateForm(FlaskForm):
-    rate = FrDecimalField("Taux horaire (€ HT / heure)",
+    rate = FrDecimalField(_l("Taux horaire (€ HT / heure)"),
                           validators=[InputRequired(REQUIRED), Range(Decimal("0"), Decimal("10000"))],
                           description="Ex. 36,50")
-    submit = SubmitField("Enregistrer le taux")
+    submit = SubmitField(_l("Enregistrer le taux"))

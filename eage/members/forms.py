@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
@@ -15,35 +16,35 @@ REQUIRED = "Ce champ est obligatoire."
 
 
 class MemberForm(FlaskForm):
-    code = StringField("Code", validators=[DataRequired(REQUIRED), Length(max=20)],
+    code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=20)],
                        description="Court et unique, en majuscules (ex. LEFIL).",
                        render_kw={"autocapitalize": "characters", "style": "text-transform: uppercase"})
-    name = StringField("Raison sociale", validators=[DataRequired(REQUIRED), Length(max=200)])
-    legal_form = StringField("Forme juridique", validators=[DataRequired(REQUIRED), Length(max=100)],
+    name = StringField(_l("Raison sociale"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    legal_form = StringField(_l("Forme juridique"), validators=[DataRequired(REQUIRED), Length(max=100)],
                              description="Ex. Association loi 1901, SCOP SARL, SCIC SAS.")
-    siret = StringField("SIRET", validators=[Optional(), Length(max=20)],
+    siret = StringField(_l("SIRET"), validators=[Optional(), Length(max=20)],
                         description="14 chiffres ; les espaces sont acceptés.")
-    siren = StringField("SIREN", validators=[Optional(), Length(max=15)],
+    siren = StringField(_l("SIREN"), validators=[Optional(), Length(max=15)],
                         description="9 chiffres ; déduit du SIRET s'il est laissé vide.")
-    vat_number = StringField("N° de TVA intracommunautaire", validators=[Optional(), Length(max=20)],
+    vat_number = StringField(_l("N° de TVA intracommunautaire"), validators=[Optional(), Length(max=20)],
                              description="FR + clé + SIREN, ex. FR 12 345678901.")
-    vat_regime = SelectField("Régime de TVA", choices=choices(VAT_REGIME_LABELS),
+    vat_regime = SelectField(_l("Régime de TVA"), choices=choices(VAT_REGIME_LABELS),
                              validators=[DataRequired(REQUIRED)])
-    address = StringField("Adresse", validators=[Optional(), Length(max=200)])
-    postcode = StringField("Code postal", validators=[Optional(), Length(max=10)])
-    city = StringField("Ville", validators=[Optional(), Length(max=100)])
-    email = EmailField("E-mail de contact", validators=[Optional(), Email("Adresse e-mail invalide."),
-                                                         Length(max=200)])
-    joined_on = FrDateField("Date d'adhésion", validators=[InputRequired(REQUIRED)])
-    left_on = FrDateField("Date de sortie", validators=[Optional()])
+    address = StringField(_l("Adresse"), validators=[Optional(), Length(max=200)])
+    postcode = StringField(_l("Code postal"), validators=[Optional(), Length(max=10)])
+    city = StringField(_l("Ville"), validators=[Optional(), Length(max=100)])
+    email = EmailField(_l("E-mail de contact"), validators=[Optional(), Email("Adresse e-mail invalide."),
+                                                             Length(max=200)])
+    joined_on = FrDateField(_l("Date d'adhésion"), validators=[InputRequired(REQUIRED)])
+    left_on = FrDateField(_l("Date de sortie"), validators=[Optional()])
     payment_terms_days = IntegerField(
-        "Délai de paiement (jours)", default=30,
+        _l("Délai de paiement (jours)"), default=30,
         validators=[InputRequired(REQUIRED), NumberRange(0, 60, "Entre 0 et 60 jours (art. L441-10 C. com.).")])
     previous_year_gross_payroll = FrDecimalField(
-        "Masse salariale brute de l'année précédente (€)", default=Decimal("0.00"),
+        _l("Masse salariale brute de l'année précédente (€)"), default=Decimal("0.00"),
         validators=[InputRequired(REQUIRED), Range(Decimal("0"))],
         description="Sert au calcul de la cotisation annuelle.")
-    submit = SubmitField("Enregistrer")
+    submit = SubmitField(_l("Enregistrer"))
 
     def data_for_service(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -60,7 +61,7 @@ class MemberForm(FlaskForm):
 class PlannedHoursForm(FlaskForm):
     """One hours field per service is added at runtime (see planned_hours_form)."""
 
-    submit = SubmitField("Enregistrer les heures")
+    submit = SubmitField(_l("Enregistrer les heures"))
 
 
 def planned_hours_form(services: list, values: dict[int, Decimal]) -> FlaskForm:

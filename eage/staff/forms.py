@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
@@ -15,22 +16,22 @@ REQUIRED = "Ce champ est obligatoire."
 
 
 class EmployeeForm(FlaskForm):
-    code = StringField("Code", validators=[DataRequired(REQUIRED), Length(max=20)],
+    code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=20)],
                        description="Court et unique, en majuscules (ex. CMARTIN).",
                        render_kw={"autocapitalize": "characters", "style": "text-transform: uppercase"})
-    first_name = StringField("Prénom", validators=[DataRequired(REQUIRED), Length(max=100)])
-    last_name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=100)])
-    job = StringField("Emploi", validators=[DataRequired(REQUIRED), Length(max=200)])
-    classification = StringField("Classification conventionnelle", validators=[Optional(), Length(max=200)])
-    email = EmailField("E-mail", validators=[Optional(), Email("Adresse e-mail invalide."), Length(max=200)])
+    first_name = StringField(_l("Prénom"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    last_name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    job = StringField(_l("Emploi"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    classification = StringField(_l("Classification conventionnelle"), validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email("Adresse e-mail invalide."), Length(max=200)])
     # Never pre-filled: the number is not sent back to the browser (SPEC §3).
     social_security_number = StringField(
-        "N° de sécurité sociale", validators=[Optional(), Length(max=25)],
+        _l("N° de sécurité sociale"), validators=[Optional(), Length(max=25)],
         render_kw={"autocomplete": "off", "inputmode": "numeric"})
-    pas_rate = FrDecimalField("Taux de prélèvement à la source (%)", default=Decimal("0.00"),
+    pas_rate = FrDecimalField(_l("Taux de prélèvement à la source (%)"), default=Decimal("0.00"),
                               validators=[InputRequired(REQUIRED), Range(Decimal("0"), Decimal("100"))],
                               description="Taux transmis par l'administration fiscale (0 à 100 %).")
-    submit = SubmitField("Enregistrer")
+    submit = SubmitField(_l("Enregistrer"))
 
     def data_for_service(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -44,17 +45,17 @@ class EmployeeForm(FlaskForm):
 
 
 class ContractForm(FlaskForm):
-    kind = SelectField("Nature du contrat", choices=choices(CONTRACT_KINDS),
+    kind = SelectField(_l("Nature du contrat"), choices=choices(CONTRACT_KINDS),
                        validators=[DataRequired(REQUIRED)])
-    start_date = FrDateField("Date de début", validators=[InputRequired(REQUIRED)])
-    end_date = FrDateField("Date de fin", validators=[Optional()],
+    start_date = FrDateField(_l("Date de début"), validators=[InputRequired(REQUIRED)])
+    end_date = FrDateField(_l("Date de fin"), validators=[Optional()],
                            description="Vide pour un contrat sans date de fin.")
-    weekly_hours = FrDecimalField("Durée hebdomadaire (heures)", validators=[InputRequired(REQUIRED)],
+    weekly_hours = FrDecimalField(_l("Durée hebdomadaire (heures)"), validators=[InputRequired(REQUIRED)],
                                   description="Plus de 0 et au plus 48 h ; 35 h = temps plein.")
-    monthly_gross = FrDecimalField("Salaire brut mensuel (€)", validators=[InputRequired(REQUIRED),
-                                                                          Range(Decimal("0"))])
-    cadre = BooleanField("Cadre")
-    submit = SubmitField("Enregistrer le contrat")
+    monthly_gross = FrDecimalField(_l("Salaire brut mensuel (€)"), validators=[InputRequired(REQUIRED),
+                                                                              Range(Decimal("0"))])
+    cadre = BooleanField(_l("Cadre"))
+    submit = SubmitField(_l("Enregistrer le contrat"))
 
     def data_for_service(self) -> dict[str, object]:
         return {name: getattr(self, name).data for name in

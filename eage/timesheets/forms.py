@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
@@ -10,15 +11,15 @@ from wtforms.validators import DataRequired, Regexp
 
 class UploadForm(FlaskForm):
     file = FileField(
-        "Fichier de temps (CSV ou XLSX)",
+        _l("Fichier de temps (CSV ou XLSX)"),
         validators=[
             FileRequired("Choisissez un fichier."),
             FileAllowed(["csv", "xlsx", "txt"], "Seuls les fichiers .csv et .xlsx sont acceptés."),
         ],
     )
-    submit = SubmitField("Vérifier le fichier")
+    submit = SubmitField(_l("Vérifier le fichier"))
 
 
 class ConfirmForm(FlaskForm):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
-    submit = SubmitField("Confirmer l'import")
+    submit = SubmitField(_l("Confirmer l'import"))
