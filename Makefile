@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-pg test-browser lint bench clean
+.PHONY: run test test-pg test-browser lint bench clean translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,11 +20,13 @@ run: $(STAMP)
 	$(BIN)/flask --app eage run --host $(HOST) --port $(PORT)
 
 ## test: create .venv and run the suite (SQLite; DATABASE_URL=… for PostgreSQL)
+# Both cores: document rendering (WeasyPrint) dominates the suite.
+PYTEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 test-pg: $(STAMP)
-	DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest -q
+	DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 ## test-browser: Playwright journeys on the system Chromium (apt-get install -y chromium)
 test-browser: $(STAMP)
@@ -39,3 +41,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+## translations: extract the French msgids (templates + _l form labels), update the English catalog, compile the .mo the app reads
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l --project=eage --copyright-holder="eage contributors" -o eage/translations/messages.pot .
+	$(BIN)/pybabel update -i eage/translations/messages.pot -d eage/translations --ignore-obsolete
+	$(BIN)/pybabel compile -d eage/translations

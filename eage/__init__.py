@@ -100,25 +100,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth_routes.register_login(app)
 
     from eage.admin.routes import bp as admin_bp
+    from eage.allocation.routes import bp as allocation_bp
     from eage.api import API_PREFIX, json_errors_under_api
     from eage.api import bp as api_bp
     from eage.auth.routes import bp as auth_bp
+    from eage.books.routes import bp as books_bp
     from eage.budget.routes import bp as budget_bp
     from eage.catalog.routes import bp as catalog_bp
     from eage.closing.routes import bp as closing_bp
     from eage.core.routes import bp as core_bp
+    from eage.dashboard.routes import bp as dashboard_bp
+    from eage.expenses.routes import bp as expenses_bp
     from eage.invoicing import immutability
     from eage.invoicing.routes import bp as invoicing_bp
     from eage.members.routes import bp as members_bp
     from eage.payslips.routes import bp as payslips_bp
     from eage.rates.routes import bp as rates_bp
+    from eage.regularisation.routes import bp as regularisation_bp
     from eage.staff.routes import bp as staff_bp
     from eage.timesheets.routes import bp as timesheets_bp
 
     immutability.install()
     for bp in (core_bp, auth_bp, members_bp, staff_bp, catalog_bp, budget_bp, timesheets_bp,
-               rates_bp,
-               admin_bp, invoicing_bp, closing_bp, payslips_bp):
+               rates_bp, expenses_bp, allocation_bp, dashboard_bp, regularisation_bp,
+               admin_bp, invoicing_bp, closing_bp, payslips_bp, books_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     json_errors_under_api(app)

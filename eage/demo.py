@@ -31,9 +31,9 @@ from eage.models import (
 )
 
 DEMO_PASSWORDS = {
-    "compta@equipe-associee.example": ("accountant", None, "Camille Roche (comptable)", "compta-demo-2026"),
-    "bureau@equipe-associee.example": ("manager", None, "Hélène Vidal (bureau)", "bureau-demo-2026"),
-    "lefil@equipe-associee.example": ("member", "LEFIL", "Le Fil (adhérent)", "lefil-demo-2026"),
+    "compta@equipe-associee.example": ("accountant", None, "Camille Roche", "compta-demo-2026"),
+    "bureau@equipe-associee.example": ("manager", None, "Hélène Vidal", "bureau-demo-2026"),
+    "lefil@equipe-associee.example": ("member", "LEFIL", "Sophie Marin (Le Fil)", "lefil-demo-2026"),
     "admin@equipe-associee.example": ("admin", None, "Administrateur", "admin-demo-2026"),
 }
 

@@ -23,10 +23,30 @@ from eage.models import Base, User
 TODAY = date(2026, 11, 28)
 
 
+def _database_for_worker(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (test_gw0, …),
+    created on first use; SQLite already lives in each worker's own instance folder."""
+    if worker == "master" or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def _app(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite'}"
+    url = _database_for_worker(url, worker_id)
     os.environ["EAGE_INSTANCE_PATH"] = str(instance)
     app = create_app({
         "TESTING": True,
