@@ -92,7 +92,7 @@ def test_regularised_year_is_at_cost_to_the_cent(closed_year, runner, login_as, 
     doc = Document(io.BytesIO(response.data))
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
         c.text for t in doc.tables for row in t.rows for c in row.cells)
-    assert "Le Fil (association Limace)" in text and "Bilan annuel 2026" in text
+    assert "Le Fil (association Limace)" in text and "BILAN ANNUEL 2026" in text
     assert "Écart restant (coût réel − facturé) : 0,00" in text
     pdf = client.get("/regularisation/bilan/LEFIL/2026.pdf")
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
