@@ -17,6 +17,8 @@ def test_manager_sees_the_dashboard_charts(app, live_server, logged_in) -> None:
     factories.realistic_year()
     page = logged_in("manager")
     page.set_viewport_size({"width": 1440, "height": 1000})
+    # The « Gestion » menu opens with Bootstrap's own script, served by the app (no CDN).
+    page.get_by_role("button", name="Gestion").click()
     page.get_by_role("link", name="Tableau de bord gestion").click()
     page.wait_for_url("**/tableau-de-bord/**")
     assert page.get_by_role("heading", name="Tableau de bord gestion — 2026").is_visible()
