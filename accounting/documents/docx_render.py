@@ -95,7 +95,7 @@ def _shade(cell: _Cell, fill: str) -> None:
 
 
 def _set(cell: _Cell, text: str, *, bold: bool = False, right: bool = False,
-         size: float = 8.5, color: RGBColor | None = None) -> None:
+         size: float = 8.5, color: RGBColor | None = None) -> None:  # float-ok: point size
     cell.text = ""
     p = cell.paragraphs[0]
     lines = text.split("\n")
@@ -139,8 +139,10 @@ def _grid(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequence
     return table
 
 
-def _para(document: DocxDocument, text: str = "", *, bold: bool = False, size: float = 9,
-          color: RGBColor | None = None, right: bool = False, space_after: float = 2) -> Paragraph:
+def _para(document: DocxDocument, text: str = "", *, bold: bool = False,
+          size: float = 9,  # float-ok: point size
+          color: RGBColor | None = None, right: bool = False,
+          space_after: float = 2) -> Paragraph:  # float-ok: point size
     p = document.add_paragraph()
     if text:
         run = p.add_run(text)

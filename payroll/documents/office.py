@@ -43,7 +43,7 @@ def _shade(cell: _Cell, fill: str) -> None:
 
 
 def _write(
-    cell: _Cell, text: str, *, bold: bool = False, right: bool = False, size: float = 7.5,
+    cell: _Cell, text: str, *, bold: bool = False, right: bool = False, size: float = 7.5,  # float-ok: point size
     color: RGBColor | None = None,
 ) -> None:
     paragraph = cell.paragraphs[0]
@@ -74,7 +74,7 @@ def _widths(table: Table, widths_mm: Sequence[float]) -> None:
             cell.width = Mm(width)
 
 
-def _para(document: Any, text: str, *, bold: bool = False, size: float = 8,
+def _para(document: Any, text: str, *, bold: bool = False, size: float = 8,  # float-ok: point size
           color: RGBColor | None = None) -> None:
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(1)
