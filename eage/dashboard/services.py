@@ -118,6 +118,9 @@ class Dashboard:
     tables: dict[str, Table]
     charts: dict[str, Any]
     summary: dict[str, Any]
+    # False while no payslip of the year is issued (no month closed): the actual cost is
+    # still nil and a forecast would only repeat it, so the page says so instead.
+    payroll_issued: bool = True
 
     @property
     def through_label(self) -> str:
@@ -159,11 +162,16 @@ def _money(value: Any) -> Decimal:
     return ZERO if value is None else D(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def reporting_month(year: int, today: date) -> int:
-    """The last month of `year` with issued payslips; without any, the months elapsed."""
-    last = db.session.scalar(
+def last_payslip_month(year: int) -> str | None:
+    """The last month ("YYYY-MM") of `year` with issued payslips, None before the first close."""
+    return db.session.scalar(
         select(func.max(Payslip.month)).where(
             Payslip.status == "issued", Payslip.month >= f"{year}-01", Payslip.month <= f"{year}-12"))
+
+
+def reporting_month(year: int, today: date) -> int:
+    """The last month of `year` with issued payslips; without any, the months elapsed."""
+    last = last_payslip_month(year)
     if last:
         return int(last[5:7])
     if year < today.year:
@@ -261,7 +269,8 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
         for m in MONTHS:
             monthly_budget_net[m - 1] += sign * per_month.get(m, ZERO)
             monthly_actual_net[m - 1] += sign * r.actual[m - 1]
-        status, status_label = _budget_status(r.kind, r.budget, forecast, r.budgeted)
+        status, status_label = (_budget_status(r.kind, r.budget, forecast, r.budgeted) if through
+                                else NO_ACTUAL_YET)
         table_rows.append({
             "account": r.account, "label": r.label, "kind": KIND_LABELS.get(r.kind, r.kind),
             "budget": r.budget, "budget_to_date": budget_to_date, "actual": actual,
@@ -280,7 +289,8 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
             total[key] = sum((t[key] for t in picked), ZERO)
         total["consumed"] = ratio(total["actual"], total["budget"])
         kind = "income" if kinds == ("income",) else "overhead"
-        status, total["status"] = _budget_status(kind, total["budget"], total["forecast"], True)
+        status, total["status"] = (_budget_status(kind, total["budget"], total["forecast"], True)
+                                   if through else NO_ACTUAL_YET)
         total["_status"] = status
         total["_months"] = [sum((t["_months"][m - 1] for t in picked), ZERO) for m in MONTHS]
         totals.append(total)
@@ -290,7 +300,8 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
         for key in ("budget", "budget_to_date", "actual", "variance", "forecast", "forecast_variance"):
             net[key] = charges[key] - income[key]
         net["consumed"] = ratio(net["actual"], net["budget"])
-        status, net["status"] = _budget_status("overhead", net["budget"], net["forecast"], True)
+        status, net["status"] = (_budget_status("overhead", net["budget"], net["forecast"], True)
+                                 if through else NO_ACTUAL_YET)
         net["_status"] = status
         net["_months"] = [a - b for a, b in zip(charges["_months"], income["_months"], strict=True)]
         totals.append(net)
@@ -339,6 +350,9 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
                "over_lines": [t for t in table_rows if t["_status"] in ("over", "unbudgeted",
                                                                         "income_short")]}
     return [budget_table, month_table], charts, summary
+
+
+NO_ACTUAL_YET = ("none", "— Pas encore de réalisé")
 
 
 def _budget_status(kind: str, budget: Decimal, forecast: Decimal, budgeted: bool) -> tuple[str, str]:
@@ -710,7 +724,9 @@ def dashboard(year: int, through: int | None = None, today: date | None = None) 
     labels = dict(db.session.execute(select(Service.code, Service.label)).all())
     closed = cache.Year(year)
 
-    budget_tables, budget_charts, budget_summary = _budget(year, through)
+    payroll_issued = last_payslip_month(year) is not None
+    # Before the first close the actual cost is nil: the budget section shows the budget only.
+    budget_tables, budget_charts, budget_summary = _budget(year, through if payroll_issued else 0)
     allocation_tables, allocation_charts, alloc_rows = _allocation(year, through, names, labels, closed)
     capacity_tables, capacity_charts, capacity_summary = _capacity(year, through, labels, closed)
     planned_table, planned_summary = _planned(year, through, alloc_rows, names, labels)
@@ -723,7 +739,7 @@ def dashboard(year: int, through: int | None = None, today: date | None = None) 
     summary = {**budget_summary, **capacity_summary, **planned_summary,
                "allocated": sum((r.total_cost for r in alloc_rows), ZERO),
                "invoiced": sum((r.invoiced for r in alloc_rows), ZERO)}
-    return Dashboard(year, through, tables, charts, summary)
+    return Dashboard(year, through, tables, charts, summary, payroll_issued=payroll_issued)
 
 
 def table(year: int, name: str, through: int | None = None, today: date | None = None) -> Table:

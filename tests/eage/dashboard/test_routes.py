@@ -213,3 +213,15 @@ def test_export_follows_the_reporting_month(manager) -> None:  # type: ignore[no
     assert header == ["Compte", "Libellé", "janv.", "Total"]
     net = rows[-1]
     assert net[1] == "Coût net (charges − produits)" and D(str(net[2])) == D("4250")
+
+
+def test_before_the_first_close_the_page_says_there_is_no_actual_yet(login_as, demo) -> None:  # type: ignore[no-untyped-def]
+    """The demo group with time entered but no month closed: no payslip, so no actual cost.
+    The manager is told so, instead of a forecast of 0 € and every line « sous-consommée »."""
+    html = login_as("manager").get("/tableau-de-bord/?annee=2026").get_data(as_text=True)
+    assert "Aucun mois de 2026 n&#39;est encore clôturé" in html or "Aucun mois de 2026 n'est encore clôturé" in html
+    assert 'id="kpi-forecast">—<' in html
+    assert "Sous-consommation" not in html and "Dépassement prévu" not in html
+    assert "Pas encore de réalisé" in html
+    # the time entered still feeds capacity and the planned hours
+    assert 'id="capacite"' in html and 'id="heures-prevues"' in html
