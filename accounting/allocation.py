@@ -75,6 +75,12 @@ def largest_remainder_cents(total: int, weights: Sequence[tuple[Key, int]]) -> d
         if total != 0:
             raise AllocationError(f"cannot split {from_cents(total)} over a total weight of 0")
         return {key: 0 for key, _ in weights}
+    return _split_cents(total, weights, weight_sum)
+
+
+def _split_cents(total: int, weights: Iterable[tuple[Key, int]], weight_sum: int) -> dict[Key, int]:
+    """The arithmetic of :func:`largest_remainder_cents` for weights already checked (unique
+    keys, non-negative integers adding up to `weight_sum` > 0)."""
     sign = -1 if total < 0 else 1
     amount = abs(total)
     shares: dict[Key, int] = {}
@@ -93,7 +99,9 @@ def largest_remainder_cents(total: int, weights: Sequence[tuple[Key, int]]) -> d
         remainders.sort(key=lambda rk: rk[0], reverse=True)
         for _remainder, key in remainders[:leftover]:
             shares[key] += 1
-    return {key: sign * share for key, share in shares.items()}
+    if sign < 0:
+        return {key: -share for key, share in shares.items()}
+    return shares
 
 
 def largest_remainder(total: Decimal, weights: Sequence[tuple[Key, int]]) -> dict[Key, Decimal]:
@@ -171,14 +179,15 @@ class Allocation:
         return dict(sorted(out.items()))
 
 
-# Step-1 keys: (member code or INTERNE, service or absence code, internal?) — sorted by member
-# code then service code (SPEC tie rule); the flag keeps a member coded like INTERNE apart.
-_Step1Key = tuple[str, str, bool]
+# Step-1 keys: (member code, service code) for a member's time, (INTERNE, service or absence
+# code, True) for internal time — sorted by member code then service code (SPEC tie rule); the
+# longer tuple sorts after the pair of a member coded like INTERNE, keeping the two apart.
+_Step1Key = tuple[str, str] | tuple[str, str, bool]
 
 
 def allocate_period(
     employee_costs: Mapping[str, Decimal],
-    minutes: Iterable[TimeBlock],
+    minutes: Iterable[TimeBlock | tuple[str, str | None, str, int]],
     overheads: Decimal,
     income: Decimal,
 ) -> Allocation:
@@ -212,17 +221,19 @@ def allocate_period(
             raise AllocationError(f"minutes must be a non-negative integer: {(employee, member, service, mins)!r}")
         if mins == 0:
             continue
-        key: _Step1Key = (INTERNAL, service, True) if member is None else (member, service, False)
         blocks = per_employee.get(employee)
         if blocks is None:
             blocks = per_employee[employee] = {}
-        blocks[key] = blocks.get(key, 0) + mins
-        if member is not None:
+        if member is None:
+            internal_key = (INTERNAL, service, True)
+            blocks[internal_key] = blocks.get(internal_key, 0) + mins
+        else:
             pair = (member, service)
+            blocks[pair] = blocks.get(pair, 0) + mins
             billable[pair] = billable.get(pair, 0) + mins
 
     # Step 1: each employee's cost over that employee's minutes.
-    direct: dict[tuple[str, str], int] = defaultdict(int)
+    direct: dict[_Step1Key, int] = defaultdict(int)
     internal_cents = 0
     employer_cents = 0
     for employee, cost in employee_costs.items():
@@ -235,11 +246,12 @@ def allocate_period(
         if not blocks:
             internal_cents += cents  # cost without time: the structure carries it
             continue
-        for (member, service, internal), share in largest_remainder_cents(cents, list(blocks.items())).items():
-            if internal:
+        # Weights checked as the blocks were read: unique keys, positive integer minutes.
+        for key, share in _split_cents(cents, blocks.items(), sum(blocks.values())).items():
+            if len(key) == 3:
                 internal_cents += share
             else:
-                direct[(member, service)] += share
+                direct[key] += share
 
     # Step 2: the structure cost over members' billable minutes.
     structure_cents = internal_cents + to_cents(overheads) - to_cents(income)
@@ -251,7 +263,7 @@ def allocate_period(
         structure, unallocated = {}, structure_cents
 
     # Step 3: direct + structure per (member, service).
-    keys = sorted(set(billable) | set(direct))
+    keys: list[tuple[str, str]] = sorted(set(billable) | set(direct))  # type: ignore[arg-type]
     lines = tuple(
         AllocationLine(member=m, service=s, minutes=billable.get((m, s), 0),
                        direct_cost=from_cents(direct.get((m, s), 0)),

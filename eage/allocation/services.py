@@ -1,8 +1,9 @@
 """The cost allocation of a period (SPEC §5 "Allocation"), read from the database.
 
 Everything is read as grouped sums (ARCHITECTURE §8): minutes per (employee, member,
-service / absence), employer cost per employee from the issued payslips of the period's
-months, the period's overhead expenses and operating income, and what was invoiced per
+service / absence) — from the summaries the close writes for closed months
+(:mod:`eage.timesheets.summary`), from the timesheets for the others —, employer cost per
+employee from the issued payslips of the period's months, the period's overhead expenses and operating income, and what was invoiced per
 (member, service). Timesheet rows never reach Python; the arithmetic is the pure
 :func:`accounting.allocation.allocate_period`. The same queries run on SQLite and
 PostgreSQL.
@@ -16,7 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
-from accounting.allocation import Allocation, TimeBlock, allocate_period
+from accounting.allocation import Allocation, allocate_period
 from accounting.money import CENT, ROUND_HALF_UP, ZERO, D
 from eage.core.services import month_bounds, parse_month
 from eage.extensions import db
@@ -29,8 +30,8 @@ from eage.models import (
     OperatingIncome,
     Payslip,
     Service,
-    TimesheetEntry,
 )
+from eage.timesheets import summary
 
 # Invoice lines that pay for services (SPEC §5 regularisation: "excluding tax and fees").
 INVOICED_LINE_KINDS = ("service", "regularisation")
@@ -70,6 +71,9 @@ class PeriodAllocation:
     last_month: date
     rows: list[AllocationRow]
     result: Allocation  # the domain result: employer cost, overheads, income, structure…
+    # (employee id, member id or None, service id or None, absence code or None, Σ minutes) of
+    # the period, as the allocation read them (the dashboard's capacity reuses them).
+    time: list[tuple[int, int | None, int | None, str | None, int]]
 
     @property
     def invoiced(self) -> Decimal:
@@ -121,17 +125,13 @@ def compute(first_month: date | str, last_month: date | str) -> PeriodAllocation
     members = dict(db.session.execute(select(Member.id, Member.code)).all())
     services = dict(db.session.execute(select(Service.id, Service.code)).all())
 
-    # Minutes per (employee, member or internal, service or absence): grouped in the database.
-    t = TimesheetEntry
-    minute_rows = db.session.execute(
-        select(t.employee_id, t.member_id, t.service_id, t.absence_code, func.sum(t.minutes))
-        .where(t.date >= start, t.date < end)
-        .group_by(t.employee_id, t.member_id, t.service_id, t.absence_code)
-    )
-    blocks = [
-        TimeBlock(employees[emp_id], None if member_id is None else members[member_id],
-                  services[service_id] if service_id is not None else (absence or ""), int(total))
-        for emp_id, member_id, service_id, absence, total in minute_rows
+    # Minutes per (employee, member or internal, service or absence): grouped in the database,
+    # from the closed months' summaries and the open months' timesheet rows.
+    time = summary.time_sums(start, _month(last_month, "to"))
+    blocks = [  # TimeBlock fields as plain tuples: tens of thousands at a large group's year
+        (employees[emp_id], None if member_id is None else members[member_id],
+         services[service_id] if service_id is not None else (absence or ""), int(total))
+        for emp_id, member_id, service_id, absence, total in time
     ]
 
     # Employer cost per employee from the issued payslips of the period's months.
@@ -165,7 +165,7 @@ def compute(first_month: date | str, last_month: date | str) -> PeriodAllocation
             total_cost=ln.total_cost if ln else ZERO,
             invoiced=invoiced.get(key, ZERO),
         ))
-    return PeriodAllocation(start, _month(last_month, "to"), rows, result)
+    return PeriodAllocation(start, _month(last_month, "to"), rows, result, time)
 
 
 def _invoiced(start: date, end: date, members: dict[int, str],

@@ -33,6 +33,7 @@ from eage.models import (
     TimesheetEntry,
 )
 from eage.payslips.services import issue_month_payslips
+from eage.timesheets import summary
 
 
 @dataclass(frozen=True)
@@ -199,8 +200,11 @@ def close_month(month: date, *, user_id: int | None = None, today: date | None =
         if already_closed and not plans and not payslips:
             db.session.rollback()
             return result
-        if not already_closed:
-            db.session.add(MonthLock(month=key, closed_by_id=user_id))
+        lock = db.session.get(MonthLock, key)
+        if lock is None:
+            lock = MonthLock(month=key, closed_by_id=user_id)
+            db.session.add(lock)
+        summary.summarise_month(lock)  # the frozen time, grouped for the allocation
         total = len(plans)
         issued: list[Invoice] = []
         for i, plan in enumerate(plans, start=1):
@@ -235,6 +239,7 @@ def reopen_month(month: date, *, user_id: int | None, reason: str) -> None:
         raise ValueError(f"le mois {key} n'est pas clôturé")
     if not reason.strip():
         raise ValueError("indiquez pourquoi le mois est rouvert")
+    summary.drop_month(lock)
     db.session.delete(lock)
     audit.record("reopen", "month", key, user_id=user_id, summary=reason.strip()[:500])
     db.session.commit()

@@ -19,7 +19,7 @@ from eage.models.organisation import FiscalYear, MonthLock, Organisation
 from eage.models.payroll import PAYSLIP_STATUSES, Payslip  # noqa: F401
 from eage.models.services import Service, ServiceRate
 from eage.models.staff import Contract, Employee
-from eage.models.timesheets import ABSENCE_CODES, INTERNAL, TimesheetEntry
+from eage.models.timesheets import ABSENCE_CODES, INTERNAL, MonthTimeSummary, TimesheetEntry
 from eage.models.users import ROLES, ApiToken, User
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "FiscalYear",
     "Member",
     "MonthLock",
+    "MonthTimeSummary",
     "Organisation",
     "PlannedHours",
     "Service",

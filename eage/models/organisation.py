@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eage.models.base import Base, utcnow
@@ -67,3 +67,6 @@ class MonthLock(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     closed_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The month's time is also kept grouped in `month_time_summary` (written with the lock,
+    # dropped with it): what the allocation reads instead of the timesheet rows.
+    time_summarised: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -59,3 +59,21 @@ class TimesheetEntry(Base):
     @property
     def activity_code(self) -> str:
         return self.service.code if self.service else (self.absence_code or "")
+
+
+class MonthTimeSummary(Base):
+    """A closed month's minutes grouped per (employee, member or internal, service or
+    absence): written by the close in the same transaction as the month's lock, deleted by
+    the reopening. Time of a closed month can no longer change (SPEC §5 "Time"), so the
+    allocation of closed months reads these rows — tens of thousands for a large group's
+    year — instead of rescanning up to a million timesheet rows (issue 5)."""
+
+    __tablename__ = "month_time_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), ForeignKey("month_lock.month"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))  # None = internal
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
+    absence_code: Mapped[str | None] = mapped_column(String(20))
+    minutes: Mapped[int]

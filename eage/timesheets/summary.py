@@ -1,0 +1,115 @@
+"""A closed month's time, kept grouped (table `month_time_summary`, issue 5).
+
+Timesheets of a closed month can no longer be created, changed or deleted (SPEC §5 "Time"):
+the close writes their sums per (employee, member or internal, service or absence) in the
+same transaction as the month's lock and marks the lock `time_summarised`; the reopening
+deletes them with the lock. The allocation of a period reads these rows for its summarised
+months and the timesheet rows only for the others — the same sums, a tenth of the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import Select, and_, delete, func, insert, literal, or_, select
+
+from eage.core.services import month_bounds
+from eage.extensions import db
+from eage.models import MonthLock, MonthTimeSummary, TimesheetEntry
+
+GROUP = ("employee_id", "member_id", "service_id", "absence_code")
+
+
+def summarise_month(lock: MonthLock) -> int:
+    """Write the grouped minutes of `lock`'s month (flushed, not committed); the number of
+    groups. Idempotent: a month already summarised is left as it is."""
+    if lock.time_summarised:
+        return 0
+    db.session.flush()  # the lock row first: the summary rows refer to it
+    start, end = month_bounds(date.fromisoformat(f"{lock.month}-01"))
+    t = TimesheetEntry
+    grouped = (
+        select(literal(lock.month), t.employee_id, t.member_id, t.service_id, t.absence_code,
+               func.sum(t.minutes))
+        .where(t.date >= start, t.date < end)
+        .group_by(t.employee_id, t.member_id, t.service_id, t.absence_code)
+    )
+    result = db.session.execute(insert(MonthTimeSummary).from_select(["month", *GROUP, "minutes"], grouped))
+    lock.time_summarised = True
+    return max(result.rowcount or 0, 0)
+
+
+def drop_month(lock: MonthLock) -> None:
+    """Delete the month's summary (before the lock itself, at reopening)."""
+    db.session.execute(delete(MonthTimeSummary).where(MonthTimeSummary.month == lock.month))
+    lock.time_summarised = False
+    db.session.flush()
+
+
+def summarised_months(first: date, last: date) -> set[str]:
+    """Months "YYYY-MM" from `first` to `last` (first days) whose time is summarised."""
+    return set(db.session.scalars(select(MonthLock.month).where(
+        MonthLock.month >= f"{first:%Y-%m}", MonthLock.month <= f"{last:%Y-%m}",
+        MonthLock.time_summarised.is_(True))))
+
+
+def _months(first: date, last: date) -> list[date]:
+    out, m = [], first.replace(day=1)
+    while m <= last:
+        out.append(m)
+        m = month_bounds(m)[1]
+    return out
+
+
+def _runs(months: Iterable[date]) -> list[tuple[date, date]]:
+    """Consecutive months as half-open date ranges [first day, day after the last month)."""
+    runs: list[tuple[date, date]] = []
+    for m in months:
+        start, end = month_bounds(m)
+        if runs and runs[-1][1] == start:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def grouped_minutes(first: date, last: date) -> list[Select[tuple[int, int | None, int | None, str | None, int]]]:
+    """The queries giving Σ minutes per (employee, member, service, absence) of the months
+    `first`…`last` (first days): one over the summaries of summarised months, one over the
+    timesheet rows of the others; one query when the period is all one or the other. A group
+    can come out of both: the caller adds them up."""
+    done = summarised_months(first, last)
+    months = _months(first, last)
+    queries = []
+    if done:
+        s = MonthTimeSummary
+        queries.append(
+            select(s.employee_id, s.member_id, s.service_id, s.absence_code, func.sum(s.minutes))
+            .where(s.month.in_(sorted(done)))
+            .group_by(s.employee_id, s.member_id, s.service_id, s.absence_code))
+    raw = _runs(m for m in months if f"{m:%Y-%m}" not in done)
+    if raw:
+        t = TimesheetEntry
+        queries.append(
+            select(t.employee_id, t.member_id, t.service_id, t.absence_code, func.sum(t.minutes))
+            .where(or_(*(and_(t.date >= s, t.date < e) for s, e in raw)))
+            .group_by(t.employee_id, t.member_id, t.service_id, t.absence_code))
+    return queries
+
+
+TimeKey = tuple[int, int | None, int | None, str | None]
+
+
+def time_sums(first: date, last: date) -> list[tuple[int, int | None, int | None, str | None, int]]:
+    """(employee id, member id or None, service id or None, absence code or None, Σ minutes)
+    of the months `first`…`last` (first days), read as grouped sums, one row per group."""
+    connection = db.session.connection()
+    queries = grouped_minutes(first, last)
+    if len(queries) == 1:
+        return connection.execute(queries[0]).all()  # type: ignore[return-value]
+    totals: dict[TimeKey, int] = {}
+    for query in queries:
+        for e, m, s, a, total in connection.execute(query).all():
+            totals[e, m, s, a] = totals.get((e, m, s, a), 0) + int(total)
+    return [(*key, total) for key, total in totals.items()]
