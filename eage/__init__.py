@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 from pathlib import Path
@@ -144,4 +145,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    # The modules, the models' metadata, the templates' machinery… (≈ 200 000 objects) live as
+    # long as the process: move them out of the cyclic garbage collector's reach, so a request
+    # that builds tens of thousands of objects (a large group's allocation) does not pay for
+    # rescanning them at every full collection — ~100 ms of the allocation API at a million
+    # timesheet rows (bench/bench_allocation.py). Python's docs recommend it for long-lived
+    # server processes (gc.freeze).
+    gc.collect()
+    gc.freeze()
     return app
