@@ -4,7 +4,9 @@ A synthetic large group — 500 employees, 1,000 members, 3 services — with a 
 time, 12 issued payslips per employee, overhead expenses, subsidies and monthly invoices.
 Times `GET /api/v1/allocation?from=2026-01&to=2026-12` through the Flask test client with a
 manager's token, and the bare SQL `SELECT member_id, service_id, SUM(minutes) … GROUP BY
-member_id, service_id` over the same rows; prints both and their ratio (goal: ≤ 2×). Runs on
+member_id, service_id` over the same rows; prints both and their ratio (goal: ≤ 2×), first for
+the year still open (the API reads the timesheet rows), then once its 12 months are closed
+(the close keeps each month's time grouped: the API reads those summaries). Runs on
 SQLite (a temporary file) and on PostgreSQL (a throwaway database created and dropped here,
 never the `test` database).
 
@@ -175,6 +177,23 @@ def load(app: Any, n_rows: int, spread: str) -> dict[str, Any]:
     return {"token": token, "generate_s": gen_s, "insert_s": insert_s, "dialect": dialect}
 
 
+def close_year() -> float:
+    """Lock the 12 months the way the close does for their time: the lock and its grouped
+    minutes (`eage.timesheets.summary.summarise_month`, what `close_month` calls) — without
+    the close's payslips and invoices, which the bench writes directly. Returns seconds."""
+    from eage.extensions import db
+    from eage.models import MonthLock
+    from eage.timesheets import summary
+
+    t0 = time.perf_counter()
+    for m in range(1, 13):
+        lock = MonthLock(month=f"{YEAR}-{m:02d}")
+        db.session.add(lock)
+        summary.summarise_month(lock)
+    db.session.commit()
+    return time.perf_counter() - t0
+
+
 def measure(app: Any, token: str) -> dict[str, Any]:
     from sqlalchemy import text
 
@@ -225,7 +244,7 @@ def measure(app: Any, token: str) -> dict[str, Any]:
     assert total == r.employer_cost + r.overheads - r.income, (total, r)
     return {"api_s": api_s, "bare_s": bare_s, "groups_s": group_s, "groups": len(groups),
             "page_s": page_s, "rows_out": len(payload), "bare_rows": len(bare_rows), "total": total,
-            "employer_cost": r.employer_cost}
+            "employer_cost": r.employer_cost, "payload": payload}
 
 
 def run(label: str, url: str, n_rows: int, spread: str, instance: str) -> dict[str, Any]:
@@ -236,19 +255,25 @@ def run(label: str, url: str, n_rows: int, spread: str, instance: str) -> dict[s
                       "WTF_CSRF_ENABLED": False})
     with app.app_context():
         info = load(app, n_rows, spread)
-        figures = measure(app, info["token"])
+        open_year = measure(app, info["token"])
+        summarise_s = close_year()
+        closed_year = measure(app, info["token"])
         db.session.remove()
         db.engine.dispose()
-    figures.update(info)
     print(f"\n== {label} ({n_rows:,} timesheet rows, spread={spread})")
     print(f"   generate rows {info['generate_s']:.2f} s · insert {info['insert_s']:.2f} s")
-    print(f"   bare GROUP BY member, service : {figures['bare_s'] * 1000:8.0f} ms ({figures['bare_rows']} groups)")
-    print(f"   allocation minutes GROUP BY  : {figures['groups_s'] * 1000:8.0f} ms ({figures['groups']} groups)")
-    print(f"   GET /api/v1/allocation (year): {figures['api_s'] * 1000:8.0f} ms ({figures['rows_out']} rows)")
-    print(f"   ratio API / bare GROUP BY    : {figures['api_s'] / figures['bare_s']:8.2f}×  (goal ≤ 2×)")
-    print(f"   /repartition/ page (year)    : {figures['page_s'] * 1000:8.0f} ms")
-    print(f"   Σ total_cost {figures['total']} € = employer cost {figures['employer_cost']} € + overheads − income ✓")
-    return figures
+    print(f"   bare GROUP BY member, service : {closed_year['bare_s'] * 1000:8.0f} ms ({closed_year['bare_rows']} groups)")
+    print(f"   allocation minutes GROUP BY  : {closed_year['groups_s'] * 1000:8.0f} ms ({closed_year['groups']} groups)")
+    print(f"   months' time summarised at close: {summarise_s * 1000:5.0f} ms for the 12 months")
+    for name, figures in (("open year (timesheets)", open_year), ("closed year (summaries)", closed_year)):
+        print(f"   -- {name}")
+        print(f"   GET /api/v1/allocation (year): {figures['api_s'] * 1000:8.0f} ms ({figures['rows_out']} rows)")
+        print(f"   ratio API / bare GROUP BY    : {figures['api_s'] / figures['bare_s']:8.2f}×  (goal ≤ 2×)")
+        print(f"   /repartition/ page (year)    : {figures['page_s'] * 1000:8.0f} ms")
+    assert open_year["payload"] == closed_year["payload"]
+    print(f"   Σ total_cost {closed_year['total']} € = employer cost {closed_year['employer_cost']} € + overheads − income ✓"
+          " (same from summaries and timesheets)")
+    return {**closed_year, **info, "open": open_year, "summarise_s": summarise_s}
 
 
 def main() -> None:

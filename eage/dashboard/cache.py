@@ -1,10 +1,11 @@
 """Closed months' figures, kept between page views (the dashboard's 200 ms goal, issue 5).
 
-The expensive reads of the dashboard scan the timesheets: the allocation service over the
-year and month by month, and the capacity GROUP BY — seconds at a million rows on SQLite.
-Timesheets of a **closed** month can no longer be created, changed or deleted (SPEC §5
-"Time"), and issued payslips and invoices never change (SPEC §5 "Numbering", ARCHITECTURE
-§4). So a result over closed months only is kept, keyed by a fingerprint of everything else
+The expensive part of the dashboard is the allocation service, over the year and month by
+month (the capacity reuses the year's grouped minutes): even read from the closed months'
+summaries (:mod:`eage.timesheets.summary`), a large group's year is tens of thousands of
+groups to split, 13 times. Timesheets of a **closed** month can no longer be created, changed
+or deleted (SPEC §5 "Time"), and issued payslips and invoices never change (SPEC §5
+"Numbering", ARCHITECTURE §4). So a result over closed months only is kept, keyed by a fingerprint of everything else
 it depends on, read in a handful of cheap grouped queries on each page view:
 
 * each month's lock (`month_lock.closed_at`: reopening and closing again changes it, a

@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import extract, func, select
 
 from accounting.allocation import largest_remainder
 from accounting.money import CENT, ROUND_HALF_UP, ZERO, D
@@ -42,7 +42,6 @@ from eage.models import (
     Payslip,
     PlannedHours,
     Service,
-    TimesheetEntry,
 )
 
 MONTHS = tuple(range(1, 13))
@@ -493,14 +492,17 @@ def _capacity(year: int, through: int, labels: dict[str, str], closed: cache.Yea
         p["available_year"] += fte * denominator * covered(start, end, date(year + 1, 1, 1)) / days_in_year
         p["available"] += fte * denominator * covered(start, end, period_end) / days_in_year
 
-    t = TimesheetEntry
     by_service: dict[str, dict[str, int]] = defaultdict(lambda: {"worked": 0, "billable": 0})
     if through:
-        internal_minutes = func.sum(case((t.member_id.is_(None), t.minutes), else_=0))
-        grouped = closed.cached("capacity", 1, through, lambda: db.session.execute(
-            select(t.employee_id, t.service_id, t.absence_code, func.sum(t.minutes), internal_minutes)
-            .where(t.date >= year_start, t.date < period_end)
-            .group_by(t.employee_id, t.service_id, t.absence_code)).all())
+        # The allocation's own grouped minutes (closed months: their summaries), regrouped
+        # per employee and service or absence — no second scan of the timesheets.
+        sums: dict[tuple[int, int | None, str | None], list[int]] = {}
+        for emp_id, member_id, service_id, absence, minutes in closed.allocation(1, through).time:
+            acc = sums.setdefault((emp_id, service_id, absence), [0, 0])
+            acc[0] += int(minutes)
+            if member_id is None:
+                acc[1] += int(minutes)
+        grouped = [(*key, total, internal) for key, (total, internal) in sums.items()]
         service_codes = dict(db.session.execute(select(Service.id, Service.code)).all())
         missing: set[int] = set()
         for emp_id, service_id, absence, total, internal in grouped:
