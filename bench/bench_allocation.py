@@ -6,7 +6,8 @@ Times `GET /api/v1/allocation?from=2026-01&to=2026-12` through the Flask test cl
 manager's token, and the bare SQL `SELECT member_id, service_id, SUM(minutes) … GROUP BY
 member_id, service_id` over the same rows; prints both and their ratio (goal: ≤ 2×), first for
 the year still open (the API reads the timesheet rows), then once its 12 months are closed
-(the close keeps each month's time grouped: the API reads those summaries). Runs on
+(the close keeps each month's time grouped: the API reads those summaries), then with December
+reopened (summaries for 11 months, timesheet rows for one). Runs on
 SQLite (a temporary file) and on PostgreSQL (a throwaway database created and dropped here,
 never the `test` database).
 
@@ -194,6 +195,18 @@ def close_year() -> float:
     return time.perf_counter() - t0
 
 
+def reopen_december() -> None:
+    """December reopened (its summary dropped with its lock, as reopen_month does)."""
+    from eage.extensions import db
+    from eage.models import MonthLock
+    from eage.timesheets import summary
+
+    lock = db.session.get(MonthLock, f"{YEAR}-12")
+    summary.drop_month(lock)
+    db.session.delete(lock)
+    db.session.commit()
+
+
 def measure(app: Any, token: str) -> dict[str, Any]:
     from sqlalchemy import text
 
@@ -258,6 +271,8 @@ def run(label: str, url: str, n_rows: int, spread: str, instance: str) -> dict[s
         open_year = measure(app, info["token"])
         summarise_s = close_year()
         closed_year = measure(app, info["token"])
+        reopen_december()
+        current_year = measure(app, info["token"])
         db.session.remove()
         db.engine.dispose()
     print(f"\n== {label} ({n_rows:,} timesheet rows, spread={spread})")
@@ -265,12 +280,13 @@ def run(label: str, url: str, n_rows: int, spread: str, instance: str) -> dict[s
     print(f"   bare GROUP BY member, service : {closed_year['bare_s'] * 1000:8.0f} ms ({closed_year['bare_rows']} groups)")
     print(f"   allocation minutes GROUP BY  : {closed_year['groups_s'] * 1000:8.0f} ms ({closed_year['groups']} groups)")
     print(f"   months' time summarised at close: {summarise_s * 1000:5.0f} ms for the 12 months")
-    for name, figures in (("open year (timesheets)", open_year), ("closed year (summaries)", closed_year)):
+    for name, figures in (("open year (timesheets)", open_year), ("closed year (summaries)", closed_year),
+                          ("11 months closed, December open (both)", current_year)):
         print(f"   -- {name}")
         print(f"   GET /api/v1/allocation (year): {figures['api_s'] * 1000:8.0f} ms ({figures['rows_out']} rows)")
         print(f"   ratio API / bare GROUP BY    : {figures['api_s'] / figures['bare_s']:8.2f}×  (goal ≤ 2×)")
         print(f"   /repartition/ page (year)    : {figures['page_s'] * 1000:8.0f} ms")
-    assert open_year["payload"] == closed_year["payload"]
+    assert open_year["payload"] == closed_year["payload"] == current_year["payload"]
     print(f"   Σ total_cost {closed_year['total']} € = employer cost {closed_year['employer_cost']} € + overheads − income ✓"
           " (same from summaries and timesheets)")
     return {**closed_year, **info, "open": open_year, "summarise_s": summarise_s}

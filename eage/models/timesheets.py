@@ -34,6 +34,8 @@ class TimesheetEntry(Base):
         ),
         Index("ix_timesheet_entry_employee_date", "employee_id", "date"),
         Index("ix_timesheet_entry_member_date", "member_id", "date"),
+        # The open months of a period whose other months are read from their summaries.
+        Index("ix_timesheet_entry_date", "date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, literal, or_, select
+from sqlalchemy import Select, and_, delete, func, insert, literal, or_, select, union_all
 
 from eage.core.services import month_bounds
 from eage.extensions import db
@@ -74,42 +75,34 @@ def _runs(months: Iterable[date]) -> list[tuple[date, date]]:
     return runs
 
 
-def grouped_minutes(first: date, last: date) -> list[Select[tuple[int, int | None, int | None, str | None, int]]]:
-    """The queries giving Σ minutes per (employee, member, service, absence) of the months
-    `first`…`last` (first days): one over the summaries of summarised months, one over the
-    timesheet rows of the others; one query when the period is all one or the other. A group
-    can come out of both: the caller adds them up."""
+def grouped_minutes(first: date, last: date) -> Select[tuple[int, int | None, int | None, str | None, int]]:
+    """The query giving Σ minutes per (employee, member, service, absence) of the months
+    `first`…`last` (first days): from the summaries of summarised months, from the timesheet
+    rows of the others, both regrouped in the database when the period mixes them."""
     done = summarised_months(first, last)
-    months = _months(first, last)
-    queries = []
+    queries: list[Select[Any]] = []
     if done:
         s = MonthTimeSummary
         queries.append(
-            select(s.employee_id, s.member_id, s.service_id, s.absence_code, func.sum(s.minutes))
+            select(s.employee_id, s.member_id, s.service_id, s.absence_code, func.sum(s.minutes).label("minutes"))
             .where(s.month.in_(sorted(done)))
             .group_by(s.employee_id, s.member_id, s.service_id, s.absence_code))
-    raw = _runs(m for m in months if f"{m:%Y-%m}" not in done)
+    raw = _runs(m for m in _months(first, last) if f"{m:%Y-%m}" not in done)
     if raw:
         t = TimesheetEntry
         queries.append(
-            select(t.employee_id, t.member_id, t.service_id, t.absence_code, func.sum(t.minutes))
+            select(t.employee_id, t.member_id, t.service_id, t.absence_code, func.sum(t.minutes).label("minutes"))
             .where(or_(*(and_(t.date >= s, t.date < e) for s, e in raw)))
             .group_by(t.employee_id, t.member_id, t.service_id, t.absence_code))
-    return queries
-
-
-TimeKey = tuple[int, int | None, int | None, str | None]
+    if len(queries) == 1:
+        return queries[0]
+    both = union_all(*queries).subquery()
+    return (select(both.c.employee_id, both.c.member_id, both.c.service_id, both.c.absence_code,
+                   func.sum(both.c.minutes))
+            .group_by(both.c.employee_id, both.c.member_id, both.c.service_id, both.c.absence_code))
 
 
 def time_sums(first: date, last: date) -> list[tuple[int, int | None, int | None, str | None, int]]:
     """(employee id, member id or None, service id or None, absence code or None, Σ minutes)
     of the months `first`…`last` (first days), read as grouped sums, one row per group."""
-    connection = db.session.connection()
-    queries = grouped_minutes(first, last)
-    if len(queries) == 1:
-        return connection.execute(queries[0]).all()  # type: ignore[return-value]
-    totals: dict[TimeKey, int] = {}
-    for query in queries:
-        for e, m, s, a, total in connection.execute(query).all():
-            totals[e, m, s, a] = totals.get((e, m, s, a), 0) + int(total)
-    return [(*key, total) for key, total in totals.items()]
+    return db.session.connection().execute(grouped_minutes(first, last)).all()  # type: ignore[return-value]
