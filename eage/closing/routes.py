@@ -58,6 +58,20 @@ def _run_close(app, month: date, user_id: int, progress: jobs.Progress) -> None:
         else:
             lines = result.payslips + result.invoices + result.credit_notes
             progress.finish("done", _french_summary(result), lines)
+            if result.changed:
+                _warm_dashboard(month.year)
+
+
+def _warm_dashboard(year: int) -> None:
+    """Compute the managers' dashboard of the year once the close is done, so the closed
+    months' figures are already kept when a manager opens it (seconds at 1,000 members
+    otherwise, see eage/dashboard/cache.py). A failure here never touches the close."""
+    from eage.dashboard import services as dashboard
+
+    try:
+        dashboard.dashboard(year)
+    except Exception:  # pragma: no cover - reported in the log, the page computes it later
+        current_app.logger.exception("dashboard warm-up after the close failed")
 
 
 def _french_summary(result: services.CloseResult) -> str:
