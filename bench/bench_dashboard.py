@@ -8,9 +8,10 @@ per employee, planned hours per member and service, and one invoice per member a
 time kept grouped). Times `GET /tableau-de-bord/?annee=2026` as a manager through the Flask
 test client (best of 5 once the closed year's figures are kept, best of 2 with nothing kept),
 then the parts of it: the year's allocation (the allocation service), the 12 monthly
-allocations for the stacked bars, the capacity, and the rest. SQLite, in a temporary file.
+allocations for the stacked bars, the capacity, and the rest. On SQLite (a temporary file)
+and on PostgreSQL (a throwaway database created and dropped here).
 
-    .venv/bin/python bench/bench_dashboard.py [--rows 1000000]
+    .venv/bin/python bench/bench_dashboard.py [--rows 1000000] [--only sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -151,24 +152,17 @@ def measure(app: Any) -> dict[str, Any]:
             "members": len(board.tables["repartition"].rows)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="eage-bench-dashboard-")
-    os.environ["EAGE_INSTANCE_PATH"] = tmp
-    os.environ.pop("DATABASE_URL", None)
-
+def run(label: str, url: str, rows: int) -> None:
     from eage import create_app
     from eage.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "TESTING": True,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
                       "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
-    print(f"{synthetic.EMPLOYEES} employees, {synthetic.MEMBERS} members, {args.rows:,} timesheet rows, "
-          f"year {YEAR}, SQLite (file), {os.cpu_count()} cores")
+    print(f"\n== {label}: {synthetic.EMPLOYEES} employees, {synthetic.MEMBERS} members, {rows:,} "
+          f"timesheet rows, year {YEAR}, {os.cpu_count()} cores")
     with app.app_context():
         t0 = time.perf_counter()
-        synthetic.load(app, args.rows, "portfolio")
+        synthetic.load(app, rows, "portfolio")
         complete(app)
         # The twelve months are closed: locked, their time kept grouped, as the close does.
         summarise_s = synthetic.close_year()
@@ -187,6 +181,41 @@ def main() -> None:
     print(f"     12 monthly allocations (service)     : {f['months_s'] * 1000:8.0f} ms")
     print(f"     capacity (regroups the year's minutes): {f['capacity_s'] * 1000:8.0f} ms")
     print(f"     budget vs actual                     : {f['budget_s'] * 1000:8.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--pg-admin", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+                        help="a PostgreSQL server to create the throwaway database eage_bench_dashboard on")
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="eage-bench-dashboard-")
+    os.environ["EAGE_INSTANCE_PATH"] = tmp
+    os.environ.pop("DATABASE_URL", None)
+    if args.only in (None, "sqlite"):
+        run("SQLite (file)", f"sqlite:///{tmp}/bench.sqlite", args.rows)
+    if args.only in (None, "postgresql"):
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        admin_url = make_url(args.pg_admin)
+        name = "eage_bench_dashboard"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        except Exception as exc:  # no server: say so, keep the SQLite figures
+            print(f"\n== PostgreSQL skipped: {exc.__class__.__name__}: {exc}")
+            return
+        try:
+            run("PostgreSQL", admin_url.set(database=name).render_as_string(hide_password=False), args.rows)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
 
 if __name__ == "__main__":
     main()
