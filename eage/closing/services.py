@@ -33,6 +33,7 @@ from eage.models import (
     TimesheetEntry,
 )
 from eage.payslips.services import issue_month_payslips
+from eage.timesheets import locks as time_locks
 from eage.timesheets import summary
 
 
@@ -188,6 +189,7 @@ def close_month(month: date, *, user_id: int | None = None, today: date | None =
                          warnings=[p.message for p in problems if not p.blocking])
 
     take_issuing_lock()  # first statement: queue behind any other issuer until commit
+    time_locks.lock_months([key], exclusive=True)  # no time write on this month until commit
     already_closed = db.session.get(MonthLock, key) is not None
     rates = rates_for(month.year)
     billable = billable_minutes(month)

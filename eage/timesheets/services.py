@@ -30,6 +30,7 @@ from eage.models import (
     TimesheetEntry,
 )
 from eage.models.base import utcnow
+from eage.timesheets import locks as time_locks
 from eage.timesheets.parsing import Minutes, ParseError, parse_minutes
 from eage.timesheets.validation import (
     Checked,
@@ -105,6 +106,15 @@ def import_entries(
     summary = summarise(checked)
     if dry_run or not checked.entries:
         return ImportResult([], summary, written=False)
+    # No close of these months may run while they are written (eage/timesheets/locks.py);
+    # one that ended since the validation read the locks refuses the import.
+    months = {month_key(e.date) for e in checked.entries}
+    time_locks.lock_months(months)
+    closed = time_locks.closed_among(months)
+    if closed:
+        db.session.rollback()
+        return ImportResult([Problem(e.key, "date", f"mois {month_key(e.date)} clôturé : aucune saisie possible")
+                             for e in checked.entries if month_key(e.date) in closed])
     try:
         now = utcnow()  # one timestamp for the batch: the import is one act
         rows = [e.row() for e in checked.entries]
@@ -316,6 +326,9 @@ def grid_from_form(employee: Employee, monday: date, form: Any,
 def save_week(employee: Employee, monday: date, form: Any, user_id: int | None = None) -> SaveResult:
     """Validate the whole proposed week; on success each cell's value replaces that cell's
     entries (employee, day, member, service/absence), a cleared cell deletes them."""
+    # First: no close of the week's months runs until this is saved, and the locked days
+    # read below include a close that ended just before (eage/timesheets/locks.py).
+    time_locks.lock_months({month_key(monday), month_key(monday + timedelta(days=6))})
     saved = load_week(employee, monday)
     saved_cells = {(r.member, r.activity): r for r in saved.rows if r.member}
     grid = grid_from_form(employee, monday, form, saved)
