@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from flask import Flask
-from flask_babel import get_locale
+from flask import Flask, has_request_context
+from flask_babel import get_locale, gettext
 
 from accounting.money import D, round_cents
 from eage.auth.roles import can
@@ -51,9 +51,25 @@ def month_label(value: date) -> str:
     return format_date(value, "MMMM y", locale=_locale())
 
 
+def tr(msgid: str, **variables: object) -> str:
+    """gettext in a request (the reader's language); the French msgid elsewhere (the CLI, a
+    close's job, benchmarks), without asking Flask-Babel for a locale it would then keep
+    for the whole app context."""
+    if has_request_context():
+        return gettext(msgid, **variables)
+    return msgid % variables if variables else msgid
+
+
+def translated(value: str | None) -> str:
+    """A French msgid held as data (a status, a nature: see eage/dashboard/services.N_) in the
+    reader's language — without the %-formatting of the templates' _(), which a « 90 % »
+    in the text would break."""
+    return tr(value) if value else ""
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, number2=number2, hours=minutes_to_hours, fr_date=fr_date,
-        month_label=month_label,
+        month_label=month_label, translated=translated,
     )
     app.jinja_env.globals.update(get_locale=get_locale, can=can)

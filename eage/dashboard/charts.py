@@ -18,6 +18,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from eage.filters import tr as _
+
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C6D31",
            "#6F4E9C", "#8A8A8A")
 INK = "#1d2b30"
@@ -276,62 +278,66 @@ def hbars(chart_id: str, title: str, desc: str, items: Sequence[dict[str, Any]],
 
 
 def build(dashboard: Any) -> dict[str, Markup]:
-    """Every chart of a :class:`~eage.dashboard.services.Dashboard`, by name."""
+    """Every chart of a :class:`~eage.dashboard.services.Dashboard`, by name, its text in the
+    reader's language."""
     from eage.dashboard.services import MONTH_ABBR
 
     year = dashboard.year
+    months = [_(m) for m in MONTH_ABBR]
     charts: dict[str, Markup] = {}
     b = dashboard.charts["budget"]["cumulative"]
     budget_lines = dashboard.charts["budget"]["lines"]
     charts["budget_cumul"] = line_chart(
-        "chart-budget-cumul", f"Coût net cumulé {year} : budget, réalisé et prévision",
-        "Courbe du budget réparti également sur les mois, courbe du réalisé jusqu'au mois "
-        "arrêté, puis prévision linéaire jusqu'en décembre. Chiffres dans le tableau "
-        "« Budget et réalisé par ligne ».",
-        MONTH_ABBR,
-        [{"label": "Budget cumulé", "values": b["budget"], "colour": "#8A8A8A", "style": "line"},
-         {"label": "Réalisé cumulé", "values": b["actual"], "colour": PALETTE[0], "style": "line"},
-         {"label": "Prévision (rythme actuel)", "values": b["forecast"], "colour": PALETTE[5],
+        "chart-budget-cumul", _("Coût net cumulé %(year)s : budget, réalisé et prévision", year=year),
+        _("Courbe du budget réparti également sur les mois, courbe du réalisé jusqu'au mois "
+          "arrêté, puis prévision linéaire jusqu'en décembre. Chiffres dans le tableau "
+          "« Budget et réalisé par ligne »."),
+        months,
+        [{"label": _("Budget cumulé"), "values": b["budget"], "colour": "#8A8A8A", "style": "line"},
+         {"label": _("Réalisé cumulé"), "values": b["actual"], "colour": PALETTE[0], "style": "line"},
+         {"label": _("Prévision (rythme actuel)"), "values": b["forecast"], "colour": PALETTE[5],
           "style": "dash"}])
     lines = [dict(line, flag_bad=line["status"] in ("over", "unbudgeted", "income_short"),
-                  flag=line["status_label"]) for line in budget_lines]
+                  flag=_(line["status_label"])) for line in budget_lines]
     charts["budget_lignes"] = grouped_hbars(
-        "chart-budget-lignes", f"Budget {year}, réalisé à date et prévision par ligne",
-        "Pour chaque ligne de budget : le budget de l'année, le réalisé à date et la prévision "
-        "de fin d'année ; les lignes en dépassement sont signalées par « ▲ » en toutes lettres.",
-        lines, [("budget", "Budget", "#8A8A8A"), ("actual", "Réalisé à date", PALETTE[0]),
-                ("forecast", "Prévision fin d'année", PALETTE[5])], flag_key="flag")
+        "chart-budget-lignes", _("Budget %(year)s, réalisé à date et prévision par ligne", year=year),
+        _("Pour chaque ligne de budget : le budget de l'année, le réalisé à date et la prévision "
+          "de fin d'année ; les lignes en dépassement sont signalées par « ▲ » en toutes lettres."),
+        lines, [("budget", _("Budget"), "#8A8A8A"), ("actual", _("Réalisé à date"), PALETTE[0]),
+                ("forecast", _("Prévision fin d'année"), PALETTE[5])], flag_key="flag")
     a = dashboard.charts["allocation"]
     if a["monthly"]["months"]:
         charts["repartition_mois"] = stacked_bars(
-            "chart-repartition-mois", f"Coût réparti par adhérent et par mois, {year}",
-            "Une barre par mois, empilée par adhérent (les principaux adhérents un par un, les "
-            "autres regroupés) ; chiffres dans le tableau « Coût réparti par adhérent et par mois ».",
-            a["monthly"]["months"], a["monthly"]["series"])
+            "chart-repartition-mois", _("Coût réparti par adhérent et par mois, %(year)s", year=year),
+            _("Une barre par mois, empilée par adhérent (les principaux adhérents un par un, les "
+              "autres regroupés) ; chiffres dans le tableau « Coût réparti par adhérent et par mois »."),
+            [_(m) for m in a["monthly"]["months"]], a["monthly"]["series"])
     if a["shares"]:
         charts["parts"] = hbars(
-            "chart-parts", f"Part de chaque adhérent dans le coût de l'année {year}",
-            "Coût total réparti à date par adhérent, avec sa part en pourcentage.",
+            "chart-parts", _("Part de chaque adhérent dans le coût de l'année %(year)s", year=year),
+            _("Coût total réparti à date par adhérent, avec sa part en pourcentage."),
             [dict(s, note=_percent(s["share"])) for s in a["shares"]], note_key="note",
             width=560, label_w=210)
     c = dashboard.charts["capacity"]
     if c["employees"]:
+        title = _("Capacité par salarié, %(year)s à date", year=year)
+        if len(c["employees"]) < c["total"]:
+            title += _(" — les %(n)s salariés les plus éloignés de leur disponible, sur %(total)s",
+                       n=len(c["employees"]), total=c["total"])
         charts["capacite"] = grouped_hbars(
-            "chart-capacite", f"Capacité par salarié, {year} à date" + (
-                f" — les {len(c['employees'])} salariés les plus éloignés de leur disponible, "
-                f"sur {c['total']}" if len(c["employees"]) < c["total"] else ""),
-            "Pour chaque salarié : heures disponibles à date (ETP × durée annuelle), heures "
-            "travaillées et heures facturables.",
-            c["employees"], [("available", "Disponible à date", "#8A8A8A"),
-                             ("worked", "Travaillé", PALETTE[0]),
-                             ("billable", "Facturable", PALETTE[2])], unit="hours")
+            "chart-capacite", title,
+            _("Pour chaque salarié : heures disponibles à date (ETP × durée annuelle), heures "
+              "travaillées et heures facturables."),
+            c["employees"], [("available", _("Disponible à date"), "#8A8A8A"),
+                             ("worked", _("Travaillé"), PALETTE[0]),
+                             ("billable", _("Facturable"), PALETTE[2])], unit="hours")
     r = dashboard.charts["regularisation"]
     if r["members"]:
         charts["regularisation"] = hbars(
-            "chart-regularisation", "Régularisation par adhérent si l'exercice se terminait aujourd'hui"
-            " (les plus grands écarts un par un)",
-            "À droite (orange) : coût réel supérieur au facturé, facture complémentaire ; à "
-            "gauche (bleu) : trop facturé, avoir.",
+            "chart-regularisation", _("Régularisation par adhérent si l'exercice se terminait "
+                                      "aujourd'hui (les plus grands écarts un par un)"),
+            _("À droite (orange) : coût réel supérieur au facturé, facture complémentaire ; à "
+              "gauche (bleu) : trop facturé, avoir."),
             r["members"], diverging=True)
     return charts
 

@@ -39,9 +39,10 @@ def to_xlsx(table: Table, year: int) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    rows = _shown_rows(table)
     frame = pd.DataFrame(
-        [[_cell(row.get(c.key)) for c in table.columns] for row in table.all_rows()],
-        columns=[c.label for c in table.columns])
+        [[_cell(row.get(c.key)) for c in table.columns] for row in rows],
+        columns=[c.title for c in table.columns])
     buffer = io.BytesIO()
     sheet_name = table.name[:31]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -56,8 +57,8 @@ def to_xlsx(table: Table, year: int) -> bytes:
             letter = get_column_letter(index)
             number_format = {"money": EURO_FORMAT, "hours": HOURS_FORMAT,
                              "percent": PERCENT_FORMAT, "number": NUMBER_FORMAT}.get(column.kind)
-            width = len(column.label)
-            for r, row in enumerate(table.all_rows(), start=2):
+            width = len(column.title)
+            for r, row in enumerate(rows, start=2):
                 cell = sheet.cell(row=r, column=index)
                 if number_format:
                     cell.number_format = number_format
@@ -70,6 +71,13 @@ def to_xlsx(table: Table, year: int) -> bytes:
         sheet.title = sheet_name
     workbook_bytes = buffer.getvalue()
     return workbook_bytes
+
+
+def _shown_rows(table: Table) -> list[dict[str, Any]]:
+    """The rows as the page shows them: statuses and totals' text in the reader's language."""
+    n = len(table.rows)
+    return [{c.key: c.shown(row.get(c.key), i >= n) for c in table.columns}
+            for i, row in enumerate(table.all_rows())]
 
 
 def _shown_width(value: Any, kind: str) -> int:
@@ -97,7 +105,7 @@ def csv_value(value: Any, kind: str) -> str:
 def to_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.label for c in table.columns])
-    for row in table.all_rows():
+    writer.writerow([c.title for c in table.columns])
+    for row in _shown_rows(table):
         writer.writerow([csv_value(row.get(c.key), c.kind) for c in table.columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -31,6 +31,7 @@ from accounting.money import CENT, ROUND_HALF_UP, ZERO, D
 from eage.allocation import services as allocation_services
 from eage.dashboard import cache
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import (
     BudgetLine,
     Contract,
@@ -44,11 +45,20 @@ from eage.models import (
     Service,
 )
 
+
+def N_(text: str) -> str:
+    """Marks a French msgid for `make translations` (one of pybabel's default keywords);
+    the figures stay language-neutral, the text is translated where it is shown (page,
+    exports, charts), in the reader's language."""
+    return text
+
+
 MONTHS = tuple(range(1, 13))
-MONTH_ABBR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-              "nov.", "déc.")
-MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-               "septembre", "octobre", "novembre", "décembre")
+MONTH_ABBR = (N_("janv."), N_("févr."), N_("mars"), N_("avr."), N_("mai"), N_("juin"), N_("juil."),
+              N_("août"), N_("sept."), N_("oct."), N_("nov."), N_("déc."))
+MONTH_NAMES = (N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"),
+               N_("juillet"), N_("août"), N_("septembre"), N_("octobre"), N_("novembre"),
+               N_("décembre"))
 DEFAULT_HOURS_DENOMINATOR = 1607  # SPEC §3: 1,607 h worked a year for a full-time post
 FULL_TIME_WEEKLY_HOURS = Decimal("35")  # art. L3121-27 C. trav.
 # Budget lines whose forecast differs from the budget by more than this are flagged.
@@ -60,7 +70,7 @@ PLANNED_ALERT = Decimal("0.90")
 PAYROLL_ACCOUNTS = (("641", "Salaires bruts (bulletins émis)"),
                     ("645", "Cotisations patronales nettes des réductions (bulletins émis)"))
 KIND_ORDER = {"staff": 0, "overhead": 1, "income": 2}
-KIND_LABELS = {"staff": "Personnel", "overhead": "Frais de structure", "income": "Produits"}
+KIND_LABELS = {"staff": N_("Personnel"), "overhead": N_("Frais de structure"), "income": N_("Produits")}
 CHART_MEMBERS = 8  # members drawn one by one in the charts; the others are grouped
 CHART_ROWS = 15  # bars of the per-employee / per-member bar charts of a large group
 HOUR = Decimal(60)
@@ -77,8 +87,21 @@ class DashboardError(ValueError):
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str  # French msgid (see N_); `title` is what is shown
     kind: str = "text"  # text | money | hours | percent | number
+    params: tuple[tuple[str, str], ...] = ()  # %(name)s placeholders of the label
+    translated: bool = False  # the cells hold French msgids too (statuses, natures)
+
+    @property
+    def title(self) -> str:
+        return tr(self.label, **dict(self.params))
+
+    def shown(self, value: Any, total: bool = False) -> Any:
+        """A cell as shown: text msgids (this column's, or any text of a totals row)
+        translated, everything else as it is."""
+        if isinstance(value, str) and value and (self.translated or total) and self.kind == "text":
+            return tr(value)
+        return value
 
 
 @dataclass
@@ -91,6 +114,10 @@ class Table:
     rows: list[dict[str, Any]]
     totals: list[dict[str, Any]] = field(default_factory=list)  # footer rows
 
+    @property
+    def heading(self) -> str:
+        return tr(self.title)
+
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
@@ -99,14 +126,14 @@ class Table:
 
 
 TABLES = {
-    "budget": "Budget et réalisé par ligne",
-    "budget_mois": "Réalisé par ligne de budget et par mois",
-    "repartition": "Répartition des coûts par adhérent et service",
-    "repartition_mois": "Coût réparti par adhérent et par mois",
-    "capacite": "Capacité par salarié",
-    "capacite_services": "Heures travaillées par service",
-    "heures_prevues": "Heures prévues par convention et heures consommées",
-    "regularisation": "Régularisation si l'exercice se terminait aujourd'hui",
+    "budget": N_("Budget et réalisé par ligne"),
+    "budget_mois": N_("Réalisé par ligne de budget et par mois"),
+    "repartition": N_("Répartition des coûts par adhérent et service"),
+    "repartition_mois": N_("Coût réparti par adhérent et par mois"),
+    "capacite": N_("Capacité par salarié"),
+    "capacite_services": N_("Heures travaillées par service"),
+    "heures_prevues": N_("Heures prévues par convention et heures consommées"),
+    "regularisation": N_("Régularisation si l'exercice se terminait aujourd'hui"),
 }
 
 
@@ -123,7 +150,7 @@ class Dashboard:
 
     @property
     def through_label(self) -> str:
-        return f"{MONTH_NAMES[self.through - 1]} {self.year}" if self.through else ""
+        return f"{tr(MONTH_NAMES[self.through - 1])} {self.year}" if self.through else ""
 
     @property
     def through_key(self) -> str | None:
@@ -247,15 +274,15 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
             target(account, "income", f"Produits hors budget (compte {account})").actual[m - 1] += amount
     rows.sort(key=lambda r: (KIND_ORDER.get(r.kind, 9), not r.budgeted, r.account))
 
-    columns = [Column("account", "Compte"), Column("label", "Libellé"), Column("kind", "Nature"),
-               Column("budget", "Budget de l'année", "money"),
-               Column("budget_to_date", "Budget à date", "money"),
-               Column("actual", "Réalisé à date", "money"),
-               Column("variance", "Écart à date", "money"),
-               Column("consumed", "Consommé", "percent"),
-               Column("forecast", "Prévision fin d'année", "money"),
-               Column("forecast_variance", "Écart prévu", "money"),
-               Column("status", "Situation")]
+    columns = [Column("account", N_("Compte")), Column("label", N_("Libellé")), Column("kind", N_("Nature"), translated=True),
+               Column("budget", N_("Budget de l'année"), "money"),
+               Column("budget_to_date", N_("Budget à date"), "money"),
+               Column("actual", N_("Réalisé à date"), "money"),
+               Column("variance", N_("Écart à date"), "money"),
+               Column("consumed", N_("Consommé"), "percent"),
+               Column("forecast", N_("Prévision fin d'année"), "money"),
+               Column("forecast_variance", N_("Écart prévu"), "money"),
+               Column("status", N_("Situation"), translated=True)]
     table_rows: list[dict[str, Any]] = []
     monthly_budget_net = [ZERO] * 12
     monthly_actual_net = [ZERO] * 12
@@ -280,8 +307,8 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
         })
 
     totals = []
-    for label, kinds in (("Total des charges", ("staff", "overhead")),
-                         ("Total des produits", ("income",))):
+    for label, kinds in ((N_("Total des charges"), ("staff", "overhead")),
+                         (N_("Total des produits"), ("income",))):
         picked = [t for t in table_rows if t["_kind"] in kinds]
         total = {"account": "", "label": label, "kind": ""}
         for key in ("budget", "budget_to_date", "actual", "variance", "forecast", "forecast_variance"):
@@ -295,7 +322,7 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
         totals.append(total)
     if totals:
         charges, income = totals
-        net = {"account": "", "label": "Coût net (charges − produits)", "kind": ""}
+        net = {"account": "", "label": N_("Coût net (charges − produits)"), "kind": ""}
         for key in ("budget", "budget_to_date", "actual", "variance", "forecast", "forecast_variance"):
             net[key] = charges[key] - income[key]
         net["consumed"] = ratio(net["actual"], net["budget"])
@@ -306,9 +333,9 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
         totals.append(net)
     budget_table = Table("budget", TABLES["budget"], columns, table_rows, totals)
 
-    month_columns = [Column("account", "Compte"), Column("label", "Libellé")]
+    month_columns = [Column("account", N_("Compte")), Column("label", N_("Libellé"))]
     month_columns += [Column(f"m{m:02d}", MONTH_ABBR[m - 1], "money") for m in range(1, through + 1)]
-    month_columns += [Column("actual", "Total", "money")]
+    month_columns += [Column("actual", N_("Total"), "money")]
 
     def by_month(src: dict[str, Any]) -> dict[str, Any]:
         out = {"account": src["account"], "label": src["label"], "actual": src["actual"],
@@ -351,7 +378,7 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
     return [budget_table, month_table], charts, summary
 
 
-NO_ACTUAL_YET = ("none", "— Pas encore de réalisé")
+NO_ACTUAL_YET = ("none", N_("— Pas encore de réalisé"))
 
 
 def _budget_status(kind: str, budget: Decimal, forecast: Decimal, budgeted: bool) -> tuple[str, str]:
@@ -359,22 +386,22 @@ def _budget_status(kind: str, budget: Decimal, forecast: Decimal, budgeted: bool
     Labels carry their meaning in words and a sign, never by colour alone."""
     if not budgeted:
         if not forecast:
-            return "ok", "✓ Conforme"
+            return "ok", N_("✓ Conforme")
         if kind == "income":
-            return "income_extra", "▲ Produits hors budget"
-        return "unbudgeted", "▲ Dépense hors budget"
+            return "income_extra", N_("▲ Produits hors budget")
+        return "unbudgeted", N_("▲ Dépense hors budget")
     high, low = budget * (1 + BUDGET_TOLERANCE), budget * (1 - BUDGET_TOLERANCE)
     if kind == "income":
         if forecast < low:
-            return "income_short", "▼ Produits inférieurs au budget"
+            return "income_short", N_("▼ Produits inférieurs au budget")
         if forecast > high:
-            return "income_extra", "▲ Produits supérieurs au budget"
-        return "ok", "✓ Conforme"
+            return "income_extra", N_("▲ Produits supérieurs au budget")
+        return "ok", N_("✓ Conforme")
     if forecast > high:
-        return "over", "▲ Dépassement prévu"
+        return "over", N_("▲ Dépassement prévu")
     if forecast < low:
-        return "under", "▼ Sous-consommation"
-    return "ok", "✓ Conforme"
+        return "under", N_("▼ Sous-consommation")
+    return "ok", N_("✓ Conforme")
 
 
 # --------------------------------------------------------------------------- allocation
@@ -389,16 +416,16 @@ def _allocation(year: int, through: int, names: dict[str, str], labels: dict[str
         by_member[r.member].append(r)
     grand_total = sum((r.total_cost for r in rows), ZERO)
 
-    columns = [Column("member", "Adhérent"), Column("name", "Nom")]
+    columns = [Column("member", N_("Adhérent")), Column("name", N_("Nom"))]
     for s in services:
-        columns += [Column(f"hours_{s}", f"{s or 'Sans service'} — heures", "hours"),
-                    Column(f"cost_{s}", f"{s or 'Sans service'} — coût", "money")]
-    columns += [Column("hours", "Heures facturables", "hours"),
-                Column("direct_cost", "Coût direct", "money"),
-                Column("structure_cost", "Coût de structure", "money"),
-                Column("total_cost", "Coût total", "money"),
-                Column("invoiced", "Facturé (hors cotisations)", "money"),
-                Column("share", "Part de l'année", "percent")]
+        columns += [Column(f"hours_{s}", N_("%(service)s — heures"), "hours", (("service", s or "—"),)),
+                    Column(f"cost_{s}", N_("%(service)s — coût"), "money", (("service", s or "—"),))]
+    columns += [Column("hours", N_("Heures facturables"), "hours"),
+                Column("direct_cost", N_("Coût direct"), "money"),
+                Column("structure_cost", N_("Coût de structure"), "money"),
+                Column("total_cost", N_("Coût total"), "money"),
+                Column("invoiced", N_("Facturé (hors cotisations)"), "money"),
+                Column("share", N_("Part de l'année"), "percent")]
 
     def line(code: str, name: str, member_rows: list[allocation_services.AllocationRow]) -> dict[str, Any]:
         out: dict[str, Any] = {"member": code, "name": name}
@@ -414,7 +441,7 @@ def _allocation(year: int, through: int, names: dict[str, str], labels: dict[str
 
     table_rows = [line(code, names.get(code, ""), member_rows)
                   for code, member_rows in sorted(by_member.items())]
-    totals = [line("", "Total", rows)] if rows else []
+    totals = [line("", N_("Total"), rows)] if rows else []
     allocation_table = Table("repartition", TABLES["repartition"], columns, table_rows, totals)
 
     # Each month's own allocation (through the service, month by month) for the bars.
@@ -423,9 +450,9 @@ def _allocation(year: int, through: int, names: dict[str, str], labels: dict[str
         period = closed.allocation(m, m)
         for code, cost in period.result.per_member().items():
             monthly[code][m - 1] = cost
-    month_columns = [Column("member", "Adhérent"), Column("name", "Nom")]
+    month_columns = [Column("member", N_("Adhérent")), Column("name", N_("Nom"))]
     month_columns += [Column(f"m{m:02d}", MONTH_ABBR[m - 1], "money") for m in range(1, through + 1)]
-    month_columns += [Column("total", "Total des mois", "money")]
+    month_columns += [Column("total", N_("Total des mois"), "money")]
     month_rows = []
     for code in sorted(monthly):
         row: dict[str, Any] = {"member": code, "name": names.get(code, "")}
@@ -434,7 +461,7 @@ def _allocation(year: int, through: int, names: dict[str, str], labels: dict[str
         month_rows.append(row)
     month_totals = []
     if month_rows:
-        total_row: dict[str, Any] = {"member": "", "name": "Total"}
+        total_row: dict[str, Any] = {"member": "", "name": N_("Total")}
         for key in [f"m{m:02d}" for m in range(1, through + 1)] + ["total"]:
             total_row[key] = sum((r[key] for r in month_rows), ZERO)
         month_totals.append(total_row)
@@ -448,14 +475,14 @@ def _allocation(year: int, through: int, names: dict[str, str], labels: dict[str
     series = [{"label": f"{code} — {names.get(code, code)}", "key": code,
                "values": monthly.get(code, [ZERO] * through)} for code in shown]
     if others:
-        series.append({"label": f"Autres adhérents ({len(others)})", "key": "AUTRES",
+        series.append({"label": tr(N_("Autres adhérents (%(n)s)"), n=len(others)), "key": "AUTRES",
                        "values": [sum((monthly.get(c, [ZERO] * through)[i] for c in others), ZERO)
                                   for i in range(through)]})
     shares = [{"label": f"{t['member']} — {t['name']}", "value": t["total_cost"],
                "share": t["share"]} for t in ranked[:CHART_MEMBERS]]
     if others:
         rest = sum((t["total_cost"] for t in ranked[CHART_MEMBERS:]), ZERO)
-        shares.append({"label": f"Autres adhérents ({len(others)})", "value": rest,
+        shares.append({"label": tr(N_("Autres adhérents (%(n)s)"), n=len(others)), "value": rest,
                        "share": ratio(rest, grand_total)})
     charts = {"monthly": {"months": [MONTH_ABBR[m - 1] for m in range(1, through + 1)],
                           "series": series},
@@ -525,22 +552,22 @@ def _capacity(year: int, through: int, labels: dict[str, str], closed: cache.Yea
                     .where(Employee.id.in_(missing))):
                 people[emp_id]["employee"], people[emp_id]["name"] = code, f"{first} {last}"
 
-    columns = [Column("employee", "Salarié"), Column("name", "Nom"),
-               Column("fte", "ETP", "number"),
-               Column("available_year", "Disponible sur l'année", "hours"),
-               Column("available", "Disponible à date", "hours"),
-               Column("worked", "Travaillé", "hours"),
-               Column("billable", "dont facturable", "hours"),
-               Column("internal", "dont interne", "hours"),
-               Column("absences", "Absences", "hours"),
-               Column("occupation", "Travaillé / disponible", "percent"),
-               Column("billable_rate", "Facturable / travaillé", "percent")]
+    columns = [Column("employee", N_("Salarié")), Column("name", N_("Nom")),
+               Column("fte", N_("ETP"), "number"),
+               Column("available_year", N_("Disponible sur l'année"), "hours"),
+               Column("available", N_("Disponible à date"), "hours"),
+               Column("worked", N_("Travaillé"), "hours"),
+               Column("billable", N_("dont facturable"), "hours"),
+               Column("internal", N_("dont interne"), "hours"),
+               Column("absences", N_("Absences"), "hours"),
+               Column("occupation", N_("Travaillé / disponible"), "percent"),
+               Column("billable_rate", N_("Facturable / travaillé"), "percent")]
     rows = []
     for p in sorted(people.values(), key=lambda p: p["employee"]):
         rows.append(_capacity_row(p))
     totals = []
     if rows:
-        total = _person("", "Total")
+        total = _person("", N_("Total"))
         for p in people.values():
             for key in ("fte", "available_year", "available", "worked_minutes", "internal_minutes",
                         "absence_minutes"):
@@ -556,17 +583,17 @@ def _capacity(year: int, through: int, labels: dict[str, str], closed: cache.Yea
     service_totals = []
     if service_rows:
         service_totals.append({
-            "service": "", "label": "Total",
+            "service": "", "label": N_("Total"),
             "worked": hours(sum(v["worked"] for v in by_service.values())),
             "billable": hours(all_billable),
             "internal": hours(sum(v["worked"] - v["billable"] for v in by_service.values())),
             "share": ratio(all_billable, all_billable)})
     service_table = Table(
         "capacite_services", TABLES["capacite_services"],
-        [Column("service", "Service"), Column("label", "Libellé"),
-         Column("worked", "Travaillé", "hours"), Column("billable", "dont facturable", "hours"),
-         Column("internal", "dont interne", "hours"),
-         Column("share", "Part des heures facturables", "percent")],
+        [Column("service", N_("Service")), Column("label", N_("Libellé")),
+         Column("worked", N_("Travaillé"), "hours"), Column("billable", N_("dont facturable"), "hours"),
+         Column("internal", N_("dont interne"), "hours"),
+         Column("share", N_("Part des heures facturables"), "percent")],
         service_rows, service_totals)
     # A large staff: the chart shows those furthest from their available hours (over- or
     # under-used); the table has everyone.
@@ -629,32 +656,32 @@ def _planned(year: int, through: int, alloc_rows: list[allocation_services.Alloc
         share = ratio(used, plan)
         projection = run_rate(used, through) if through else used
         if not plan:
-            status, label = "unplanned", "▲ Hors convention"
+            status, label = "unplanned", N_("▲ Hors convention")
         elif used > plan:
-            status, label = "exceeded", "▲ Convention dépassée"
+            status, label = "exceeded", N_("▲ Convention dépassée")
         elif share is not None and share > PLANNED_ALERT:
-            status, label = "alert", "⚠ Plus de 90 % consommés"
+            status, label = "alert", N_("⚠ Plus de 90 % consommés")
         elif projection > plan:
-            status, label = "trend", "↗ Dépassement au rythme actuel"
+            status, label = "trend", N_("↗ Dépassement au rythme actuel")
         else:
-            status, label = "ok", "✓ Dans la convention"
+            status, label = "ok", N_("✓ Dans la convention")
         rows.append({"member": key[0], "name": names.get(key[0], ""), "service": key[1],
                      "service_label": labels.get(key[1], key[1]), "planned": plan,
                      "consumed": used, "share": share, "projection": projection,
                      "remaining": plan - used, "status": label, "_status": status})
-    columns = [Column("member", "Adhérent"), Column("name", "Nom"), Column("service", "Service"),
-               Column("service_label", "Libellé du service"),
-               Column("planned", "Heures prévues (convention)", "hours"),
-               Column("consumed", "Heures consommées", "hours"),
-               Column("share", "Consommé", "percent"),
-               Column("remaining", "Reste", "hours"),
-               Column("projection", "Projection fin d'année", "hours"),
-               Column("status", "Situation")]
+    columns = [Column("member", N_("Adhérent")), Column("name", N_("Nom")), Column("service", N_("Service")),
+               Column("service_label", N_("Libellé du service")),
+               Column("planned", N_("Heures prévues (convention)"), "hours"),
+               Column("consumed", N_("Heures consommées"), "hours"),
+               Column("share", N_("Consommé"), "percent"),
+               Column("remaining", N_("Reste"), "hours"),
+               Column("projection", N_("Projection fin d'année"), "hours"),
+               Column("status", N_("Situation"), translated=True)]
     totals = []
     if rows:
         plan_total = sum((r["planned"] for r in rows), ZERO)
         used_total = sum((r["consumed"] for r in rows), ZERO)
-        totals.append({"member": "", "name": "Total", "service": "", "service_label": "",
+        totals.append({"member": "", "name": N_("Total"), "service": "", "service_label": "",
                        "planned": plan_total, "consumed": used_total,
                        "share": ratio(used_total, plan_total),
                        "remaining": plan_total - used_total,
@@ -679,19 +706,19 @@ def _regularisation(alloc_rows: list[allocation_services.AllocationRow],
     for code in sorted(set(cost) | set(invoiced)):
         diff = cost[code] - invoiced[code]
         if diff > 0:
-            status, label = "complement", "Facture complémentaire"
+            status, label = "complement", N_("Facture complémentaire")
         elif diff < 0:
-            status, label = "credit", "Avoir"
+            status, label = "credit", N_("Avoir")
         else:
-            status, label = "none", "Rien à régulariser"
+            status, label = "none", N_("Rien à régulariser")
         rows.append({"member": code, "name": names.get(code, ""), "total_cost": cost[code],
                      "invoiced": invoiced[code], "difference": diff, "outcome": label,
                      "_status": status})
-    columns = [Column("member", "Adhérent"), Column("name", "Nom"),
-               Column("total_cost", "Coût réel à date", "money"),
-               Column("invoiced", "Facturé (prestations, hors cotisations)", "money"),
-               Column("difference", "Régularisation (coût − facturé)", "money"),
-               Column("outcome", "Document")]
+    columns = [Column("member", N_("Adhérent")), Column("name", N_("Nom")),
+               Column("total_cost", N_("Coût réel à date"), "money"),
+               Column("invoiced", N_("Facturé (prestations, hors cotisations)"), "money"),
+               Column("difference", N_("Régularisation (coût − facturé)"), "money"),
+               Column("outcome", N_("Document"), translated=True)]
     totals = []
     if rows:
         totals.append({"member": "", "name": "Total",

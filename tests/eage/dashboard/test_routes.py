@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import lxml.html
 import pytest
+from flask_babel import refresh
 from openpyxl import load_workbook
 
 from eage.dashboard import services
@@ -161,7 +162,7 @@ def test_xlsx_export_equals_the_page(manager, name) -> None:  # type: ignore[no-
     assert f'filename="tableau-de-bord-2026-{name}.xlsx"' in response.headers["Content-Disposition"]
     header, rows, sheet = _xlsx_rows(response.data)
     table = services.dashboard(2026).tables[name]
-    assert header == [c.label for c in table.columns]
+    assert header == [c.title for c in table.columns]
     assert sheet.freeze_panes == "A2"
     assert len(rows) == len(shown)
     for excel_row, page_row in zip(rows, shown, strict=True):
@@ -194,7 +195,7 @@ def test_csv_export_equals_the_page(manager, name) -> None:  # type: ignore[no-u
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     table = services.dashboard(2026).tables[name]
-    assert rows[0] == [c.label for c in table.columns]
+    assert rows[0] == [c.title for c in table.columns]
     assert len(rows) - 1 == len(shown)
     for csv_row, page_row in zip(rows[1:], shown, strict=True):
         for column, value in zip(table.columns, csv_row, strict=True):
@@ -225,3 +226,32 @@ def test_before_the_first_close_the_page_says_there_is_no_actual_yet(login_as, d
     assert "Pas encore de réalisé" in html
     # the time entered still feeds capacity and the planned hours
     assert 'id="capacite"' in html and 'id="heures-prevues"' in html
+
+
+def test_in_english_with_the_cookie(manager) -> None:  # type: ignore[no-untyped-def]
+    """Headings, column titles, statuses, totals and charts in the reader's language (the
+    `lang=en` cookie); the figures and the data (members, budget lines) as they are."""
+    french = page_tables(manager.get(PAGE).get_data(as_text=True))
+    manager.set_cookie("lang", "en")
+    refresh()  # the test's requests share one app context, where Flask-Babel keeps the locale
+    html = manager.get(PAGE).get_data(as_text=True)
+    doc = lxml.html.fromstring(html)
+    budget = doc.xpath("//table[@data-table='budget']")[0]
+    assert [th.text_content() for th in budget.xpath("./thead//th")][-3:] == [
+        "Year-end forecast", "Forecast variance", "Status"]
+    row = budget.xpath(".//tr[th='606400']")[0].text_content()
+    assert "▲ Expense outside the budget" in row and "Dépense hors budget" not in row
+    assert "Total expenses" in budget.xpath("./tfoot")[0].text_content()
+    assert "Over 90 % consumed" in doc.xpath("//*[@id='planned-alerts']")[0].text_content()
+    legend = doc.xpath("//svg[@id='chart-budget-cumul']")[0].text_content()
+    assert "Cumulative budget" in legend and "Jan" in legend and "janv." not in legend
+    assert "Budget and actual by line" in html and "Budget et réalisé par ligne" not in html
+    english = page_tables(html)
+    for name, rows in french.items():   # the same figures, row by row
+        for fr_row, en_row in zip(rows, english[name], strict=True):
+            assert {k: v for k, v in fr_row.items() if v[:1].isdigit() or v[:1] == "-"} == \
+                   {k: v for k, v in en_row.items() if v[:1].isdigit() or v[:1] == "-"}
+    rows = list(csv.reader(io.StringIO(
+        manager.get("/tableau-de-bord/export/budget.csv?annee=2026").data.decode("utf-8")[1:]), delimiter=";"))
+    assert rows[0][:3] == ["Account", "Description", "Type"] and rows[0][-1] == "Status"
+    assert any("▲ Expense outside the budget" in r for r in rows)
