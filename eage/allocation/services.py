@@ -3,10 +3,10 @@
 Everything is read as grouped sums (ARCHITECTURE §8): minutes per (employee, member,
 service / absence) — from the summaries the close writes for closed months
 (:mod:`eage.timesheets.summary`), from the timesheets for the others —, employer cost per
-employee from the issued payslips of the period's months, the period's overhead expenses and operating income, and what was invoiced per
-(member, service). Timesheet rows never reach Python; the arithmetic is the pure
-:func:`accounting.allocation.allocate_period`. The same queries run on SQLite and
-PostgreSQL.
+employee from the issued payslips of the period's months, the period's overhead expenses
+and operating income, and what was invoiced per (member, service). Timesheet rows never
+reach Python; the arithmetic is the pure :func:`accounting.allocation.allocate_period`. The
+same queries run on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations

@@ -22,6 +22,12 @@ from eage.models import MonthLock, MonthTimeSummary, TimesheetEntry
 GROUP = ("employee_id", "member_id", "service_id", "absence_code")
 
 
+def _sums(source: Any) -> Select[Any]:
+    """Σ minutes of `source` (the timesheets, the summaries, or their union) per group."""
+    keys = [getattr(source, name) for name in GROUP]
+    return select(*keys, func.sum(source.minutes).label("minutes")).group_by(*keys)
+
+
 def summarise_month(lock: MonthLock) -> int:
     """Write the grouped minutes of `lock`'s month (flushed, not committed); the number of
     groups. Idempotent: a month already summarised is left as it is."""
@@ -30,13 +36,8 @@ def summarise_month(lock: MonthLock) -> int:
     db.session.flush()  # the lock row first: the summary rows refer to it
     start, end = month_bounds(date.fromisoformat(f"{lock.month}-01"))
     t = TimesheetEntry
-    grouped = (
-        select(literal(lock.month), t.employee_id, t.member_id, t.service_id, t.absence_code,
-               func.sum(t.minutes))
-        .where(t.date >= start, t.date < end)
-        .group_by(t.employee_id, t.member_id, t.service_id, t.absence_code)
-    )
-    result = db.session.execute(insert(MonthTimeSummary).from_select(["month", *GROUP, "minutes"], grouped))
+    grouped = _sums(t).add_columns(literal(lock.month)).where(t.date >= start, t.date < end)
+    result = db.session.execute(insert(MonthTimeSummary).from_select([*GROUP, "minutes", "month"], grouped))
     lock.time_summarised = True
     return max(result.rowcount or 0, 0)
 
@@ -82,24 +83,14 @@ def grouped_minutes(first: date, last: date) -> Select[tuple[int, int | None, in
     done = summarised_months(first, last)
     queries: list[Select[Any]] = []
     if done:
-        s = MonthTimeSummary
-        queries.append(
-            select(s.employee_id, s.member_id, s.service_id, s.absence_code, func.sum(s.minutes).label("minutes"))
-            .where(s.month.in_(sorted(done)))
-            .group_by(s.employee_id, s.member_id, s.service_id, s.absence_code))
+        queries.append(_sums(MonthTimeSummary).where(MonthTimeSummary.month.in_(sorted(done))))
     raw = _runs(m for m in _months(first, last) if f"{m:%Y-%m}" not in done)
     if raw:
         t = TimesheetEntry
-        queries.append(
-            select(t.employee_id, t.member_id, t.service_id, t.absence_code, func.sum(t.minutes).label("minutes"))
-            .where(or_(*(and_(t.date >= s, t.date < e) for s, e in raw)))
-            .group_by(t.employee_id, t.member_id, t.service_id, t.absence_code))
+        queries.append(_sums(t).where(or_(*(and_(t.date >= s, t.date < e) for s, e in raw))))
     if len(queries) == 1:
         return queries[0]
-    both = union_all(*queries).subquery()
-    return (select(both.c.employee_id, both.c.member_id, both.c.service_id, both.c.absence_code,
-                   func.sum(both.c.minutes))
-            .group_by(both.c.employee_id, both.c.member_id, both.c.service_id, both.c.absence_code))
+    return _sums(union_all(*queries).subquery().c)
 
 
 def time_sums(first: date, last: date) -> list[tuple[int, int | None, int | None, str | None, int]]:
