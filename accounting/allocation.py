@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from accounting.money import ZERO, D, MoneyError, from_cents, to_cents
@@ -83,20 +84,14 @@ def _split_cents(total: int, weights: Iterable[tuple[Key, int]], weight_sum: int
     keys, non-negative integers adding up to `weight_sum` > 0)."""
     sign = -1 if total < 0 else 1
     amount = abs(total)
-    shares: dict[Key, int] = {}
-    remainders: list[tuple[int, Key]] = []
-    given = 0
-    for key, weight in weights:
-        share, remainder = divmod(amount * weight, weight_sum)
-        shares[key] = share
-        given += share
-        if remainder:
-            remainders.append((remainder, key))
-    leftover = amount - given
+    products = [(key, amount * weight) for key, weight in weights]
+    shares = {key: product // weight_sum for key, product in products}
+    leftover = amount - sum(shares.values())
     if leftover:
         # Largest fractional part first (remainder / Σw, compared as integers); ties by key.
-        remainders.sort(key=lambda rk: rk[1])
-        remainders.sort(key=lambda rk: rk[0], reverse=True)
+        remainders = [(product % weight_sum, key) for key, product in products]
+        remainders.sort(key=itemgetter(1))
+        remainders.sort(key=itemgetter(0), reverse=True)
         for _remainder, key in remainders[:leftover]:
             shares[key] += 1
     if sign < 0:
