@@ -310,26 +310,31 @@ def main() -> None:
         run("SQLite (file)", f"sqlite:///{tmp}/bench.sqlite", args.rows, args.spread, tmp)
 
     if args.only in (None, "postgresql"):
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
+        with_throwaway_postgresql(args.pg_admin, "eage_bench",
+                                  lambda url: run("PostgreSQL", url, args.rows, args.spread, tmp))
 
-        admin_url = make_url(args.pg_admin)
-        name = "eage_bench"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:  # no server: say so, keep the SQLite figures
-            print(f"\n== PostgreSQL skipped: {exc.__class__.__name__}: {exc}")
-            return
-        try:
-            run("PostgreSQL", admin_url.set(database=name).render_as_string(hide_password=False),
-                args.rows, args.spread, tmp)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+
+def with_throwaway_postgresql(admin: str, name: str, bench: Callable[[str], Any]) -> None:
+    """bench(url) on a database `name` created on the server of `admin` and dropped after;
+    says so and returns when there is no server (the SQLite figures stand)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = make_url(admin)
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # no server: say so, keep the SQLite figures
+        print(f"\n== PostgreSQL skipped: {exc.__class__.__name__}: {exc}")
+        return
+    try:
+        bench(admin_url.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
 
 
 if __name__ == "__main__":

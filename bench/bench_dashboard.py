@@ -196,25 +196,8 @@ def main() -> None:
     if args.only in (None, "sqlite"):
         run("SQLite (file)", f"sqlite:///{tmp}/bench.sqlite", args.rows)
     if args.only in (None, "postgresql"):
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        admin_url = make_url(args.pg_admin)
-        name = "eage_bench_dashboard"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:  # no server: say so, keep the SQLite figures
-            print(f"\n== PostgreSQL skipped: {exc.__class__.__name__}: {exc}")
-            return
-        try:
-            run("PostgreSQL", admin_url.set(database=name).render_as_string(hide_password=False), args.rows)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        synthetic.with_throwaway_postgresql(args.pg_admin, "eage_bench_dashboard",
+                                            lambda url: run("PostgreSQL", url, args.rows))
 
 
 if __name__ == "__main__":
