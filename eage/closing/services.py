@@ -190,7 +190,8 @@ def close_month(month: date, *, user_id: int | None = None, today: date | None =
 
     take_issuing_lock()  # first statement: queue behind any other issuer until commit
     time_locks.lock_months([key], exclusive=True)  # no time write on this month until commit
-    already_closed = db.session.get(MonthLock, key) is not None
+    lock = db.session.get(MonthLock, key)
+    already_closed = lock is not None
     rates = rates_for(month.year)
     billable = billable_minutes(month)
     billed = billed_for_month(month)
@@ -202,7 +203,6 @@ def close_month(month: date, *, user_id: int | None = None, today: date | None =
         if already_closed and not plans and not payslips:
             db.session.rollback()
             return result
-        lock = db.session.get(MonthLock, key)
         if lock is None:
             lock = MonthLock(month=key, closed_by_id=user_id)
             db.session.add(lock)

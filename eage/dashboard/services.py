@@ -274,7 +274,8 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
             target(account, "income", f"Produits hors budget (compte {account})").actual[m - 1] += amount
     rows.sort(key=lambda r: (KIND_ORDER.get(r.kind, 9), not r.budgeted, r.account))
 
-    columns = [Column("account", N_("Compte")), Column("label", N_("Libellé")), Column("kind", N_("Nature"), translated=True),
+    columns = [Column("account", N_("Compte")), Column("label", N_("Libellé")),
+               Column("kind", N_("Nature"), translated=True),
                Column("budget", N_("Budget de l'année"), "money"),
                Column("budget_to_date", N_("Budget à date"), "money"),
                Column("actual", N_("Réalisé à date"), "money"),

@@ -37,6 +37,7 @@ from eage.timesheets.validation import (
     Problem,
     RawEntry,
     Reference,
+    closed_month_problem,
     month_key,
     validate,
 )
@@ -113,7 +114,7 @@ def import_entries(
     closed = time_locks.closed_among(months)
     if closed:
         db.session.rollback()
-        return ImportResult([Problem(e.key, "date", f"mois {month_key(e.date)} clôturé : aucune saisie possible")
+        return ImportResult([closed_month_problem(e.key, e.date)
                              for e in checked.entries if month_key(e.date) in closed])
     try:
         now = utcnow()  # one timestamp for the batch: the import is one act

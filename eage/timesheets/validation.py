@@ -175,6 +175,11 @@ class Reference:
         return hit
 
 
+def closed_month_problem(key: Key, day: date) -> Problem:
+    """Time on a day of a closed month (SPEC §5 "Time": a closed month's time is frozen)."""
+    return Problem(key, "date", f"mois {month_key(day)} clôturé : aucune saisie possible")
+
+
 def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -308,7 +313,7 @@ def validate(
             add(Problem(key, "note", f"note trop longue ({len(note)} caractères, maximum {NOTE_MAX})"))
 
         if day is not None and ref.is_locked(day):
-            add(Problem(key, "date", f"mois {month_key(day)} clôturé : aucune saisie possible"))
+            add(closed_month_problem(key, day))
 
         if day is not None and emp is not None and minutes is not None:
             pair = (emp.id, day)
