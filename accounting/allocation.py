@@ -213,7 +213,9 @@ def allocate_period(
     billable: dict[tuple[str, str], int] = {}
     for employee, member, service, mins in minutes:
         if type(mins) is not int or mins < 0:
-            raise AllocationError(f"minutes must be a non-negative integer: {(employee, member, service, mins)!r}")
+            raise AllocationError(
+                f"minutes must be a non-negative integer: {(employee, member, service, mins)!r}"
+            )
         if mins == 0:
             continue
         blocks = per_employee.get(employee)
@@ -260,9 +262,13 @@ def allocate_period(
     # Step 3: direct + structure per (member, service).
     keys: list[tuple[str, str]] = sorted(set(billable) | set(direct))  # type: ignore[arg-type]
     lines = tuple(
-        AllocationLine(member=m, service=s, minutes=billable.get((m, s), 0),
-                       direct_cost=from_cents(direct.get((m, s), 0)),
-                       structure_cost=from_cents(structure.get((m, s), 0)))
+        AllocationLine(
+            member=m,
+            service=s,
+            minutes=billable.get((m, s), 0),
+            direct_cost=from_cents(direct.get((m, s), 0)),
+            structure_cost=from_cents(structure.get((m, s), 0)),
+        )
         for m, s in keys
     )
     return Allocation(

@@ -59,11 +59,46 @@ SCHEME_SIRET = "0009"
 # Used by the French e-invoicing external specifications; free text in plain EN 16931.
 BUSINESS_PROCESS_SERVICES = "S1"
 # SEPA countries whose IBAN allows code 58 (EEA + the SEPA non-EEA members most likely here).
-_SEPA_PREFIXES = frozenset((
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
-    "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI",
-    "SK", "SM", "CH", "GB", "AD", "VA",
-))
+_SEPA_PREFIXES = frozenset(
+    (
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IS",
+        "IT",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "MC",
+        "MT",
+        "NL",
+        "NO",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+        "SM",
+        "CH",
+        "GB",
+        "AD",
+        "VA",
+    )
+)
 
 
 class FacturXError(ValueError):
@@ -115,8 +150,12 @@ def _payment_terms(doc: InvoiceDocument) -> str:
     if doc.is_credit_note:
         head = "Avoir : montant à déduire de votre prochain règlement ou remboursé par virement."
     else:
-        head = f"Paiement à {doc.payment_terms_days} jours, le {doc.due_date:%d/%m/%Y}, par virement."
-    return " ".join((head, doc.late_penalty_mention, RECOVERY_INDEMNITY_MENTION, NO_DISCOUNT_MENTION))
+        head = (
+            f"Paiement à {doc.payment_terms_days} jours, le {doc.due_date:%d/%m/%Y}, par virement."
+        )
+    return " ".join(
+        (head, doc.late_penalty_mention, RECOVERY_INDEMNITY_MENTION, NO_DISCOUNT_MENTION)
+    )
 
 
 def build_cii_data(doc: InvoiceDocument) -> dict[str, Any]:
@@ -145,9 +184,16 @@ def build_cii_data(doc: InvoiceDocument) -> dict[str, Any]:
     for text in doc.notes:
         notes.append({"BT-21": "AAI", "BT-22": text})
     if doc.seller.legal_form or doc.seller.siret:
-        ident = ", ".join(p for p in (doc.seller.name, doc.seller.legal_form,
-                                      f"SIRET {doc.seller.siret}" if doc.seller.siret else "",
-                                      f"APE {doc.seller.ape}" if doc.seller.ape else "") if p)
+        ident = ", ".join(
+            p
+            for p in (
+                doc.seller.name,
+                doc.seller.legal_form,
+                f"SIRET {doc.seller.siret}" if doc.seller.siret else "",
+                f"APE {doc.seller.ape}" if doc.seller.ape else "",
+            )
+            if p
+        )
         notes.append({"BT-21": "REG", "BT-22": ident})  # regulatory information
 
     data: dict[str, Any] = {
@@ -224,13 +270,15 @@ def build_cii_data(doc: InvoiceDocument) -> dict[str, Any]:
     data["BG-23"] = breakdown
 
     t = doc.totals
-    data.update({
-        "BT-106": _amount(t.excl_tax),
-        "BT-109": _amount(t.excl_tax),
-        "BT-110": _amount(t.vat),
-        "BT-112": _amount(t.incl_tax),
-        "BT-115": _amount(t.incl_tax),
-    })
+    data.update(
+        {
+            "BT-106": _amount(t.excl_tax),
+            "BT-109": _amount(t.excl_tax),
+            "BT-110": _amount(t.vat),
+            "BT-112": _amount(t.incl_tax),
+            "BT-115": _amount(t.incl_tax),
+        }
+    )
     return data
 
 
@@ -246,15 +294,18 @@ def build_cii_xml(doc: InvoiceDocument) -> bytes:
     """The CII XML (UTF-8 bytes) of ``doc``, profile EN 16931, XSD-checked."""
     data = build_cii_data(doc)
     try:
-        xml: bytes = generate_cii_xml(data, level="en16931", check_xsd=False, check_schematron=False)
+        xml: bytes = generate_cii_xml(
+            data, level="en16931", check_xsd=False, check_schematron=False
+        )
     except ValueError as exc:
         raise FacturXError(f"cannot build the CII XML of {doc.number}: {exc}") from exc
     check_cii_xml(xml)
     return xml
 
 
-def embed(pdf_a3_bytes: bytes, xml_bytes: bytes, *, title: str = "", author: str = "",
-          subject: str = "") -> bytes:
+def embed(
+    pdf_a3_bytes: bytes, xml_bytes: bytes, *, title: str = "", author: str = "", subject: str = ""
+) -> bytes:
     """Attach ``factur-x.xml`` to a PDF/A-3 (from WeasyPrint ``pdf_variant='pdf/a-3b'``).
 
     factur-x adds the XMP Factur-X extension schema (fx:DocumentType, fx:ConformanceLevel…).
@@ -262,12 +313,21 @@ def embed(pdf_a3_bytes: bytes, xml_bytes: bytes, *, title: str = "", author: str
     """
     metadata = None
     if title:
-        metadata = {"title": title, "author": author, "subject": subject or title,
-                    "keywords": "Factur-X, facture"}
+        metadata = {
+            "title": title,
+            "author": author,
+            "subject": subject or title,
+            "keywords": "Factur-X, facture",
+        }
     try:
         out: bytes = generate_from_binary(
-            pdf_a3_bytes, xml_bytes, flavor="factur-x", level="en16931", check_xsd=True,
-            lang="fr-FR", pdf_metadata=metadata,
+            pdf_a3_bytes,
+            xml_bytes,
+            flavor="factur-x",
+            level="en16931",
+            check_xsd=True,
+            lang="fr-FR",
+            pdf_metadata=metadata,
         )
     except Exception as exc:
         raise FacturXError(f"Factur-X embedding failed: {exc}") from exc

@@ -285,8 +285,13 @@ def regularisation_line(label: str, amount: Decimal, service_code: str = "") -> 
     if amount < 0:
         raise InvoiceError([f"regularisation amount must be positive; got {amount}"])
     return InvoiceLine(
-        kind="regularisation", label=label, quantity=Decimal("1"), unit_price=amount,
-        amount=amount, unit="C62", service_code=service_code,
+        kind="regularisation",
+        label=label,
+        quantity=Decimal("1"),
+        unit_price=amount,
+        amount=amount,
+        unit="C62",
+        service_code=service_code,
     )
 
 
@@ -302,7 +307,11 @@ def fee_line(label: str, amount: Decimal) -> InvoiceLine:
     if amount < 0:
         raise InvoiceError([f"fee amount must be positive; got {amount}"])
     return InvoiceLine(
-        kind="fee", label=label, quantity=Decimal("1"), unit_price=amount, amount=amount,
+        kind="fee",
+        label=label,
+        quantity=Decimal("1"),
+        unit_price=amount,
+        amount=amount,
         unit="C62",
     )
 
@@ -385,7 +394,9 @@ def invoice_totals(lines: Iterable[InvoiceLine], vat_regime: VatRegime) -> Total
             )
         else:
             breakdown.append(
-                VatBreakdown("O", ZERO, base, ZERO, FEE_OUT_OF_SCOPE_MENTION, FEE_OUT_OF_SCOPE_VATEX)
+                VatBreakdown(
+                    "O", ZERO, base, ZERO, FEE_OUT_OF_SCOPE_MENTION, FEE_OUT_OF_SCOPE_VATEX
+                )
             )
     excl = sum((b.base for b in breakdown), ZERO)
     vat = sum((b.vat for b in breakdown), ZERO)
@@ -463,8 +474,10 @@ def due_date(issue_date: date, payment_terms_days: int) -> date:
     """Payment due date: issue date + terms (art. L441-10 C. com.: at most 60 days)."""
     if not 0 <= payment_terms_days <= MAX_PAYMENT_TERMS_DAYS:
         raise InvoiceError(
-            [f"payment terms must be between 0 and {MAX_PAYMENT_TERMS_DAYS} days "
-             f"(art. L441-10 C. com.); got {payment_terms_days}"]
+            [
+                f"payment terms must be between 0 and {MAX_PAYMENT_TERMS_DAYS} days "
+                f"(art. L441-10 C. com.); got {payment_terms_days}"
+            ]
         )
     return issue_date + timedelta(days=payment_terms_days)
 
@@ -596,11 +609,11 @@ class InvoiceDocument:
     def credit_mention(self) -> str:
         if not self.is_credit_note:
             return ""
-        refs = ", ".join(
-            f"n° {r.number} du {r.issue_date:%d/%m/%Y}" for r in self.cited_invoices
-        )
-        text = f"Avoir sur facture {refs}" if len(self.cited_invoices) == 1 else (
-            f"Avoir sur factures {refs}" if refs else "Avoir"
+        refs = ", ".join(f"n° {r.number} du {r.issue_date:%d/%m/%Y}" for r in self.cited_invoices)
+        text = (
+            f"Avoir sur facture {refs}"
+            if len(self.cited_invoices) == 1
+            else (f"Avoir sur factures {refs}" if refs else "Avoir")
         )
         if self.credit_reason:
             text += f". Motif : {self.credit_reason}"
@@ -681,7 +694,9 @@ def missing_mentions(doc: InvoiceDocument) -> list[str]:
     if not s.address_lines or not s.city:
         missing.append("adresse du groupement")
     if not b.siren:
-        missing.append(f"SIREN de {b.name} (mention obligatoire, réforme de la facturation électronique)")
+        missing.append(
+            f"SIREN de {b.name} (mention obligatoire, réforme de la facturation électronique)"
+        )
     if not b.address_lines or not b.city:
         missing.append(f"adresse de {b.name}")
     if doc.is_credit_note and not doc.cited_invoices:
@@ -709,8 +724,13 @@ def credit_line_for_amount(line: InvoiceLine, amount: Decimal, label: str = "") 
             [f"credited amount must be > 0 and ≤ the line amount {line.amount}; got {amount}"]
         )
     return InvoiceLine(
-        kind=line.kind, label=label or f"{line.label} (avoir partiel)", quantity=Decimal("1"),
-        unit_price=amount, amount=amount, unit="C62", service_code=line.service_code,
+        kind=line.kind,
+        label=label or f"{line.label} (avoir partiel)",
+        quantity=Decimal("1"),
+        unit_price=amount,
+        amount=amount,
+        unit="C62",
+        service_code=line.service_code,
     )
 
 
@@ -737,11 +757,16 @@ def make_credit_note(
     if lines is not None and amounts is not None:
         raise InvoiceError(["give either lines or amounts, not both"])
     if amounts is not None:
-        problems = [f"line index {i} not on invoice {invoice.number}"
-                    for i in amounts if not 0 <= i < len(invoice.lines)]
+        problems = [
+            f"line index {i} not on invoice {invoice.number}"
+            for i in amounts
+            if not 0 <= i < len(invoice.lines)
+        ]
         if problems:
             raise InvoiceError(problems)
-        credit_lines = tuple(credit_line_for_amount(invoice.lines[i], a) for i, a in sorted(amounts.items()))
+        credit_lines = tuple(
+            credit_line_for_amount(invoice.lines[i], a) for i, a in sorted(amounts.items())
+        )
     elif lines is not None:
         credit_lines = tuple(lines)
     else:
@@ -749,8 +774,10 @@ def make_credit_note(
     credited = sum((line.amount for line in credit_lines), ZERO)
     if credited > invoice.totals.excl_tax:
         raise InvoiceError(
-            [f"the credit note ({credited}) exceeds invoice {invoice.number} "
-             f"({invoice.totals.excl_tax}) excluding tax"]
+            [
+                f"the credit note ({credited}) exceeds invoice {invoice.number} "
+                f"({invoice.totals.excl_tax}) excluding tax"
+            ]
         )
     return replace(
         invoice,
@@ -809,7 +836,9 @@ class TimeStatement:
             if row.minutes <= 0:
                 problems.append(f"row {i}: duration must be positive")
             if (row.day.year, row.day.month) != (self.year, self.month):
-                problems.append(f"row {i}: {row.day.isoformat()} is not in {self.year}-{self.month:02d}")
+                problems.append(
+                    f"row {i}: {row.day.isoformat()} is not in {self.year}-{self.month:02d}"
+                )
         if problems:
             raise InvoiceError(problems)
 

@@ -129,8 +129,12 @@ def check_entry(entry: Entry) -> list[Problem]:
         problems.append(Problem(None, "une écriture a au moins deux lignes"))
     for i, line in enumerate(entry.lines, start=1):
         if not _ACCOUNT.match(line.account or ""):
-            problems.append(Problem(i, f"compte « {line.account} » invalide (classe 1 à 8, "
-                                       "au moins trois caractères)"))
+            problems.append(
+                Problem(
+                    i,
+                    f"compte « {line.account} » invalide (classe 1 à 8, au moins trois caractères)",
+                )
+            )
         debit, credit = D(line.debit), D(line.credit)
         if debit < 0 or credit < 0:
             problems.append(Problem(i, "les montants sont positifs"))
@@ -143,9 +147,14 @@ def check_entry(entry: Entry) -> list[Problem]:
                 problems.append(Problem(i, "au plus deux décimales"))
                 break
     if entry.lines and entry.total_debit != entry.total_credit:
-        problems.append(Problem(None, f"écriture déséquilibrée : débit {entry.total_debit} € ≠ "
-                                      f"crédit {entry.total_credit} € "
-                                      f"(écart {entry.total_debit - entry.total_credit} €)"))
+        problems.append(
+            Problem(
+                None,
+                f"écriture déséquilibrée : débit {entry.total_debit} € ≠ "
+                f"crédit {entry.total_credit} € "
+                f"(écart {entry.total_debit - entry.total_credit} €)",
+            )
+        )
     return problems
 
 
@@ -153,8 +162,9 @@ def assert_balanced(entry: Entry) -> Entry:
     """The invariant of every generated entry; raises :class:`UnbalancedEntry`."""
     problems = check_entry(entry)
     if problems:
-        raise UnbalancedEntry(f"{entry.journal} {entry.piece_ref}: "
-                              + "; ".join(p.message for p in problems))
+        raise UnbalancedEntry(
+            f"{entry.journal} {entry.piece_ref}: " + "; ".join(p.message for p in problems)
+        )
     return entry
 
 
@@ -164,8 +174,13 @@ def _side(account: AccountRef, amount: Decimal, *, debit: bool, **extra: Any) ->
     amount = D(amount)
     if amount < 0:
         amount, debit = -amount, not debit
-    return EntryLine(account=account.number, account_label=account.label,
-                     debit=amount if debit else ZERO, credit=ZERO if debit else amount, **extra)
+    return EntryLine(
+        account=account.number,
+        account_label=account.label,
+        debit=amount if debit else ZERO,
+        credit=ZERO if debit else amount,
+        **extra,
+    )
 
 
 # --------------------------------------------------------------------------- accounts
@@ -225,9 +240,17 @@ def sales_entry(doc: SalesDocument, accounts: Accounts) -> Entry:
     invoice = doc.kind != "credit_note"
     analytic = {"member_code": doc.member_code}
     receivable = accounts["receivable"]
-    lines = [_side(receivable, doc.total_incl_tax, debit=invoice,
-                   aux_number=member_aux_number(doc.member_code), aux_label=doc.member_name,
-                   label=label, **analytic)]
+    lines = [
+        _side(
+            receivable,
+            doc.total_incl_tax,
+            debit=invoice,
+            aux_number=member_aux_number(doc.member_code),
+            aux_label=doc.member_name,
+            label=label,
+            **analytic,
+        )
+    ]
     revenue: dict[tuple[str, str, str | None], Decimal] = defaultdict(lambda: ZERO)
     refs: dict[str, AccountRef] = {}
     for line in doc.lines:
@@ -237,13 +260,23 @@ def sales_entry(doc: SalesDocument, accounts: Accounts) -> Entry:
         revenue[(account.number, line.kind, service)] += D(line.amount)
     for (number, _kind, service), amount in revenue.items():
         if amount:
-            lines.append(_side(refs[number], amount, debit=not invoice, label=label,
-                               service_code=service, **analytic))
+            lines.append(
+                _side(
+                    refs[number],
+                    amount,
+                    debit=not invoice,
+                    label=label,
+                    service_code=service,
+                    **analytic,
+                )
+            )
     if doc.vat:
-        lines.append(_side(accounts["vat_collected"], doc.vat, debit=not invoice, label=label,
-                           **analytic))
-    return assert_balanced(Entry("VT", doc.issue_date, label, doc.number, doc.issue_date,
-                                 tuple(lines)))
+        lines.append(
+            _side(accounts["vat_collected"], doc.vat, debit=not invoice, label=label, **analytic)
+        )
+    return assert_balanced(
+        Entry("VT", doc.issue_date, label, doc.number, doc.issue_date, tuple(lines))
+    )
 
 
 # --------------------------------------------------------------------------- payroll (PA)
@@ -270,8 +303,11 @@ class PayslipData:
     piece_date: date | None = None
 
 
-_EMPLOYER = {"urssaf": "employer_urssaf", "health": "employer_health",
-             "retirement": "employer_retirement"}
+_EMPLOYER = {
+    "urssaf": "employer_urssaf",
+    "health": "employer_health",
+    "retirement": "employer_retirement",
+}
 _BODY = {"urssaf": "urssaf", "health": "health_bodies", "retirement": "retirement_bodies"}
 
 
@@ -293,28 +329,44 @@ def payroll_entry(slip: PayslipData, accounts: Accounts) -> Entry:
             lines.append(_side(accounts[_EMPLOYER[body]], employer[body], debit=True, label=label))
     lines.append(_side(accounts["net_pay"], slip.net_paid, debit=False, label=label))
     if slip.tax_withheld:
-        lines.append(_side(accounts["withholding_tax"], slip.tax_withheld, debit=False,
-                           label=label))
+        lines.append(
+            _side(accounts["withholding_tax"], slip.tax_withheld, debit=False, label=label)
+        )
     for body in ("urssaf", "health", "retirement"):
         if owed[body]:
             lines.append(_side(accounts[_BODY[body]], owed[body], debit=False, label=label))
     lines = [line for line in lines if line.debit or line.credit]
-    return assert_balanced(Entry("PA", slip.day, label, slip.number, slip.piece_date or slip.day,
-                                 tuple(lines)))
+    return assert_balanced(
+        Entry("PA", slip.day, label, slip.number, slip.piece_date or slip.day, tuple(lines))
+    )
 
 
 # --------------------------------------------------------------------------- bank (BQ)
 
 
-def payment_entry(*, day: date, reference: str, member_code: str, member_name: str,
-                  amount: Decimal, method: str, accounts: Accounts) -> Entry:
+def payment_entry(
+    *,
+    day: date,
+    reference: str,
+    member_code: str,
+    member_name: str,
+    amount: Decimal,
+    method: str,
+    accounts: Accounts,
+) -> Entry:
     """``BQ``: the bank receives, the member's auxiliary account is settled."""
     label = f"Règlement {member_code} {method}".strip()
     analytic = {"member_code": member_code, "label": label}
     lines = (
         _side(accounts["bank"], amount, debit=True, **analytic),
-        _side(accounts["receivable"], amount, debit=False,
-              aux_number=member_aux_number(member_code), aux_label=member_name, **analytic),
+        _side(
+            accounts["receivable"],
+            amount,
+            debit=False,
+            aux_number=member_aux_number(member_code),
+            aux_label=member_name,
+            **analytic,
+        ),
     )
     return assert_balanced(Entry("BQ", day, label, reference, day, lines))
 
@@ -338,8 +390,9 @@ def canonical_json(data: Mapping[str, Any]) -> str:
     """Sorted keys, no whitespace, UTF-8 text, Decimals as plain strings: the same record
     always gives the same bytes (on SQLite and PostgreSQL alike, as long as the caller
     normalises amounts to two decimals)."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=_jsonable)
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable
+    )
 
 
 def chain_hash(previous: str, payload: str) -> str:
@@ -389,16 +442,21 @@ def verify_chain(items: Iterable[ChainItem]) -> ChainReport:
         if broken is not None:
             continue
         if item.seq != length:
-            broken = ChainBreak(item.seq, item.reference,
-                                f"séquence interrompue : n° {length} attendu, n° {item.seq} trouvé")
+            broken = ChainBreak(
+                item.seq,
+                item.reference,
+                f"séquence interrompue : n° {length} attendu, n° {item.seq} trouvé",
+            )
         elif item.previous_hash != previous:
-            broken = ChainBreak(item.seq, item.reference,
-                                "le maillon ne pointe pas sur l'empreinte du précédent")
+            broken = ChainBreak(
+                item.seq, item.reference, "le maillon ne pointe pas sur l'empreinte du précédent"
+            )
         elif item.payload is None:
             broken = ChainBreak(item.seq, item.reference, "l'enregistrement a été supprimé")
         elif chain_hash(previous, item.payload) != item.hash:
-            broken = ChainBreak(item.seq, item.reference,
-                                "le contenu a été modifié depuis sa validation")
+            broken = ChainBreak(
+                item.seq, item.reference, "le contenu a été modifié depuis sa validation"
+            )
         previous = item.hash
     return ChainReport(length, first, last, broken)
 
@@ -406,9 +464,24 @@ def verify_chain(items: Iterable[ChainItem]) -> ChainReport:
 # --------------------------------------------------------------------------- FEC
 
 FEC_COLUMNS: tuple[str, ...] = (
-    "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib",
-    "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit",
-    "EcritureLet", "DateLet", "ValidDate", "Montantdevise", "Idevise",
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
 )
 FEC_ENCODING = "iso-8859-15"  # A47 A-1 III 1°: ASCII, ISO 8859-15 or EBCDIC
 FEC_SEPARATOR = "\t"
@@ -416,9 +489,22 @@ _FEC_NEWLINE = "\r\n"
 _FEC_DATE = re.compile(r"^\d{8}$")
 _FEC_AMOUNT = re.compile(r"^\d+,\d{2}$")
 # Characters our labels use that ISO 8859-15 lacks (it has « » and é à ç œ €…).
-_TYPOGRAPHY = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"',
-                             "…": "...", "\u202f": " ", "\u00a0": " ", "\t": " ", "\r": " ",
-                             "\n": " "})
+_TYPOGRAPHY = str.maketrans(
+    {
+        "—": "-",
+        "–": "-",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "\u202f": " ",
+        "\u00a0": " ",
+        "\t": " ",
+        "\r": " ",
+        "\n": " ",
+    }
+)
 
 
 class FecError(ValueError):
@@ -473,11 +559,24 @@ def write_fec(lines: Iterable[FecLine]) -> bytes:
     rows = [FEC_SEPARATOR.join(FEC_COLUMNS)]
     for ln in lines:
         fields = (
-            ln.journal_code, ln.journal_label, ln.entry_number, _fec_date(ln.entry_date),
-            ln.account_number, ln.account_label, ln.aux_number or "", ln.aux_label or "",
-            ln.piece_ref, _fec_date(ln.piece_date), ln.label, fec_amount(ln.debit),
-            fec_amount(ln.credit), ln.matching or "", _fec_date(ln.matching_date),
-            _fec_date(ln.valid_date), "", "",
+            ln.journal_code,
+            ln.journal_label,
+            ln.entry_number,
+            _fec_date(ln.entry_date),
+            ln.account_number,
+            ln.account_label,
+            ln.aux_number or "",
+            ln.aux_label or "",
+            ln.piece_ref,
+            _fec_date(ln.piece_date),
+            ln.label,
+            fec_amount(ln.debit),
+            fec_amount(ln.credit),
+            ln.matching or "",
+            _fec_date(ln.matching_date),
+            _fec_date(ln.valid_date),
+            "",
+            "",
         )
         rows.append(FEC_SEPARATOR.join(fec_text(f) for f in fields))
     return (_FEC_NEWLINE.join(rows) + _FEC_NEWLINE).encode(FEC_ENCODING)
@@ -536,19 +635,30 @@ def check_fec(data: bytes, filename: str | None = None) -> list[str]:
                 problems.append(f"ligne {n} : {column} {rec[column]!r} n'est pas une date AAAAMMJJ")
         if rec["DateLet"] and not _valid_date(rec["DateLet"]):
             problems.append(f"ligne {n} : DateLet {rec['DateLet']!r} invalide")
-        for column in ("JournalCode", "JournalLib", "EcritureNum", "CompteNum", "CompteLib",
-                       "PieceRef", "EcritureLib"):
+        for column in (
+            "JournalCode",
+            "JournalLib",
+            "EcritureNum",
+            "CompteNum",
+            "CompteLib",
+            "PieceRef",
+            "EcritureLib",
+        ):
             if not rec[column].strip():
                 problems.append(f"ligne {n} : {column} vide")
         if not re.match(r"^\d{3}", rec["CompteNum"]):
-            problems.append(f"ligne {n} : CompteNum {rec['CompteNum']!r} ne commence pas par "
-                            "trois chiffres du PCG")
+            problems.append(
+                f"ligne {n} : CompteNum {rec['CompteNum']!r} ne commence pas par "
+                "trois chiffres du PCG"
+            )
         if bool(rec["CompAuxNum"]) != bool(rec["CompAuxLib"]):
             problems.append(f"ligne {n} : CompAuxNum et CompAuxLib vont ensemble")
         amounts = []
         for column in ("Debit", "Credit"):
             if not _FEC_AMOUNT.match(rec[column]):
-                problems.append(f"ligne {n} : {column} {rec[column]!r} n'est pas un montant 1234,56")
+                problems.append(
+                    f"ligne {n} : {column} {rec[column]!r} n'est pas un montant 1234,56"
+                )
                 amounts.append(ZERO)
             else:
                 amounts.append(fec_decimal(rec[column]))

@@ -48,7 +48,9 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 
 
-def split_largest_remainder(total: Decimal, weights: Mapping[str, Decimal | int]) -> dict[str, Decimal]:
+def split_largest_remainder(
+    total: Decimal, weights: Mapping[str, Decimal | int]
+) -> dict[str, Decimal]:
     """Split ``total`` (whole cents) over ``weights`` (≥ 0, not all zero) — SPEC §5
     "Largest-remainder rule": each share is ``floor(total × w / Σw)`` cents; the cents left
     over go one each to the largest fractional parts, ties broken by key (a code). A
@@ -195,9 +197,13 @@ def _structural_problems(inputs: RateInputs) -> list[RateProblem]:
     for code in sorted(inputs.staff_cost):
         cost = D(inputs.staff_cost[code])
         if cost < 0:
-            problems.append(RateProblem(code, f"{code} : coût de personnel négatif ({_fmt(cost)} €)."))
+            problems.append(
+                RateProblem(code, f"{code} : coût de personnel négatif ({_fmt(cost)} €).")
+            )
         elif not _is_cents(cost):
-            problems.append(RateProblem(code, f"{code} : coût de personnel au-delà du centime ({cost})."))
+            problems.append(
+                RateProblem(code, f"{code} : coût de personnel au-delà du centime ({cost}).")
+            )
     for label, amount in (("frais de structure", inputs.overheads), ("produits", inputs.income)):
         amount = D(amount)
         if amount < 0:
@@ -207,11 +213,15 @@ def _structural_problems(inputs: RateInputs) -> list[RateProblem]:
     for service in sorted(inputs.planned_hours):
         hours = D(inputs.planned_hours[service])
         if hours < 0:
-            problems.append(RateProblem(service, f"{service} : heures prévues négatives ({_fmt(hours)})."))
+            problems.append(
+                RateProblem(service, f"{service} : heures prévues négatives ({_fmt(hours)}).")
+            )
     for code in sorted(inputs.shares):
         for service in sorted(inputs.shares[code]):
             if D(inputs.shares[code][service]) < 0:
-                problems.append(RateProblem(code, f"{code} : part négative sur le service {service}."))
+                problems.append(
+                    RateProblem(code, f"{code} : part négative sur le service {service}.")
+                )
     if problems:
         return problems
 
@@ -222,22 +232,34 @@ def _structural_problems(inputs: RateInputs) -> list[RateProblem]:
             continue
         weights = inputs.shares.get(code, {})
         if sum((D(w) for w in weights.values()), ZERO) == 0:
-            problems.append(RateProblem(
-                code, f"{code} : coût de personnel de {_fmt(inputs.staff_cost[code])} € sans "
-                      "répartition prévue entre les services."))
+            problems.append(
+                RateProblem(
+                    code,
+                    f"{code} : coût de personnel de {_fmt(inputs.staff_cost[code])} € sans "
+                    "répartition prévue entre les services.",
+                )
+            )
             continue
         for service, weight in weights.items():
             if D(weight) > 0 and D(inputs.planned_hours.get(service, ZERO)) == 0:
                 unplaced.add(service)
     for service in sorted(unplaced):
-        problems.append(RateProblem(
-            service, f"{service} : du coût de personnel lui est attribué mais aucune heure "
-                     "facturable n'est prévue."))
+        problems.append(
+            RateProblem(
+                service,
+                f"{service} : du coût de personnel lui est attribué mais aucune heure "
+                "facturable n'est prévue.",
+            )
+        )
     total_hours = sum((D(h) for h in inputs.planned_hours.values()), ZERO)
     if total_hours == 0 and D(inputs.overheads) - D(inputs.income) != 0:
-        problems.append(RateProblem(
-            "", "Aucune heure facturable prévue : les frais de structure ne peuvent pas être "
-                "répartis."))
+        problems.append(
+            RateProblem(
+                "",
+                "Aucune heure facturable prévue : les frais de structure ne peuvent pas être "
+                "répartis.",
+            )
+        )
     return problems
 
 
@@ -258,18 +280,32 @@ def _compute(inputs: RateInputs) -> RateProposal:
     net = overheads - income
     hours = {s: D(inputs.planned_hours.get(s, ZERO)) for s in services}
     total_hours = sum(hours.values(), ZERO)
-    overhead_share = (split_largest_remainder(net, hours) if total_hours > 0
-                      else dict.fromkeys(services, ZERO))
+    overhead_share = (
+        split_largest_remainder(net, hours) if total_hours > 0 else dict.fromkeys(services, ZERO)
+    )
 
     lines = []
     for service in services:
         total = staff_by_service[service] + overhead_share[service]
         rate = round_cents(total / hours[service]) if hours[service] > 0 else None
-        lines.append(ServiceRateLine(service, staff_by_service[service], overhead_share[service],
-                                     total, hours[service], rate))
+        lines.append(
+            ServiceRateLine(
+                service,
+                staff_by_service[service],
+                overhead_share[service],
+                total,
+                hours[service],
+                rate,
+            )
+        )
     return RateProposal(
-        services=tuple(lines), employees=tuple(employees), staff_total=staff_total,
-        overheads=overheads, income=income, net_overheads=net, total_cost=staff_total + net,
+        services=tuple(lines),
+        employees=tuple(employees),
+        staff_total=staff_total,
+        overheads=overheads,
+        income=income,
+        net_overheads=net,
+        total_cost=staff_total + net,
         total_hours=total_hours,
     )
 
@@ -281,9 +317,13 @@ def check_rate_inputs(inputs: RateInputs) -> list[RateProblem]:
         return problems
     proposal = _compute(inputs)
     return [
-        RateProblem(line.service, f"{line.service} : coût net négatif ({_fmt(line.total_cost)} €) — "
-                                  "les produits dépassent les charges attribuées au service.")
-        for line in proposal.services if line.total_cost < 0
+        RateProblem(
+            line.service,
+            f"{line.service} : coût net négatif ({_fmt(line.total_cost)} €) — "
+            "les produits dépassent les charges attribuées au service.",
+        )
+        for line in proposal.services
+        if line.total_cost < 0
     ]
 
 

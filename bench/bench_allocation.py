@@ -40,8 +40,10 @@ EMPLOYEES = 500
 MEMBERS = 1000
 SERVICES = ("GESTION", "PAIE", "RESEAU")
 PORTFOLIO = 20
-BARE_SQL = ("SELECT member_id, service_id, SUM(minutes) FROM timesheet_entry "
-            "WHERE date >= :start AND date < :end GROUP BY member_id, service_id")
+BARE_SQL = (
+    "SELECT member_id, service_id, SUM(minutes) FROM timesheet_entry "
+    "WHERE date >= :start AND date < :end GROUP BY member_id, service_id"
+)
 
 
 def best_of(n: int, fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -62,8 +64,14 @@ def working_days(year: int) -> list[date]:
     return out
 
 
-def timesheet_rows(n: int, spread: str, emp_ids: list[int], member_ids: list[int],
-                   service_ids: list[int], seed: int = 5) -> list[tuple[Any, ...]]:
+def timesheet_rows(
+    n: int,
+    spread: str,
+    emp_ids: list[int],
+    member_ids: list[int],
+    service_ids: list[int],
+    seed: int = 5,
+) -> list[tuple[Any, ...]]:
     """(date, employee_id, member_id, service_id, absence_code, minutes) × n; ~8 % internal."""
     rng = random.Random(seed)
     days = working_days(YEAR)
@@ -83,7 +91,11 @@ def timesheet_rows(n: int, spread: str, emp_ids: list[int], member_ids: list[int
         elif r < 0.08:
             append((day, emp, None, main_service[emp], None, minutes))
         else:
-            member = portfolios[emp][randrange(PORTFOLIO)] if spread == "portfolio" else member_ids[randrange(n_mem)]
+            member = (
+                portfolios[emp][randrange(PORTFOLIO)]
+                if spread == "portfolio"
+                else member_ids[randrange(n_mem)]
+            )
             service = main_service[emp] if r < 0.7 else service_ids[randrange(3)]
             append((day, emp, member, service, None, minutes))
     return rows
@@ -109,13 +121,34 @@ def load(app: Any, n_rows: int, spread: str) -> dict[str, Any]:
     upgrade()
     dialect = db.engine.dialect.name
     db.session.execute(insert(Service), [{"code": c, "label": c.title()} for c in SERVICES])
-    db.session.execute(insert(Member), [
-        {"code": f"M{i:04d}", "name": f"Structure {i}", "legal_form": "Association loi 1901",
-         "joined_on": date(2020, 1, 1), "vat_regime": "exempt_261B", "payment_terms_days": 30,
-         "previous_year_gross_payroll": Decimal("0")} for i in range(MEMBERS)])
-    db.session.execute(insert(Employee), [
-        {"code": f"E{i:03d}", "first_name": "Prénom", "last_name": f"Nom{i}", "job": "Chargé·e",
-         "pas_rate": Decimal("0")} for i in range(EMPLOYEES)])
+    db.session.execute(
+        insert(Member),
+        [
+            {
+                "code": f"M{i:04d}",
+                "name": f"Structure {i}",
+                "legal_form": "Association loi 1901",
+                "joined_on": date(2020, 1, 1),
+                "vat_regime": "exempt_261B",
+                "payment_terms_days": 30,
+                "previous_year_gross_payroll": Decimal("0"),
+            }
+            for i in range(MEMBERS)
+        ],
+    )
+    db.session.execute(
+        insert(Employee),
+        [
+            {
+                "code": f"E{i:03d}",
+                "first_name": "Prénom",
+                "last_name": f"Nom{i}",
+                "job": "Chargé·e",
+                "pas_rate": Decimal("0"),
+            }
+            for i in range(EMPLOYEES)
+        ],
+    )
     service_ids = list(db.session.scalars(select(Service.id).order_by(Service.code)))
     member_ids = list(db.session.scalars(select(Member.id).order_by(Member.code)))
     emp_ids = list(db.session.scalars(select(Employee.id).order_by(Employee.code)))
@@ -127,22 +160,67 @@ def load(app: Any, n_rows: int, spread: str) -> dict[str, Any]:
         gross = Decimal(1800 + (k % 40) * 25)
         employer = (gross * Decimal("0.42")).quantize(Decimal("0.01"))
         for m in range(1, 13):
-            slips.append(dict(
-                number=f"BP-{YEAR}-{m:02d}-E{k:03d}", employee_id=e, month=f"{YEAR}-{m:02d}",
-                period_start=date(YEAR, m, 1), period_end=date(YEAR, m, 28), payment_date=date(YEAR, m, 28),
-                issue_date=date(YEAR, m, 28), status="issued", gross=gross, employee_contributions=zero,
-                employer_contributions=employer, rgdu=zero, reductions=zero, net_social=gross,
-                net_before_tax=gross, net_taxable=gross, tax_withheld=zero, net_paid=gross,
-                employer_cost=gross + employer, pas_rate=zero, contract_hours=Decimal("151.67"),
-                extra_hours=zero, unpaid_absence_hours=zero, worked_hours=Decimal("151.67"), earnings=[],
-                lines=[], rgdu_coefficient=Decimal("0"), rgdu_ytd={}, extra_hours_by_week={}, paid_leave={},
-                employee_snapshot={}, employer_snapshot={}, reference_model="bench"))
+            slips.append(
+                dict(
+                    number=f"BP-{YEAR}-{m:02d}-E{k:03d}",
+                    employee_id=e,
+                    month=f"{YEAR}-{m:02d}",
+                    period_start=date(YEAR, m, 1),
+                    period_end=date(YEAR, m, 28),
+                    payment_date=date(YEAR, m, 28),
+                    issue_date=date(YEAR, m, 28),
+                    status="issued",
+                    gross=gross,
+                    employee_contributions=zero,
+                    employer_contributions=employer,
+                    rgdu=zero,
+                    reductions=zero,
+                    net_social=gross,
+                    net_before_tax=gross,
+                    net_taxable=gross,
+                    tax_withheld=zero,
+                    net_paid=gross,
+                    employer_cost=gross + employer,
+                    pas_rate=zero,
+                    contract_hours=Decimal("151.67"),
+                    extra_hours=zero,
+                    unpaid_absence_hours=zero,
+                    worked_hours=Decimal("151.67"),
+                    earnings=[],
+                    lines=[],
+                    rgdu_coefficient=Decimal("0"),
+                    rgdu_ytd={},
+                    extra_hours_by_week={},
+                    paid_leave={},
+                    employee_snapshot={},
+                    employer_snapshot={},
+                    reference_model="bench",
+                )
+            )
     db.session.execute(insert(Payslip), slips)
-    db.session.execute(insert(Expense), [
-        {"date": date(YEAR, m, 5), "account": "613200", "label": "Loyer", "amount": Decimal("4500.00")}
-        for m in range(1, 13)])
-    db.session.execute(insert(OperatingIncome), [
-        {"date": date(YEAR, 3, 15), "account": "740000", "label": "Subvention", "amount": Decimal("25000.00")}])
+    db.session.execute(
+        insert(Expense),
+        [
+            {
+                "date": date(YEAR, m, 5),
+                "account": "613200",
+                "label": "Loyer",
+                "amount": Decimal("4500.00"),
+            }
+            for m in range(1, 13)
+        ],
+    )
+    db.session.execute(
+        insert(OperatingIncome),
+        [
+            {
+                "date": date(YEAR, 3, 15),
+                "account": "740000",
+                "label": "Subvention",
+                "amount": Decimal("25000.00"),
+            }
+        ],
+    )
     user = User(email="bench@example.org", role="manager", name="Bench")
     user.set_password("bench-bench-bench")
     db.session.add(user)
@@ -160,15 +238,18 @@ def load(app: Any, n_rows: int, spread: str) -> dict[str, Any]:
     try:
         cur = raw.cursor()
         if dialect == "postgresql":
-            with cur.copy("COPY timesheet_entry (date, employee_id, member_id, service_id, absence_code,"
-                          " minutes, authorised_exception, created_at) FROM STDIN") as copy:
+            with cur.copy(
+                "COPY timesheet_entry (date, employee_id, member_id, service_id, absence_code,"
+                " minutes, authorised_exception, created_at) FROM STDIN"
+            ) as copy:
                 for r in rows:
                     copy.write_row((*r, False, now))
         else:
             cur.executemany(
                 "INSERT INTO timesheet_entry (date, employee_id, member_id, service_id, absence_code,"
                 " minutes, authorised_exception, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-                [(r[0].isoformat(), *r[1:], now.isoformat(sep=" ")) for r in rows])
+                [(r[0].isoformat(), *r[1:], now.isoformat(sep=" ")) for r in rows],
+            )
         raw.commit()
     finally:
         raw.close()
@@ -230,10 +311,12 @@ def measure(app: Any, token: str) -> dict[str, Any]:
         from sqlalchemy import func, select
 
         from eage.models import TimesheetEntry as t
+
         return db.session.execute(
             select(t.employee_id, t.member_id, t.service_id, t.absence_code, func.sum(t.minutes))
             .where(t.date >= start, t.date < end)
-            .group_by(t.employee_id, t.member_id, t.service_id, t.absence_code)).all()
+            .group_by(t.employee_id, t.member_id, t.service_id, t.absence_code)
+        ).all()
 
     api()  # warm-up (imports, caches, the database's pages)
     bare()
@@ -255,17 +338,32 @@ def measure(app: Any, token: str) -> dict[str, Any]:
     r = period.result
     total = sum(Decimal(row["total_cost"]) for row in payload)
     assert total == r.employer_cost + r.overheads - r.income, (total, r)
-    return {"api_s": api_s, "bare_s": bare_s, "groups_s": group_s, "groups": len(groups),
-            "page_s": page_s, "rows_out": len(payload), "bare_rows": len(bare_rows), "total": total,
-            "employer_cost": r.employer_cost, "payload": payload}
+    return {
+        "api_s": api_s,
+        "bare_s": bare_s,
+        "groups_s": group_s,
+        "groups": len(groups),
+        "page_s": page_s,
+        "rows_out": len(payload),
+        "bare_rows": len(bare_rows),
+        "total": total,
+        "employer_cost": r.employer_cost,
+        "payload": payload,
+    }
 
 
 def run(label: str, url: str, n_rows: int, spread: str, instance: str) -> dict[str, Any]:
     from eage import create_app
     from eage.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "bench",
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     with app.app_context():
         info = load(app, n_rows, spread)
         open_year = measure(app, info["token"])
@@ -277,18 +375,31 @@ def run(label: str, url: str, n_rows: int, spread: str, instance: str) -> dict[s
         db.engine.dispose()
     print(f"\n== {label} ({n_rows:,} timesheet rows, spread={spread})")
     print(f"   generate rows {info['generate_s']:.2f} s · insert {info['insert_s']:.2f} s")
-    print(f"   bare GROUP BY member, service : {closed_year['bare_s'] * 1000:8.0f} ms ({closed_year['bare_rows']} groups)")
-    print(f"   allocation minutes GROUP BY  : {closed_year['groups_s'] * 1000:8.0f} ms ({closed_year['groups']} groups)")
+    print(
+        f"   bare GROUP BY member, service : {closed_year['bare_s'] * 1000:8.0f} ms ({closed_year['bare_rows']} groups)"
+    )
+    print(
+        f"   allocation minutes GROUP BY  : {closed_year['groups_s'] * 1000:8.0f} ms ({closed_year['groups']} groups)"
+    )
     print(f"   months' time summarised at close: {summarise_s * 1000:5.0f} ms for the 12 months")
-    for name, figures in (("open year (timesheets)", open_year), ("closed year (summaries)", closed_year),
-                          ("11 months closed, December open (both)", current_year)):
+    for name, figures in (
+        ("open year (timesheets)", open_year),
+        ("closed year (summaries)", closed_year),
+        ("11 months closed, December open (both)", current_year),
+    ):
         print(f"   -- {name}")
-        print(f"   GET /api/v1/allocation (year): {figures['api_s'] * 1000:8.0f} ms ({figures['rows_out']} rows)")
-        print(f"   ratio API / bare GROUP BY    : {figures['api_s'] / figures['bare_s']:8.2f}×  (goal ≤ 2×)")
+        print(
+            f"   GET /api/v1/allocation (year): {figures['api_s'] * 1000:8.0f} ms ({figures['rows_out']} rows)"
+        )
+        print(
+            f"   ratio API / bare GROUP BY    : {figures['api_s'] / figures['bare_s']:8.2f}×  (goal ≤ 2×)"
+        )
         print(f"   /repartition/ page (year)    : {figures['page_s'] * 1000:8.0f} ms")
     assert open_year["payload"] == closed_year["payload"] == current_year["payload"]
-    print(f"   Σ total_cost {closed_year['total']} € = employer cost {closed_year['employer_cost']} € + overheads − income ✓"
-          " (same from summaries and timesheets)")
+    print(
+        f"   Σ total_cost {closed_year['total']} € = employer cost {closed_year['employer_cost']} € + overheads − income ✓"
+        " (same from summaries and timesheets)"
+    )
     return {**closed_year, **info, "open": open_year, "summarise_s": summarise_s}
 
 
@@ -297,21 +408,29 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--spread", choices=("portfolio", "uniform"), default="portfolio")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    parser.add_argument("--pg-admin", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
-                        help="a PostgreSQL server to create the throwaway database eage_bench on")
+    parser.add_argument(
+        "--pg-admin",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+        help="a PostgreSQL server to create the throwaway database eage_bench on",
+    )
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="eage-bench-allocation-")
     os.environ["EAGE_INSTANCE_PATH"] = tmp
     os.environ.pop("DATABASE_URL", None)
-    print(f"{EMPLOYEES} employees, {MEMBERS} members, {len(SERVICES)} services, year {YEAR}, "
-          f"{os.cpu_count()} cores")
+    print(
+        f"{EMPLOYEES} employees, {MEMBERS} members, {len(SERVICES)} services, year {YEAR}, "
+        f"{os.cpu_count()} cores"
+    )
 
     if args.only in (None, "sqlite"):
         run("SQLite (file)", f"sqlite:///{tmp}/bench.sqlite", args.rows, args.spread, tmp)
 
     if args.only in (None, "postgresql"):
-        with_throwaway_postgresql(args.pg_admin, "eage_bench",
-                                  lambda url: run("PostgreSQL", url, args.rows, args.spread, tmp))
+        with_throwaway_postgresql(
+            args.pg_admin,
+            "eage_bench",
+            lambda url: run("PostgreSQL", url, args.rows, args.spread, tmp),
+        )
 
 
 def with_throwaway_postgresql(admin: str, name: str, bench: Callable[[str], Any]) -> None:

@@ -51,20 +51,43 @@ def main() -> None:
             seed = f"7{i:07d}"
             siren = seed + luhn.calc_check_digit(seed)
             siret = siren + "0001" + luhn.calc_check_digit(siren + "0001")
-            rows.append(dict(code=f"M{i:04d}", name=f"Structure synthétique {i}", legal_form="Association loi 1901",
-                             siren=siren, siret=siret, vat_number=None, address=f"{i} rue du Banc", postcode="42000",
-                             city="Saint-Étienne", email=f"m{i}@example.org", joined_on=date(2020, 1, 1),
-                             vat_regime="vat_20" if i % 4 == 0 else "exempt_261B", payment_terms_days=30))
+            rows.append(
+                dict(
+                    code=f"M{i:04d}",
+                    name=f"Structure synthétique {i}",
+                    legal_form="Association loi 1901",
+                    siren=siren,
+                    siret=siret,
+                    vat_number=None,
+                    address=f"{i} rue du Banc",
+                    postcode="42000",
+                    city="Saint-Étienne",
+                    email=f"m{i}@example.org",
+                    joined_on=date(2020, 1, 1),
+                    vat_regime="vat_20" if i % 4 == 0 else "exempt_261B",
+                    payment_terms_days=30,
+                )
+            )
         db.session.execute(insert(Member), rows)
         ids = db.session.scalars(select(Member.id).where(Member.code.like("M%"))).all()
         entries = []
         for k, mid in enumerate(ids):
             for j in range(3):
-                entries.append(dict(date=date(2026, 10, 1 + (k + j) % 28), employee_id=employees[j].id, member_id=mid,
-                                    service_id=services[j].id, minutes=30 + 15 * ((k + j) % 7), note=None))
+                entries.append(
+                    dict(
+                        date=date(2026, 10, 1 + (k + j) % 28),
+                        employee_id=employees[j].id,
+                        member_id=mid,
+                        service_id=services[j].id,
+                        minutes=30 + 15 * ((k + j) % 7),
+                        note=None,
+                    )
+                )
         db.session.execute(insert(TimesheetEntry), entries)
         db.session.commit()
-        print(f"{n} members, {len(entries)} timesheet entries (October 2026), {os.cpu_count()} cores")
+        print(
+            f"{n} members, {len(entries)} timesheet entries (October 2026), {os.cpu_count()} cores"
+        )
 
         t0 = time.perf_counter()
         result = closing.close_month(date(2026, 10, 1), today=date(2026, 11, 28))
@@ -75,16 +98,22 @@ def main() -> None:
         from accounting.documents.pdf import html_to_pdf
         from accounting.facturx import build_cii_xml
 
-        sample = [documents.to_document(inv) for inv in db.session.scalars(select(Invoice).limit(5))]
+        sample = [
+            documents.to_document(inv) for inv in db.session.scalars(select(Invoice).limit(5))
+        ]
         render_invoice_pdf(sample[0], build_cii_xml(sample[0]))  # warm-up
         t0 = time.perf_counter()
         for doc in sample:
             html_to_pdf(render_invoice_html(doc), identifier=doc.number, pdf_a3=False)
         bare = (time.perf_counter() - t0) / len(sample)
 
-    print(f"close-month: {close_s:.1f} s for {invoices} invoices + {result.statements} time statements")
+    print(
+        f"close-month: {close_s:.1f} s for {invoices} invoices + {result.statements} time statements"
+    )
     print(f"per invoice with all its documents: {1000 * close_s / invoices:.0f} ms")
-    print(f"bare WeasyPrint render of one invoice: {1000 * bare:.0f} ms → × {invoices} = {bare * invoices:.1f} s")
+    print(
+        f"bare WeasyPrint render of one invoice: {1000 * bare:.0f} ms → × {invoices} = {bare * invoices:.1f} s"
+    )
     print(f"ratio close / bare rendering: {close_s / (bare * invoices):.2f} (goal ≤ 1.5)")
 
 

@@ -38,8 +38,9 @@ def build_instance(tmp: Path, employees: int):  # type: ignore[no-untyped-def]
     from eage.extensions import db
     from eage.models import Contract, Employee
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite'}",
-                      "SECRET_KEY": "bench"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite'}", "SECRET_KEY": "bench"}
+    )
     with app.app_context():
         import logging
 
@@ -47,10 +48,16 @@ def build_instance(tmp: Path, employees: int):  # type: ignore[no-untyped-def]
         upgrade()
         load_demo(2026, today=date(2026, 12, 31), with_time=False)
         for i in range(employees):
-            e = Employee(code=f"BENCH{i:02d}", first_name="Salarié", last_name=f"n°{i}",
-                         job="Gestionnaire")
-            e.contracts.append(Contract(start_date=date(2025, 1, 1), weekly_hours=Decimal("35"),
-                                        monthly_gross=Decimal("2200.00")))
+            e = Employee(
+                code=f"BENCH{i:02d}", first_name="Salarié", last_name=f"n°{i}", job="Gestionnaire"
+            )
+            e.contracts.append(
+                Contract(
+                    start_date=date(2025, 1, 1),
+                    weekly_hours=Decimal("35"),
+                    monthly_gross=Decimal("2200.00"),
+                )
+            )
             db.session.add(e)
         db.session.commit()
     return app
@@ -75,9 +82,16 @@ def write_csv(path: Path, rows: int, employees: int, members: list[str]) -> None
                         service = services[(e + k) % 3]
                         if member == "INTERNE" and k % 4 == 0 and k:
                             service = "FORMATION"
-                        out.writerow([text_iso if k % 2 else text_fr, f"BENCH{e:02d}", member,
-                                      service, HOUR_SPELLINGS[k % 4],
-                                      "réunion" if k % 10 == 0 else ""])
+                        out.writerow(
+                            [
+                                text_iso if k % 2 else text_fr,
+                                f"BENCH{e:02d}",
+                                member,
+                                service,
+                                HOUR_SPELLINGS[k % 4],
+                                "réunion" if k % 10 == 0 else "",
+                            ]
+                        )
                         written += 1
             day += timedelta(days=1)
             if day.year != 2026:
@@ -138,13 +152,19 @@ def main() -> None:
             assert stored == args.rows, stored
 
         rate = args.rows / t_import
-        print(f"file: {args.rows:,} rows, {size:.1f} MB, {args.employees} employees, "
-              f"{len(members)} members incl. INTERNE")
-        print(f"pandas.read_csv alone:      {t_pandas:6.2f} s  ({args.rows / t_pandas:,.0f} rows/s)")
+        print(
+            f"file: {args.rows:,} rows, {size:.1f} MB, {args.employees} employees, "
+            f"{len(members)} members incl. INTERNE"
+        )
+        print(
+            f"pandas.read_csv alone:      {t_pandas:6.2f} s  ({args.rows / t_pandas:,.0f} rows/s)"
+        )
         print(f"  stage: read CSV → rows    {t_read:6.2f} s")
         print(f"  stage: parse + validate   {t_validate:6.2f} s")
-        print(f"full import (read, parse, validate, insert, commit):"
-              f" {t_import:6.2f} s  ({rate:,.0f} rows/s)")
+        print(
+            f"full import (read, parse, validate, insert, commit):"
+            f" {t_import:6.2f} s  ({rate:,.0f} rows/s)"
+        )
         print(f"ratio full import / pandas.read_csv: {t_import / t_pandas:.1f}×")
         print(f"goal < 10 s: {'met' if t_import < 10 else 'MISSED'}")
     finally:

@@ -33,9 +33,16 @@ from payroll.documents import (  # noqa: E402
 )
 
 MONTH = date(2026, 11, 1)
-EMPLOYER = Employer("L'équipe associée", "Association loi 1901 — groupement d'employeurs",
-                    "20 rue Saint-Joseph", "42000", "Saint-Étienne", "80123456800013", "7830Z",
-                    "Convention collective nationale de l'animation (IDCC 1518)")
+EMPLOYER = Employer(
+    "L'équipe associée",
+    "Association loi 1901 — groupement d'employeurs",
+    "20 rue Saint-Joseph",
+    "42000",
+    "Saint-Étienne",
+    "80123456800013",
+    "7830Z",
+    "Convention collective nationale de l'animation (IDCC 1518)",
+)
 HOURS = (Decimal(35), Decimal(35), Decimal(35), Decimal("28"), Decimal("24"), Decimal("17.5"))
 
 
@@ -47,28 +54,47 @@ def employees(n: int) -> list[tuple[str, payroll.Contract, payroll.WorkedTime]]:
         gross = (full_time_pay * weekly / 35).quantize(Decimal("0.01"))
         extra = {"2026-W46": Decimal(i % 7)} if i % 3 == 0 else {}
         absence = Decimal(7) if i % 11 == 0 else Decimal(0)
-        contract = payroll.Contract(weekly_hours=weekly, monthly_gross=gross,
-                                    cadre=i % 5 == 0 and weekly == 35,
-                                    pas_rate=Decimal(i % 9) / 100, start=date(2020, 1, 6))
+        contract = payroll.Contract(
+            weekly_hours=weekly,
+            monthly_gross=gross,
+            cadre=i % 5 == 0 and weekly == 35,
+            pas_rate=Decimal(i % 9) / 100,
+            start=date(2020, 1, 6),
+        )
         out.append((f"E{i:04d}", contract, payroll.WorkedTime(extra, absence)))
     return out
 
 
-def compute_all(people: list[tuple[str, payroll.Contract, payroll.WorkedTime]],
-                params: payroll.YearParams) -> list[payroll.Payslip]:
+def compute_all(
+    people: list[tuple[str, payroll.Contract, payroll.WorkedTime]], params: payroll.YearParams
+) -> list[payroll.Payslip]:
     settings = payroll.EmployerSettings()
     return [payroll.compute_payslip(c, MONTH, w, settings, params) for _, c, w in people]
 
 
 def document(code: str, contract: payroll.Contract, slip: payroll.Payslip) -> PayslipDocument:
     return PayslipDocument(
-        number=f"BP-2026-11-{code}", period_start=MONTH, period_end=date(2026, 11, 30),
-        payment_date=date(2026, 11, 30), employer=EMPLOYER,
-        employee=EmployeeIdentity(code, f"Salarié {code}", "Chargé de mission", "Groupe D",
-                                  "187094227054321", "CDI", contract.start,
-                                  contract.weekly_hours, contract.monthly_gross, contract.cadre),
-        payslip=slip.to_json_dict(), pas_rate=contract.pas_rate,
-        leave=PaidLeave(date(2026, 6, 1), Decimal("2.08"), Decimal("12.48")))
+        number=f"BP-2026-11-{code}",
+        period_start=MONTH,
+        period_end=date(2026, 11, 30),
+        payment_date=date(2026, 11, 30),
+        employer=EMPLOYER,
+        employee=EmployeeIdentity(
+            code,
+            f"Salarié {code}",
+            "Chargé de mission",
+            "Groupe D",
+            "187094227054321",
+            "CDI",
+            contract.start,
+            contract.weekly_hours,
+            contract.monthly_gross,
+            contract.cadre,
+        ),
+        payslip=slip.to_json_dict(),
+        pas_rate=contract.pas_rate,
+        leave=PaidLeave(date(2026, 6, 1), Decimal("2.08"), Decimal("12.48")),
+    )
 
 
 def render(doc: PayslipDocument) -> int:
@@ -110,10 +136,14 @@ def main() -> None:
 
     n = args.employees
     print(f"employees:                         {n}")
-    print(f"compute (bare engine):             {bare:8.3f} s  ({bare / n * 1000:.2f} ms each)"
-          f"  goal < 2 s: {'OK' if bare < 2 else 'MISSED'}")
-    print(f"compute + render PDF ({args.workers} workers): {rendered:8.3f} s  "
-          f"({rendered / n * 1000:.1f} ms each, {sum(sizes) / n / 1024:.0f} KiB per PDF)")
+    print(
+        f"compute (bare engine):             {bare:8.3f} s  ({bare / n * 1000:.2f} ms each)"
+        f"  goal < 2 s: {'OK' if bare < 2 else 'MISSED'}"
+    )
+    print(
+        f"compute + render PDF ({args.workers} workers): {rendered:8.3f} s  "
+        f"({rendered / n * 1000:.1f} ms each, {sum(sizes) / n / 1024:.0f} KiB per PDF)"
+    )
     print(f"ratio (compute + PDF) / compute:   {rendered / bare:8.1f}")
     print(f".docx rendering (one process):     {docx_each * 1000:8.1f} ms each")
 

@@ -37,20 +37,34 @@ from accounting.invoicing import (  # noqa: E402
 )
 
 SELLER = SellerParty(
-    name="L'équipe associée", address_lines=("20 rue Saint-Joseph",), postcode="42000",
-    city="Saint-Étienne", legal_form="Association loi 1901 – groupement d'employeurs",
-    siren="801234568", siret="80123456800013", vat_number="FR66801234568",
-    email="compta@equipe-associee.example", iban="FR7630006000011234567890189",
-    bic="AGRIFRPPXXX", ape="7830Z",
+    name="L'équipe associée",
+    address_lines=("20 rue Saint-Joseph",),
+    postcode="42000",
+    city="Saint-Étienne",
+    legal_form="Association loi 1901 – groupement d'employeurs",
+    siren="801234568",
+    siret="80123456800013",
+    vat_number="FR66801234568",
+    email="compta@equipe-associee.example",
+    iban="FR7630006000011234567890189",
+    bic="AGRIFRPPXXX",
+    ape="7830Z",
 )
 BUYER = Party(
-    name="Le Fil (association Limace)", address_lines=("20 boulevard Thiers",), postcode="42000",
-    city="Saint-Étienne", legal_form="Association loi 1901", siren="480123462",
-    siret="48012346200024", vat_number="FR35480123462",
+    name="Le Fil (association Limace)",
+    address_lines=("20 boulevard Thiers",),
+    postcode="42000",
+    city="Saint-Étienne",
+    legal_form="Association loi 1901",
+    siren="480123462",
+    siret="48012346200024",
+    vat_number="FR35480123462",
 )
-SERVICES = (("GESTION", "Gestion, contrôle de gestion", Decimal("36.50")),
-            ("PAIE", "Service paye et gestion sociale", Decimal("35.00")),
-            ("RESEAU", "Administration réseau", Decimal("41.20")))
+SERVICES = (
+    ("GESTION", "Gestion, contrôle de gestion", Decimal("36.50")),
+    ("PAIE", "Service paye et gestion sociale", Decimal("35.00")),
+    ("RESEAU", "Administration réseau", Decimal("41.20")),
+)
 EMPLOYEES = ("Camille Martin", "Hugo Bernard", "Léa Dubois")
 
 
@@ -69,21 +83,33 @@ def month_rows() -> list[tuple[date, str, str, str, int]]:
 def invoice() -> InvoiceDocument:
     rows = month_rows()
     lines = tuple(
-        service_line(code, f"Mise à disposition – {label}",
-                     sum(r[4] for r in rows if r[2] == code), rate)
+        service_line(
+            code, f"Mise à disposition – {label}", sum(r[4] for r in rows if r[2] == code), rate
+        )
         for code, label, rate in SERVICES
     )
     return InvoiceDocument(
-        kind="invoice", number="F-2026-0042", issue_date=date(2026, 11, 30),
-        period_start=date(2026, 11, 1), period_end=date(2026, 11, 30), seller=SELLER,
-        buyer=BUYER, vat_regime="vat_20", lines=lines, late_penalty_rate=Decimal("12.15"),
+        kind="invoice",
+        number="F-2026-0042",
+        issue_date=date(2026, 11, 30),
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30),
+        seller=SELLER,
+        buyer=BUYER,
+        vat_regime="vat_20",
+        lines=lines,
+        late_penalty_rate=Decimal("12.15"),
         time_annex=tuple(TimeAnnexRow(d, e, c, m, label) for d, e, c, label, m in rows),
     )
 
 
 def statement() -> TimeStatement:
     return TimeStatement(
-        seller=SELLER, member=BUYER, year=2026, month=11, issue_date=date(2026, 11, 30),
+        seller=SELLER,
+        member=BUYER,
+        year=2026,
+        month=11,
+        issue_date=date(2026, 11, 30),
         rows=tuple(TimeStatementRow(d, e, c, label, m) for d, e, c, label, m in month_rows()),
     )
 
@@ -107,26 +133,32 @@ def main() -> None:
     bare_html = html_to_pdf
     results = {
         "invoice: bare WeasyPrint (plain PDF)": timed(
-            lambda: bare_html(html, identifier=doc.number, pdf_a3=False), n),
+            lambda: bare_html(html, identifier=doc.number, pdf_a3=False), n
+        ),
         "invoice: WeasyPrint PDF/A-3b": timed(lambda: html_to_pdf(html, identifier=doc.number), n),
         "invoice: Jinja2 HTML": timed(lambda: render_invoice_html(doc), n),
         "invoice: CII XML + XSD check": timed(lambda: build_cii_xml(doc), n),
         "invoice: factur-x embed": timed(lambda: embed(pdf_a3, xml), n),
         "invoice: .docx": timed(lambda: render_invoice_docx(doc), n),
         "invoice: full pipeline (PDF/A-3 + XML + embed + docx)": timed(
-            lambda: render_invoice(doc), n),
+            lambda: render_invoice(doc), n
+        ),
         "statement: PDF/A-3b": timed(lambda: render_time_statement_pdf(stmt), n),
         "statement: .docx": timed(lambda: render_time_statement_docx(stmt), n),
     }
     base = results["invoice: bare WeasyPrint (plain PDF)"]
-    print(f"{len(doc.lines)} invoice lines, {len(doc.time_annex)} annex rows, "
-          f"{len(stmt.rows)} statement rows; mean of {n} runs")
+    print(
+        f"{len(doc.lines)} invoice lines, {len(doc.time_annex)} annex rows, "
+        f"{len(stmt.rows)} statement rows; mean of {n} runs"
+    )
     width = max(len(k) for k in results)
     for name, seconds in results.items():
         print(f"{name:<{width}}  {seconds * 1000:8.1f} ms  ×{seconds / base:5.2f}")
     full = results["invoice: full pipeline (PDF/A-3 + XML + embed + docx)"]
-    print(f"month close for 12 members (invoice + statement, both formats): "
-          f"{12 * (full + results['statement: PDF/A-3b'] + results['statement: .docx']):.1f} s")
+    print(
+        f"month close for 12 members (invoice + statement, both formats): "
+        f"{12 * (full + results['statement: PDF/A-3b'] + results['statement: .docx']):.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -88,7 +88,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -122,9 +128,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eage.timesheets.routes import bp as timesheets_bp
 
     immutability.install()
-    for bp in (core_bp, auth_bp, members_bp, staff_bp, catalog_bp, budget_bp, timesheets_bp,
-               rates_bp, expenses_bp, allocation_bp, dashboard_bp, regularisation_bp,
-               admin_bp, invoicing_bp, closing_bp, payslips_bp, books_bp):
+    for bp in (
+        core_bp,
+        auth_bp,
+        members_bp,
+        staff_bp,
+        catalog_bp,
+        budget_bp,
+        timesheets_bp,
+        rates_bp,
+        expenses_bp,
+        allocation_bp,
+        dashboard_bp,
+        regularisation_bp,
+        admin_bp,
+        invoicing_bp,
+        closing_bp,
+        payslips_bp,
+        books_bp,
+    ):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     json_errors_under_api(app)

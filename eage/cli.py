@@ -35,7 +35,9 @@ def init_db_command() -> None:
 
 @click.command("load-demo")
 @click.option("--year", type=int, default=None, help="Fiscal year to load (default: current year).")
-@click.option("--if-empty", is_flag=True, help="Only when the database holds no group yet (make run).")
+@click.option(
+    "--if-empty", is_flag=True, help="Only when the database holds no group yet (make run)."
+)
 @with_appcontext
 def load_demo_command(year: int | None, if_empty: bool) -> None:
     """Load the demo group (idempotent)."""
@@ -68,7 +70,9 @@ def _read_password() -> str:
 @click.command("create-user")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--member", "member_code", default=None, help="Member code (required for role member).")
+@click.option(
+    "--member", "member_code", default=None, help="Member code (required for role member)."
+)
 @click.option("--name", default=None)
 @with_appcontext
 def create_user_command(email: str, role: str, member_code: str | None, name: str | None) -> None:
@@ -94,8 +98,12 @@ def create_user_command(email: str, role: str, member_code: str | None, name: st
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record("create", "user", user.id, after={"email": email, "role": role,
-                 "member": member.code if member else None})
+    audit.record(
+        "create",
+        "user",
+        user.id,
+        after={"email": email, "role": role, "member": member.code if member else None},
+    )
     db.session.commit()
     click.echo(f"created user {email} ({role}{', ' + member.code if member else ''})")
 
@@ -126,8 +134,17 @@ def register_commands(app: Flask) -> None:
     from eage.regularisation.cli import regularise_command
     from eage.timesheets.cli import import_timesheets_command
 
-    for cmd in (init_db_command, load_demo_command, create_user_command, create_token_command,
-                import_timesheets_command, close_month_command, invoice_fees_command,
-                simulate_payslip_command, regularise_command, export_fec_command,
-                verify_integrity_command):
+    for cmd in (
+        init_db_command,
+        load_demo_command,
+        create_user_command,
+        create_token_command,
+        import_timesheets_command,
+        close_month_command,
+        invoice_fees_command,
+        simulate_payslip_command,
+        regularise_command,
+        export_fec_command,
+        verify_integrity_command,
+    ):
         app.cli.add_command(cmd)

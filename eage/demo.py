@@ -33,7 +33,12 @@ from eage.models import (
 DEMO_PASSWORDS = {
     "compta@equipe-associee.example": ("accountant", None, "Camille Roche", "compta-demo-2026"),
     "bureau@equipe-associee.example": ("manager", None, "Hélène Vidal", "bureau-demo-2026"),
-    "lefil@equipe-associee.example": ("member", "LEFIL", "Sophie Marin (Le Fil)", "lefil-demo-2026"),
+    "lefil@equipe-associee.example": (
+        "member",
+        "LEFIL",
+        "Sophie Marin (Le Fil)",
+        "lefil-demo-2026",
+    ),
     "admin@equipe-associee.example": ("admin", None, "Administrateur", "admin-demo-2026"),
 }
 
@@ -52,30 +57,138 @@ def _siret(siren: str, nic: str) -> str:
 # code, name, legal form, SIREN seed, VAT regime, address, e-mail, planned hours
 # (GESTION, PAIE, RESEAU), previous-year gross payroll.
 MEMBERS = [
-    ("CINE3C", "Cinéma Le France / Les 3C", "SCIC SAS", "81234567", "vat_20",
-     "8 rue de la Valse", "contact@cinemalefrance.example", (260, 200, 90), Decimal("312000.00")),
-    ("FABRIQUE", "La Fabrique", "Association loi 1901", "41234568", "exempt_261B",
-     "11 rue Beaubrun", "contact@lafabrique.example", (180, 120, 60), Decimal("96000.00")),
-    ("NOCTAMB", "Ciel ! Les Noctambules", "Association loi 1901", "42345679", "exempt_261B",
-     "3 place Jean Jaurès", "prod@noctambules.example", (120, 90, 40), Decimal("58000.00")),
-    ("DYNPLUR", "Dynamiques Plurielles", "Association loi 1901", "43456780", "exempt_261B",
-     "22 rue Michelet", "bonjour@dynamiques-plurielles.example", (100, 70, 30), Decimal("41000.00")),
-    ("REMUE", "Le Remue-Méninges", "Association loi 1901", "44567891", "exempt_261B",
-     "5 rue de la Ville", "cafe@remue-meninges.example", (90, 80, 30), Decimal("36500.00")),
-    ("YESHT", "Yes High Tech", "SCOP SARL", "51678902", "vat_20",
-     "45 rue Bergson", "atelier@yeshightech.example", (160, 130, 110), Decimal("210000.00")),
-    ("RAISO", "Raiso", "Association loi 1901", "45789013", "exempt_261B",
-     "20 rue Saint-Joseph", "reseau@raiso.example", (110, 70, 60), Decimal("48000.00")),
-    ("BAROUF", "La Baroufada", "Association loi 1901", "46890124", "exempt_261B",
-     "17 rue Elisée Reclus", "compagnie@baroufada.example", (90, 90, 20), Decimal("52000.00")),
-    ("BUREPH", "Le Bureau éphémère", "Association loi 1901", "47901235", "exempt_261B",
-     "20 rue Saint-Joseph", "contact@bureau-ephemere.example", (100, 60, 40), Decimal("39000.00")),
-    ("LEFIL", "Le Fil (association Limace)", "Association loi 1901", "48012346", "vat_20",
-     "20 boulevard Thiers", "admin@le-fil.example", (280, 230, 150), Decimal("420000.00")),
-    ("CD1D", "Cd1d.com", "Association loi 1901", "49123457", "exempt_261B",
-     "20 rue Saint-Joseph", "contact@cd1d.example", (80, 40, 90), Decimal("28000.00")),
-    ("GAGA", "Gaga jazz", "Association loi 1901", "40234568", "exempt_261B",
-     "9 rue Camille Colard", "jazz@gaga.example", (90, 70, 20), Decimal("33000.00")),
+    (
+        "CINE3C",
+        "Cinéma Le France / Les 3C",
+        "SCIC SAS",
+        "81234567",
+        "vat_20",
+        "8 rue de la Valse",
+        "contact@cinemalefrance.example",
+        (260, 200, 90),
+        Decimal("312000.00"),
+    ),
+    (
+        "FABRIQUE",
+        "La Fabrique",
+        "Association loi 1901",
+        "41234568",
+        "exempt_261B",
+        "11 rue Beaubrun",
+        "contact@lafabrique.example",
+        (180, 120, 60),
+        Decimal("96000.00"),
+    ),
+    (
+        "NOCTAMB",
+        "Ciel ! Les Noctambules",
+        "Association loi 1901",
+        "42345679",
+        "exempt_261B",
+        "3 place Jean Jaurès",
+        "prod@noctambules.example",
+        (120, 90, 40),
+        Decimal("58000.00"),
+    ),
+    (
+        "DYNPLUR",
+        "Dynamiques Plurielles",
+        "Association loi 1901",
+        "43456780",
+        "exempt_261B",
+        "22 rue Michelet",
+        "bonjour@dynamiques-plurielles.example",
+        (100, 70, 30),
+        Decimal("41000.00"),
+    ),
+    (
+        "REMUE",
+        "Le Remue-Méninges",
+        "Association loi 1901",
+        "44567891",
+        "exempt_261B",
+        "5 rue de la Ville",
+        "cafe@remue-meninges.example",
+        (90, 80, 30),
+        Decimal("36500.00"),
+    ),
+    (
+        "YESHT",
+        "Yes High Tech",
+        "SCOP SARL",
+        "51678902",
+        "vat_20",
+        "45 rue Bergson",
+        "atelier@yeshightech.example",
+        (160, 130, 110),
+        Decimal("210000.00"),
+    ),
+    (
+        "RAISO",
+        "Raiso",
+        "Association loi 1901",
+        "45789013",
+        "exempt_261B",
+        "20 rue Saint-Joseph",
+        "reseau@raiso.example",
+        (110, 70, 60),
+        Decimal("48000.00"),
+    ),
+    (
+        "BAROUF",
+        "La Baroufada",
+        "Association loi 1901",
+        "46890124",
+        "exempt_261B",
+        "17 rue Elisée Reclus",
+        "compagnie@baroufada.example",
+        (90, 90, 20),
+        Decimal("52000.00"),
+    ),
+    (
+        "BUREPH",
+        "Le Bureau éphémère",
+        "Association loi 1901",
+        "47901235",
+        "exempt_261B",
+        "20 rue Saint-Joseph",
+        "contact@bureau-ephemere.example",
+        (100, 60, 40),
+        Decimal("39000.00"),
+    ),
+    (
+        "LEFIL",
+        "Le Fil (association Limace)",
+        "Association loi 1901",
+        "48012346",
+        "vat_20",
+        "20 boulevard Thiers",
+        "admin@le-fil.example",
+        (280, 230, 150),
+        Decimal("420000.00"),
+    ),
+    (
+        "CD1D",
+        "Cd1d.com",
+        "Association loi 1901",
+        "49123457",
+        "exempt_261B",
+        "20 rue Saint-Joseph",
+        "contact@cd1d.example",
+        (80, 40, 90),
+        Decimal("28000.00"),
+    ),
+    (
+        "GAGA",
+        "Gaga jazz",
+        "Association loi 1901",
+        "40234568",
+        "exempt_261B",
+        "9 rue Camille Colard",
+        "jazz@gaga.example",
+        (90, 70, 20),
+        Decimal("33000.00"),
+    ),
 ]
 
 SERVICES = [
@@ -87,12 +200,45 @@ SERVICES = [
 # code, first name, last name, job, classification, weekly hours, monthly gross, cadre,
 # main service, SSN, PAS rate.
 EMPLOYEES = [
-    ("CMARTIN", "Claire", "Martin", "Contrôleuse de gestion", "Cadre — groupe F",
-     Decimal("35"), Decimal("2950.00"), True, "GESTION", "284054227012387", Decimal("4.30")),
-    ("KBENALI", "Karim", "Benali", "Gestionnaire paie et RH", "Technicien — groupe D",
-     Decimal("35"), Decimal("2400.00"), False, "PAIE", "187094227054322", Decimal("2.10")),
-    ("JFOURNIER", "Julie", "Fournier", "Administratrice réseau", "Technicienne — groupe D",
-     Decimal("17.5"), Decimal("1250.00"), False, "RESEAU", "292104227098775", Decimal("0.00")),
+    (
+        "CMARTIN",
+        "Claire",
+        "Martin",
+        "Contrôleuse de gestion",
+        "Cadre — groupe F",
+        Decimal("35"),
+        Decimal("2950.00"),
+        True,
+        "GESTION",
+        "284054227012387",
+        Decimal("4.30"),
+    ),
+    (
+        "KBENALI",
+        "Karim",
+        "Benali",
+        "Gestionnaire paie et RH",
+        "Technicien — groupe D",
+        Decimal("35"),
+        Decimal("2400.00"),
+        False,
+        "PAIE",
+        "187094227054322",
+        Decimal("2.10"),
+    ),
+    (
+        "JFOURNIER",
+        "Julie",
+        "Fournier",
+        "Administratrice réseau",
+        "Technicienne — groupe D",
+        Decimal("17.5"),
+        Decimal("1250.00"),
+        False,
+        "RESEAU",
+        "292104227098775",
+        Decimal("0.00"),
+    ),
 ]
 
 # account (plan comptable associatif), label, kind, amount — exactly 115,000 € (SPEC §1).
@@ -101,7 +247,12 @@ BUDGET = [
     ("645100", "Cotisations sociales patronales (après RGDU)", "staff", Decimal("20300.00")),
     ("647500", "Médecine du travail, mutuelle, prévoyance", "staff", Decimal("1500.00")),
     ("613200", "Loyer — bureau de 20 m², 20 rue Saint-Joseph", "overhead", Decimal("3600.00")),
-    ("651100", "Logiciels et licences (paie, comptabilité, extranet)", "overhead", Decimal("2400.00")),
+    (
+        "651100",
+        "Logiciels et licences (paie, comptabilité, extranet)",
+        "overhead",
+        Decimal("2400.00"),
+    ),
     ("622600", "Honoraires de l'expert-comptable", "overhead", Decimal("3600.00")),
     ("616000", "Assurances (responsabilité civile, locaux)", "overhead", Decimal("900.00")),
     ("633300", "Formation professionnelle du personnel", "overhead", Decimal("1800.00")),
@@ -142,8 +293,13 @@ def _working_days(start: date, end: date) -> list[date]:
     return days
 
 
-def _generate_time(year: int, until: date, members: list[Member], services: dict[str, Service],
-                   employees: list[tuple[Employee, str, Decimal]]) -> int:
+def _generate_time(
+    year: int,
+    until: date,
+    members: list[Member],
+    services: dict[str, Service],
+    employees: list[tuple[Employee, str, Decimal]],
+) -> int:
     """Plausible time for the year up to `until`: each working day an employee works its
     contract hours, split in half-hours over members weighted by their planned hours."""
     rng = random.Random(year)
@@ -154,17 +310,40 @@ def _generate_time(year: int, until: date, members: list[Member], services: dict
         daily_minutes = int(weekly * 60 / 5)
         svc = services[main_service]
         weights = [
-            int(next((p.hours for p in m.planned_hours if p.year == year and p.service_id == svc.id), 1))
+            int(
+                next(
+                    (p.hours for p in m.planned_hours if p.year == year and p.service_id == svc.id),
+                    1,
+                )
+            )
             for m in members
         ]
         for day in _working_days(start, end):
             if rng.random() < 0.04:  # a day of paid leave now and then
-                rows.append(dict(date=day, employee_id=emp.id, member_id=None, service_id=None,
-                                 absence_code="CP", minutes=daily_minutes, note="Congés payés"))
+                rows.append(
+                    dict(
+                        date=day,
+                        employee_id=emp.id,
+                        member_id=None,
+                        service_id=None,
+                        absence_code="CP",
+                        minutes=daily_minutes,
+                        note="Congés payés",
+                    )
+                )
                 continue
             internal = 30 if rng.random() < 0.5 else 60
-            rows.append(dict(date=day, employee_id=emp.id, member_id=None, service_id=svc.id,
-                             absence_code=None, minutes=internal, note="Administration du groupement"))
+            rows.append(
+                dict(
+                    date=day,
+                    employee_id=emp.id,
+                    member_id=None,
+                    service_id=svc.id,
+                    absence_code=None,
+                    minutes=internal,
+                    note="Administration du groupement",
+                )
+            )
             left = daily_minutes - internal
             chosen = rng.choices(members, weights=weights, k=3)
             per: dict[int, int] = {}
@@ -173,14 +352,25 @@ def _generate_time(year: int, until: date, members: list[Member], services: dict
                 per[m.id] = per.get(m.id, 0) + chunk
             for member_id, minutes in per.items():
                 if minutes > 0:
-                    rows.append(dict(date=day, employee_id=emp.id, member_id=member_id,
-                                     service_id=svc.id, absence_code=None, minutes=minutes, note=None))
+                    rows.append(
+                        dict(
+                            date=day,
+                            employee_id=emp.id,
+                            member_id=member_id,
+                            service_id=svc.id,
+                            absence_code=None,
+                            minutes=minutes,
+                            note=None,
+                        )
+                    )
     if rows:
         db.session.execute(TimesheetEntry.__table__.insert(), rows)
     return len(rows)
 
 
-def load_demo(year: int | None = None, today: date | None = None, with_time: bool = True) -> list[str]:
+def load_demo(
+    year: int | None = None, today: date | None = None, with_time: bool = True
+) -> list[str]:
     """Load (or complete) the demo group for `year`; return what was done, line by line."""
     today = today or date.today()
     year = year or today.year
@@ -208,12 +398,22 @@ def load_demo(year: int | None = None, today: date | None = None, with_time: boo
         m = db.session.scalar(select(Member).where(Member.code == code))
         if m is None:
             siren = _siren(seed)
-            m = Member(code=code, name=name, legal_form=form, siren=siren,
-                       siret=_siret(siren, "0001" if code != "LEFIL" else "0002"),
-                       vat_number="FR" + siren_mod.to_tva(siren), address=street,
-                       postcode="42000", city="Saint-Étienne", email=email,
-                       joined_on=date(2012, 1, 1), vat_regime=regime, payment_terms_days=30,
-                       previous_year_gross_payroll=payroll)
+            m = Member(
+                code=code,
+                name=name,
+                legal_form=form,
+                siren=siren,
+                siret=_siret(siren, "0001" if code != "LEFIL" else "0002"),
+                vat_number="FR" + siren_mod.to_tva(siren),
+                address=street,
+                postcode="42000",
+                city="Saint-Étienne",
+                email=email,
+                joined_on=date(2012, 1, 1),
+                vat_regime=regime,
+                payment_terms_days=30,
+                previous_year_gross_payroll=payroll,
+            )
             db.session.add(m)
             report.append(f"member {code}")
         for svc_code, hours in zip(("GESTION", "PAIE", "RESEAU"), planned, strict=True):
@@ -226,11 +426,25 @@ def load_demo(year: int | None = None, today: date | None = None, with_time: boo
     for code, first, last, job, classif, weekly, gross, cadre, main, ssn, pas in EMPLOYEES:
         e = db.session.scalar(select(Employee).where(Employee.code == code))
         if e is None:
-            e = Employee(code=code, first_name=first, last_name=last, job=job,
-                         classification=classif, social_security_number=ssn, pas_rate=pas,
-                         email=f"{first.lower()}.{last.lower()}@equipe-associee.example")
-            e.contracts.append(Contract(kind="CDI", start_date=date(2019, 9, 2), weekly_hours=weekly,
-                                        monthly_gross=gross, cadre=cadre))
+            e = Employee(
+                code=code,
+                first_name=first,
+                last_name=last,
+                job=job,
+                classification=classif,
+                social_security_number=ssn,
+                pas_rate=pas,
+                email=f"{first.lower()}.{last.lower()}@equipe-associee.example",
+            )
+            e.contracts.append(
+                Contract(
+                    kind="CDI",
+                    start_date=date(2019, 9, 2),
+                    weekly_hours=weekly,
+                    monthly_gross=gross,
+                    cadre=cadre,
+                )
+            )
             db.session.add(e)
             report.append(f"employee {code} ({weekly} h/week)")
         employees.append((e, main, weekly))
@@ -241,7 +455,9 @@ def load_demo(year: int | None = None, today: date | None = None, with_time: boo
 
     if not db.session.scalar(select(func.count(BudgetLine.id)).where(BudgetLine.year == year)):
         for account, label, kind, amount in BUDGET:
-            db.session.add(BudgetLine(year=year, account=account, label=label, kind=kind, amount=amount))
+            db.session.add(
+                BudgetLine(year=year, account=account, label=label, kind=kind, amount=amount)
+            )
         report.append(f"budget {year}: {sum(b[3] for b in BUDGET)} €")
 
     for email, (role, member_code, name, password) in DEMO_PASSWORDS.items():

@@ -69,7 +69,11 @@ def translated(value: str | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        money=money, number2=number2, hours=minutes_to_hours, fr_date=fr_date,
-        month_label=month_label, translated=translated,
+        money=money,
+        number2=number2,
+        hours=minutes_to_hours,
+        fr_date=fr_date,
+        month_label=month_label,
+        translated=translated,
     )
     app.jinja_env.globals.update(get_locale=get_locale, can=can)

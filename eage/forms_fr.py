@@ -47,8 +47,9 @@ def choices(options: dict[Any, str] | Iterable[tuple[Any, str]]) -> list[SelectC
 class FrDecimalField(StringField):
     """A decimal typed the French way. `places` is the number of decimals allowed (and shown)."""
 
-    def __init__(self, label: str | None = None, validators: Any = None, places: int = 2,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, label: str | None = None, validators: Any = None, places: int = 2, **kwargs: Any
+    ) -> None:
         render_kw = {"inputmode": "decimal", "autocomplete": "off", **kwargs.pop("render_kw", {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.places = places
@@ -58,8 +59,9 @@ class FrDecimalField(StringField):
             return self.raw_data[0]
         if self.data is None or self.data == "":
             return ""
-        return format_decimal(self.data, format="0." + "0" * self.places if self.places else "0",
-                              locale="fr")
+        return format_decimal(
+            self.data, format="0." + "0" * self.places if self.places else "0", locale="fr"
+        )
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
@@ -95,8 +97,14 @@ class FrDateField(DateField):
 class Range:
     """NumberRange with a French message and open/closed bounds."""
 
-    def __init__(self, minimum: Decimal | None = None, maximum: Decimal | None = None,
-                 *, min_inclusive: bool = True, message: str | None = None) -> None:
+    def __init__(
+        self,
+        minimum: Decimal | None = None,
+        maximum: Decimal | None = None,
+        *,
+        min_inclusive: bool = True,
+        message: str | None = None,
+    ) -> None:
         self.minimum, self.maximum, self.min_inclusive = minimum, maximum, min_inclusive
         self.message = message
 
@@ -105,7 +113,8 @@ class Range:
         if value is None:
             return
         too_low = self.minimum is not None and (
-            value < self.minimum or (not self.min_inclusive and value == self.minimum))
+            value < self.minimum or (not self.min_inclusive and value == self.minimum)
+        )
         too_high = self.maximum is not None and value > self.maximum
         if too_low or too_high:
             raise ValidationError(self.message or self._default())

@@ -26,8 +26,15 @@ class Progress:
         self.id = job_id or secrets.token_hex(8)
         self.kind = kind
         self.path = _dir() / f"{self.id}.json"
-        self.state: dict[str, Any] = {"id": self.id, "kind": kind, "status": "running",
-                                      "done": 0, "total": 0, "message": "", "lines": []}
+        self.state: dict[str, Any] = {
+            "id": self.id,
+            "kind": kind,
+            "status": "running",
+            "done": 0,
+            "total": 0,
+            "message": "",
+            "lines": [],
+        }
         self._write()
 
     def _write(self) -> None:

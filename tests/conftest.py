@@ -35,7 +35,9 @@ def _database_for_worker(url: str, worker: str) -> str:
     name = f"{base.database}_{worker}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first()
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -48,14 +50,16 @@ def _app(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[F
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite'}"
     url = _database_for_worker(url, worker_id)
     os.environ["EAGE_INSTANCE_PATH"] = str(instance)
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "STORAGE_PATH": str(instance / "storage"),
-        "OUTBOX_PATH": str(instance / "outbox"),
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "STORAGE_PATH": str(instance / "storage"),
+            "OUTBOX_PATH": str(instance / "outbox"),
+        }
+    )
     with app.app_context():
         # Start from nothing, then build the schema through the migrations themselves.
         Base.metadata.drop_all(_db.engine)

@@ -59,8 +59,9 @@ def render_invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> 
 def render_invoice(doc: InvoiceDocument, docx_template: bytes | None = None) -> RenderedInvoice:
     """Everything the month close stores for one invoice, the XML built once."""
     xml = build_cii_xml(doc)
-    return RenderedInvoice(pdf=render_invoice_pdf(doc, xml), xml=xml,
-                           docx=invoice_docx(doc, docx_template))
+    return RenderedInvoice(
+        pdf=render_invoice_pdf(doc, xml), xml=xml, docx=invoice_docx(doc, docx_template)
+    )
 
 
 def render_time_statement_pdf(stmt: TimeStatement) -> bytes:

@@ -14,8 +14,20 @@ from accounting.documents.html import environment
 from accounting.documents.pdf import html_to_pdf
 from accounting.invoicing import Party, SellerParty
 
-MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-          "nov.", "déc.")
+MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
 
 
 @dataclass(frozen=True)
@@ -85,13 +97,18 @@ class AnnualStatement:
 
 
 def render_annual_statement_html(stmt: AnnualStatement) -> str:
-    return environment().get_template("annual_statement.html").render(
-        stmt=stmt, months=MONTHS, created=stmt.issue_date.isoformat())
+    return (
+        environment()
+        .get_template("annual_statement.html")
+        .render(stmt=stmt, months=MONTHS, created=stmt.issue_date.isoformat())
+    )
 
 
 def render_annual_statement_pdf(stmt: AnnualStatement) -> bytes:
-    return html_to_pdf(render_annual_statement_html(stmt),
-                       identifier=f"annual-{stmt.year}-{stmt.member.siren}-{stmt.reference}")
+    return html_to_pdf(
+        render_annual_statement_html(stmt),
+        identifier=f"annual-{stmt.year}-{stmt.member.siren}-{stmt.reference}",
+    )
 
 
 def render_annual_statement_docx(stmt: AnnualStatement, template: bytes | None = None) -> bytes:
@@ -104,30 +121,69 @@ def render_annual_statement_docx(stmt: AnnualStatement, template: bytes | None =
     if stmt.reference:
         meta.append(("Référence", stmt.reference))
     _head(document, stmt.seller, title, meta, "Structure adhérente", stmt.member)
-    _para(document, f"Heures de mise à disposition, coût réel et facturation de {stmt.member.name} "
-                    f"pour l'exercice {stmt.year}. Le groupement refacture ses coûts à l'euro près : "
-                    "le coût réel est la part des coûts employeur des salariés (selon leurs heures) "
-                    "et des frais de structure (au prorata des heures facturables).")
+    _para(
+        document,
+        f"Heures de mise à disposition, coût réel et facturation de {stmt.member.name} "
+        f"pour l'exercice {stmt.year}. Le groupement refacture ses coûts à l'euro près : "
+        "le coût réel est la part des coûts employeur des salariés (selon leurs heures) "
+        "et des frais de structure (au prorata des heures facturables).",
+    )
     document.add_heading("Heures par service et par mois", level=2)
-    rows = [[s.label] + [formats.hours(m) if m else "–" for m in s.minutes_by_month]
-            + [formats.hours(s.minutes)] for s in stmt.services]
-    rows.append(["Total"] + [formats.hours(m) if m else "–" for m in stmt.minutes_by_month]
-                + [formats.hours(stmt.total_minutes)])
-    _grid(document, ["Service", *MONTHS, "Total"], rows, numeric=tuple(range(1, 14)),
-          bold_rows=(len(rows) - 1,))
+    rows = [
+        [s.label]
+        + [formats.hours(m) if m else "–" for m in s.minutes_by_month]
+        + [formats.hours(s.minutes)]
+        for s in stmt.services
+    ]
+    rows.append(
+        ["Total"]
+        + [formats.hours(m) if m else "–" for m in stmt.minutes_by_month]
+        + [formats.hours(stmt.total_minutes)]
+    )
+    _grid(
+        document,
+        ["Service", *MONTHS, "Total"],
+        rows,
+        numeric=tuple(range(1, 14)),
+        bold_rows=(len(rows) - 1,),
+    )
     document.add_heading("Coût réel et facturation", level=2)
-    rows = [[s.label, formats.hours(s.minutes), formats.money(s.direct_cost),
-             formats.money(s.structure_cost), formats.money(s.total_cost), formats.money(s.invoiced)]
-            for s in stmt.services]
-    rows.append(["Total", formats.hours(stmt.total_minutes), formats.money(stmt.direct_cost),
-                 formats.money(stmt.structure_cost), formats.money(stmt.real_cost),
-                 formats.money(stmt.invoiced)])
-    _grid(document, ["Service", "Heures", "Coût direct", "Frais de structure", "Coût réel",
-                     "Facturé HT"], rows, numeric=(1, 2, 3, 4, 5), bold_rows=(len(rows) - 1,))
+    rows = [
+        [
+            s.label,
+            formats.hours(s.minutes),
+            formats.money(s.direct_cost),
+            formats.money(s.structure_cost),
+            formats.money(s.total_cost),
+            formats.money(s.invoiced),
+        ]
+        for s in stmt.services
+    ]
+    rows.append(
+        [
+            "Total",
+            formats.hours(stmt.total_minutes),
+            formats.money(stmt.direct_cost),
+            formats.money(stmt.structure_cost),
+            formats.money(stmt.real_cost),
+            formats.money(stmt.invoiced),
+        ]
+    )
+    _grid(
+        document,
+        ["Service", "Heures", "Coût direct", "Frais de structure", "Coût réel", "Facturé HT"],
+        rows,
+        numeric=(1, 2, 3, 4, 5),
+        bold_rows=(len(rows) - 1,),
+    )
     for line in summary_lines(stmt):
         _para(document, f"{line[0]} : {line[1]}")
-    _para(document, "Montants hors taxes ; la cotisation annuelle est hors champ de la TVA.",
-          size=8, color=MUTED)
+    _para(
+        document,
+        "Montants hors taxes ; la cotisation annuelle est hors champ de la TVA.",
+        size=8,
+        color=MUTED,
+    )
     return _save(document)
 
 
@@ -136,8 +192,14 @@ def summary_lines(stmt: AnnualStatement) -> list[tuple[str, str]]:
     docs = f" ({', '.join(stmt.regularisation_documents)})" if stmt.regularisation_documents else ""
     lines = [
         ("Coût réel de l'exercice", formats.money(stmt.real_cost)),
-        ("Facturé en cours d'année (factures provisionnelles − avoirs)", formats.money(stmt.provisional)),
-        ("Régularisation" + docs, ("+" if reg > 0 else "") + formats.money(reg) if reg else "aucune"),
+        (
+            "Facturé en cours d'année (factures provisionnelles − avoirs)",
+            formats.money(stmt.provisional),
+        ),
+        (
+            "Régularisation" + docs,
+            ("+" if reg > 0 else "") + formats.money(reg) if reg else "aucune",
+        ),
         ("Total facturé pour les services", formats.money(stmt.invoiced)),
         ("Écart restant (coût réel − facturé)", formats.money(stmt.balance)),
     ]

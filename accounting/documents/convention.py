@@ -35,8 +35,10 @@ from accounting.money import ZERO, round_cents
 __all__ = ["ConventionDocument", "ConventionEmployee", "ConventionService", "convention_docx"]
 
 # Art. L1253-8 C. trav., as quoted in LEGAL-FACTS §1.
-JOINT_LIABILITY = ("les membres du groupement sont solidairement responsables de ses dettes à "
-                   "l'égard des salariés et des organismes créanciers de cotisations obligatoires")
+JOINT_LIABILITY = (
+    "les membres du groupement sont solidairement responsables de ses dettes à "
+    "l'égard des salariés et des organismes créanciers de cotisations obligatoires"
+)
 # Art. D441-5 C. com. (LEGAL-FACTS §3).
 RECOVERY_INDEMNITY = "40 €"
 PLACEHOLDER = "……………………………………"
@@ -112,144 +114,247 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
     document.core_properties.author = doc.seller.name
     document.core_properties.subject = f"{title} – {doc.member.name}"
     _footer(document, doc.seller, f"Convention {doc.reference}")
-    meta = [("Référence", doc.reference), ("Année", str(doc.year)),
-            ("Période", f"{formats.fr_date(doc.start)} – {formats.fr_date(doc.end)}"),
-            ("Établie le", formats.fr_date(doc.issue_date))]
-    _head(document, doc.seller, "Convention de mise à disposition", meta,
-          "Structure utilisatrice – membre du groupement", doc.member)
+    meta = [
+        ("Référence", doc.reference),
+        ("Année", str(doc.year)),
+        ("Période", f"{formats.fr_date(doc.start)} – {formats.fr_date(doc.end)}"),
+        ("Établie le", formats.fr_date(doc.issue_date)),
+    ]
+    _head(
+        document,
+        doc.seller,
+        "Convention de mise à disposition",
+        meta,
+        "Structure utilisatrice – membre du groupement",
+        doc.member,
+    )
 
     seller, member = doc.seller, doc.member
     document.add_heading("Entre les soussignés", level=2)
-    _para(document, f"{seller.name}, {seller.legal_form}, dont le siège est situé "
-                    f"{', '.join(seller.address_block)}, SIREN {seller.siren}, SIRET {seller.siret}, "
-                    f"représenté par {doc.ge_signatory or PLACEHOLDER}, en qualité de "
-                    f"{PLACEHOLDER}, ci-après « le groupement »,")
+    _para(
+        document,
+        f"{seller.name}, {seller.legal_form}, dont le siège est situé "
+        f"{', '.join(seller.address_block)}, SIREN {seller.siren}, SIRET {seller.siret}, "
+        f"représenté par {doc.ge_signatory or PLACEHOLDER}, en qualité de "
+        f"{PLACEHOLDER}, ci-après « le groupement »,",
+    )
     _para(document, "d'une part, et")
-    ids = f"SIREN {member.siren or 'non communiqué'}" + (f", SIRET {member.siret}" if member.siret else "")
-    _para(document, f"{member.name}, {member.legal_form}, dont le siège est situé "
-                    f"{', '.join(member.address_block) or PLACEHOLDER}, {ids}, membre du groupement "
-                    f"depuis le {formats.fr_date(doc.member_joined_on)}, représentée par "
-                    f"{doc.member_signatory or PLACEHOLDER}, en qualité de {PLACEHOLDER}, "
-                    "ci-après « l'adhérent » ou « la structure utilisatrice »,")
+    ids = f"SIREN {member.siren or 'non communiqué'}" + (
+        f", SIRET {member.siret}" if member.siret else ""
+    )
+    _para(
+        document,
+        f"{member.name}, {member.legal_form}, dont le siège est situé "
+        f"{', '.join(member.address_block) or PLACEHOLDER}, {ids}, membre du groupement "
+        f"depuis le {formats.fr_date(doc.member_joined_on)}, représentée par "
+        f"{doc.member_signatory or PLACEHOLDER}, en qualité de {PLACEHOLDER}, "
+        "ci-après « l'adhérent » ou « la structure utilisatrice »,",
+    )
     _para(document, "d'autre part, il est convenu ce qui suit.", space_after=6)
 
     _article(document, 1, "Objet et cadre légal")
-    _para(document, f"La présente convention organise la mise à disposition de l'adhérent, pour "
-                    f"l'année {doc.year}, des salariés du groupement d'employeurs {seller.name}, "
-                    "dans le cadre des articles L1253-1 et suivants du Code du travail. Elle "
-                    "s'applique avec les statuts et le règlement intérieur du groupement, que "
-                    "l'adhérent déclare connaître et accepter.")
-    _para(document, "Cette mise à disposition est à but non lucratif : le groupement ne réalise "
-                    "aucun bénéfice sur les mises à disposition. Il refacture à l'adhérent, à "
-                    "l'euro près, le coût réel du service rendu (salaires, cotisations sociales, "
-                    "provisions et avantages dus aux salariés, quote-part des frais de "
-                    "fonctionnement du groupement, nets des aides reçues), selon les modalités de "
-                    "l'article 5.")
+    _para(
+        document,
+        f"La présente convention organise la mise à disposition de l'adhérent, pour "
+        f"l'année {doc.year}, des salariés du groupement d'employeurs {seller.name}, "
+        "dans le cadre des articles L1253-1 et suivants du Code du travail. Elle "
+        "s'applique avec les statuts et le règlement intérieur du groupement, que "
+        "l'adhérent déclare connaître et accepter.",
+    )
+    _para(
+        document,
+        "Cette mise à disposition est à but non lucratif : le groupement ne réalise "
+        "aucun bénéfice sur les mises à disposition. Il refacture à l'adhérent, à "
+        "l'euro près, le coût réel du service rendu (salaires, cotisations sociales, "
+        "provisions et avantages dus aux salariés, quote-part des frais de "
+        "fonctionnement du groupement, nets des aides reçues), selon les modalités de "
+        "l'article 5.",
+    )
 
     _article(document, 2, "Conditions particulières : personnel mis à disposition")
-    _para(document, "Salariés du groupement susceptibles d'intervenir auprès de l'adhérent "
-                    "(emploi, qualification, classification, durée du travail prévue au "
-                    "contrat) :")
+    _para(
+        document,
+        "Salariés du groupement susceptibles d'intervenir auprès de l'adhérent "
+        "(emploi, qualification, classification, durée du travail prévue au "
+        "contrat) :",
+    )
     if doc.employees:
-        _grid(document, ["Salarié", "N° sécurité sociale", "Emploi", "Qualification / classification",
-                         "Contrat", "Services"],
-              [[e.name, e.masked_ssn or "–", e.job, e.classification or "–",
-                f"{e.contract_kind}, {_hours(e.weekly_hours)} h/semaine",
-                ", ".join(e.services) or "–"] for e in doc.employees],
-              widths_mm=(30, 32, 32, 34, 26, 26))
+        _grid(
+            document,
+            [
+                "Salarié",
+                "N° sécurité sociale",
+                "Emploi",
+                "Qualification / classification",
+                "Contrat",
+                "Services",
+            ],
+            [
+                [
+                    e.name,
+                    e.masked_ssn or "–",
+                    e.job,
+                    e.classification or "–",
+                    f"{e.contract_kind}, {_hours(e.weekly_hours)} h/semaine",
+                    ", ".join(e.services) or "–",
+                ]
+                for e in doc.employees
+            ],
+            widths_mm=(30, 32, 32, 34, 26, 26),
+        )
     else:
         _para(document, "Aucun salarié sous contrat à ce jour.", color=MUTED)
     if doc.collective_agreement:
-        _para(document, f"Convention collective appliquée par le groupement : "
-                        f"{doc.collective_agreement}.")
-    _para(document, "Horaires : les interventions sont planifiées d'un commun accord entre le "
-                    "groupement et l'adhérent, semaine par semaine, dans la limite du volume "
-                    "annuel de l'article 3 et des durées maximales de travail (10 heures par jour, "
-                    "48 heures par semaine). Le lieu d'exécution (locaux de l'adhérent ou du "
-                    "groupement) est précisé lors de cette planification.")
-    _para(document, f"Durée : du {formats.fr_date(doc.start)} au {formats.fr_date(doc.end)} "
-                    "(article 9).")
+        _para(
+            document,
+            f"Convention collective appliquée par le groupement : {doc.collective_agreement}.",
+        )
+    _para(
+        document,
+        "Horaires : les interventions sont planifiées d'un commun accord entre le "
+        "groupement et l'adhérent, semaine par semaine, dans la limite du volume "
+        "annuel de l'article 3 et des durées maximales de travail (10 heures par jour, "
+        "48 heures par semaine). Le lieu d'exécution (locaux de l'adhérent ou du "
+        "groupement) est précisé lors de cette planification.",
+    )
+    _para(
+        document,
+        f"Durée : du {formats.fr_date(doc.start)} au {formats.fr_date(doc.end)} (article 9).",
+    )
 
     _article(document, 3, "Volume d'heures prévisionnel par service")
-    rows = [[s.label or s.code, _hours(s.planned_hours),
-             formats.money(s.rate) if s.rate is not None else "à fixer",
-             formats.money(s.amount) if s.amount is not None else "–"] for s in doc.services]
+    rows = [
+        [
+            s.label or s.code,
+            _hours(s.planned_hours),
+            formats.money(s.rate) if s.rate is not None else "à fixer",
+            formats.money(s.amount) if s.amount is not None else "–",
+        ]
+        for s in doc.services
+    ]
     rows.append(["Total", _hours(doc.total_hours), "", formats.money(doc.total_amount)])
-    _grid(document, ["Service", "Heures prévues", f"Taux horaire {doc.year} HT", "Montant indicatif HT"],
-          rows, numeric=(1, 2, 3), widths_mm=(80, 30, 35, 35), bold_rows=(len(rows) - 1,))
-    _para(document, "Heures en centièmes (7,50 = 7 h 30). Ce volume est prévisionnel : seules les "
-                    "heures effectivement réalisées, portées sur le relevé mensuel, sont facturées. "
-                    "Il peut être révisé par avenant.", size=8, color=MUTED)
+    _grid(
+        document,
+        ["Service", "Heures prévues", f"Taux horaire {doc.year} HT", "Montant indicatif HT"],
+        rows,
+        numeric=(1, 2, 3),
+        widths_mm=(80, 30, 35, 35),
+        bold_rows=(len(rows) - 1,),
+    )
+    _para(
+        document,
+        "Heures en centièmes (7,50 = 7 h 30). Ce volume est prévisionnel : seules les "
+        "heures effectivement réalisées, portées sur le relevé mensuel, sont facturées. "
+        "Il peut être révisé par avenant.",
+        size=8,
+        color=MUTED,
+    )
 
     _article(document, 4, "Taux horaires")
-    _para(document, f"Les taux horaires {doc.year} sont fixés par le groupement à partir de son "
-                    "budget de l'année : coût budgété attribué à chaque service (salaires et "
-                    "charges du personnel selon sa part prévue du service, frais de structure nets "
-                    "des produits répartis au prorata des heures prévues) divisé par les heures "
-                    "facturables prévues de ce service, arrondi au centime. Ce sont des taux "
-                    "provisoires : un changement de taux en cours d'année ne s'applique qu'aux "
-                    "factures à venir, la régularisation de fin d'année ajustant le tout au coût "
-                    "réel.")
+    _para(
+        document,
+        f"Les taux horaires {doc.year} sont fixés par le groupement à partir de son "
+        "budget de l'année : coût budgété attribué à chaque service (salaires et "
+        "charges du personnel selon sa part prévue du service, frais de structure nets "
+        "des produits répartis au prorata des heures prévues) divisé par les heures "
+        "facturables prévues de ce service, arrondi au centime. Ce sont des taux "
+        "provisoires : un changement de taux en cours d'année ne s'applique qu'aux "
+        "factures à venir, la régularisation de fin d'année ajustant le tout au coût "
+        "réel.",
+    )
 
     _article(document, 5, "Facturation et règlement")
-    _para(document, "Chaque fin de mois, le groupement établit un relevé mensuel des heures "
-                    "effectuées pour l'adhérent, par salarié, service et jour, et une facture "
-                    "provisoire : heures du mois × taux horaire de l'année, par service.")
-    _para(document, f"Régularisation annuelle : après la clôture de l'exercice {doc.year}, le "
-                    "coût réel de l'année (paie réelle et frais de fonctionnement, nets des "
-                    "produits) est réparti entre les adhérents au prorata des heures utilisées. "
-                    "La différence entre ce coût réel et les factures provisoires de l'année donne "
-                    "lieu à une facture complémentaire ou à un avoir, à l'euro près.")
-    _para(document, f"Règlement par virement à {doc.payment_terms_days} jours date de facture"
-                    + (f", sur le compte IBAN {seller.iban_display}" if seller.iban else "")
-                    + ". Pas d'escompte pour paiement anticipé. Tout retard de paiement entraîne "
-                    f"des pénalités au taux annuel de {formats.percent(doc.late_penalty_rate)} et "
-                    f"une indemnité forfaitaire pour frais de recouvrement de {RECOVERY_INDEMNITY} "
-                    "(articles L441-10 et D441-5 du Code de commerce).")
+    _para(
+        document,
+        "Chaque fin de mois, le groupement établit un relevé mensuel des heures "
+        "effectuées pour l'adhérent, par salarié, service et jour, et une facture "
+        "provisoire : heures du mois × taux horaire de l'année, par service.",
+    )
+    _para(
+        document,
+        f"Régularisation annuelle : après la clôture de l'exercice {doc.year}, le "
+        "coût réel de l'année (paie réelle et frais de fonctionnement, nets des "
+        "produits) est réparti entre les adhérents au prorata des heures utilisées. "
+        "La différence entre ce coût réel et les factures provisoires de l'année donne "
+        "lieu à une facture complémentaire ou à un avoir, à l'euro près.",
+    )
+    _para(
+        document,
+        f"Règlement par virement à {doc.payment_terms_days} jours date de facture"
+        + (f", sur le compte IBAN {seller.iban_display}" if seller.iban else "")
+        + ". Pas d'escompte pour paiement anticipé. Tout retard de paiement entraîne "
+        f"des pénalités au taux annuel de {formats.percent(doc.late_penalty_rate)} et "
+        f"une indemnité forfaitaire pour frais de recouvrement de {RECOVERY_INDEMNITY} "
+        "(articles L441-10 et D441-5 du Code de commerce).",
+    )
     if doc.vat_exempt:
-        _para(document, "TVA : les sommes facturées à l'adhérent correspondent exactement à sa "
-                        "quote-part des dépenses communes ; exonération de TVA – article 261 B du "
-                        "CGI.")
+        _para(
+            document,
+            "TVA : les sommes facturées à l'adhérent correspondent exactement à sa "
+            "quote-part des dépenses communes ; exonération de TVA – article 261 B du "
+            "CGI.",
+        )
     else:
         _para(document, "TVA : les prestations sont facturées avec la TVA au taux normal de 20 %.")
     if doc.fee_rate is not None and doc.fee_cap is not None:
-        _para(document, f"Cotisation annuelle d'adhésion, facturée à part, hors champ de la TVA : "
-                        f"{formats.percent(doc.fee_rate)} de la masse salariale brute versée par "
-                        f"l'adhérent l'année précédente, plafonnée à {formats.money(doc.fee_cap)}.")
+        _para(
+            document,
+            f"Cotisation annuelle d'adhésion, facturée à part, hors champ de la TVA : "
+            f"{formats.percent(doc.fee_rate)} de la masse salariale brute versée par "
+            f"l'adhérent l'année précédente, plafonnée à {formats.money(doc.fee_cap)}.",
+        )
 
     _article(document, 6, "Obligations du groupement, employeur")
-    _para(document, "Le groupement est et reste l'unique employeur des salariés mis à "
-                    "disposition. Il conserve toutes les obligations de l'employeur : contrat de "
-                    "travail écrit, rémunération, déclarations et cotisations sociales, suivi "
-                    "médical, formation professionnelle et pouvoir disciplinaire. L'adhérent "
-                    "signale au groupement tout fait pouvant relever de ce pouvoir.")
+    _para(
+        document,
+        "Le groupement est et reste l'unique employeur des salariés mis à "
+        "disposition. Il conserve toutes les obligations de l'employeur : contrat de "
+        "travail écrit, rémunération, déclarations et cotisations sociales, suivi "
+        "médical, formation professionnelle et pouvoir disciplinaire. L'adhérent "
+        "signale au groupement tout fait pouvant relever de ce pouvoir.",
+    )
 
     _article(document, 7, "Obligations de l'adhérent, structure utilisatrice")
-    _para(document, "Pendant la mise à disposition, l'adhérent organise le travail des salariés et "
-                    "fixe les conditions d'exécution des missions (durée du travail, repos, "
-                    "horaires convenus). Il est responsable de la santé et de la sécurité au "
-                    "travail sur le lieu de travail qu'il fournit : il informe les salariés des "
-                    "risques et des consignes de sécurité et prévient le groupement sans délai de "
-                    "tout accident ou incident.")
-    _para(document, "L'adhérent inscrit les salariés mis à disposition sur son registre unique du "
-                    f"personnel avec la mention « mis à disposition par le groupement d'employeurs "
-                    f"{seller.name}, {', '.join(seller.address_block)} ».")
-    _para(document, "Les salariés mis à disposition bénéficient des mêmes conditions de travail que "
-                    "le personnel de l'adhérent ; tout avantage complémentaire dû à ce titre est "
-                    "refacturé à son coût réel.")
+    _para(
+        document,
+        "Pendant la mise à disposition, l'adhérent organise le travail des salariés et "
+        "fixe les conditions d'exécution des missions (durée du travail, repos, "
+        "horaires convenus). Il est responsable de la santé et de la sécurité au "
+        "travail sur le lieu de travail qu'il fournit : il informe les salariés des "
+        "risques et des consignes de sécurité et prévient le groupement sans délai de "
+        "tout accident ou incident.",
+    )
+    _para(
+        document,
+        "L'adhérent inscrit les salariés mis à disposition sur son registre unique du "
+        f"personnel avec la mention « mis à disposition par le groupement d'employeurs "
+        f"{seller.name}, {', '.join(seller.address_block)} ».",
+    )
+    _para(
+        document,
+        "Les salariés mis à disposition bénéficient des mêmes conditions de travail que "
+        "le personnel de l'adhérent ; tout avantage complémentaire dû à ce titre est "
+        "refacturé à son coût réel.",
+    )
 
     _article(document, 8, "Solidarité des membres")
-    _para(document, f"Conformément à l'article L1253-8 du Code du travail, « {JOINT_LIABILITY} ». "
-                    "L'adhérent en a connaissance ; la répartition éventuelle de ces dettes entre "
-                    "les membres relève des statuts du groupement.")
+    _para(
+        document,
+        f"Conformément à l'article L1253-8 du Code du travail, « {JOINT_LIABILITY} ». "
+        "L'adhérent en a connaissance ; la répartition éventuelle de ces dettes entre "
+        "les membres relève des statuts du groupement.",
+    )
 
     _article(document, 9, "Durée, révision et fin")
-    _para(document, f"La présente convention prend effet le {formats.fr_date(doc.start)} et prend "
-                    f"fin le {formats.fr_date(doc.end)}. Le volume d'heures et les taux de l'année "
-                    "suivante font l'objet d'une nouvelle convention. Elle peut être modifiée par "
-                    "avenant signé des deux parties. Le retrait ou l'exclusion de l'adhérent met "
-                    "fin à la convention à sa date d'effet ; les heures effectuées et la "
-                    "régularisation de l'année restent dues.")
+    _para(
+        document,
+        f"La présente convention prend effet le {formats.fr_date(doc.start)} et prend "
+        f"fin le {formats.fr_date(doc.end)}. Le volume d'heures et les taux de l'année "
+        "suivante font l'objet d'une nouvelle convention. Elle peut être modifiée par "
+        "avenant signé des deux parties. Le retrait ou l'exclusion de l'adhérent met "
+        "fin à la convention à sa date d'effet ; les heures effectuées et la "
+        "régularisation de l'année restent dues.",
+    )
 
     _para(document, space_after=6)
     _para(document, f"Fait à {seller.city}, le {PLACEHOLDER}, en deux exemplaires originaux.")
@@ -263,7 +368,12 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
         _set(cell, label.upper(), size=7, color=MUTED)
         run = cell.add_paragraph().add_run(name)
         run.bold = True
-        for text in (f"Nom et qualité : {signatory or PLACEHOLDER}",
-                     "« Lu et approuvé », signature et cachet", "", "", ""):
+        for text in (
+            f"Nom et qualité : {signatory or PLACEHOLDER}",
+            "« Lu et approuvé », signature et cachet",
+            "",
+            "",
+            "",
+        ):
             cell.add_paragraph().add_run(text).font.size = Pt(8.5)
     return _save(document)

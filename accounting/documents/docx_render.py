@@ -94,8 +94,15 @@ def _shade(cell: _Cell, fill: str) -> None:
     tc_pr.append(shd)
 
 
-def _set(cell: _Cell, text: str, *, bold: bool = False, right: bool = False,
-         size: float = 8.5, color: RGBColor | None = None) -> None:  # float-ok: point size
+def _set(
+    cell: _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    right: bool = False,
+    size: float = 8.5,
+    color: RGBColor | None = None,
+) -> None:  # float-ok: point size
     cell.text = ""
     p = cell.paragraphs[0]
     lines = text.split("\n")
@@ -111,9 +118,15 @@ def _set(cell: _Cell, text: str, *, bold: bool = False, right: bool = False,
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _grid(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[str]],
-          *, numeric: Sequence[int] = (), widths_mm: Sequence[float] = (),
-          bold_rows: Sequence[int] = ()) -> Table:
+def _grid(
+    document: DocxDocument,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    numeric: Sequence[int] = (),
+    widths_mm: Sequence[float] = (),
+    bold_rows: Sequence[int] = (),
+) -> Table:
     table: Table = document.add_table(rows=1, cols=len(header))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -139,10 +152,16 @@ def _grid(document: DocxDocument, header: Sequence[str], rows: Sequence[Sequence
     return table
 
 
-def _para(document: DocxDocument, text: str = "", *, bold: bool = False,
-          size: float = 9,  # float-ok: point size
-          color: RGBColor | None = None, right: bool = False,
-          space_after: float = 2) -> Paragraph:  # float-ok: point size
+def _para(
+    document: DocxDocument,
+    text: str = "",
+    *,
+    bold: bool = False,
+    size: float = 9,  # float-ok: point size
+    color: RGBColor | None = None,
+    right: bool = False,
+    space_after: float = 2,
+) -> Paragraph:  # float-ok: point size
     p = document.add_paragraph()
     if text:
         run = p.add_run(text)
@@ -161,9 +180,15 @@ def _seller_lines(s: SellerParty) -> list[str]:
     if s.legal_form:
         lines.append(s.legal_form)
     lines.extend(s.address_block)
-    ids = " · ".join(x for x in (f"SIREN {s.siren}" if s.siren else "",
-                                 f"SIRET {s.siret}" if s.siret else "",
-                                 f"APE {s.ape}" if s.ape else "") if x)
+    ids = " · ".join(
+        x
+        for x in (
+            f"SIREN {s.siren}" if s.siren else "",
+            f"SIRET {s.siret}" if s.siret else "",
+            f"APE {s.ape}" if s.ape else "",
+        )
+        if x
+    )
     if ids:
         lines.append(ids)
     if s.vat_number:
@@ -178,7 +203,9 @@ def _party_lines(p: Party) -> list[str]:
     if p.legal_form:
         lines.append(p.legal_form)
     lines.extend(p.address_block)
-    lines.append(f"SIREN {p.siren or 'non communiqué'}" + (f" · SIRET {p.siret}" if p.siret else ""))
+    lines.append(
+        f"SIREN {p.siren or 'non communiqué'}" + (f" · SIRET {p.siret}" if p.siret else "")
+    )
     if p.vat_number:
         lines.append(f"N° TVA intracommunautaire {p.vat_number}")
     if p.email:
@@ -186,8 +213,14 @@ def _party_lines(p: Party) -> list[str]:
     return lines
 
 
-def _head(document: DocxDocument, seller: SellerParty, title: str,
-          meta: Sequence[tuple[str, str]], party_label: str, party: Party) -> None:
+def _head(
+    document: DocxDocument,
+    seller: SellerParty,
+    title: str,
+    meta: Sequence[tuple[str, str]],
+    party_label: str,
+    party: Party,
+) -> None:
     head = document.add_table(rows=1, cols=2)
     left, right = head.rows[0].cells
     left.width, right.width = Mm(100), Mm(80)
@@ -226,9 +259,14 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
     document.core_properties.author = doc.seller.name
     document.core_properties.subject = f"{doc.title} {doc.number} – {doc.buyer.name}"
     _footer(document, doc.seller, f"{doc.title} {doc.number}")
-    meta = [("Numéro", doc.number), ("Date d'émission", formats.fr_date(doc.issue_date)),
-            ("Période de prestation",
-             f"{formats.fr_date(doc.period_start)} – {formats.fr_date(doc.period_end)}")]
+    meta = [
+        ("Numéro", doc.number),
+        ("Date d'émission", formats.fr_date(doc.issue_date)),
+        (
+            "Période de prestation",
+            f"{formats.fr_date(doc.period_start)} – {formats.fr_date(doc.period_end)}",
+        ),
+    ]
     if not doc.is_credit_note:
         meta.append(("Date d'échéance", formats.fr_date(doc.due_date)))
     if doc.purchase_order:
@@ -246,9 +284,18 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
     _grid(
         document,
         ["Désignation", "Quantité", "Prix unitaire HT", "TVA", "Montant HT"],
-        [[r["label"] + (f"\n{r['code']}" if r["code"] else ""), r["quantity"], r["unit_price"],
-          r["vat"], r["amount"]] for r in rows],
-        numeric=(1, 2, 3, 4), widths_mm=(80, 22, 28, 18, 32),
+        [
+            [
+                r["label"] + (f"\n{r['code']}" if r["code"] else ""),
+                r["quantity"],
+                r["unit_price"],
+                r["vat"],
+                r["amount"],
+            ]
+            for r in rows
+        ],
+        numeric=(1, 2, 3, 4),
+        widths_mm=(80, 22, 28, 18, 32),
     )
     _para(document, space_after=2)
 
@@ -256,8 +303,12 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
     for b in doc.totals.breakdown:
         totals.append([b.total_label, formats.money(b.vat)])
     totals.append(["Total TTC", formats.money(doc.totals.incl_tax)])
-    totals.append(["Montant de l'avoir" if doc.is_credit_note else "Net à payer",
-                   formats.money(doc.totals.incl_tax)])
+    totals.append(
+        [
+            "Montant de l'avoir" if doc.is_credit_note else "Net à payer",
+            formats.money(doc.totals.incl_tax),
+        ]
+    )
     table = document.add_table(rows=0, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.RIGHT
     for i, (label, value) in enumerate(totals):
@@ -277,12 +328,18 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
     if doc.is_credit_note:
         _para(document, "Montant à déduire de votre prochain règlement, ou remboursé par virement.")
     else:
-        _para(document, f"À régler au plus tard le {formats.fr_date(doc.due_date)} "
-                        f"({doc.payment_terms_days} jours date de facture), par virement.")
+        _para(
+            document,
+            f"À régler au plus tard le {formats.fr_date(doc.due_date)} "
+            f"({doc.payment_terms_days} jours date de facture), par virement.",
+        )
     if doc.seller.iban:
-        _para(document, f"IBAN {doc.seller.iban_display}"
-                        + (f" – BIC {doc.seller.bic}" if doc.seller.bic else "")
-                        + f" – titulaire : {doc.seller.name} – référence à rappeler : {doc.number}")
+        _para(
+            document,
+            f"IBAN {doc.seller.iban_display}"
+            + (f" – BIC {doc.seller.bic}" if doc.seller.bic else "")
+            + f" – titulaire : {doc.seller.name} – référence à rappeler : {doc.number}",
+        )
     document.add_heading("Conditions", level=3)
     for mention in doc.payment_mentions:
         _para(document, mention, size=8)
@@ -292,19 +349,37 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
     if doc.time_annex:
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         document.add_heading("Annexe – relevé des temps", level=2)
-        _para(document, f"{doc.title} {doc.number} – {doc.buyer.name} – période du "
-                        f"{formats.fr_date(doc.period_start)} au {formats.fr_date(doc.period_end)}. "
-                        "Heures en centièmes (7,50 = 7 h 30).", color=MUTED, size=8)
+        _para(
+            document,
+            f"{doc.title} {doc.number} – {doc.buyer.name} – période du "
+            f"{formats.fr_date(doc.period_start)} au {formats.fr_date(doc.period_end)}. "
+            "Heures en centièmes (7,50 = 7 h 30).",
+            color=MUTED,
+            size=8,
+        )
         labels = {r.service_code: r.service_label for r in doc.time_annex if r.service_label}
         annex = sorted(doc.time_annex, key=lambda r: (r.day, r.employee_name, r.service_code))
-        body = [[formats.fr_date(r.day), r.employee_name, r.service_label or r.service_code,
-                 formats.hours(r.minutes)] for r in annex]
+        body = [
+            [
+                formats.fr_date(r.day),
+                r.employee_name,
+                r.service_label or r.service_code,
+                formats.hours(r.minutes),
+            ]
+            for r in annex
+        ]
         first_total = len(body)
         for code, minutes in doc.annex_totals_by_service():
             body.append([f"Total {labels.get(code, code)}", "", "", formats.hours(minutes)])
         body.append(["Total des heures", "", "", formats.hours(doc.annex_total_minutes)])
-        _grid(document, ["Date", "Salarié", "Service", "Heures"], body, numeric=(3,),
-              widths_mm=(28, 60, 62, 30), bold_rows=tuple(range(first_total, len(body))))
+        _grid(
+            document,
+            ["Date", "Salarié", "Service", "Heures"],
+            body,
+            numeric=(3,),
+            widths_mm=(28, 60, 62, 30),
+            bold_rows=tuple(range(first_total, len(body))),
+        )
     return _save(document)
 
 
@@ -318,16 +393,27 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
     meta = [("Mois", month)]
     if stmt.reference:
         meta.append(("Référence", stmt.reference))
-    meta.append(("Période", f"{formats.fr_date(stmt.period_start)} – {formats.fr_date(stmt.period_end)}"))
+    meta.append(
+        ("Période", f"{formats.fr_date(stmt.period_start)} – {formats.fr_date(stmt.period_end)}")
+    )
     meta.append(("Établi le", formats.fr_date(stmt.issue_date)))
     if stmt.invoice_number:
         meta.append(("Facture", stmt.invoice_number))
-    _head(document, stmt.seller, "Relevé mensuel de mise à disposition", meta,
-          "Structure utilisatrice – membre du groupement", stmt.member)
-    _para(document, f"Heures effectuées en {month} par les salariés du groupement d'employeurs "
-                    f"{stmt.seller.name} mis à disposition de {stmt.member.name} (art. L1253-1 et "
-                    "suivants du Code du travail), par salarié, service et jour. Heures en "
-                    "centièmes (7,50 = 7 h 30).")
+    _head(
+        document,
+        stmt.seller,
+        "Relevé mensuel de mise à disposition",
+        meta,
+        "Structure utilisatrice – membre du groupement",
+        stmt.member,
+    )
+    _para(
+        document,
+        f"Heures effectuées en {month} par les salariés du groupement d'employeurs "
+        f"{stmt.seller.name} mis à disposition de {stmt.member.name} (art. L1253-1 et "
+        "suivants du Code du travail), par salarié, service et jour. Heures en "
+        "centièmes (7,50 = 7 h 30).",
+    )
 
     document.add_heading("Récapitulatif", level=2)
     services = stmt.services
@@ -336,12 +422,26 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
     by_svc = stmt.minutes_by_service()
     body = []
     for emp in stmt.employees:
-        body.append([emp] + [formats.hours(matrix[(emp, code)]) if (emp, code) in matrix else "–"
-                             for code, _ in services] + [formats.hours(by_emp[emp])])
-    body.append(["Total"] + [formats.hours(by_svc[code]) for code, _ in services]
-                + [formats.hours(stmt.total_minutes)])
-    _grid(document, ["Salarié"] + [label or code for code, label in services] + ["Total"], body,
-          numeric=tuple(range(1, len(services) + 2)), bold_rows=(len(body) - 1,))
+        body.append(
+            [emp]
+            + [
+                formats.hours(matrix[(emp, code)]) if (emp, code) in matrix else "–"
+                for code, _ in services
+            ]
+            + [formats.hours(by_emp[emp])]
+        )
+    body.append(
+        ["Total"]
+        + [formats.hours(by_svc[code]) for code, _ in services]
+        + [formats.hours(stmt.total_minutes)]
+    )
+    _grid(
+        document,
+        ["Salarié"] + [label or code for code, label in services] + ["Total"],
+        body,
+        numeric=tuple(range(1, len(services) + 2)),
+        bold_rows=(len(body) - 1,),
+    )
 
     document.add_heading("Détail par salarié", level=2)
     details = statement_details(stmt)
@@ -349,11 +449,24 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
         _para(document, "Aucune heure de mise à disposition ce mois-ci.", color=MUTED)
     for emp, rows in details:
         document.add_heading(emp, level=3)
-        lines = [[formats.fr_date(r.day), r.service_label or r.service_code,
-                  formats.hours(r.minutes), r.note] for r in rows]
+        lines = [
+            [
+                formats.fr_date(r.day),
+                r.service_label or r.service_code,
+                formats.hours(r.minutes),
+                r.note,
+            ]
+            for r in rows
+        ]
         lines.append([f"Total {emp}", "", formats.hours(by_emp[emp]), ""])
-        _grid(document, ["Date", "Service", "Heures", "Observations"], lines, numeric=(2,),
-              widths_mm=(28, 62, 24, 66), bold_rows=(len(lines) - 1,))
+        _grid(
+            document,
+            ["Date", "Service", "Heures", "Observations"],
+            lines,
+            numeric=(2,),
+            widths_mm=(28, 62, 24, 66),
+            bold_rows=(len(lines) - 1,),
+        )
     for note in stmt.notes:
         _para(document, note, size=8, color=MUTED)
 
@@ -361,9 +474,18 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
     signs = document.add_table(rows=1, cols=2)
     signs.style = document.styles["Table Grid"]
     blocks = (
-        ("Pour le groupement d'employeurs", stmt.seller.name, stmt.ge_signatory, "Signature et cachet"),
-        ("Pour la structure utilisatrice", stmt.member.name, stmt.member_signatory,
-         "« Bon pour accord », signature et cachet"),
+        (
+            "Pour le groupement d'employeurs",
+            stmt.seller.name,
+            stmt.ge_signatory,
+            "Signature et cachet",
+        ),
+        (
+            "Pour la structure utilisatrice",
+            stmt.member.name,
+            stmt.member_signatory,
+            "« Bon pour accord », signature et cachet",
+        ),
     )
     for cell, (label, name, signatory, sign) in zip(signs.rows[0].cells, blocks, strict=True):
         _set(cell, label.upper(), size=7, color=MUTED)

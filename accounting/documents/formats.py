@@ -30,8 +30,9 @@ def number2(value: Decimal) -> str:
 
 def unit_price(value: Decimal) -> str:
     """A unit price: two decimals at least, up to four when the rate carries them."""
-    return format_currency(D(value), "EUR", format="#,##0.00##\xa0¤", locale=LOCALE,
-                           currency_digits=False)
+    return format_currency(
+        D(value), "EUR", format="#,##0.00##\xa0¤", locale=LOCALE, currency_digits=False
+    )
 
 
 def hours(minutes: int) -> str:

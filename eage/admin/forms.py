@@ -18,17 +18,29 @@ def _int_or_none(value: object) -> int | None:
 
 
 class UserForm(FlaskForm):
-    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."),
-                                                         Length(max=200)])
+    email = EmailField(
+        _l("Adresse e-mail"),
+        validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."), Length(max=200)],
+    )
     name = StringField(_l("Nom affiché"), validators=[Optional(), Length(max=200)])
-    role = SelectField(_l("Rôle"), choices=choices(ROLE_LABELS), validators=[DataRequired(REQUIRED)])
-    member_id = SelectField(_l("Structure adhérente"), coerce=_int_or_none, validate_choice=False,
-                            description="Obligatoire pour le rôle adhérent, vide sinon.")
+    role = SelectField(
+        _l("Rôle"), choices=choices(ROLE_LABELS), validators=[DataRequired(REQUIRED)]
+    )
+    member_id = SelectField(
+        _l("Structure adhérente"),
+        coerce=_int_or_none,
+        validate_choice=False,
+        description="Obligatoire pour le rôle adhérent, vide sinon.",
+    )
     active = BooleanField(_l("Compte actif"), default=True)
-    password = PasswordField(_l("Mot de passe"), validators=[Optional()],
-                             render_kw={"autocomplete": "new-password"})
-    password_confirm = PasswordField(_l("Confirmer le mot de passe"), validators=[Optional()],
-                                     render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Mot de passe"), validators=[Optional()], render_kw={"autocomplete": "new-password"}
+    )
+    password_confirm = PasswordField(
+        _l("Confirmer le mot de passe"),
+        validators=[Optional()],
+        render_kw={"autocomplete": "new-password"},
+    )
     submit = SubmitField(_l("Enregistrer"))
 
     def data_for_service(self) -> dict[str, object]:

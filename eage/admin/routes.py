@@ -26,7 +26,9 @@ def _user_or_404(user_id: int) -> User:
 
 def _member_choices(form: UserForm) -> None:
     members = db.session.scalars(select(Member).order_by(Member.code)).all()
-    form.member_id.choices = choices([("", "— aucune —")] + [(m.id, f"{m.code} — {m.name}") for m in members])
+    form.member_id.choices = choices(
+        [("", "— aucune —")] + [(m.id, f"{m.code} — {m.name}") for m in members]
+    )
 
 
 @bp.route("/utilisateurs")
@@ -68,8 +70,14 @@ def edit_user(user_id: int) -> str | Response:
             services.update_user(user, data)
             flash(f"Utilisateur {user.email} enregistré.", "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user, roles=services.ROLE_LABELS,
-                           tokens=services.tokens_of(user), confirm=ConfirmForm())
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        roles=services.ROLE_LABELS,
+        tokens=services.tokens_of(user),
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.route("/utilisateurs/<int:user_id>/jetons", methods=["POST"])
@@ -105,5 +113,13 @@ def journal() -> str:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     lines, has_next = services.journal(entity, user_id, page)
     entities, users = services.journal_filters()
-    return render_template("admin/journal.html", lines=lines, has_next=has_next, page=page,
-                           entity=entity, user_id=user_id, entities=entities, users=users)
+    return render_template(
+        "admin/journal.html",
+        lines=lines,
+        has_next=has_next,
+        page=page,
+        entity=entity,
+        user_id=user_id,
+        entities=entities,
+        users=users,
+    )

@@ -29,25 +29,41 @@ def check_user(data: dict[str, Any], user: User | None, acting: User | None) -> 
     if email:
         clash = db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
         if clash is not None and (user is None or clash != user.id):
-            problems.append(Problem("email", "Cette adresse e-mail est déjà celle d'un autre utilisateur."))
+            problems.append(
+                Problem("email", "Cette adresse e-mail est déjà celle d'un autre utilisateur.")
+            )
     role, member_id = data.get("role"), data.get("member_id")
     if role == "member" and not member_id:
-        problems.append(Problem("member_id", "Un utilisateur adhérent doit être rattaché à une structure adhérente."))
+        problems.append(
+            Problem(
+                "member_id", "Un utilisateur adhérent doit être rattaché à une structure adhérente."
+            )
+        )
     if role and role != "member" and member_id:
-        problems.append(Problem("member_id", "Seul un utilisateur adhérent est rattaché à une structure adhérente."))
+        problems.append(
+            Problem(
+                "member_id", "Seul un utilisateur adhérent est rattaché à une structure adhérente."
+            )
+        )
     if member_id and db.session.get(Member, member_id) is None:
         problems.append(Problem("member_id", "Structure adhérente inconnue."))
     password, confirm = data.get("password"), data.get("password_confirm")
     if user is None and not password:
-        problems.append(Problem("password", "Le mot de passe est obligatoire pour un nouvel utilisateur."))
+        problems.append(
+            Problem("password", "Le mot de passe est obligatoire pour un nouvel utilisateur.")
+        )
     if password:
         if len(password) < MIN_PASSWORD_LENGTH:
             problems.append(Problem("password", f"Au moins {MIN_PASSWORD_LENGTH} caractères."))
         if password != confirm:
-            problems.append(Problem("password_confirm", "Les deux mots de passe ne sont pas identiques."))
+            problems.append(
+                Problem("password_confirm", "Les deux mots de passe ne sont pas identiques.")
+            )
     if user is not None and acting is not None and user.id == acting.id:
         if role and role != "admin":
-            problems.append(Problem("role", "Vous ne pouvez pas retirer votre propre rôle d'administrateur."))
+            problems.append(
+                Problem("role", "Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
+            )
         if data.get("active") is False:
             problems.append(Problem("active", "Vous ne pouvez pas désactiver votre propre compte."))
     return problems
@@ -81,15 +97,26 @@ def update_user(user: User, data: dict[str, Any]) -> User:
     db.session.flush()
     after = audit.snapshot(user)
     if before != after or changed_password:
-        audit.record("update", "user", user.id, before=before, after=after,
-                     summary=user.email + (" (mot de passe modifié)" if changed_password else ""))
+        audit.record(
+            "update",
+            "user",
+            user.id,
+            before=before,
+            after=after,
+            summary=user.email + (" (mot de passe modifié)" if changed_password else ""),
+        )
     db.session.commit()
     return user
 
 
 def tokens_of(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def create_token(user: User) -> str:
@@ -106,8 +133,14 @@ def revoke_token(token: ApiToken) -> None:
     if token.revoked:
         return
     token.revoked = True
-    audit.record("revoke", "api_token", token.id, before={"revoked": False}, after={"revoked": True},
-                 summary=f"{token.user.email} {token.prefix}…")
+    audit.record(
+        "revoke",
+        "api_token",
+        token.id,
+        before={"revoked": False},
+        after={"revoked": True},
+        summary=f"{token.user.email} {token.prefix}…",
+    )
     db.session.commit()
 
 
@@ -143,12 +176,16 @@ def journal(entity: str | None, user_id: int | None, page: int) -> tuple[list[Jo
     if user_id:
         query = query.where(AuditLog.user_id == user_id)
     rows = db.session.scalars(
-        query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+        query.order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
     ).all()
     return [JournalLine(e, _changes(e)) for e in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
 
 
 def journal_filters() -> tuple[list[str], list[User]]:
-    entities = list(db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity)))
+    entities = list(
+        db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity))
+    )
     users = list(db.session.scalars(select(User).order_by(User.email)))
     return entities, users

@@ -51,10 +51,14 @@ def index() -> ResponseReturnValue:
     labels = dict(db.session.execute(select(Service.code, Service.label)).all())
     table = _pivot(period) if period else []
     return render_template(
-        "allocation/index.html", period=period, table=table, errors=errors,
+        "allocation/index.html",
+        period=period,
+        table=table,
+        errors=errors,
         first=raw_from if first is None else f"{first:%Y-%m}",
         last=raw_to if last is None else f"{last:%Y-%m}",
-        names=names, labels=labels,
+        names=names,
+        labels=labels,
     ), (400 if errors else 200)
 
 
@@ -63,12 +67,15 @@ def _pivot(period: services.PeriodAllocation) -> list[dict[str, object]]:
     by_member: dict[str, list[services.AllocationRow]] = defaultdict(list)
     for r in period.rows:
         by_member[r.member].append(r)
-    return [{
-        "member": code,
-        "by_service": {r.service: r for r in rows},
-        "minutes": sum(r.minutes for r in rows),
-        "direct_cost": sum((r.direct_cost for r in rows), ZERO),
-        "structure_cost": sum((r.structure_cost for r in rows), ZERO),
-        "total_cost": sum((r.total_cost for r in rows), ZERO),
-        "invoiced": sum((r.invoiced for r in rows), ZERO),
-    } for code, rows in sorted(by_member.items())]
+    return [
+        {
+            "member": code,
+            "by_service": {r.service: r for r in rows},
+            "minutes": sum(r.minutes for r in rows),
+            "direct_cost": sum((r.direct_cost for r in rows), ZERO),
+            "structure_cost": sum((r.structure_cost for r in rows), ZERO),
+            "total_cost": sum((r.total_cost for r in rows), ZERO),
+            "invoiced": sum((r.invoiced for r in rows), ZERO),
+        }
+        for code, rows in sorted(by_member.items())
+    ]

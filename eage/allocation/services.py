@@ -129,8 +129,12 @@ def compute(first_month: date | str, last_month: date | str) -> PeriodAllocation
     # from the closed months' summaries and the open months' timesheet rows.
     time = summary.time_sums(start, _month(last_month, "to"))
     blocks = [  # TimeBlock fields as plain tuples: tens of thousands at a large group's year
-        (employees[emp_id], None if member_id is None else members[member_id],
-         services[service_id] if service_id is not None else (absence or ""), int(total))
+        (
+            employees[emp_id],
+            None if member_id is None else members[member_id],
+            services[service_id] if service_id is not None else (absence or ""),
+            int(total),
+        )
         for emp_id, member_id, service_id, absence, total in time
     ]
 
@@ -139,16 +143,28 @@ def compute(first_month: date | str, last_month: date | str) -> PeriodAllocation
         employees[emp_id]: D(total)
         for emp_id, total in db.session.execute(
             select(Payslip.employee_id, func.sum(Payslip.employer_cost))
-            .where(Payslip.status == "issued", Payslip.month >= first_key, Payslip.month <= last_key)
+            .where(
+                Payslip.status == "issued", Payslip.month >= first_key, Payslip.month <= last_key
+            )
             .group_by(Payslip.employee_id)
         )
     }
-    overheads = D(db.session.scalar(
-        select(func.coalesce(func.sum(Expense.amount), ZERO))
-        .where(Expense.date >= start, Expense.date < end)) or ZERO)
-    income = D(db.session.scalar(
-        select(func.coalesce(func.sum(OperatingIncome.amount), ZERO))
-        .where(OperatingIncome.date >= start, OperatingIncome.date < end)) or ZERO)
+    overheads = D(
+        db.session.scalar(
+            select(func.coalesce(func.sum(Expense.amount), ZERO)).where(
+                Expense.date >= start, Expense.date < end
+            )
+        )
+        or ZERO
+    )
+    income = D(
+        db.session.scalar(
+            select(func.coalesce(func.sum(OperatingIncome.amount), ZERO)).where(
+                OperatingIncome.date >= start, OperatingIncome.date < end
+            )
+        )
+        or ZERO
+    )
 
     result = allocate_period(costs, blocks, overheads, income)
     invoiced = _invoiced(start, end, members, services)
@@ -157,27 +173,34 @@ def compute(first_month: date | str, last_month: date | str) -> PeriodAllocation
     rows = []
     for key in sorted(set(lines) | set(invoiced)):
         ln = lines.get(key)
-        rows.append(AllocationRow(
-            member=key[0], service=key[1],
-            minutes=ln.minutes if ln else 0,
-            direct_cost=ln.direct_cost if ln else ZERO,
-            structure_cost=ln.structure_cost if ln else ZERO,
-            total_cost=ln.total_cost if ln else ZERO,
-            invoiced=invoiced.get(key, ZERO),
-        ))
+        rows.append(
+            AllocationRow(
+                member=key[0],
+                service=key[1],
+                minutes=ln.minutes if ln else 0,
+                direct_cost=ln.direct_cost if ln else ZERO,
+                structure_cost=ln.structure_cost if ln else ZERO,
+                total_cost=ln.total_cost if ln else ZERO,
+                invoiced=invoiced.get(key, ZERO),
+            )
+        )
     return PeriodAllocation(start, _month(last_month, "to"), rows, result, time)
 
 
-def _invoiced(start: date, end: date, members: dict[int, str],
-              services: dict[int, str]) -> dict[tuple[str, str], Decimal]:
+def _invoiced(
+    start: date, end: date, members: dict[int, str], services: dict[int, str]
+) -> dict[tuple[str, str], Decimal]:
     """Service and regularisation lines of invoices minus credit notes whose service
     period lies within [start, end), per (member, service), excluding tax."""
     signed = case((Invoice.kind == "credit_note", -InvoiceLine.amount), else_=InvoiceLine.amount)
     rows = db.session.execute(
         select(Invoice.member_id, InvoiceLine.service_id, func.sum(signed))
         .join(Invoice, InvoiceLine.invoice_id == Invoice.id)
-        .where(InvoiceLine.kind.in_(INVOICED_LINE_KINDS), Invoice.period_start >= start,
-               Invoice.period_end < end)
+        .where(
+            InvoiceLine.kind.in_(INVOICED_LINE_KINDS),
+            Invoice.period_start >= start,
+            Invoice.period_end < end,
+        )
         .group_by(Invoice.member_id, InvoiceLine.service_id)
     )
     out: dict[tuple[str, str], Decimal] = {}
@@ -187,8 +210,9 @@ def _invoiced(start: date, end: date, members: dict[int, str],
     return out
 
 
-def allocation(first_month: date | str, last_month: date | str,
-               member: str | None = None) -> list[AllocationRow]:
+def allocation(
+    first_month: date | str, last_month: date | str, member: str | None = None
+) -> list[AllocationRow]:
     """Rows per member and service of the months `first_month`…`last_month` (dates — any
     day of the month — or "YYYY-MM"), sorted by member then service code. `member` keeps
     one member's rows (the allocation itself is always of the whole group)."""

@@ -67,20 +67,46 @@ _MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "examples": ["2026-01"]
 ALLOCATION_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "member": {"type": "string"}, "service": {"type": "string"},
-        "hours": _AMOUNT, "direct_cost": _AMOUNT, "structure_cost": _AMOUNT,
-        "total_cost": _AMOUNT, "invoiced": _AMOUNT,
+        "member": {"type": "string"},
+        "service": {"type": "string"},
+        "hours": _AMOUNT,
+        "direct_cost": _AMOUNT,
+        "structure_cost": _AMOUNT,
+        "total_cost": _AMOUNT,
+        "invoiced": _AMOUNT,
     },
-    "required": ["member", "service", "hours", "direct_cost", "structure_cost", "total_cost",
-                 "invoiced"],
+    "required": [
+        "member",
+        "service",
+        "hours",
+        "direct_cost",
+        "structure_cost",
+        "total_cost",
+        "invoiced",
+    ],
 }
-OPENAPI_PATH: dict[str, Any] = {"get": {
-    "summary": "Cost allocation of a period per member and service (SPEC §5); a member token "
-               "sees only its own rows",
-    "parameters": [{"name": "from", "in": "query", "required": True, "schema": _MONTH},
-                   {"name": "to", "in": "query", "required": True, "schema": _MONTH}],
-    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
-        "type": "array", "items": {"$ref": "#/components/schemas/Allocation"}}}}},
-        "400": {"$ref": "#/components/responses/Error"},
-        "401": {"$ref": "#/components/responses/Error"}},
-}}
+OPENAPI_PATH: dict[str, Any] = {
+    "get": {
+        "summary": "Cost allocation of a period per member and service (SPEC §5); a member token "
+        "sees only its own rows",
+        "parameters": [
+            {"name": "from", "in": "query", "required": True, "schema": _MONTH},
+            {"name": "to", "in": "query", "required": True, "schema": _MONTH},
+        ],
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Allocation"},
+                        }
+                    }
+                },
+            },
+            "400": {"$ref": "#/components/responses/Error"},
+            "401": {"$ref": "#/components/responses/Error"},
+        },
+    }
+}

@@ -36,13 +36,18 @@ def invoice_json(inv: Invoice) -> dict[str, Any]:
         "vat": fmt2(inv.vat),
         "total_incl_tax": fmt2(inv.total_incl_tax),
         "status": services.display_status(inv),
-        "lines": [{
-            "kind": line.kind,
-            "service": line.service.code if line.service else None,
-            "hours": fmt2(hours_from_minutes(line.minutes)) if line.minutes is not None else None,
-            "rate": fmt2(line.rate) if line.rate is not None else None,
-            "amount": fmt2(line.amount),
-        } for line in inv.lines],
+        "lines": [
+            {
+                "kind": line.kind,
+                "service": line.service.code if line.service else None,
+                "hours": fmt2(hours_from_minutes(line.minutes))
+                if line.minutes is not None
+                else None,
+                "rate": fmt2(line.rate) if line.rate is not None else None,
+                "amount": fmt2(line.amount),
+            }
+            for line in inv.lines
+        ],
     }
 
 
@@ -68,7 +73,9 @@ def invoices() -> ResponseReturnValue:
         query = query.where(Invoice.year == int(year_arg))
     else:
         raise ApiError(400, "give month=YYYY-MM or year=YYYY")
-    rows = db.session.scalars(_scoped(query).order_by(Invoice.kind.desc(), Invoice.year, Invoice.seq))
+    rows = db.session.scalars(
+        _scoped(query).order_by(Invoice.kind.desc(), Invoice.year, Invoice.seq)
+    )
     return jsonify([invoice_json(inv) for inv in rows])
 
 
@@ -86,5 +93,6 @@ def invoice(ref: str) -> ResponseReturnValue:
     doc = inv.document(DOC_KINDS[ext])
     if doc is None:
         raise ApiError(404, f"{number} has no .{ext} document")
-    return send_file(io.BytesIO(read(doc)), mimetype=doc.media_type, download_name=doc.filename,
-                     etag=doc.sha256)
+    return send_file(
+        io.BytesIO(read(doc)), mimetype=doc.media_type, download_name=doc.filename, etag=doc.sha256
+    )

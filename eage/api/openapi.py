@@ -11,8 +11,13 @@ from eage.api import bp
 from eage.auth.roles import public
 
 AMOUNT = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["1234.50"]}
-MONTH = {"name": "month", "in": "query", "required": True,
-         "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}, "example": "2026-11"}
+MONTH = {
+    "name": "month",
+    "in": "query",
+    "required": True,
+    "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+    "example": "2026-11",
+}
 
 
 def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -28,47 +33,105 @@ NSTR = _nullable(STR)
 
 SCHEMAS: dict[str, Any] = {
     "Error": _obj({"error": STR}),
-    "Member": _obj({
-        "code": STR, "name": STR, "legal_form": STR, "siren": NSTR, "siret": NSTR,
-        "vat_number": NSTR, "vat_regime": {"type": "string", "enum": ["exempt_261B", "vat_20"]},
-        "email": NSTR, "address": STR,
-    }),
-    "Employee": _obj({
-        "code": STR, "name": STR, "job": STR, "weekly_hours": _nullable(AMOUNT),
-        "fte": _nullable(AMOUNT), "monthly_gross": _nullable(AMOUNT),
-    }),
+    "Member": _obj(
+        {
+            "code": STR,
+            "name": STR,
+            "legal_form": STR,
+            "siren": NSTR,
+            "siret": NSTR,
+            "vat_number": NSTR,
+            "vat_regime": {"type": "string", "enum": ["exempt_261B", "vat_20"]},
+            "email": NSTR,
+            "address": STR,
+        }
+    ),
+    "Employee": _obj(
+        {
+            "code": STR,
+            "name": STR,
+            "job": STR,
+            "weekly_hours": _nullable(AMOUNT),
+            "fte": _nullable(AMOUNT),
+            "monthly_gross": _nullable(AMOUNT),
+        }
+    ),
     "Service": _obj({"code": STR, "label": STR, "year": {"type": "integer"}, "rate": AMOUNT}),
-    "Timesheet": _obj({
-        "id": {"type": "integer"}, "date": {"type": "string", "format": "date"},
-        "employee": STR, "member": {"type": "string", "description": "member code or INTERNE"},
-        "service": {"type": "string", "description": "service code, or absence code for INTERNE"},
-        "minutes": {"type": "integer", "minimum": 1}, "hours": AMOUNT, "note": NSTR,
-    }),
-    "TimesheetInput": _obj({
-        "date": {"type": "string", "description": "YYYY-MM-DD or DD/MM/YYYY"},
-        "employee": STR, "member": STR, "service": STR,
-        "hours": {"type": "string", "description": "7.5, 7,5 or 7:30"},
-        "note": NSTR, "exception": {"type": "boolean", "description": "authorised day over 10 h (max 12 h)"},
-    }, required=["date", "employee", "member", "service", "hours"]),
+    "Timesheet": _obj(
+        {
+            "id": {"type": "integer"},
+            "date": {"type": "string", "format": "date"},
+            "employee": STR,
+            "member": {"type": "string", "description": "member code or INTERNE"},
+            "service": {
+                "type": "string",
+                "description": "service code, or absence code for INTERNE",
+            },
+            "minutes": {"type": "integer", "minimum": 1},
+            "hours": AMOUNT,
+            "note": NSTR,
+        }
+    ),
+    "TimesheetInput": _obj(
+        {
+            "date": {"type": "string", "description": "YYYY-MM-DD or DD/MM/YYYY"},
+            "employee": STR,
+            "member": STR,
+            "service": STR,
+            "hours": {"type": "string", "description": "7.5, 7,5 or 7:30"},
+            "note": NSTR,
+            "exception": {"type": "boolean", "description": "authorised day over 10 h (max 12 h)"},
+        },
+        required=["date", "employee", "member", "service", "hours"],
+    ),
 }
 
 
-INVOICE_SCHEMA = _obj({
-    "number": STR, "kind": {"type": "string", "enum": ["invoice", "credit_note"]}, "member": STR,
-    "issue_date": {"type": "string", "format": "date"},
-    "period": {"type": "string", "description": "service period as an ISO 8601 interval, 2026-10-01/2026-10-31"},
-    "total_excl_tax": AMOUNT, "vat": AMOUNT, "total_incl_tax": AMOUNT,
-    "status": {"type": "string", "enum": ["issued", "sent", "partially_paid", "paid", "overdue"]},
-    "lines": {"type": "array", "items": _obj({
-        "kind": {"type": "string", "enum": ["service", "regularisation", "fee"]}, "service": NSTR,
-        "hours": _nullable(AMOUNT), "rate": _nullable(AMOUNT), "amount": AMOUNT})},
-})
+INVOICE_SCHEMA = _obj(
+    {
+        "number": STR,
+        "kind": {"type": "string", "enum": ["invoice", "credit_note"]},
+        "member": STR,
+        "issue_date": {"type": "string", "format": "date"},
+        "period": {
+            "type": "string",
+            "description": "service period as an ISO 8601 interval, 2026-10-01/2026-10-31",
+        },
+        "total_excl_tax": AMOUNT,
+        "vat": AMOUNT,
+        "total_incl_tax": AMOUNT,
+        "status": {
+            "type": "string",
+            "enum": ["issued", "sent", "partially_paid", "paid", "overdue"],
+        },
+        "lines": {
+            "type": "array",
+            "items": _obj(
+                {
+                    "kind": {"type": "string", "enum": ["service", "regularisation", "fee"]},
+                    "service": NSTR,
+                    "hours": _nullable(AMOUNT),
+                    "rate": _nullable(AMOUNT),
+                    "amount": AMOUNT,
+                }
+            ),
+        },
+    }
+)
 
 
 def _list_of(name: str) -> dict[str, Any]:
-    return {"200": {"description": "OK", "content": {"application/json": {
-        "schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}}}},
-        "401": {"$ref": "#/components/responses/Error"}}
+    return {
+        "200": {
+            "description": "OK",
+            "content": {
+                "application/json": {
+                    "schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}
+                }
+            },
+        },
+        "401": {"$ref": "#/components/responses/Error"},
+    }
 
 
 def document() -> dict[str, Any]:
@@ -77,63 +140,152 @@ def document() -> dict[str, Any]:
     from eage.api.payslips import OPENAPI_PATH as PAYSLIPS_PATH
     from eage.api.payslips import PAYSLIP_SCHEMA
 
-    schemas = {**SCHEMAS, "Payslip": PAYSLIP_SCHEMA, "Invoice": INVOICE_SCHEMA,
-               "Allocation": ALLOCATION_SCHEMA}
+    schemas = {
+        **SCHEMAS,
+        "Payslip": PAYSLIP_SCHEMA,
+        "Invoice": INVOICE_SCHEMA,
+        "Allocation": ALLOCATION_SCHEMA,
+    }
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "eage API",
             "version": "1",
             "description": "Back-office of an employer group. Amounts and hours are strings with "
-                           "two decimals; member, employee and service fields hold codes. A "
-                           "member's token sees only its own member.",
+            "two decimals; member, employee and service fields hold codes. A "
+            "member's token sees only its own member.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": schemas,
-            "responses": {"Error": {"description": "Error", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "responses": {
+                "Error": {
+                    "description": "Error",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+            },
         },
         "paths": {
             "/members": {"get": {"summary": "Members", "responses": _list_of("Member")}},
             "/payslips": PAYSLIPS_PATH,
             "/allocation": ALLOCATION_PATH,
-            "/invoices": {"get": {
-                "summary": "Invoices and credit notes of a month (by service period) or a year",
-                "parameters": [{"name": "month", "in": "query", "required": False, "schema": {"type": "string"}},
-                               {"name": "year", "in": "query", "required": False, "schema": {"type": "integer"}}],
-                "responses": _list_of("Invoice")}},
-            "/invoices/{number}": {"get": {
-                "summary": "One invoice or credit note; append .pdf (Factur-X), .docx or .xml for its documents",
-                "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "The invoice (JSON) or the document", "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Invoice"}},
-                    "application/pdf": {}, "application/xml": {}}},
-                    "404": {"$ref": "#/components/responses/Error"}}}},
-            "/employees": {"get": {"summary": "Shared staff (back-office tokens)",
-                                   "responses": _list_of("Employee")}},
-            "/services": {"get": {"summary": "Services and hourly rates",
-                                  "parameters": [{"name": "year", "in": "query", "required": False,
-                                                  "schema": {"type": "integer"}}],
-                                  "responses": _list_of("Service")}},
+            "/invoices": {
+                "get": {
+                    "summary": "Invoices and credit notes of a month (by service period) or a year",
+                    "parameters": [
+                        {
+                            "name": "month",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "year",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer"},
+                        },
+                    ],
+                    "responses": _list_of("Invoice"),
+                }
+            },
+            "/invoices/{number}": {
+                "get": {
+                    "summary": "One invoice or credit note; append .pdf (Factur-X), .docx or .xml for its documents",
+                    "parameters": [
+                        {
+                            "name": "number",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The invoice (JSON) or the document",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Invoice"}
+                                },
+                                "application/pdf": {},
+                                "application/xml": {},
+                            },
+                        },
+                        "404": {"$ref": "#/components/responses/Error"},
+                    },
+                }
+            },
+            "/employees": {
+                "get": {
+                    "summary": "Shared staff (back-office tokens)",
+                    "responses": _list_of("Employee"),
+                }
+            },
+            "/services": {
+                "get": {
+                    "summary": "Services and hourly rates",
+                    "parameters": [
+                        {
+                            "name": "year",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": _list_of("Service"),
+                }
+            },
             "/timesheets": {
-                "get": {"summary": "Timesheet entries of a month", "parameters": [MONTH],
-                        "responses": _list_of("Timesheet")},
+                "get": {
+                    "summary": "Timesheet entries of a month",
+                    "parameters": [MONTH],
+                    "responses": _list_of("Timesheet"),
+                },
                 "post": {
                     "summary": "Add timesheet entries, all or nothing (accountant tokens)",
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                        "type": "array", "items": {"$ref": "#/components/schemas/TimesheetInput"}}}}},
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/TimesheetInput"},
+                                }
+                            }
+                        },
+                    },
                     "responses": {
-                        "201": {"description": "Imported", "content": {"application/json": {
-                            "schema": _obj({"imported": {"type": "integer"}})}}},
+                        "201": {
+                            "description": "Imported",
+                            "content": {
+                                "application/json": {
+                                    "schema": _obj({"imported": {"type": "integer"}})
+                                }
+                            },
+                        },
                         "400": {"$ref": "#/components/responses/Error"},
-                        "422": {"description": "Every error, nothing written", "content": {
-                            "application/json": {"schema": _obj({
-                                "error": STR,
-                                "errors": {"type": "array", "items": _obj(
-                                    {"index": {"type": "integer"}, "message": STR})}})}}},
+                        "422": {
+                            "description": "Every error, nothing written",
+                            "content": {
+                                "application/json": {
+                                    "schema": _obj(
+                                        {
+                                            "error": STR,
+                                            "errors": {
+                                                "type": "array",
+                                                "items": _obj(
+                                                    {"index": {"type": "integer"}, "message": STR}
+                                                ),
+                                            },
+                                        }
+                                    )
+                                }
+                            },
+                        },
                     },
                 },
             },

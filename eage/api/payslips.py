@@ -21,8 +21,10 @@ def list_payslips() -> ResponseReturnValue:
     raw = request.args.get("month")
     month = parse_month(raw)
     if month is None:
-        raise ApiError(400, "month is required as YYYY-MM" if not raw
-                       else f"month must be YYYY-MM, got {raw!r}")
+        raise ApiError(
+            400,
+            "month is required as YYYY-MM" if not raw else f"month must be YYYY-MM, got {raw!r}",
+        )
     return jsonify([services.api_dict(row) for row in services.month_payslips(month)])
 
 
@@ -32,23 +34,55 @@ _NSTR = {"anyOf": [{"type": "string"}, {"type": "null"}]}
 PAYSLIP_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "employee": {"type": "string"}, "number": {"type": "string"},
+        "employee": {"type": "string"},
+        "number": {"type": "string"},
         "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
-        **{name: _AMOUNT for name in services.API_TOTALS}, "rgdu": _AMOUNT,
-        "lines": {"type": "array", "items": {"type": "object", "properties": {
-            "heading": {"type": "string"}, "label": {"type": "string"}, "base": _NSTR,
-            "employee_rate": _NSTR, "employee_amount": _AMOUNT, "employer_rate": _NSTR,
-            "employer_amount": _AMOUNT}}},
+        **{name: _AMOUNT for name in services.API_TOTALS},
+        "rgdu": _AMOUNT,
+        "lines": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "heading": {"type": "string"},
+                    "label": {"type": "string"},
+                    "base": _NSTR,
+                    "employee_rate": _NSTR,
+                    "employee_amount": _AMOUNT,
+                    "employer_rate": _NSTR,
+                    "employer_amount": _AMOUNT,
+                },
+            },
+        },
     },
     "required": ["employee", "number", "month", *services.API_TOTALS, "lines"],
 }
-OPENAPI_PATH: dict[str, Any] = {"get": {
-    "summary": "Issued payslips of a month (back-office tokens)",
-    "parameters": [{"name": "month", "in": "query", "required": True,
-                    "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"}}],
-    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
-        "type": "array", "items": {"$ref": "#/components/schemas/Payslip"}}}}},
-        "400": {"$ref": "#/components/responses/Error"},
-        "401": {"$ref": "#/components/responses/Error"},
-        "403": {"$ref": "#/components/responses/Error"}},
-}}
+OPENAPI_PATH: dict[str, Any] = {
+    "get": {
+        "summary": "Issued payslips of a month (back-office tokens)",
+        "parameters": [
+            {
+                "name": "month",
+                "in": "query",
+                "required": True,
+                "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+            }
+        ],
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Payslip"},
+                        }
+                    }
+                },
+            },
+            "400": {"$ref": "#/components/responses/Error"},
+            "401": {"$ref": "#/components/responses/Error"},
+            "403": {"$ref": "#/components/responses/Error"},
+        },
+    }
+}

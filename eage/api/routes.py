@@ -51,14 +51,16 @@ def employees() -> ResponseReturnValue:
     out = []
     for e in rows:
         c = e.current_contract(today)
-        out.append({
-            "code": e.code,
-            "name": e.name,
-            "job": e.job,
-            "weekly_hours": fmt2(c.weekly_hours) if c else None,
-            "fte": fmt2(c.fte) if c else None,
-            "monthly_gross": fmt2(c.monthly_gross) if c else None,
-        })
+        out.append(
+            {
+                "code": e.code,
+                "name": e.name,
+                "job": e.job,
+                "weekly_hours": fmt2(c.weekly_hours) if c else None,
+                "fte": fmt2(c.fte) if c else None,
+                "monthly_gross": fmt2(c.monthly_gross) if c else None,
+            }
+        )
     return jsonify(out)
 
 
@@ -75,7 +77,9 @@ def services() -> ResponseReturnValue:
         if not year_arg.isdigit() or len(year_arg) != 4:
             raise ApiError(400, f"year must be YYYY, got {year_arg!r}")
         query = query.where(ServiceRate.year == int(year_arg))
-    return jsonify([
-        {"code": code, "label": label, "year": year, "rate": fmt2(rate)}
-        for code, label, year, rate in db.session.execute(query)
-    ])
+    return jsonify(
+        [
+            {"code": code, "label": label, "year": year, "rate": fmt2(rate)}
+            for code, label, year, rate in db.session.execute(query)
+        ]
+    )

@@ -11,9 +11,14 @@ from flask.cli import with_appcontext
 
 @click.command("export-fec")
 @click.argument("year")
-@click.option("--output", "output", default=".", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write <SIREN>FEC<YYYYMMDD>.txt into.")
+@click.option(
+    "--output",
+    "output",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write <SIREN>FEC<YYYYMMDD>.txt into.",
+)
 @with_appcontext
 def export_fec_command(year: str, output: Path) -> None:
     """Write the year's FEC (art. A47 A-1 LPF), checked against the format before it is kept."""

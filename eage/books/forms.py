@@ -22,10 +22,13 @@ class ManualEntryForm(FlaskForm):
     """The header of an OD entry; its lines are the rows line-N-* of the same form."""
 
     day = FrDateField("Date de l'écriture", validators=[DataRequired(message="Indiquez la date.")])
-    label = StringField("Libellé", validators=[DataRequired(message="Indiquez le libellé."),
-                                               Length(max=300)])
-    piece_ref = StringField("Pièce justificative", validators=[
-        DataRequired(message="Indiquez la référence de la pièce."), Length(max=60)])
+    label = StringField(
+        "Libellé", validators=[DataRequired(message="Indiquez le libellé."), Length(max=300)]
+    )
+    piece_ref = StringField(
+        "Pièce justificative",
+        validators=[DataRequired(message="Indiquez la référence de la pièce."), Length(max=60)],
+    )
     submit = SubmitField("Enregistrer le brouillon")
 
 

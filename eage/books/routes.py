@@ -46,22 +46,34 @@ def _filter() -> services.LedgerFilter:
     year = _year()
     member_code = (request.args.get("adherent") or "").upper()
     service_code = (request.args.get("service") or "").upper()
-    member_id = db.session.scalar(select(Member.id).where(Member.code == member_code)) if member_code else None
-    service_id = db.session.scalar(select(Service.id).where(Service.code == service_code)) if service_code else None
+    member_id = (
+        db.session.scalar(select(Member.id).where(Member.code == member_code))
+        if member_code
+        else None
+    )
+    service_id = (
+        db.session.scalar(select(Service.id).where(Service.code == service_code))
+        if service_code
+        else None
+    )
     journal = request.args.get("journal") or None
     return services.LedgerFilter(
-        start=_day("du", date(year, 1, 1)), end=_day("au", date(year, 12, 31)),
+        start=_day("du", date(year, 1, 1)),
+        end=_day("au", date(year, 12, 31)),
         journal=journal if journal in JOURNALS else None,
         account=(request.args.get("compte") or "").strip().upper() or None,
-        member_id=member_id, service_id=service_id,
-        include_drafts=request.args.get("brouillons") == "1")
+        member_id=member_id,
+        service_id=service_id,
+        include_drafts=request.args.get("brouillons") == "1",
+    )
 
 
 def _filter_context() -> dict[str, object]:
     return {
         "members": db.session.scalars(select(Member).order_by(Member.code)).all(),
         "services_list": db.session.scalars(select(Service).order_by(Service.code)).all(),
-        "journals": JOURNALS, "args": request.args,
+        "journals": JOURNALS,
+        "args": request.args,
     }
 
 
@@ -79,11 +91,23 @@ def index() -> str:
     journal = request.args.get("journal") or None
     status = request.args.get("statut") or None
     year = None if month else _year()
-    rows = services.entries(journal=journal if journal in JOURNALS else None, year=year,
-                            month=month.strftime("%Y-%m") if month else None, status=status)
+    rows = services.entries(
+        journal=journal if journal in JOURNALS else None,
+        year=year,
+        month=month.strftime("%Y-%m") if month else None,
+        status=status,
+    )
     totals = (sum((e.total_debit for e in rows), ZERO), sum((e.total_credit for e in rows), ZERO))
-    return render_template("books/index.html", rows=rows, totals=totals, journals=JOURNALS,
-                           journal=journal, month=month, status=status, year=year)
+    return render_template(
+        "books/index.html",
+        rows=rows,
+        totals=totals,
+        journals=JOURNALS,
+        journal=journal,
+        month=month,
+        status=status,
+        year=year,
+    )
 
 
 @bp.route("/ecritures/<int:entry_id>")
@@ -113,10 +137,16 @@ def _manual_lines() -> tuple[list[services.ManualLine], dict[int, str]]:
                 amounts.append(ZERO)
         member = get("member")
         service = get("service")
-        lines.append(services.ManualLine(
-            account=get("account"), debit=amounts[0], credit=amounts[1], label=get("label"),
-            member_id=int(member) if member.isdigit() else None,
-            service_id=int(service) if service.isdigit() else None))
+        lines.append(
+            services.ManualLine(
+                account=get("account"),
+                debit=amounts[0],
+                credit=amounts[1],
+                label=get("label"),
+                member_id=int(member) if member.isdigit() else None,
+                service_id=int(service) if service.isdigit() else None,
+            )
+        )
     return lines, errors
 
 
@@ -131,21 +161,35 @@ def new_entry() -> str | Response:
             problems = [f"ligne {n} : {msg}" for n, msg in unreadable.items()]
         else:
             try:
-                row = services.create_manual_entry(day=form.day.data, label=form.label.data or "",
-                                                   piece_ref=form.piece_ref.data or "", lines=lines,
-                                                   user_id=current_user.id)
+                row = services.create_manual_entry(
+                    day=form.day.data,
+                    label=form.label.data or "",
+                    piece_ref=form.piece_ref.data or "",
+                    lines=lines,
+                    user_id=current_user.id,
+                )
             except services.BooksError as exc:
-                problems = [p.message if p.line is None else f"ligne {p.line} : {p.message}"
-                            for p in exc.problems]
+                problems = [
+                    p.message if p.line is None else f"ligne {p.line} : {p.message}"
+                    for p in exc.problems
+                ]
             else:
                 flash("Écriture enregistrée en brouillon : vérifiez-la puis validez-la.", "success")
                 return redirect(url_for("books.entry", entry_id=row.id))
     services.ensure_chart()
-    accounts = db.session.scalars(select(LedgerAccount).where(LedgerAccount.active.is_(True))
-                                  .order_by(LedgerAccount.number)).all()
+    accounts = db.session.scalars(
+        select(LedgerAccount).where(LedgerAccount.active.is_(True)).order_by(LedgerAccount.number)
+    ).all()
     db.session.commit()
-    return render_template("books/entry_form.html", form=form, problems=problems, rows=OD_ROWS,
-                           accounts=accounts, values=request.form, **_filter_context())
+    return render_template(
+        "books/entry_form.html",
+        form=form,
+        problems=problems,
+        rows=OD_ROWS,
+        accounts=accounts,
+        values=request.form,
+        **_filter_context(),
+    )
 
 
 @bp.route("/ecritures/<int:entry_id>/valider", methods=["POST"])
@@ -188,8 +232,9 @@ def delete(entry_id: int) -> Response:
 def chart() -> str:
     from accounting.chart import PURPOSES
 
-    return render_template("books/chart.html", accounts=services.chart_of_accounts(),
-                           purposes=PURPOSES)
+    return render_template(
+        "books/chart.html", accounts=services.chart_of_accounts(), purposes=PURPOSES
+    )
 
 
 @bp.route("/plan/nouveau", methods=["GET", "POST"])
@@ -202,8 +247,13 @@ def account(account_id: int | None = None) -> str | Response:
     form = AccountForm(obj=row)
     if form.validate_on_submit():
         try:
-            services.save_account(row, number=form.number.data or "", label=form.label.data or "",
-                                  active=bool(form.active.data), user_id=current_user.id)
+            services.save_account(
+                row,
+                number=form.number.data or "",
+                label=form.label.data or "",
+                active=bool(form.active.data),
+                user_id=current_user.id,
+            )
         except services.BooksError as exc:
             for p in exc.problems:
                 form.form_errors.append(p.message)
@@ -221,12 +271,17 @@ def account(account_id: int | None = None) -> str | Response:
 def trial_balance() -> str | Response:
     flt = _filter()
     if request.args.get("format") == "xlsx":
-        return _xlsx(services.trial_balance_xlsx(flt), f"balance-{flt.start:%Y%m%d}-{flt.end:%Y%m%d}.xlsx")
+        return _xlsx(
+            services.trial_balance_xlsx(flt), f"balance-{flt.start:%Y%m%d}-{flt.end:%Y%m%d}.xlsx"
+        )
     rows = services.trial_balance(flt)
-    totals = {k: sum((getattr(r, k) for r in rows), ZERO)
-              for k in ("debit", "credit", "debit_balance", "credit_balance")}
-    return render_template("books/balance.html", rows=rows, totals=totals, flt=flt,
-                           **_filter_context())
+    totals = {
+        k: sum((getattr(r, k) for r in rows), ZERO)
+        for k in ("debit", "credit", "debit_balance", "credit_balance")
+    }
+    return render_template(
+        "books/balance.html", rows=rows, totals=totals, flt=flt, **_filter_context()
+    )
 
 
 @bp.route("/grand-livre")
@@ -234,11 +289,18 @@ def trial_balance() -> str | Response:
 def general_ledger() -> str | Response:
     flt = _filter()
     if request.args.get("format") == "xlsx":
-        return _xlsx(services.general_ledger_xlsx(flt),
-                     f"grand-livre-{flt.start:%Y%m%d}-{flt.end:%Y%m%d}.xlsx")
-    return render_template("books/ledger.html", sections=services.general_ledger(flt), flt=flt,
-                           title="Grand livre", endpoint="books.general_ledger",
-                           **_filter_context())
+        return _xlsx(
+            services.general_ledger_xlsx(flt),
+            f"grand-livre-{flt.start:%Y%m%d}-{flt.end:%Y%m%d}.xlsx",
+        )
+    return render_template(
+        "books/ledger.html",
+        sections=services.general_ledger(flt),
+        flt=flt,
+        title="Grand livre",
+        endpoint="books.general_ledger",
+        **_filter_context(),
+    )
 
 
 @bp.route("/adherents")
@@ -246,11 +308,18 @@ def general_ledger() -> str | Response:
 def member_ledger() -> str | Response:
     flt = _filter()
     if request.args.get("format") == "xlsx":
-        return _xlsx(services.member_ledger_xlsx(flt),
-                     f"grand-livre-adherents-{flt.start:%Y%m%d}-{flt.end:%Y%m%d}.xlsx")
-    return render_template("books/ledger.html", sections=services.member_ledger(flt), flt=flt,
-                           title="Grand livre des adhérents (411)",
-                           endpoint="books.member_ledger", **_filter_context())
+        return _xlsx(
+            services.member_ledger_xlsx(flt),
+            f"grand-livre-adherents-{flt.start:%Y%m%d}-{flt.end:%Y%m%d}.xlsx",
+        )
+    return render_template(
+        "books/ledger.html",
+        sections=services.member_ledger(flt),
+        flt=flt,
+        title="Grand livre des adhérents (411)",
+        endpoint="books.member_ledger",
+        **_filter_context(),
+    )
 
 
 # --------------------------------------------------------------------------- integrity, FEC
@@ -275,5 +344,9 @@ def fec(year: int) -> Response:
 
     audit.record("export", "fec", year, summary=f"{out.filename}: {out.entries} entries")
     db.session.commit()
-    return send_file(io.BytesIO(out.data), mimetype="text/plain; charset=iso-8859-15",
-                     as_attachment=True, download_name=out.filename)
+    return send_file(
+        io.BytesIO(out.data),
+        mimetype="text/plain; charset=iso-8859-15",
+        as_attachment=True,
+        download_name=out.filename,
+    )

@@ -51,10 +51,15 @@ class BooksError(ValueError):
     def __init__(self, problems: list[ledger.Problem] | list[str] | str) -> None:
         if isinstance(problems, str):
             problems = [problems]
-        self.problems = [p if isinstance(p, ledger.Problem) else ledger.Problem(None, p)
-                         for p in problems]
-        super().__init__("; ".join(p.message if p.line is None else f"ligne {p.line} : {p.message}"
-                                   for p in self.problems))
+        self.problems = [
+            p if isinstance(p, ledger.Problem) else ledger.Problem(None, p) for p in problems
+        ]
+        super().__init__(
+            "; ".join(
+                p.message if p.line is None else f"ligne {p.line} : {p.message}"
+                for p in self.problems
+            )
+        )
 
 
 class ImmutableEntryError(RuntimeError):
@@ -65,8 +70,9 @@ def _take_lock(session: Session | None = None) -> None:
     """The issuing lock (an UPDATE on one row): numbering and sealing are serialised with
     every issuer, on SQLite and PostgreSQL alike."""
     s = session or db.session
-    result = s.execute(update(AppLock).where(AppLock.name == ISSUING)
-                       .values(counter=AppLock.counter + 1))
+    result = s.execute(
+        update(AppLock).where(AppLock.name == ISSUING).values(counter=AppLock.counter + 1)
+    )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         s.add(AppLock(name=ISSUING, counter=1))
         s.flush()
@@ -97,8 +103,9 @@ def ensure_chart() -> None:
             unknown += 1
         while number in existing:  # taken by hand: next free 706 sub-account
             number = f"{int(number) + 100:06d}"
-        row = LedgerAccount(number=number, label=f"Mises à disposition — {svc.label}"[:200],
-                            service=svc)
+        row = LedgerAccount(
+            number=number, label=f"Mises à disposition — {svc.label}"[:200], service=svc
+        )
         db.session.add(row)
         existing[number] = row
     db.session.flush()
@@ -121,19 +128,32 @@ def posting_accounts() -> ledger.Accounts:
 def chart_of_accounts() -> list[LedgerAccount]:
     ensure_chart()
     db.session.commit()
-    return list(db.session.scalars(select(LedgerAccount).options(
-        selectinload(LedgerAccount.service)).order_by(LedgerAccount.number)))
+    return list(
+        db.session.scalars(
+            select(LedgerAccount)
+            .options(selectinload(LedgerAccount.service))
+            .order_by(LedgerAccount.number)
+        )
+    )
 
 
-def save_account(account: LedgerAccount | None, *, number: str, label: str, active: bool = True,
-                 user_id: int | None = None) -> LedgerAccount:
+def save_account(
+    account: LedgerAccount | None,
+    *,
+    number: str,
+    label: str,
+    active: bool = True,
+    user_id: int | None = None,
+) -> LedgerAccount:
     """Create or edit an account of the chart. Entries already posted keep the number and
     label they were posted with. Every error at once."""
     number = (number or "").strip().upper()
     label = (label or "").strip()
     errors: list[str] = []
     if not ledger._ACCOUNT.match(number):
-        errors.append("numéro de compte invalide : de 3 à 20 caractères, commençant par la classe 1 à 8")
+        errors.append(
+            "numéro de compte invalide : de 3 à 20 caractères, commençant par la classe 1 à 8"
+        )
     if not label:
         errors.append("indiquez l'intitulé du compte")
     other = db.session.scalar(select(LedgerAccount).where(LedgerAccount.number == number))
@@ -150,8 +170,14 @@ def save_account(account: LedgerAccount | None, *, number: str, label: str, acti
     else:
         account.number, account.label, account.active = number, label, active
     db.session.flush()
-    audit.record("create" if before is None else "update", "ledger_account", account.id,
-                 before=before, after=audit.snapshot(account), user_id=user_id)
+    audit.record(
+        "create" if before is None else "update",
+        "ledger_account",
+        account.id,
+        before=before,
+        after=audit.snapshot(account),
+        user_id=user_id,
+    )
     db.session.commit()
     return account
 
@@ -160,8 +186,11 @@ def save_account(account: LedgerAccount | None, *, number: str, label: str, acti
 
 
 def _next_seq(journal: str, year: int) -> int:
-    last = db.session.scalar(select(func.max(JournalEntry.seq)).where(
-        JournalEntry.journal == journal, JournalEntry.year == year))
+    last = db.session.scalar(
+        select(func.max(JournalEntry.seq)).where(
+            JournalEntry.journal == journal, JournalEntry.year == year
+        )
+    )
     return int(last or 0) + 1
 
 
@@ -170,23 +199,45 @@ def _number(entry: JournalEntry) -> None:
     entry.number = f"{entry.journal}-{entry.year}-{entry.seq:05d}"
 
 
-def _persist(entry: ledger.Entry, *, origin: str, user_id: int | None, validated: bool,
-             **links: Any) -> JournalEntry:
-    members = {m.code: m.id for m in db.session.scalars(select(Member))} if any(
-        ln.member_code for ln in entry.lines) else {}
-    services = {s.code: s.id for s in db.session.scalars(select(Service))} if any(
-        ln.service_code for ln in entry.lines) else {}
-    row = JournalEntry(journal=entry.journal, year=entry.day.year, date=entry.day,
-                       label=entry.label[:300], piece_ref=entry.piece_ref[:60],
-                       piece_date=entry.piece_date, origin=origin, created_by_id=user_id,
-                       **links)
+def _persist(
+    entry: ledger.Entry, *, origin: str, user_id: int | None, validated: bool, **links: Any
+) -> JournalEntry:
+    members = (
+        {m.code: m.id for m in db.session.scalars(select(Member))}
+        if any(ln.member_code for ln in entry.lines)
+        else {}
+    )
+    services = (
+        {s.code: s.id for s in db.session.scalars(select(Service))}
+        if any(ln.service_code for ln in entry.lines)
+        else {}
+    )
+    row = JournalEntry(
+        journal=entry.journal,
+        year=entry.day.year,
+        date=entry.day,
+        label=entry.label[:300],
+        piece_ref=entry.piece_ref[:60],
+        piece_date=entry.piece_date,
+        origin=origin,
+        created_by_id=user_id,
+        **links,
+    )
     for pos, ln in enumerate(entry.lines, start=1):
-        row.lines.append(JournalLine(
-            position=pos, account_number=ln.account, account_label=ln.account_label,
-            aux_number=ln.aux_number, aux_label=ln.aux_label, label=(ln.label or entry.label)[:300],
-            debit=ln.debit, credit=ln.credit,
-            member_id=members.get(ln.member_code) if ln.member_code else None,
-            service_id=services.get(ln.service_code) if ln.service_code else None))
+        row.lines.append(
+            JournalLine(
+                position=pos,
+                account_number=ln.account,
+                account_label=ln.account_label,
+                aux_number=ln.aux_number,
+                aux_label=ln.aux_label,
+                label=(ln.label or entry.label)[:300],
+                debit=ln.debit,
+                credit=ln.credit,
+                member_id=members.get(ln.member_code) if ln.member_code else None,
+                service_id=services.get(ln.service_code) if ln.service_code else None,
+            )
+        )
     if validated:
         _number(row)
         row.validated_at = utcnow()
@@ -198,12 +249,19 @@ def _persist(entry: ledger.Entry, *, origin: str, user_id: int | None, validated
 
 def sales_document(inv: Invoice) -> ledger.SalesDocument:
     return ledger.SalesDocument(
-        number=inv.number, kind=inv.kind, issue_date=inv.issue_date,
-        member_code=inv.member.code, member_name=inv.member.name,
-        lines=tuple(ledger.SalesLine(line.kind, D(line.amount),
-                                     line.service.code if line.service else None)
-                    for line in inv.lines),
-        vat=D(inv.vat), total_incl_tax=D(inv.total_incl_tax), origin=inv.origin)
+        number=inv.number,
+        kind=inv.kind,
+        issue_date=inv.issue_date,
+        member_code=inv.member.code,
+        member_name=inv.member.name,
+        lines=tuple(
+            ledger.SalesLine(line.kind, D(line.amount), line.service.code if line.service else None)
+            for line in inv.lines
+        ),
+        vat=D(inv.vat),
+        total_incl_tax=D(inv.total_incl_tax),
+        origin=inv.origin,
+    )
 
 
 def post_invoice(inv: Invoice, *, user_id: int | None = None) -> JournalEntry:
@@ -221,12 +279,24 @@ def month_end(month: str) -> date:
 def payslip_data(slip: Payslip) -> ledger.PayslipData:
     name = str((slip.employee_snapshot or {}).get("name") or slip.employee.name)
     return ledger.PayslipData(
-        number=slip.number, day=month_end(slip.month), employee_code=slip.employee.code,
-        employee_name=name, gross=D(slip.gross), tax_withheld=D(slip.tax_withheld),
-        net_paid=D(slip.net_paid), piece_date=slip.issue_date,
-        lines=tuple(ledger.PayslipLineData(str(line.get("code", "")), str(line["heading"]),
-                                           D(line["employee_amount"]), D(line["employer_amount"]))
-                    for line in slip.lines))
+        number=slip.number,
+        day=month_end(slip.month),
+        employee_code=slip.employee.code,
+        employee_name=name,
+        gross=D(slip.gross),
+        tax_withheld=D(slip.tax_withheld),
+        net_paid=D(slip.net_paid),
+        piece_date=slip.issue_date,
+        lines=tuple(
+            ledger.PayslipLineData(
+                str(line.get("code", "")),
+                str(line["heading"]),
+                D(line["employee_amount"]),
+                D(line["employer_amount"]),
+            )
+            for line in slip.lines
+        ),
+    )
 
 
 def post_payslips(payslips: Iterable[Payslip], *, user_id: int | None = None) -> list[JournalEntry]:
@@ -236,8 +306,9 @@ def post_payslips(payslips: Iterable[Payslip], *, user_id: int | None = None) ->
     for slip in payslips:
         accounts = accounts or posting_accounts()
         entry = ledger.payroll_entry(payslip_data(slip), accounts)
-        out.append(_persist(entry, origin="payslip", user_id=user_id, validated=True,
-                            payslip_id=slip.id))
+        out.append(
+            _persist(entry, origin="payslip", user_id=user_id, validated=True, payslip_id=slip.id)
+        )
     return out
 
 
@@ -247,12 +318,15 @@ def post_payment(payment: Payment, *, user_id: int | None = None) -> JournalEntr
     from eage.models.invoicing import PAYMENT_METHODS
 
     entry = ledger.payment_entry(
-        day=payment.date, reference=payment.reference or f"REG-{payment.id}",
-        member_code=payment.member.code, member_name=payment.member.name,
-        amount=D(payment.amount), method=PAYMENT_METHODS.get(payment.method, payment.method),
-        accounts=posting_accounts())
-    return _persist(entry, origin="payment", user_id=user_id, validated=True,
-                    payment_id=payment.id)
+        day=payment.date,
+        reference=payment.reference or f"REG-{payment.id}",
+        member_code=payment.member.code,
+        member_name=payment.member.name,
+        amount=D(payment.amount),
+        method=PAYMENT_METHODS.get(payment.method, payment.method),
+        accounts=posting_accounts(),
+    )
+    return _persist(entry, origin="payment", user_id=user_id, validated=True, payment_id=payment.id)
 
 
 # =========================================================================== OD
@@ -268,8 +342,9 @@ class ManualLine:
     service_id: int | None = None
 
 
-def _manual_entry(day: date | None, label: str, piece_ref: str,
-                  lines: list[ManualLine]) -> tuple[ledger.Entry, list[ledger.Problem]]:
+def _manual_entry(
+    day: date | None, label: str, piece_ref: str, lines: list[ManualLine]
+) -> tuple[ledger.Entry, list[ledger.Problem]]:
     """The pure entry for typed lines, and every problem of the input at once."""
     problems: list[ledger.Problem] = []
     if day is None:
@@ -286,29 +361,52 @@ def _manual_entry(day: date | None, label: str, piece_ref: str,
         number = (ml.account or "").strip().upper()
         acc = accounts.get(number)
         if acc is None:
-            problems.append(ledger.Problem(i, f"le compte « {number} » n'est pas au plan comptable"))
+            problems.append(
+                ledger.Problem(i, f"le compte « {number} » n'est pas au plan comptable")
+            )
         elif not acc.active:
             problems.append(ledger.Problem(i, f"le compte {number} est désactivé"))
         member = members.get(ml.member_id) if ml.member_id else None
         service = services.get(ml.service_id) if ml.service_id else None
         if number == receivable and member is None:
-            problems.append(ledger.Problem(i, "le compte adhérents demande l'adhérent (compte auxiliaire)"))
-        out.append(ledger.EntryLine(
-            account=number, account_label=acc.label if acc else "",
-            debit=D(ml.debit or ZERO), credit=D(ml.credit or ZERO),
-            aux_number=chart.member_aux_number(member.code) if member and number == receivable else None,
-            aux_label=member.name if member and number == receivable else None,
-            label=(ml.label or "").strip() or label.strip(),
-            member_code=member.code if member else None,
-            service_code=service.code if service else None))
-    entry = ledger.Entry("OD", day or date.today(), (label or "").strip(), (piece_ref or "").strip(),
-                         day or date.today(), tuple(out))
+            problems.append(
+                ledger.Problem(i, "le compte adhérents demande l'adhérent (compte auxiliaire)")
+            )
+        out.append(
+            ledger.EntryLine(
+                account=number,
+                account_label=acc.label if acc else "",
+                debit=D(ml.debit or ZERO),
+                credit=D(ml.credit or ZERO),
+                aux_number=chart.member_aux_number(member.code)
+                if member and number == receivable
+                else None,
+                aux_label=member.name if member and number == receivable else None,
+                label=(ml.label or "").strip() or label.strip(),
+                member_code=member.code if member else None,
+                service_code=service.code if service else None,
+            )
+        )
+    entry = ledger.Entry(
+        "OD",
+        day or date.today(),
+        (label or "").strip(),
+        (piece_ref or "").strip(),
+        day or date.today(),
+        tuple(out),
+    )
     problems.extend(ledger.check_entry(entry))
     return entry, problems
 
 
-def create_manual_entry(*, day: date | None, label: str, piece_ref: str, lines: list[ManualLine],
-                        user_id: int | None = None) -> JournalEntry:
+def create_manual_entry(
+    *,
+    day: date | None,
+    label: str,
+    piece_ref: str,
+    lines: list[ManualLine],
+    user_id: int | None = None,
+) -> JournalEntry:
     """An OD entry typed by the accountant, kept as a draft until validated. Balanced or
     refused, every problem at once; nothing written on error."""
     entry, problems = _manual_entry(day, label, piece_ref, lines)
@@ -316,8 +414,13 @@ def create_manual_entry(*, day: date | None, label: str, piece_ref: str, lines: 
         db.session.rollback()
         raise BooksError(problems)
     row = _persist(entry, origin="manual", user_id=user_id, validated=False)
-    audit.record("create", "journal_entry", row.id, user_id=user_id,
-                 summary=f"OD brouillon {entry.label} {entry.total_debit} €"[:500])
+    audit.record(
+        "create",
+        "journal_entry",
+        row.id,
+        user_id=user_id,
+        summary=f"OD brouillon {entry.label} {entry.total_debit} €"[:500],
+    )
     db.session.commit()
     return row
 
@@ -327,9 +430,17 @@ def validate_entry(row: JournalEntry, *, user_id: int | None = None) -> JournalE
     if row.is_validated:
         raise BooksError(f"l'écriture {row.number} est déjà validée")
     _take_lock()
-    entry = ledger.Entry(row.journal, row.date, row.label, row.piece_ref, row.piece_date,
-                         tuple(ledger.EntryLine(ln.account_number, ln.account_label,
-                                                D(ln.debit), D(ln.credit)) for ln in row.lines))
+    entry = ledger.Entry(
+        row.journal,
+        row.date,
+        row.label,
+        row.piece_ref,
+        row.piece_date,
+        tuple(
+            ledger.EntryLine(ln.account_number, ln.account_label, D(ln.debit), D(ln.credit))
+            for ln in row.lines
+        ),
+    )
     problems = ledger.check_entry(entry)
     if problems:
         db.session.rollback()
@@ -338,16 +449,23 @@ def validate_entry(row: JournalEntry, *, user_id: int | None = None) -> JournalE
     row.validated_at = utcnow()
     row.validated_by_id = user_id
     db.session.flush()
-    audit.record("validate", "journal_entry", row.number, user_id=user_id,
-                 summary=f"{row.label} {row.total_debit} €"[:500])
+    audit.record(
+        "validate",
+        "journal_entry",
+        row.number,
+        user_id=user_id,
+        summary=f"{row.label} {row.total_debit} €"[:500],
+    )
     db.session.commit()
     return row
 
 
 def delete_draft(row: JournalEntry, *, user_id: int | None = None) -> None:
     if row.is_validated:
-        raise BooksError(f"l'écriture {row.number} est validée : elle ne peut pas être supprimée ;"
-                         " passez une écriture d'extourne")
+        raise BooksError(
+            f"l'écriture {row.number} est validée : elle ne peut pas être supprimée ;"
+            " passez une écriture d'extourne"
+        )
     audit.record("delete", "journal_entry", row.id, user_id=user_id, summary=row.label[:500])
     db.session.delete(row)
     db.session.commit()
@@ -378,11 +496,14 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         if isinstance(obj, JournalEntry) and _entry_frozen(obj):
             raise ImmutableEntryError(f"entry {obj.number} is validated: it can never be deleted")
         if isinstance(obj, JournalLine) and _entry_frozen(obj.entry):
-            raise ImmutableEntryError(f"entry {obj.entry.number} is validated: its lines can never "
-                                      "be deleted")
+            raise ImmutableEntryError(
+                f"entry {obj.entry.number} is validated: its lines can never be deleted"
+            )
     for obj in session.new:
         if isinstance(obj, JournalLine) and obj.entry is not None and _entry_frozen(obj.entry):
-            raise ImmutableEntryError(f"entry {obj.entry.number} is validated: no line can be added")
+            raise ImmutableEntryError(
+                f"entry {obj.entry.number} is validated: no line can be added"
+            )
     for obj in session.dirty:
         if not isinstance(obj, ChainLink | JournalEntry | JournalLine):
             continue
@@ -392,8 +513,10 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             raise ImmutableEntryError(f"chain link {obj.seq} can never be changed")
         entry = obj if isinstance(obj, JournalEntry) else obj.entry
         if _entry_frozen(entry):
-            raise ImmutableEntryError(f"entry {entry.number} is validated: it can never be edited;"
-                                      " post a reversing entry instead")
+            raise ImmutableEntryError(
+                f"entry {entry.number} is validated: it can never be edited;"
+                " post a reversing entry instead"
+            )
     # Something to seal at commit? A new document or entry, or a draft being validated (not
     # an invoice's follow-up status, which is outside the chain and must not wait for the
     # issuing lock).
@@ -410,7 +533,8 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
         if mapper.class_ in (ChainLink, JournalEntry, JournalLine):
             raise ImmutableEntryError(
                 f"bulk {'update' if state.is_update else 'delete'} of {mapper.class_.__name__} "
-                "refused: the books are immutable")
+                "refused: the books are immutable"
+            )
 
 
 def _before_commit(session: Session) -> None:
@@ -438,46 +562,96 @@ def _opt_amount(value: Any) -> str | None:
 
 
 def _documents(docs: Iterable[StoredDocument | None]) -> list[dict[str, Any]]:
-    return sorted(({"kind": d.kind, "filename": d.filename, "sha256": d.sha256, "size": d.size}
-                   for d in docs if d is not None), key=lambda d: (d["kind"], d["filename"]))
+    return sorted(
+        (
+            {"kind": d.kind, "filename": d.filename, "sha256": d.sha256, "size": d.size}
+            for d in docs
+            if d is not None
+        ),
+        key=lambda d: (d["kind"], d["filename"]),
+    )
 
 
 def invoice_payload(inv: Invoice) -> dict[str, Any]:
     """What an issued invoice or credit note is: everything but its follow-up (status,
     sending), with the SHA-256 of its stored documents."""
     return {
-        "record": "invoice", "number": inv.number, "kind": inv.kind, "origin": inv.origin,
-        "year": inv.year, "seq": inv.seq, "member_id": inv.member_id,
-        "issue_date": inv.issue_date, "period_start": inv.period_start,
-        "period_end": inv.period_end, "month": inv.month, "vat_regime": inv.vat_regime,
-        "total_excl_tax": _amount(inv.total_excl_tax), "vat": _amount(inv.vat),
-        "total_incl_tax": _amount(inv.total_incl_tax), "due_date": inv.due_date,
-        "credited_invoice_id": inv.credited_invoice_id, "reason": inv.reason,
-        "seller": inv.seller, "buyer": inv.buyer,
-        "lines": [{"position": ln.position, "kind": ln.kind, "service_id": ln.service_id,
-                   "label": ln.label, "minutes": ln.minutes, "rate": _opt_amount(ln.rate),
-                   "amount": _amount(ln.amount), "vat_rate": _amount(ln.vat_rate)}
-                  for ln in sorted(inv.lines, key=lambda x: x.position)],
+        "record": "invoice",
+        "number": inv.number,
+        "kind": inv.kind,
+        "origin": inv.origin,
+        "year": inv.year,
+        "seq": inv.seq,
+        "member_id": inv.member_id,
+        "issue_date": inv.issue_date,
+        "period_start": inv.period_start,
+        "period_end": inv.period_end,
+        "month": inv.month,
+        "vat_regime": inv.vat_regime,
+        "total_excl_tax": _amount(inv.total_excl_tax),
+        "vat": _amount(inv.vat),
+        "total_incl_tax": _amount(inv.total_incl_tax),
+        "due_date": inv.due_date,
+        "credited_invoice_id": inv.credited_invoice_id,
+        "reason": inv.reason,
+        "seller": inv.seller,
+        "buyer": inv.buyer,
+        "lines": [
+            {
+                "position": ln.position,
+                "kind": ln.kind,
+                "service_id": ln.service_id,
+                "label": ln.label,
+                "minutes": ln.minutes,
+                "rate": _opt_amount(ln.rate),
+                "amount": _amount(ln.amount),
+                "vat_rate": _amount(ln.vat_rate),
+            }
+            for ln in sorted(inv.lines, key=lambda x: x.position)
+        ],
         "documents": _documents(inv.documents),
     }
 
 
-_PAYSLIP_AMOUNTS = ("gross", "employee_contributions", "employer_contributions", "rgdu",
-                    "reductions", "net_social", "net_before_tax", "net_taxable", "tax_withheld",
-                    "net_paid", "employer_cost", "pas_rate", "contract_hours", "extra_hours",
-                    "unpaid_absence_hours", "worked_hours")
+_PAYSLIP_AMOUNTS = (
+    "gross",
+    "employee_contributions",
+    "employer_contributions",
+    "rgdu",
+    "reductions",
+    "net_social",
+    "net_before_tax",
+    "net_taxable",
+    "tax_withheld",
+    "net_paid",
+    "employer_cost",
+    "pas_rate",
+    "contract_hours",
+    "extra_hours",
+    "unpaid_absence_hours",
+    "worked_hours",
+)
 
 
 def payslip_payload(slip: Payslip) -> dict[str, Any]:
     return {
-        "record": "payslip", "number": slip.number, "employee_id": slip.employee_id,
-        "month": slip.month, "period_start": slip.period_start, "period_end": slip.period_end,
-        "payment_date": slip.payment_date, "issue_date": slip.issue_date,
+        "record": "payslip",
+        "number": slip.number,
+        "employee_id": slip.employee_id,
+        "month": slip.month,
+        "period_start": slip.period_start,
+        "period_end": slip.period_end,
+        "payment_date": slip.payment_date,
+        "issue_date": slip.issue_date,
         **{name: _amount(getattr(slip, name)) for name in _PAYSLIP_AMOUNTS},
         "rgdu_coefficient": f"{D(slip.rgdu_coefficient).quantize(Decimal('0.0001')):f}",
-        "earnings": slip.earnings, "lines": slip.lines, "rgdu_ytd": slip.rgdu_ytd,
-        "extra_hours_by_week": slip.extra_hours_by_week, "paid_leave": slip.paid_leave,
-        "employee_snapshot": slip.employee_snapshot, "employer_snapshot": slip.employer_snapshot,
+        "earnings": slip.earnings,
+        "lines": slip.lines,
+        "rgdu_ytd": slip.rgdu_ytd,
+        "extra_hours_by_week": slip.extra_hours_by_week,
+        "paid_leave": slip.paid_leave,
+        "employee_snapshot": slip.employee_snapshot,
+        "employer_snapshot": slip.employer_snapshot,
         "reference_model": slip.reference_model,
         "documents": _documents([slip.pdf_document, slip.docx_document]),
     }
@@ -486,17 +660,33 @@ def payslip_payload(slip: Payslip) -> dict[str, Any]:
 def entry_payload(row: JournalEntry) -> dict[str, Any]:
     validated = row.validated_at
     return {
-        "record": "entry", "journal": row.journal, "number": row.number, "date": row.date,
-        "label": row.label, "piece_ref": row.piece_ref, "piece_date": row.piece_date,
-        "origin": row.origin, "invoice_id": row.invoice_id, "payslip_id": row.payslip_id,
+        "record": "entry",
+        "journal": row.journal,
+        "number": row.number,
+        "date": row.date,
+        "label": row.label,
+        "piece_ref": row.piece_ref,
+        "piece_date": row.piece_date,
+        "origin": row.origin,
+        "invoice_id": row.invoice_id,
+        "payslip_id": row.payslip_id,
         "payment_id": row.payment_id,
         "validated_at": validated.replace(microsecond=0) if validated else None,
-        "lines": [{"position": ln.position, "account": ln.account_number,
-                   "account_label": ln.account_label, "aux_number": ln.aux_number,
-                   "aux_label": ln.aux_label, "label": ln.label, "debit": _amount(ln.debit),
-                   "credit": _amount(ln.credit), "member_id": ln.member_id,
-                   "service_id": ln.service_id}
-                  for ln in sorted(row.lines, key=lambda x: x.position)],
+        "lines": [
+            {
+                "position": ln.position,
+                "account": ln.account_number,
+                "account_label": ln.account_label,
+                "aux_number": ln.aux_number,
+                "aux_label": ln.aux_label,
+                "label": ln.label,
+                "debit": _amount(ln.debit),
+                "credit": _amount(ln.credit),
+                "member_id": ln.member_id,
+                "service_id": ln.service_id,
+            }
+            for ln in sorted(row.lines, key=lambda x: x.position)
+        ],
     }
 
 
@@ -543,8 +733,14 @@ def seal_pending(session: Session | None = None) -> list[ChainLink]:
     for kind, obj in pending:
         seq += 1
         digest = ledger.chain_hash(previous, ledger.canonical_json(PAYLOADS[kind](obj)))
-        link = ChainLink(seq=seq, record_type=kind, record_id=obj.id,
-                         reference=_reference(kind, obj)[:60], previous_hash=previous, hash=digest)
+        link = ChainLink(
+            seq=seq,
+            record_type=kind,
+            record_id=obj.id,
+            reference=_reference(kind, obj)[:60],
+            previous_hash=previous,
+            hash=digest,
+        )
         s.add(link)
         links.append(link)
         previous = digest
@@ -565,8 +761,11 @@ class IntegrityReport:
 
     def lines(self) -> list[str]:
         c = self.chain
-        out = [f"chain length: {c.length}", f"first hash: {c.first_hash or '-'}",
-               f"last hash: {c.last_hash or '-'}"]
+        out = [
+            f"chain length: {c.length}",
+            f"first hash: {c.first_hash or '-'}",
+            f"last hash: {c.last_hash or '-'}",
+        ]
         if c.broken:
             out.append(f"BROKEN at link {c.broken.seq} ({c.broken.reference}): {c.broken.reason}")
         else:
@@ -593,8 +792,11 @@ def _chain_items(check_files: bool, altered: list[str]) -> Iterator[ledger.Chain
         obj = loaded[link.record_type].get(link.record_id)
         payload = None if obj is None else ledger.canonical_json(PAYLOADS[link.record_type](obj))
         if obj is not None and check_files and link.record_type != "entry":
-            docs = obj.documents if link.record_type == "invoice" else [obj.pdf_document,
-                                                                         obj.docx_document]
+            docs = (
+                obj.documents
+                if link.record_type == "invoice"
+                else [obj.pdf_document, obj.docx_document]
+            )
             for doc in docs:
                 if doc is None:
                     continue
@@ -621,33 +823,56 @@ def verify_integrity(*, check_files: bool = True) -> IntegrityReport:
 # =========================================================================== queries
 
 
-def entries(*, journal: str | None = None, year: int | None = None, month: str | None = None,
-            status: str | None = None) -> list[JournalEntry]:
+def entries(
+    *,
+    journal: str | None = None,
+    year: int | None = None,
+    month: str | None = None,
+    status: str | None = None,
+) -> list[JournalEntry]:
     query = select(JournalEntry).options(selectinload(JournalEntry.lines))
     if journal:
         query = query.where(JournalEntry.journal == journal)
     if year:
-        query = query.where(JournalEntry.date >= date(year, 1, 1), JournalEntry.date <= date(year, 12, 31))
+        query = query.where(
+            JournalEntry.date >= date(year, 1, 1), JournalEntry.date <= date(year, 12, 31)
+        )
     if month:
-        query = query.where(JournalEntry.date >= date(int(month[:4]), int(month[5:7]), 1),
-                            JournalEntry.date <= month_end(month))
+        query = query.where(
+            JournalEntry.date >= date(int(month[:4]), int(month[5:7]), 1),
+            JournalEntry.date <= month_end(month),
+        )
     if status == "draft":
         query = query.where(JournalEntry.validated_at.is_(None))
     elif status == "validated":
         query = query.where(JournalEntry.validated_at.is_not(None))
-    return list(db.session.scalars(query.order_by(JournalEntry.date, JournalEntry.journal,
-                                                  JournalEntry.seq, JournalEntry.id)))
+    return list(
+        db.session.scalars(
+            query.order_by(
+                JournalEntry.date, JournalEntry.journal, JournalEntry.seq, JournalEntry.id
+            )
+        )
+    )
 
 
 def _in_validation_order(year: int) -> list[JournalEntry]:
     """Validated entries dated in ``year``, in the order of the chain (validation order)."""
-    link = select(ChainLink.record_id, ChainLink.seq).where(
-        ChainLink.record_type == "entry").subquery()
-    query = (select(JournalEntry).outerjoin(link, link.c.record_id == JournalEntry.id)
-             .where(JournalEntry.validated_at.is_not(None),
-                    JournalEntry.date >= date(year, 1, 1), JournalEntry.date <= date(year, 12, 31))
-             .options(selectinload(JournalEntry.lines))
-             .order_by(link.c.seq.is_(None), link.c.seq, JournalEntry.id))
+    link = (
+        select(ChainLink.record_id, ChainLink.seq)
+        .where(ChainLink.record_type == "entry")
+        .subquery()
+    )
+    query = (
+        select(JournalEntry)
+        .outerjoin(link, link.c.record_id == JournalEntry.id)
+        .where(
+            JournalEntry.validated_at.is_not(None),
+            JournalEntry.date >= date(year, 1, 1),
+            JournalEntry.date <= date(year, 12, 31),
+        )
+        .options(selectinload(JournalEntry.lines))
+        .order_by(link.c.seq.is_(None), link.c.seq, JournalEntry.id)
+    )
     return list(db.session.scalars(query))
 
 
@@ -672,12 +897,24 @@ def fec(year: int) -> FecFile:
     for row in rows:
         assert row.number is not None and row.validated_at is not None
         for ln in row.lines:
-            lines.append(ledger.FecLine(
-                journal_code=row.journal, journal_label=chart.JOURNALS.get(row.journal, row.journal),
-                entry_number=row.number, entry_date=row.date, account_number=ln.account_number,
-                account_label=ln.account_label, aux_number=ln.aux_number, aux_label=ln.aux_label,
-                piece_ref=row.piece_ref, piece_date=row.piece_date, label=ln.label,
-                debit=D(ln.debit), credit=D(ln.credit), valid_date=row.validated_at.date()))
+            lines.append(
+                ledger.FecLine(
+                    journal_code=row.journal,
+                    journal_label=chart.JOURNALS.get(row.journal, row.journal),
+                    entry_number=row.number,
+                    entry_date=row.date,
+                    account_number=ln.account_number,
+                    account_label=ln.account_label,
+                    aux_number=ln.aux_number,
+                    aux_label=ln.aux_label,
+                    piece_ref=row.piece_ref,
+                    piece_date=row.piece_date,
+                    label=ln.label,
+                    debit=D(ln.debit),
+                    credit=D(ln.credit),
+                    valid_date=row.validated_at.date(),
+                )
+            )
     data = ledger.write_fec(lines)
     return FecFile(ledger.fec_filename(org.siren, date(year, 12, 31)), data, len(rows), len(lines))
 
@@ -697,8 +934,11 @@ class LedgerFilter:
 
 
 def _lines_query(flt: LedgerFilter, *columns: Any) -> Any:
-    query = select(*columns).join(JournalEntry, JournalLine.entry_id == JournalEntry.id).where(
-        JournalEntry.date >= flt.start, JournalEntry.date <= flt.end)
+    query = (
+        select(*columns)
+        .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
+        .where(JournalEntry.date >= flt.start, JournalEntry.date <= flt.end)
+    )
     if not flt.include_drafts:
         query = query.where(JournalEntry.validated_at.is_not(None))
     if flt.journal:
@@ -734,16 +974,29 @@ class BalanceRow:
 
 def trial_balance(flt: LedgerFilter) -> list[BalanceRow]:
     """Balance générale: debit and credit totals per account, summed in the database."""
-    query = _lines_query(flt, JournalLine.account_number, func.sum(JournalLine.debit),
-                         func.sum(JournalLine.credit)).group_by(JournalLine.account_number)
+    query = _lines_query(
+        flt, JournalLine.account_number, func.sum(JournalLine.debit), func.sum(JournalLine.credit)
+    ).group_by(JournalLine.account_number)
     labels = dict(db.session.execute(select(LedgerAccount.number, LedgerAccount.label)).all())
     rows = []
     for number, debit, credit in db.session.execute(query.order_by(JournalLine.account_number)):
         if number not in labels:
-            labels[number] = db.session.scalar(select(JournalLine.account_label).where(
-                JournalLine.account_number == number).limit(1)) or ""
-        rows.append(BalanceRow(number, labels[number], D(str(debit or 0)).quantize(CENT),
-                               D(str(credit or 0)).quantize(CENT)))
+            labels[number] = (
+                db.session.scalar(
+                    select(JournalLine.account_label)
+                    .where(JournalLine.account_number == number)
+                    .limit(1)
+                )
+                or ""
+            )
+        rows.append(
+            BalanceRow(
+                number,
+                labels[number],
+                D(str(debit or 0)).quantize(CENT),
+                D(str(credit or 0)).quantize(CENT),
+            )
+        )
     return rows
 
 
@@ -784,29 +1037,76 @@ class LedgerSection:
 
 
 def _ledger(flt: LedgerFilter, key: str) -> list[LedgerSection]:
-    columns = (JournalEntry.id, JournalEntry.date, JournalEntry.journal, JournalEntry.number,
-               JournalEntry.piece_ref, JournalLine.account_number, JournalLine.account_label,
-               JournalLine.aux_number, JournalLine.aux_label, JournalLine.label,
-               JournalLine.debit, JournalLine.credit, Member.code, Service.code)
-    query = (_lines_query(flt, *columns)
-             .outerjoin(Member, JournalLine.member_id == Member.id)
-             .outerjoin(Service, JournalLine.service_id == Service.id))
+    columns = (
+        JournalEntry.id,
+        JournalEntry.date,
+        JournalEntry.journal,
+        JournalEntry.number,
+        JournalEntry.piece_ref,
+        JournalLine.account_number,
+        JournalLine.account_label,
+        JournalLine.aux_number,
+        JournalLine.aux_label,
+        JournalLine.label,
+        JournalLine.debit,
+        JournalLine.credit,
+        Member.code,
+        Service.code,
+    )
+    query = (
+        _lines_query(flt, *columns)
+        .outerjoin(Member, JournalLine.member_id == Member.id)
+        .outerjoin(Service, JournalLine.service_id == Service.id)
+    )
     if key == "aux":
         query = query.where(JournalLine.aux_number.is_not(None))
-    query = query.order_by(JournalEntry.date, JournalEntry.journal, JournalEntry.seq,
-                           JournalEntry.id, JournalLine.position)
+    query = query.order_by(
+        JournalEntry.date,
+        JournalEntry.journal,
+        JournalEntry.seq,
+        JournalEntry.id,
+        JournalLine.position,
+    )
     sections: dict[str, LedgerSection] = {}
     running: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for (eid, day, journal, number, piece, account, account_label, aux, aux_label, label,
-         debit, credit, member, service) in db.session.execute(query):
+    for (
+        eid,
+        day,
+        journal,
+        number,
+        piece,
+        account,
+        account_label,
+        aux,
+        aux_label,
+        label,
+        debit,
+        credit,
+        member,
+        service,
+    ) in db.session.execute(query):
         section_key = aux if key == "aux" else account
         title = aux_label if key == "aux" else account_label
         section = sections.setdefault(section_key, LedgerSection(section_key, title or ""))
         debit, credit = D(debit), D(credit)
         running[section_key] += debit - credit
-        section.rows.append(LedgerRow(eid, day, journal, number or "brouillon", piece, account,
-                                      aux, label, debit, credit, running[section_key], member,
-                                      service))
+        section.rows.append(
+            LedgerRow(
+                eid,
+                day,
+                journal,
+                number or "brouillon",
+                piece,
+                account,
+                aux,
+                label,
+                debit,
+                credit,
+                running[section_key],
+                member,
+                service,
+            )
+        )
     return [sections[k] for k in sorted(sections)]
 
 
@@ -823,17 +1123,27 @@ def member_ledger(flt: LedgerFilter) -> list[LedgerSection]:
 def aux_balances(year: int) -> dict[str, Decimal]:
     """Debit − credit per member auxiliary account for the year (validated entries)."""
     flt = LedgerFilter(date(year, 1, 1), date(year, 12, 31))
-    query = _lines_query(flt, JournalLine.aux_number, func.sum(JournalLine.debit) -
-                         func.sum(JournalLine.credit)).where(
-        JournalLine.aux_number.is_not(None)).group_by(JournalLine.aux_number)
+    query = (
+        _lines_query(
+            flt, JournalLine.aux_number, func.sum(JournalLine.debit) - func.sum(JournalLine.credit)
+        )
+        .where(JournalLine.aux_number.is_not(None))
+        .group_by(JournalLine.aux_number)
+    )
     return {aux: D(str(total)).quantize(CENT) for aux, total in db.session.execute(query)}
 
 
 # =========================================================================== xlsx
 
 
-def _workbook(title: str, subtitle: str, header: list[str], rows: Iterable[list[Any]],
-              money_columns: set[int], total_rows: set[int] | None = None) -> bytes:
+def _workbook(
+    title: str,
+    subtitle: str,
+    header: list[str],
+    rows: Iterable[list[Any]],
+    money_columns: set[int],
+    total_rows: set[int] | None = None,
+) -> bytes:
     import io
 
     from openpyxl import Workbook
@@ -893,14 +1203,27 @@ def _period(flt: LedgerFilter) -> str:
 
 def trial_balance_xlsx(flt: LedgerFilter) -> bytes:
     rows = trial_balance(flt)
-    data: list[list[Any]] = [[r.account, r.label, r.debit, r.credit, r.debit_balance,
-                              r.credit_balance] for r in rows]
-    data.append(["Total", "", sum((r.debit for r in rows), ZERO),
-                 sum((r.credit for r in rows), ZERO), sum((r.debit_balance for r in rows), ZERO),
-                 sum((r.credit_balance for r in rows), ZERO)])
-    return _workbook("Balance générale", _period(flt),
-                     ["Compte", "Intitulé", "Débit", "Crédit", "Solde débiteur", "Solde créditeur"],
-                     data, {2, 3, 4, 5}, {len(data)})
+    data: list[list[Any]] = [
+        [r.account, r.label, r.debit, r.credit, r.debit_balance, r.credit_balance] for r in rows
+    ]
+    data.append(
+        [
+            "Total",
+            "",
+            sum((r.debit for r in rows), ZERO),
+            sum((r.credit for r in rows), ZERO),
+            sum((r.debit_balance for r in rows), ZERO),
+            sum((r.credit_balance for r in rows), ZERO),
+        ]
+    )
+    return _workbook(
+        "Balance générale",
+        _period(flt),
+        ["Compte", "Intitulé", "Débit", "Crédit", "Solde débiteur", "Solde créditeur"],
+        data,
+        {2, 3, 4, 5},
+        {len(data)},
+    )
 
 
 def _ledger_xlsx(title: str, sections: list[LedgerSection], flt: LedgerFilter) -> bytes:
@@ -908,15 +1231,60 @@ def _ledger_xlsx(title: str, sections: list[LedgerSection], flt: LedgerFilter) -
     totals: set[int] = set()
     for s in sections:
         for r in s.rows:
-            data.append([s.account, r.day, r.journal, r.number, r.piece_ref, r.account,
-                         r.label, r.member or "", r.service or "", r.debit, r.credit, r.balance])
-        data.append([s.account, None, "", "", "", "", f"Total {s.account} {s.label}", "", "",
-                     s.debit, s.credit, s.balance])
+            data.append(
+                [
+                    s.account,
+                    r.day,
+                    r.journal,
+                    r.number,
+                    r.piece_ref,
+                    r.account,
+                    r.label,
+                    r.member or "",
+                    r.service or "",
+                    r.debit,
+                    r.credit,
+                    r.balance,
+                ]
+            )
+        data.append(
+            [
+                s.account,
+                None,
+                "",
+                "",
+                "",
+                "",
+                f"Total {s.account} {s.label}",
+                "",
+                "",
+                s.debit,
+                s.credit,
+                s.balance,
+            ]
+        )
         totals.add(len(data))
-    return _workbook(title, _period(flt),
-                     ["Compte", "Date", "Journal", "N° écriture", "Pièce", "Compte général",
-                      "Libellé", "Adhérent", "Service", "Débit", "Crédit", "Solde"],
-                     data, {9, 10, 11}, totals)
+    return _workbook(
+        title,
+        _period(flt),
+        [
+            "Compte",
+            "Date",
+            "Journal",
+            "N° écriture",
+            "Pièce",
+            "Compte général",
+            "Libellé",
+            "Adhérent",
+            "Service",
+            "Débit",
+            "Crédit",
+            "Solde",
+        ],
+        data,
+        {9, 10, 11},
+        totals,
+    )
 
 
 def general_ledger_xlsx(flt: LedgerFilter) -> bytes:
@@ -933,19 +1301,24 @@ def member_ledger_xlsx(flt: LedgerFilter) -> bytes:
 def revenue_by_service(year: int) -> dict[str | None, Decimal]:
     """VT revenue (credit − debit of class 7) per service for the year."""
     flt = LedgerFilter(date(year, 1, 1), date(year, 12, 31), journal="VT", account="7")
-    query = (_lines_query(flt, Service.code, func.sum(JournalLine.credit) - func.sum(JournalLine.debit))
-             .outerjoin(Service, JournalLine.service_id == Service.id).group_by(Service.code))
+    query = (
+        _lines_query(flt, Service.code, func.sum(JournalLine.credit) - func.sum(JournalLine.debit))
+        .outerjoin(Service, JournalLine.service_id == Service.id)
+        .group_by(Service.code)
+    )
     return {code: D(str(total)).quantize(CENT) for code, total in db.session.execute(query)}
 
 
 def invoiced_by_service(year: int) -> dict[str | None, Decimal]:
     """Invoices − credit notes excl. tax per service (fees under None), from the documents."""
     out: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
-    query = (select(Invoice.kind, InvoiceLine.kind, Service.code, func.sum(InvoiceLine.amount))
-             .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-             .outerjoin(Service, InvoiceLine.service_id == Service.id)
-             .where(Invoice.issue_date >= date(year, 1, 1), Invoice.issue_date <= date(year, 12, 31))
-             .group_by(Invoice.kind, InvoiceLine.kind, Service.code))
+    query = (
+        select(Invoice.kind, InvoiceLine.kind, Service.code, func.sum(InvoiceLine.amount))
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .outerjoin(Service, InvoiceLine.service_id == Service.id)
+        .where(Invoice.issue_date >= date(year, 1, 1), Invoice.issue_date <= date(year, 12, 31))
+        .group_by(Invoice.kind, InvoiceLine.kind, Service.code)
+    )
     for kind, line_kind, code, total in db.session.execute(query):
         key = None if line_kind == "fee" else code
         out[key] += (-1 if kind == "credit_note" else 1) * D(str(total))

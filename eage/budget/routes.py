@@ -34,15 +34,24 @@ def _line_or_404(line_id: int) -> BudgetLine:
 
 
 def _line_data(form: BudgetLineForm, year: int) -> dict[str, object]:
-    return {"year": year, "account": (form.account.data or "").strip(),
-            "label": (form.label.data or "").strip(), "kind": form.kind.data, "amount": form.amount.data}
+    return {
+        "year": year,
+        "account": (form.account.data or "").strip(),
+        "label": (form.label.data or "").strip(),
+        "kind": form.kind.data,
+        "amount": form.amount.data,
+    }
 
 
 @bp.route("/")
 @roles_required(*BACK_OFFICE)
 def index() -> str:
-    return render_template("budget/index.html", budget=services.budget_of(_year_arg()),
-                           denominators=services.HOURS_DENOMINATORS, modes=services.BILLING_MODES)
+    return render_template(
+        "budget/index.html",
+        budget=services.budget_of(_year_arg()),
+        denominators=services.HOURS_DENOMINATORS,
+        modes=services.BILLING_MODES,
+    )
 
 
 @bp.route("/lignes/nouvelle", methods=["GET", "POST"])

@@ -17,12 +17,21 @@ from eage.models import BudgetLine, FiscalYear
 KIND_LABELS = {"staff": "Personnel", "overhead": "Frais de structure", "income": "Produits"}
 LINE_FIELDS = ("year", "account", "label", "kind", "amount")
 SETTINGS_FIELDS = (
-    "hours_denominator", "billing_mode", "atmp_rate", "health_insurance_monthly",
-    "health_employer_share", "prevoyance_employer_rate", "prevoyance_employee_rate",
-    "fee_rate", "fee_cap",
+    "hours_denominator",
+    "billing_mode",
+    "atmp_rate",
+    "health_insurance_monthly",
+    "health_employer_share",
+    "prevoyance_employer_rate",
+    "prevoyance_employee_rate",
+    "fee_rate",
+    "fee_cap",
 )
 HOURS_DENOMINATORS = {1607: "1 607 h (heures travaillées)", 1820: "1 820 h (heures payées)"}
-BILLING_MODES = {"hourly_rate": "Taux horaire par service", "coefficient": "Coefficient sur le coût"}
+BILLING_MODES = {
+    "hourly_rate": "Taux horaire par service",
+    "coefficient": "Coefficient sur le coût",
+}
 # The employer pays at least half of the collective health insurance (art. L911-7 CSS).
 MIN_HEALTH_EMPLOYER_SHARE = Decimal("50")
 
@@ -39,7 +48,9 @@ def check_line(data: dict[str, Any]) -> list[Problem]:
         elif kind == "income" and not account.startswith("7"):
             problems.append(Problem("account", "Un produit s'impute sur un compte de classe 7."))
         elif kind == "staff" and not account.startswith(("621", "63", "64")):
-            problems.append(Problem("account", "Une charge de personnel s'impute sur un compte 621, 63 ou 64."))
+            problems.append(
+                Problem("account", "Une charge de personnel s'impute sur un compte 621, 63 ou 64.")
+            )
     amount = data.get("amount")
     if amount is not None and amount < 0:
         problems.append(Problem("amount", "Le montant doit être positif ou nul."))
@@ -50,8 +61,13 @@ def create_line(data: dict[str, Any]) -> BudgetLine:
     line = BudgetLine(**{k: data[k] for k in LINE_FIELDS})
     db.session.add(line)
     db.session.flush()
-    audit.record("create", "budget_line", line.id, after=audit.snapshot(line),
-                 summary=f"{line.year} {line.account}")
+    audit.record(
+        "create",
+        "budget_line",
+        line.id,
+        after=audit.snapshot(line),
+        summary=f"{line.year} {line.account}",
+    )
     db.session.commit()
     return line
 
@@ -63,15 +79,26 @@ def update_line(line: BudgetLine, data: dict[str, Any]) -> BudgetLine:
     db.session.flush()
     after = audit.snapshot(line)
     if before != after:
-        audit.record("update", "budget_line", line.id, before=before, after=after,
-                     summary=f"{line.year} {line.account}")
+        audit.record(
+            "update",
+            "budget_line",
+            line.id,
+            before=before,
+            after=after,
+            summary=f"{line.year} {line.account}",
+        )
     db.session.commit()
     return line
 
 
 def delete_line(line: BudgetLine) -> None:
-    audit.record("delete", "budget_line", line.id, before=audit.snapshot(line),
-                 summary=f"{line.year} {line.account}")
+    audit.record(
+        "delete",
+        "budget_line",
+        line.id,
+        before=audit.snapshot(line),
+        summary=f"{line.year} {line.account}",
+    )
     db.session.delete(line)
     db.session.commit()
 
@@ -97,20 +124,37 @@ class Budget:
 
 def budget_of(year: int) -> Budget:
     lines = db.session.scalars(
-        select(BudgetLine).where(BudgetLine.year == year).order_by(BudgetLine.account, BudgetLine.id)
+        select(BudgetLine)
+        .where(BudgetLine.year == year)
+        .order_by(BudgetLine.account, BudgetLine.id)
     ).all()
-    sums = dict(db.session.execute(
-        select(BudgetLine.kind, func.sum(BudgetLine.amount)).where(BudgetLine.year == year)
-        .group_by(BudgetLine.kind)
-    ).all())
+    sums = dict(
+        db.session.execute(
+            select(BudgetLine.kind, func.sum(BudgetLine.amount))
+            .where(BudgetLine.year == year)
+            .group_by(BudgetLine.kind)
+        ).all()
+    )
     subtotal = {k: D(sums[k]) if sums.get(k) is not None else Decimal("0.00") for k in KIND_LABELS}
-    groups = [KindGroup(k, label, [ln for ln in lines if ln.kind == k], subtotal[k])
-              for k, label in KIND_LABELS.items()]
+    groups = [
+        KindGroup(k, label, [ln for ln in lines if ln.kind == k], subtotal[k])
+        for k, label in KIND_LABELS.items()
+    ]
     charges = subtotal["staff"] + subtotal["overhead"]
-    years = sorted(set(db.session.scalars(select(BudgetLine.year).distinct()))
-                   | set(db.session.scalars(select(FiscalYear.year))) | {year})
-    return Budget(year, groups, charges, subtotal["income"], charges - subtotal["income"],
-                  db.session.get(FiscalYear, year), years)
+    years = sorted(
+        set(db.session.scalars(select(BudgetLine.year).distinct()))
+        | set(db.session.scalars(select(FiscalYear.year)))
+        | {year}
+    )
+    return Budget(
+        year,
+        groups,
+        charges,
+        subtotal["income"],
+        charges - subtotal["income"],
+        db.session.get(FiscalYear, year),
+        years,
+    )
 
 
 # --- fiscal year settings ----------------------------------------------------------------
@@ -122,11 +166,16 @@ def fiscal_year_or_defaults(year: int) -> tuple[FiscalYear, bool]:
     if fy is not None:
         return fy, True
     previous = db.session.scalar(
-        select(FiscalYear).where(FiscalYear.year < year).order_by(FiscalYear.year.desc()).limit(1))
+        select(FiscalYear).where(FiscalYear.year < year).order_by(FiscalYear.year.desc()).limit(1)
+    )
     template = {k: getattr(previous, k) for k in SETTINGS_FIELDS} if previous else {}
     fresh = FiscalYear(year=year, **template)
     for column in FiscalYear.__table__.columns:
-        if column.key in SETTINGS_FIELDS and getattr(fresh, column.key) is None and column.default is not None:
+        if (
+            column.key in SETTINGS_FIELDS
+            and getattr(fresh, column.key) is None
+            and column.default is not None
+        ):
             setattr(fresh, column.key, column.default.arg)
     return fresh, False
 
@@ -137,9 +186,12 @@ def check_settings(data: dict[str, Any]) -> list[Problem]:
         problems.append(Problem("hours_denominator", "Choisir 1 607 h ou 1 820 h."))
     share = data.get("health_employer_share")
     if share is not None and share < MIN_HEALTH_EMPLOYER_SHARE:
-        problems.append(Problem(
-            "health_employer_share",
-            "La part employeur de la mutuelle est d'au moins 50 % (art. L911-7 du Code de la sécurité sociale)."))
+        problems.append(
+            Problem(
+                "health_employer_share",
+                "La part employeur de la mutuelle est d'au moins 50 % (art. L911-7 du Code de la sécurité sociale).",
+            )
+        )
     return problems
 
 
@@ -157,6 +209,8 @@ def save_settings(year: int, data: dict[str, Any]) -> FiscalYear:
         db.session.flush()
         after = audit.snapshot(fy)
         if before != after:
-            audit.record("update", "fiscal_year", year, before=before, after=after, summary=str(year))
+            audit.record(
+                "update", "fiscal_year", year, before=before, after=after, summary=str(year)
+            )
     db.session.commit()
     return fy

@@ -13,15 +13,20 @@ REQUIRED = "Ce champ est obligatoire."
 
 
 class ServiceForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=20)],
-                       description="Court et unique, en majuscules (ex. PAIE).",
-                       render_kw={"autocapitalize": "characters", "style": "text-transform: uppercase"})
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(REQUIRED), Length(max=20)],
+        description="Court et unique, en majuscules (ex. PAIE).",
+        render_kw={"autocapitalize": "characters", "style": "text-transform: uppercase"},
+    )
     label = StringField(_l("Libellé"), validators=[DataRequired(REQUIRED), Length(max=200)])
     submit = SubmitField(_l("Enregistrer"))
 
 
 class RateForm(FlaskForm):
-    rate = FrDecimalField(_l("Taux horaire (€ HT / heure)"),
-                          validators=[InputRequired(REQUIRED), Range(Decimal("0"), Decimal("10000"))],
-                          description="Ex. 36,50")
+    rate = FrDecimalField(
+        _l("Taux horaire (€ HT / heure)"),
+        validators=[InputRequired(REQUIRED), Range(Decimal("0"), Decimal("10000"))],
+        description="Ex. 36,50",
+    )
     submit = SubmitField(_l("Enregistrer le taux"))

@@ -42,7 +42,9 @@ def create() -> str | Response:
     form = ServiceForm()
     if form.is_submitted():
         ok = form.validate()
-        data = services.normalise_service({"code": form.code.data, "label": (form.label.data or "").strip()})
+        data = services.normalise_service(
+            {"code": form.code.data, "label": (form.label.data or "").strip()}
+        )
         problems = services.check_service(data)
         attach_problems(form, problems)
         if ok and not problems:
@@ -59,7 +61,9 @@ def edit(service_id: int) -> str | Response:
     form = ServiceForm(obj=service)
     if form.is_submitted():
         ok = form.validate()
-        data = services.normalise_service({"code": form.code.data, "label": (form.label.data or "").strip()})
+        data = services.normalise_service(
+            {"code": form.code.data, "label": (form.label.data or "").strip()}
+        )
         problems = services.check_service(data, service.id)
         attach_problems(form, problems)
         if ok and not problems:
@@ -80,4 +84,6 @@ def rate(service_id: int, year: int) -> str | Response:
         services.set_rate(service, year, form.rate.data)
         flash(f"Taux {year} du service {service.code} enregistré.", "success")
         return redirect(url_for("catalog.index", annee=year))
-    return render_template("catalog/rate.html", form=form, service=service, year=year, current=current)
+    return render_template(
+        "catalog/rate.html", form=form, service=service, year=year, current=current
+    )

@@ -31,13 +31,21 @@ def check_service(data: dict[str, Any], service_id: int | None = None) -> list[P
     code = data.get("code")
     if code:
         if not CODE_PATTERN.match(code):
-            problems.append(Problem("code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."))
+            problems.append(
+                Problem(
+                    "code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."
+                )
+            )
         elif code in RESERVED_CODES:
-            problems.append(Problem("code", f"Le code « {code} » est réservé au temps interne et aux absences."))
+            problems.append(
+                Problem("code", f"Le code « {code} » est réservé au temps interne et aux absences.")
+            )
         else:
             clash = db.session.scalar(select(Service.id).where(func.upper(Service.code) == code))
             if clash is not None and clash != service_id:
-                problems.append(Problem("code", f"Le code « {code} » est déjà utilisé par un autre service."))
+                problems.append(
+                    Problem("code", f"Le code « {code} » est déjà utilisé par un autre service.")
+                )
     return problems
 
 
@@ -45,7 +53,9 @@ def create_service(data: dict[str, Any]) -> Service:
     service = Service(code=data["code"], label=data["label"])
     db.session.add(service)
     db.session.flush()
-    audit.record("create", "service", service.id, after=audit.snapshot(service), summary=service.code)
+    audit.record(
+        "create", "service", service.id, after=audit.snapshot(service), summary=service.code
+    )
     db.session.commit()
     return service
 
@@ -56,7 +66,9 @@ def update_service(service: Service, data: dict[str, Any]) -> Service:
     db.session.flush()
     after = audit.snapshot(service)
     if before != after:
-        audit.record("update", "service", service.id, before=before, after=after, summary=service.code)
+        audit.record(
+            "update", "service", service.id, before=before, after=after, summary=service.code
+        )
     db.session.commit()
     return service
 
@@ -71,16 +83,27 @@ def set_rate(service: Service, year: int, rate: Decimal) -> ServiceRate:
         row = ServiceRate(year=year, rate=rate)
         service.rates.append(row)
         db.session.flush()
-        audit.record("create", "service_rate", row.id, after=audit.snapshot(row),
-                     summary=f"{service.code} {year}")
+        audit.record(
+            "create",
+            "service_rate",
+            row.id,
+            after=audit.snapshot(row),
+            summary=f"{service.code} {year}",
+        )
     else:
         before = audit.snapshot(row)
         row.rate = rate
         db.session.flush()
         after = audit.snapshot(row)
         if before != after:
-            audit.record("update", "service_rate", row.id, before=before, after=after,
-                         summary=f"{service.code} {year}")
+            audit.record(
+                "update",
+                "service_rate",
+                row.id,
+                before=before,
+                after=after,
+                summary=f"{service.code} {year}",
+            )
     db.session.commit()
     return row
 

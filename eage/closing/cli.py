@@ -52,5 +52,8 @@ def invoice_fees_command(year: str) -> None:
         raise click.ClickException(str(exc)) from None
     for inv in issued:
         click.echo(f"{inv.number} {inv.member.code} {inv.total_incl_tax}")
-    click.echo(f"issued {len(issued)} fee invoice(s)" if issued
-               else f"fees {year} already invoiced: nothing changed")
+    click.echo(
+        f"issued {len(issued)} fee invoice(s)"
+        if issued
+        else f"fees {year} already invoiced: nothing changed"
+    )

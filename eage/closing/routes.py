@@ -40,10 +40,16 @@ def index() -> str:
     month = parse_month(request.args.get("mois")) or _previous_month(date.today())
     problems = services.check_month(month)
     form = CloseForm(month=services.month_key(month))
-    return render_template("closing/index.html", month=month, key=services.month_key(month),
-                           problems=problems, closed=services.is_closed(month),
-                           closed_months=services.closed_months(), form=form,
-                           reopen_form=ReopenForm())
+    return render_template(
+        "closing/index.html",
+        month=month,
+        key=services.month_key(month),
+        problems=problems,
+        closed=services.is_closed(month),
+        closed_months=services.closed_months(),
+        form=form,
+        reopen_form=ReopenForm(),
+    )
 
 
 def _run_close(app, month: date, user_id: int, progress: jobs.Progress) -> None:  # type: ignore[no-untyped-def]
@@ -51,7 +57,9 @@ def _run_close(app, month: date, user_id: int, progress: jobs.Progress) -> None:
         try:
             result = services.close_month(month, user_id=user_id, progress=progress)
         except services.CloseRefused as exc:
-            progress.finish("failed", "clôture refusée", [p.message for p in exc.problems if p.blocking])
+            progress.finish(
+                "failed", "clôture refusée", [p.message for p in exc.problems if p.blocking]
+            )
         except Exception as exc:  # reported on the page; the transaction was rolled back
             current_app.logger.exception("month close failed")
             progress.finish("failed", f"erreur : {exc}")
@@ -77,8 +85,10 @@ def _warm_dashboard(year: int) -> None:
 def _french_summary(result: services.CloseResult) -> str:
     if not result.changed:
         return f"Le mois {result.month} est déjà clôturé : rien n'a changé."
-    text = (f"Mois {result.month} clôturé : {len(result.payslips)} bulletin(s) de paie, "
-            f"{len(result.invoices)} facture(s)")
+    text = (
+        f"Mois {result.month} clôturé : {len(result.payslips)} bulletin(s) de paie, "
+        f"{len(result.invoices)} facture(s)"
+    )
     if result.credit_notes:
         text += f", {len(result.credit_notes)} avoir(s)"
     return text + f", {result.statements} relevé(s) de mise à disposition."
@@ -104,8 +114,9 @@ def close() -> Response:
     if app.config.get("TESTING") and not app.config.get("CLOSE_IN_THREAD"):
         _run_close(app, month, current_user.id, progress)
     else:
-        threading.Thread(target=_run_close, args=(app, month, current_user.id, progress),
-                         daemon=True).start()
+        threading.Thread(
+            target=_run_close, args=(app, month, current_user.id, progress), daemon=True
+        ).start()
     return redirect(url_for("closing.progress_page", job_id=progress.id, mois=form.month.data))
 
 
@@ -115,8 +126,9 @@ def progress_page(job_id: str) -> str:
     state = jobs.read(job_id)
     if state is None:
         abort(404)
-    return render_template("closing/progress.html", state=state, job_id=job_id,
-                           month=request.args.get("mois", ""))
+    return render_template(
+        "closing/progress.html", state=state, job_id=job_id, month=request.args.get("mois", "")
+    )
 
 
 @bp.route("/cloture/suivi/<job_id>.json")
@@ -141,6 +153,9 @@ def reopen() -> Response:
     except ValueError as exc:
         flash(str(exc), "danger")
     else:
-        flash(f"Mois {services.month_key(month)} rouvert. Les documents émis restent inchangés ; "
-              "la prochaine clôture facturera seulement la différence.", "success")
+        flash(
+            f"Mois {services.month_key(month)} rouvert. Les documents émis restent inchangés ; "
+            "la prochaine clôture facturera seulement la différence.",
+            "success",
+        )
     return redirect(url_for("closing.index", mois=services.month_key(month)))

@@ -62,8 +62,11 @@ class CloseResult:
     def summary(self) -> str:
         if not self.changed:
             return f"month {self.month} already closed: nothing changed"
-        parts = [f"month {self.month} closed", f"{len(self.payslips)} payslip(s)",
-                 f"{len(self.invoices)} invoice(s)"]
+        parts = [
+            f"month {self.month} closed",
+            f"{len(self.payslips)} payslip(s)",
+            f"{len(self.invoices)} invoice(s)",
+        ]
         if self.credit_notes:
             parts.append(f"{len(self.credit_notes)} credit note(s)")
         parts.append(f"{self.statements} time statement(s)")
@@ -94,8 +97,13 @@ def check_month(month: date, today: date | None = None) -> list[Problem]:
     start, end = month_bounds(month)
     problems: list[Problem] = []
     if end > today:
-        problems.append(Problem(True, f"le mois {month_key(month)} n'est pas terminé : "
-                                      f"clôture possible à partir du {end.strftime('%d/%m/%Y')}"))
+        problems.append(
+            Problem(
+                True,
+                f"le mois {month_key(month)} n'est pas terminé : "
+                f"clôture possible à partir du {end.strftime('%d/%m/%Y')}",
+            )
+        )
 
     employees = db.session.scalars(select(Employee).options(selectinload(Employee.contracts))).all()
     by_id = {e.id: e for e in employees}
@@ -108,33 +116,61 @@ def check_month(month: date, today: date | None = None) -> list[Problem]:
         days_with_time[employee_id].add(day)
         emp = by_id[employee_id]
         if emp.contract_on(day) is None:
-            problems.append(Problem(True, f"{emp.code} : temps saisi le {day.strftime('%d/%m/%Y')} "
-                                          "hors de tout contrat de travail"))
+            problems.append(
+                Problem(
+                    True,
+                    f"{emp.code} : temps saisi le {day.strftime('%d/%m/%Y')} "
+                    "hors de tout contrat de travail",
+                )
+            )
 
     for emp in employees:
-        missing = [d for d in _working_days(start, end)
-                   if emp.contract_on(d) is not None and d not in days_with_time[emp.id]]
+        missing = [
+            d
+            for d in _working_days(start, end)
+            if emp.contract_on(d) is not None and d not in days_with_time[emp.id]
+        ]
         if missing:
             listed = ", ".join(d.strftime("%d/%m") for d in missing[:10])
             more = f" et {len(missing) - 10} autre(s)" if len(missing) > 10 else ""
-            problems.append(Problem(False, f"{emp.code} : aucun temps saisi {len(missing)} jour(s) "
-                                           f"ouvré(s) sous contrat ({listed}{more}) — à confirmer"))
+            problems.append(
+                Problem(
+                    False,
+                    f"{emp.code} : aucun temps saisi {len(missing)} jour(s) "
+                    f"ouvré(s) sous contrat ({listed}{more}) — à confirmer",
+                )
+            )
 
     billable = billable_minutes(month)
     if billable:
-        members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(billable)))}
+        members = {
+            m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(billable)))
+        }
         for member_id in billable:
             m = members[member_id]
-            missing_fields = [label for label, value in (("adresse", m.address and m.postcode and m.city),
-                                                         ("SIRET", m.siret)) if not value]
+            missing_fields = [
+                label
+                for label, value in (
+                    ("adresse", m.address and m.postcode and m.city),
+                    ("SIRET", m.siret),
+                )
+                if not value
+            ]
             if missing_fields:
-                problems.append(Problem(True, f"{m.code} : du temps facturable mais pas de "
-                                              f"{' ni de '.join(missing_fields)} — à compléter sur la fiche adhérent"))
+                problems.append(
+                    Problem(
+                        True,
+                        f"{m.code} : du temps facturable mais pas de "
+                        f"{' ni de '.join(missing_fields)} — à compléter sur la fiche adhérent",
+                    )
+                )
         service_ids = {s for per in billable.values() for s in per}
         rates = rates_for(month.year)
         for sid in sorted(service_ids - set(rates)):
             svc = db.session.get(Service, sid)
-            problems.append(Problem(True, f"{svc.code if svc else sid} : pas de taux horaire pour {month.year}"))
+            problems.append(
+                Problem(True, f"{svc.code if svc else sid} : pas de taux horaire pour {month.year}")
+            )
     return problems
 
 
@@ -143,9 +179,14 @@ def billable_minutes(month: date) -> dict[int, dict[int, int]]:
     start, end = month_bounds(month)
     out: dict[int, dict[int, int]] = defaultdict(dict)
     for member_id, service_id, minutes in db.session.execute(
-        select(TimesheetEntry.member_id, TimesheetEntry.service_id, func.sum(TimesheetEntry.minutes))
-        .where(TimesheetEntry.date >= start, TimesheetEntry.date < end,
-               TimesheetEntry.member_id.is_not(None))
+        select(
+            TimesheetEntry.member_id, TimesheetEntry.service_id, func.sum(TimesheetEntry.minutes)
+        )
+        .where(
+            TimesheetEntry.date >= start,
+            TimesheetEntry.date < end,
+            TimesheetEntry.member_id.is_not(None),
+        )
         .group_by(TimesheetEntry.member_id, TimesheetEntry.service_id)
     ):
         out[member_id][service_id] = int(minutes)
@@ -153,8 +194,12 @@ def billable_minutes(month: date) -> dict[int, dict[int, int]]:
 
 
 def rates_for(year: int) -> dict[int, Decimal]:
-    return {sid: D(rate) for sid, rate in db.session.execute(
-        select(ServiceRate.service_id, ServiceRate.rate).where(ServiceRate.year == year))}
+    return {
+        sid: D(rate)
+        for sid, rate in db.session.execute(
+            select(ServiceRate.service_id, ServiceRate.rate).where(ServiceRate.year == year)
+        )
+    }
 
 
 def billed_for_month(month: date) -> dict[int, dict[int, tuple[int, Decimal]]]:
@@ -163,8 +208,13 @@ def billed_for_month(month: date) -> dict[int, dict[int, tuple[int, Decimal]]]:
     key = month_key(month)
     out: dict[int, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
     rows = db.session.execute(
-        select(Invoice.member_id, Invoice.kind, InvoiceLine.service_id,
-               func.coalesce(func.sum(InvoiceLine.minutes), 0), func.sum(InvoiceLine.amount))
+        select(
+            Invoice.member_id,
+            Invoice.kind,
+            InvoiceLine.service_id,
+            func.coalesce(func.sum(InvoiceLine.minutes), 0),
+            func.sum(InvoiceLine.amount),
+        )
         .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
         .where(Invoice.month == key, InvoiceLine.kind == "service")
         .group_by(Invoice.member_id, Invoice.kind, InvoiceLine.service_id)
@@ -176,8 +226,13 @@ def billed_for_month(month: date) -> dict[int, dict[int, tuple[int, Decimal]]]:
     return dict(out)
 
 
-def close_month(month: date, *, user_id: int | None = None, today: date | None = None,
-                progress: Progress | NullProgress | None = None) -> CloseResult:
+def close_month(
+    month: date,
+    *,
+    user_id: int | None = None,
+    today: date | None = None,
+    progress: Progress | NullProgress | None = None,
+) -> CloseResult:
     """Close `month` (idempotent). Raises CloseRefused when a blocking problem remains."""
     today = today or date.today()
     progress = progress or NullProgress()
@@ -185,8 +240,9 @@ def close_month(month: date, *, user_id: int | None = None, today: date | None =
     problems = check_month(month, today)
     if any(p.blocking for p in problems):
         raise CloseRefused(problems)
-    result = CloseResult(month=key, changed=False,
-                         warnings=[p.message for p in problems if not p.blocking])
+    result = CloseResult(
+        month=key, changed=False, warnings=[p.message for p in problems if not p.blocking]
+    )
 
     take_issuing_lock()  # first statement: queue behind any other issuer until commit
     time_locks.lock_months([key], exclusive=True)  # no time write on this month until commit
@@ -211,18 +267,28 @@ def close_month(month: date, *, user_id: int | None = None, today: date | None =
         issued: list[Invoice] = []
         for i, plan in enumerate(plans, start=1):
             progress.step(i - 1, total, f"{plan.member.code} : émission")
-            issued.extend(invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id))
-        written += invoicing.render_and_store(issued, month=month, progress=progress,
-                                              statement_members=[p.member for p in plans])
+            issued.extend(
+                invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id)
+            )
+        written += invoicing.render_and_store(
+            issued, month=month, progress=progress, statement_members=[p.member for p in plans]
+        )
         books.post_payslips(payslips, user_id=user_id)
         for inv in issued:
             (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
         result.payslips = [p.number for p in payslips]
         result.statements = len(plans)
         result.changed = True
-        audit.record("close", "month", key, user_id=user_id,
-                     summary=(f"{'re-closed' if already_closed else 'closed'}: "
-                              f"{', '.join([*result.payslips, *result.invoices, *result.credit_notes]) or 'nothing issued'}")[:500])
+        audit.record(
+            "close",
+            "month",
+            key,
+            user_id=user_id,
+            summary=(
+                f"{'re-closed' if already_closed else 'closed'}: "
+                f"{', '.join([*result.payslips, *result.invoices, *result.credit_notes]) or 'nothing issued'}"
+            )[:500],
+        )
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -253,5 +319,11 @@ def closed_months() -> list[MonthLock]:
 
 def contracts_active(month: date) -> list[Contract]:
     start, end = month_bounds(month)
-    return list(db.session.scalars(select(Contract).where(
-        Contract.start_date < end, (Contract.end_date.is_(None)) | (Contract.end_date >= start))))
+    return list(
+        db.session.scalars(
+            select(Contract).where(
+                Contract.start_date < end,
+                (Contract.end_date.is_(None)) | (Contract.end_date >= start),
+            )
+        )
+    )

@@ -36,7 +36,9 @@ def portal() -> str:
         abort(403)
     month = services.parse_month(request.args.get("mois")) or date.today().replace(day=1)
     return render_template(
-        "core/portal.html", member=member, month=month,
+        "core/portal.html",
+        member=member,
+        month=month,
         summary=services.member_month_summary(member.id, month),
     )
 

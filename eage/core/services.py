@@ -47,7 +47,9 @@ def overview(today: date) -> Overview:
         members=db.session.scalar(select(func.count(Member.id))) or 0,
         employees=db.session.scalar(select(func.count(Employee.id))) or 0,
         month_minutes=int(minutes or 0),
-        closed_months=list(db.session.scalars(select(MonthLock.month).order_by(MonthLock.month.desc()).limit(6))),
+        closed_months=list(
+            db.session.scalars(select(MonthLock.month).order_by(MonthLock.month.desc()).limit(6))
+        ),
     )
 
 
@@ -63,7 +65,11 @@ def member_month_summary(member_id: int, month: date) -> list[ServiceMinutes]:
     rows = db.session.execute(
         select(Service.code, Service.label, func.sum(TimesheetEntry.minutes))
         .join(Service, TimesheetEntry.service_id == Service.id)
-        .where(TimesheetEntry.member_id == member_id, TimesheetEntry.date >= start, TimesheetEntry.date < end)
+        .where(
+            TimesheetEntry.member_id == member_id,
+            TimesheetEntry.date >= start,
+            TimesheetEntry.date < end,
+        )
         .group_by(Service.code, Service.label)
         .order_by(Service.code)
     )

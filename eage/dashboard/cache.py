@@ -57,30 +57,57 @@ def clear() -> None:
 def _grouped_by_month(model: Any, year: int, *columns: Any) -> dict[int, tuple[Any, ...]]:
     month = extract("month", model.date)
     rows = db.session.execute(
-        select(month, *columns).where(extract("year", model.date) == year).group_by(month))
+        select(month, *columns).where(extract("year", model.date) == year).group_by(month)
+    )
     return {int(m): tuple(str(v) for v in rest) for m, *rest in rows}
 
 
 def fingerprint_year(year: int) -> dict[str, Any]:
     """Everything a closed period's figures depend on besides its timesheets (read once per
     dashboard, see :class:`Year`)."""
-    locks = {m: str(closed) for m, closed in db.session.execute(
-        select(MonthLock.month, MonthLock.closed_at).where(MonthLock.month.like(f"{year}-%")))}
+    locks = {
+        m: str(closed)
+        for m, closed in db.session.execute(
+            select(MonthLock.month, MonthLock.closed_at).where(MonthLock.month.like(f"{year}-%"))
+        )
+    }
     money = (func.count(), func.sum(Expense.amount), func.sum(Expense.id), func.max(Expense.id))
     expenses = _grouped_by_month(Expense, year, *money)
-    income = _grouped_by_month(OperatingIncome, year, func.count(), func.sum(OperatingIncome.amount),
-                               func.sum(OperatingIncome.id), func.max(OperatingIncome.id))
-    payslips = {int(month[5:7]): (str(n), str(last), str(cost)) for month, n, last, cost in db.session.execute(
-        select(Payslip.month, func.count(), func.max(Payslip.id), func.sum(Payslip.employer_cost))
-        .where(Payslip.month.like(f"{year}-%")).group_by(Payslip.month))}
-    invoices = tuple(str(v) for v in db.session.execute(select(func.count(Invoice.id), func.max(Invoice.id))).one())
+    income = _grouped_by_month(
+        OperatingIncome,
+        year,
+        func.count(),
+        func.sum(OperatingIncome.amount),
+        func.sum(OperatingIncome.id),
+        func.max(OperatingIncome.id),
+    )
+    payslips = {
+        int(month[5:7]): (str(n), str(last), str(cost))
+        for month, n, last, cost in db.session.execute(
+            select(
+                Payslip.month, func.count(), func.max(Payslip.id), func.sum(Payslip.employer_cost)
+            )
+            .where(Payslip.month.like(f"{year}-%"))
+            .group_by(Payslip.month)
+        )
+    }
+    invoices = tuple(
+        str(v)
+        for v in db.session.execute(select(func.count(Invoice.id), func.max(Invoice.id))).one()
+    )
     codes = hashlib.sha256()
     for model in (Member, Service, Employee):
         for row_id, code in db.session.execute(select(model.id, model.code).order_by(model.id)):
             codes.update(f"{row_id}:{code};".encode())
-    fingerprint = {"locks": locks, "expenses": expenses, "income": income, "payslips": payslips,
-                   "invoices": invoices, "codes": codes.hexdigest(),
-                   "database": db.engine.url.render_as_string(hide_password=True)}
+    fingerprint = {
+        "locks": locks,
+        "expenses": expenses,
+        "income": income,
+        "payslips": payslips,
+        "invoices": invoices,
+        "codes": codes.hexdigest(),
+        "database": db.engine.url.render_as_string(hide_password=True),
+    }
     return fingerprint
 
 
@@ -90,9 +117,15 @@ def period_key(fp: dict[str, Any], year: int, first: int, last: int) -> tuple[An
     keys = [f"{year}-{m:02d}" for m in months]
     if any(k not in fp["locks"] for k in keys):
         return None
-    return (fp["database"], fp["codes"], fp["invoices"],
-            tuple((fp["locks"][k], fp["expenses"].get(m), fp["income"].get(m), fp["payslips"].get(m))
-                  for k, m in zip(keys, months, strict=True)))
+    return (
+        fp["database"],
+        fp["codes"],
+        fp["invoices"],
+        tuple(
+            (fp["locks"][k], fp["expenses"].get(m), fp["income"].get(m), fp["payslips"].get(m))
+            for k, m in zip(keys, months, strict=True)
+        ),
+    )
 
 
 def cached(name: tuple[Any, ...], key: tuple[Any, ...] | None, compute: Callable[[], Any]) -> Any:
@@ -130,5 +163,10 @@ class Year:
     def allocation(self, first: int, last: int) -> allocation_services.PeriodAllocation:
         """The allocation service's result for months `first`…`last` of the year."""
         return self.cached(  # type: ignore[no-any-return]
-            "allocation", first, last,
-            lambda: allocation_services.compute(f"{self.year}-{first:02d}", f"{self.year}-{last:02d}"))
+            "allocation",
+            first,
+            last,
+            lambda: allocation_services.compute(
+                f"{self.year}-{first:02d}", f"{self.year}-{last:02d}"
+            ),
+        )

@@ -20,12 +20,21 @@ from markupsafe import Markup, escape
 
 from eage.filters import tr as _
 
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C6D31",
-           "#6F4E9C", "#8A8A8A")
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#8C6D31",
+    "#6F4E9C",
+    "#8A8A8A",
+)
 INK = "#1d2b30"
 GRID = "#d9e1e4"
 WIDTH = 760
-FONT = 'font-family="system-ui, -apple-system, \'Segoe UI\', Roboto, sans-serif"'
+FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\""
 
 
 def _num(value: Any) -> float:
@@ -96,14 +105,20 @@ def _legend(items: Sequence[tuple[str, str, str]], y: int, x0: int = 60) -> list
         if x + width > WIDTH - 10:
             x, y = x0, y + 18
         if style == "dash":
-            out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 18}" y2="{y - 4}" stroke="{colour}" '
-                       f'stroke-width="3" stroke-dasharray="5 3"/>')
+            out.append(
+                f'<line x1="{x}" y1="{y - 4}" x2="{x + 18}" y2="{y - 4}" stroke="{colour}" '
+                f'stroke-width="3" stroke-dasharray="5 3"/>'
+            )
         elif style == "line":
-            out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 18}" y2="{y - 4}" stroke="{colour}" '
-                       f'stroke-width="3"/>')
+            out.append(
+                f'<line x1="{x}" y1="{y - 4}" x2="{x + 18}" y2="{y - 4}" stroke="{colour}" '
+                f'stroke-width="3"/>'
+            )
         elif style == "outline":
-            out.append(f'<rect x="{x:.1f}" y="{y - 10}" width="14" height="12" fill="white" '
-                       f'stroke="{colour}" stroke-width="2"/>')
+            out.append(
+                f'<rect x="{x:.1f}" y="{y - 10}" width="14" height="12" fill="white" '
+                f'stroke="{colour}" stroke-width="2"/>'
+            )
         else:
             out.append(f'<rect x="{x}" y="{y - 10}" width="14" height="12" fill="{colour}"/>')
         out.append(f'<text x="{x + 22}" y="{y}">{escape(label)}</text>')
@@ -112,8 +127,14 @@ def _legend(items: Sequence[tuple[str, str, str]], y: int, x0: int = 60) -> list
     return out
 
 
-def line_chart(chart_id: str, title: str, desc: str, categories: Sequence[str],
-               series: Sequence[dict[str, Any]], height: int = 300) -> Markup:
+def line_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    categories: Sequence[str],
+    series: Sequence[dict[str, Any]],
+    height: int = 300,
+) -> Markup:
     """Lines over categories. series: {label, values (None = no point), colour, style}."""
     left, right, top, bottom = 70, 20, 16, 64
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
@@ -127,29 +148,48 @@ def line_chart(chart_id: str, title: str, desc: str, categories: Sequence[str],
 
     out = _open(chart_id, title, desc, height)
     for t in ticks:
-        out.append(f'<line x1="{left}" y1="{y(t):.1f}" x2="{WIDTH - right}" y2="{y(t):.1f}" stroke="{GRID}"/>')
-        out.append(f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{escape(euros_short(t))}</text>')
+        out.append(
+            f'<line x1="{left}" y1="{y(t):.1f}" x2="{WIDTH - right}" y2="{y(t):.1f}" stroke="{GRID}"/>'
+        )
+        out.append(
+            f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{escape(euros_short(t))}</text>'
+        )
     for i, c in enumerate(categories):
-        out.append(f'<text x="{left + i * step_x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(c)}</text>')
+        out.append(
+            f'<text x="{left + i * step_x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(c)}</text>'
+        )
     for s in series:
-        points = [(left + i * step_x, y(_num(v)), v, categories[i])
-                  for i, v in enumerate(s["values"]) if v is not None]
+        points = [
+            (left + i * step_x, y(_num(v)), v, categories[i])
+            for i, v in enumerate(s["values"])
+            if v is not None
+        ]
         if not points:
             continue
         dash = ' stroke-dasharray="6 4"' if s.get("style") == "dash" else ""
         path = " ".join(f"{x:.1f},{yy:.1f}" for x, yy, _, _ in points)
-        out.append(f'<polyline class="series" data-series="{escape(s["label"])}" points="{path}" '
-                   f'fill="none" stroke="{s["colour"]}" stroke-width="2.5"{dash}/>')
+        out.append(
+            f'<polyline class="series" data-series="{escape(s["label"])}" points="{path}" '
+            f'fill="none" stroke="{s["colour"]}" stroke-width="2.5"{dash}/>'
+        )
         for x, yy, v, c in points:
-            out.append(f'<circle class="point" cx="{x:.1f}" cy="{yy:.1f}" r="3.5" fill="{s["colour"]}">'
-                       f'<title>{escape(s["label"])} — {escape(c)} : {escape(money_text(v))}</title></circle>')
+            out.append(
+                f'<circle class="point" cx="{x:.1f}" cy="{yy:.1f}" r="3.5" fill="{s["colour"]}">'
+                f"<title>{escape(s['label'])} — {escape(c)} : {escape(money_text(v))}</title></circle>"
+            )
     out += _legend([(s["label"], s["colour"], s.get("style", "line")) for s in series], height - 22)
     out.append("</svg>")
     return Markup("\n".join(out))
 
 
-def stacked_bars(chart_id: str, title: str, desc: str, categories: Sequence[str],
-                 series: Sequence[dict[str, Any]], height: int = 320) -> Markup:
+def stacked_bars(
+    chart_id: str,
+    title: str,
+    desc: str,
+    categories: Sequence[str],
+    series: Sequence[dict[str, Any]],
+    height: int = 320,
+) -> Markup:
     """Vertical bars per category, stacked by series: {label, values}."""
     left, right, top = 70, 20, 16
     legend_rows = 1 + int(sum(34 + 7.5 * len(s["label"]) for s in series) // (WIDTH - 100))
@@ -167,8 +207,12 @@ def stacked_bars(chart_id: str, title: str, desc: str, categories: Sequence[str]
     out = _open(chart_id, title, desc, height)
     for t in ticks:
         yy = top + plot_h - h(t)
-        out.append(f'<line x1="{left}" y1="{yy:.1f}" x2="{WIDTH - right}" y2="{yy:.1f}" stroke="{GRID}"/>')
-        out.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{escape(euros_short(t))}</text>')
+        out.append(
+            f'<line x1="{left}" y1="{yy:.1f}" x2="{WIDTH - right}" y2="{yy:.1f}" stroke="{GRID}"/>'
+        )
+        out.append(
+            f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{escape(euros_short(t))}</text>'
+        )
     for i, c in enumerate(categories):
         x = left + i * slot + (slot - bar_w) / 2
         base = top + plot_h
@@ -178,20 +222,32 @@ def stacked_bars(chart_id: str, title: str, desc: str, categories: Sequence[str]
                 continue
             bh = h(v)
             base -= bh
-            out.append(f'<rect class="bar" data-series="{escape(s["label"])}" x="{x:.1f}" y="{base:.1f}" '
-                       f'width="{bar_w:.1f}" height="{bh:.1f}" fill="{PALETTE[k % len(PALETTE)]}" '
-                       f'stroke="white" stroke-width="0.5"><title>{escape(c)} — {escape(s["label"])} : '
-                       f'{escape(money_text(s["values"][i]))}</title></rect>')
-        out.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(c)}</text>')
-    out += _legend([(s["label"], PALETTE[k % len(PALETTE)], "solid") for k, s in enumerate(series)],
-                   top + plot_h + 36)
+            out.append(
+                f'<rect class="bar" data-series="{escape(s["label"])}" x="{x:.1f}" y="{base:.1f}" '
+                f'width="{bar_w:.1f}" height="{bh:.1f}" fill="{PALETTE[k % len(PALETTE)]}" '
+                f'stroke="white" stroke-width="0.5"><title>{escape(c)} — {escape(s["label"])} : '
+                f"{escape(money_text(s['values'][i]))}</title></rect>"
+            )
+        out.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(c)}</text>'
+        )
+    out += _legend(
+        [(s["label"], PALETTE[k % len(PALETTE)], "solid") for k, s in enumerate(series)],
+        top + plot_h + 36,
+    )
     out.append("</svg>")
     return Markup("\n".join(out))
 
 
-def grouped_hbars(chart_id: str, title: str, desc: str, items: Sequence[dict[str, Any]],
-                  keys: Sequence[tuple[str, str, str]], unit: str = "money",
-                  flag_key: str | None = None) -> Markup:
+def grouped_hbars(
+    chart_id: str,
+    title: str,
+    desc: str,
+    items: Sequence[dict[str, Any]],
+    keys: Sequence[tuple[str, str, str]],
+    unit: str = "money",
+    flag_key: str | None = None,
+) -> Markup:
     """Horizontal groups of bars, one group per item, one bar per key (key, label, colour).
     `flag_key`: the item's text shown after the group (e.g. '▲ Dépassement prévu')."""
     label_w, right, top = 260, 170 if flag_key else 60, 10
@@ -212,34 +268,53 @@ def grouped_hbars(chart_id: str, title: str, desc: str, items: Sequence[dict[str
     out = _open(chart_id, title, desc, height)
     axis_y = top + group_h * len(items)
     for t in ticks:
-        out.append(f'<line x1="{x(t):.1f}" y1="{top}" x2="{x(t):.1f}" y2="{axis_y}" stroke="{GRID}"/>')
-        out.append(f'<text x="{x(t):.1f}" y="{axis_y + 14}" text-anchor="middle">{escape(fmt_axis(t))}</text>')
+        out.append(
+            f'<line x1="{x(t):.1f}" y1="{top}" x2="{x(t):.1f}" y2="{axis_y}" stroke="{GRID}"/>'
+        )
+        out.append(
+            f'<text x="{x(t):.1f}" y="{axis_y + 14}" text-anchor="middle">{escape(fmt_axis(t))}</text>'
+        )
     for i, it in enumerate(items):
         y0 = top + i * group_h
         label = it["label"] if len(it["label"]) <= 34 else it["label"][:33] + "…"
-        out.append(f'<text x="{label_w - 8}" y="{y0 + group_h / 2 + 2:.1f}" text-anchor="end">'
-                   f'<title>{escape(it["label"])}</title>{escape(label)}</text>')
+        out.append(
+            f'<text x="{label_w - 8}" y="{y0 + group_h / 2 + 2:.1f}" text-anchor="end">'
+            f"<title>{escape(it['label'])}</title>{escape(label)}</text>"
+        )
         for k, (key, key_label, colour) in enumerate(keys):
             v = _num(it[key])
             x1, x2 = sorted((x(0), x(v)))
-            out.append(f'<rect class="bar" data-series="{escape(key_label)}" x="{x1:.1f}" '
-                       f'y="{y0 + k * bar_h:.1f}" width="{max(x2 - x1, 0.5):.1f}" height="{bar_h - 1}" '
-                       f'fill="{colour}"><title>{escape(it["label"])} — {escape(key_label)} : '
-                       f'{escape(fmt_exact(it[key]))}</title></rect>')
+            out.append(
+                f'<rect class="bar" data-series="{escape(key_label)}" x="{x1:.1f}" '
+                f'y="{y0 + k * bar_h:.1f}" width="{max(x2 - x1, 0.5):.1f}" height="{bar_h - 1}" '
+                f'fill="{colour}"><title>{escape(it["label"])} — {escape(key_label)} : '
+                f"{escape(fmt_exact(it[key]))}</title></rect>"
+            )
         if flag_key and it.get(flag_key):
             bad = it.get("flag_bad")
-            out.append(f'<text x="{WIDTH - right + 8}" y="{y0 + group_h / 2 + 2:.1f}" '
-                       f'font-weight="{"700" if bad else "400"}" fill="{"#b3261e" if bad else INK}">'
-                       f'{escape(it[flag_key])}</text>')
+            out.append(
+                f'<text x="{WIDTH - right + 8}" y="{y0 + group_h / 2 + 2:.1f}" '
+                f'font-weight="{"700" if bad else "400"}" fill="{"#b3261e" if bad else INK}">'
+                f"{escape(it[flag_key])}</text>"
+            )
     out += _legend([(lbl, colour, "solid") for _, lbl, colour in keys], legend_y, label_w)
     out.append("</svg>")
     return Markup("\n".join(out))
 
 
-def hbars(chart_id: str, title: str, desc: str, items: Sequence[dict[str, Any]],
-          value_key: str = "value", note_key: str | None = None, colour: str = PALETTE[0],
-          diverging: bool = False, colours: tuple[str, str] = (PALETTE[5], PALETTE[0]),
-          width: int = WIDTH, label_w: int = 260) -> Markup:
+def hbars(
+    chart_id: str,
+    title: str,
+    desc: str,
+    items: Sequence[dict[str, Any]],
+    value_key: str = "value",
+    note_key: str | None = None,
+    colour: str = PALETTE[0],
+    diverging: bool = False,
+    colours: tuple[str, str] = (PALETTE[5], PALETTE[0]),
+    width: int = WIDTH,
+    label_w: int = 260,
+) -> Markup:
     """One horizontal bar per item with its figure written at the bar's end. `diverging`:
     negative bars go left of the zero line in the second colour."""
     right, top, bar_h = 150, 10, 22
@@ -256,23 +331,33 @@ def hbars(chart_id: str, title: str, desc: str, items: Sequence[dict[str, Any]],
         return label_w + (v - lo) / (hi - lo) * plot_w
 
     out = _open(chart_id, title, desc, height, width)
-    out.append(f'<line x1="{x(0):.1f}" y1="{top - 4}" x2="{x(0):.1f}" y2="{top + bar_h * len(items)}" stroke="{INK}"/>')
+    out.append(
+        f'<line x1="{x(0):.1f}" y1="{top - 4}" x2="{x(0):.1f}" y2="{top + bar_h * len(items)}" stroke="{INK}"/>'
+    )
     for i, it in enumerate(items):
         y0 = top + i * bar_h
         v = values[i]
         x1, x2 = sorted((x(0), x(v)))
         fill = (colours[0] if v > 0 else colours[1]) if diverging else colour
-        label = it["label"] if len(it["label"]) <= max_chars else it["label"][:max_chars - 1] + "…"
-        text = money_text(it[value_key]) + (f" ({it[note_key]})" if note_key and it.get(note_key) else "")
-        out.append(f'<text x="{label_w - 8}" y="{y0 + bar_h / 2 + 4:.1f}" text-anchor="end">'
-                   f'<title>{escape(it["label"])}</title>{escape(label)}</text>')
-        out.append(f'<rect class="bar" x="{x1:.1f}" y="{y0 + 3}" width="{max(x2 - x1, 0.5):.1f}" '
-                   f'height="{bar_h - 6}" fill="{fill}"><title>{escape(it["label"])} : '
-                   f'{escape(text)}</title></rect>')
+        label = it["label"] if len(it["label"]) <= max_chars else it["label"][: max_chars - 1] + "…"
+        text = money_text(it[value_key]) + (
+            f" ({it[note_key]})" if note_key and it.get(note_key) else ""
+        )
+        out.append(
+            f'<text x="{label_w - 8}" y="{y0 + bar_h / 2 + 4:.1f}" text-anchor="end">'
+            f"<title>{escape(it['label'])}</title>{escape(label)}</text>"
+        )
+        out.append(
+            f'<rect class="bar" x="{x1:.1f}" y="{y0 + 3}" width="{max(x2 - x1, 0.5):.1f}" '
+            f'height="{bar_h - 6}" fill="{fill}"><title>{escape(it["label"])} : '
+            f"{escape(text)}</title></rect>"
+        )
         tx, anchor = (x2 + 5, "start") if v >= 0 or not diverging else (x1 - 5, "end")
         if diverging and v < 0 and tx - 7 * len(text) < label_w:
             tx, anchor = x(0) + 5, "start"
-        out.append(f'<text x="{tx:.1f}" y="{y0 + bar_h / 2 + 4:.1f}" text-anchor="{anchor}">{escape(text)}</text>')
+        out.append(
+            f'<text x="{tx:.1f}" y="{y0 + bar_h / 2 + 4:.1f}" text-anchor="{anchor}">{escape(text)}</text>'
+        )
     out.append("</svg>")
     return Markup("\n".join(out))
 
@@ -288,57 +373,119 @@ def build(dashboard: Any) -> dict[str, Markup]:
     b = dashboard.charts["budget"]["cumulative"]
     budget_lines = dashboard.charts["budget"]["lines"]
     charts["budget_cumul"] = line_chart(
-        "chart-budget-cumul", _("Coût net cumulé %(year)s : budget, réalisé et prévision", year=year),
-        _("Courbe du budget réparti également sur les mois, courbe du réalisé jusqu'au mois "
-          "arrêté, puis prévision linéaire jusqu'en décembre. Chiffres dans le tableau "
-          "« Budget et réalisé par ligne »."),
+        "chart-budget-cumul",
+        _("Coût net cumulé %(year)s : budget, réalisé et prévision", year=year),
+        _(
+            "Courbe du budget réparti également sur les mois, courbe du réalisé jusqu'au mois "
+            "arrêté, puis prévision linéaire jusqu'en décembre. Chiffres dans le tableau "
+            "« Budget et réalisé par ligne »."
+        ),
         months,
-        [{"label": _("Budget cumulé"), "values": b["budget"], "colour": "#8A8A8A", "style": "line"},
-         {"label": _("Réalisé cumulé"), "values": b["actual"], "colour": PALETTE[0], "style": "line"},
-         {"label": _("Prévision (rythme actuel)"), "values": b["forecast"], "colour": PALETTE[5],
-          "style": "dash"}])
-    lines = [dict(line, flag_bad=line["status"] in ("over", "unbudgeted", "income_short"),
-                  flag=_(line["status_label"])) for line in budget_lines]
+        [
+            {
+                "label": _("Budget cumulé"),
+                "values": b["budget"],
+                "colour": "#8A8A8A",
+                "style": "line",
+            },
+            {
+                "label": _("Réalisé cumulé"),
+                "values": b["actual"],
+                "colour": PALETTE[0],
+                "style": "line",
+            },
+            {
+                "label": _("Prévision (rythme actuel)"),
+                "values": b["forecast"],
+                "colour": PALETTE[5],
+                "style": "dash",
+            },
+        ],
+    )
+    lines = [
+        dict(
+            line,
+            flag_bad=line["status"] in ("over", "unbudgeted", "income_short"),
+            flag=_(line["status_label"]),
+        )
+        for line in budget_lines
+    ]
     charts["budget_lignes"] = grouped_hbars(
-        "chart-budget-lignes", _("Budget %(year)s, réalisé à date et prévision par ligne", year=year),
-        _("Pour chaque ligne de budget : le budget de l'année, le réalisé à date et la prévision "
-          "de fin d'année ; les lignes en dépassement sont signalées par « ▲ » en toutes lettres."),
-        lines, [("budget", _("Budget"), "#8A8A8A"), ("actual", _("Réalisé à date"), PALETTE[0]),
-                ("forecast", _("Prévision fin d'année"), PALETTE[5])], flag_key="flag")
+        "chart-budget-lignes",
+        _("Budget %(year)s, réalisé à date et prévision par ligne", year=year),
+        _(
+            "Pour chaque ligne de budget : le budget de l'année, le réalisé à date et la prévision "
+            "de fin d'année ; les lignes en dépassement sont signalées par « ▲ » en toutes lettres."
+        ),
+        lines,
+        [
+            ("budget", _("Budget"), "#8A8A8A"),
+            ("actual", _("Réalisé à date"), PALETTE[0]),
+            ("forecast", _("Prévision fin d'année"), PALETTE[5]),
+        ],
+        flag_key="flag",
+    )
     a = dashboard.charts["allocation"]
     if a["monthly"]["months"]:
         charts["repartition_mois"] = stacked_bars(
-            "chart-repartition-mois", _("Coût réparti par adhérent et par mois, %(year)s", year=year),
-            _("Une barre par mois, empilée par adhérent (les principaux adhérents un par un, les "
-              "autres regroupés) ; chiffres dans le tableau « Coût réparti par adhérent et par mois »."),
-            [_(m) for m in a["monthly"]["months"]], a["monthly"]["series"])
+            "chart-repartition-mois",
+            _("Coût réparti par adhérent et par mois, %(year)s", year=year),
+            _(
+                "Une barre par mois, empilée par adhérent (les principaux adhérents un par un, les "
+                "autres regroupés) ; chiffres dans le tableau « Coût réparti par adhérent et par mois »."
+            ),
+            [_(m) for m in a["monthly"]["months"]],
+            a["monthly"]["series"],
+        )
     if a["shares"]:
         charts["parts"] = hbars(
-            "chart-parts", _("Part de chaque adhérent dans le coût de l'année %(year)s", year=year),
+            "chart-parts",
+            _("Part de chaque adhérent dans le coût de l'année %(year)s", year=year),
             _("Coût total réparti à date par adhérent, avec sa part en pourcentage."),
-            [dict(s, note=_percent(s["share"])) for s in a["shares"]], note_key="note",
-            width=560, label_w=210)
+            [dict(s, note=_percent(s["share"])) for s in a["shares"]],
+            note_key="note",
+            width=560,
+            label_w=210,
+        )
     c = dashboard.charts["capacity"]
     if c["employees"]:
         title = _("Capacité par salarié, %(year)s à date", year=year)
         if len(c["employees"]) < c["total"]:
-            title += _(" — les %(n)s salariés les plus éloignés de leur disponible, sur %(total)s",
-                       n=len(c["employees"]), total=c["total"])
+            title += _(
+                " — les %(n)s salariés les plus éloignés de leur disponible, sur %(total)s",
+                n=len(c["employees"]),
+                total=c["total"],
+            )
         charts["capacite"] = grouped_hbars(
-            "chart-capacite", title,
-            _("Pour chaque salarié : heures disponibles à date (ETP × durée annuelle), heures "
-              "travaillées et heures facturables."),
-            c["employees"], [("available", _("Disponible à date"), "#8A8A8A"),
-                             ("worked", _("Travaillé"), PALETTE[0]),
-                             ("billable", _("Facturable"), PALETTE[2])], unit="hours")
+            "chart-capacite",
+            title,
+            _(
+                "Pour chaque salarié : heures disponibles à date (ETP × durée annuelle), heures "
+                "travaillées et heures facturables."
+            ),
+            c["employees"],
+            [
+                ("available", _("Disponible à date"), "#8A8A8A"),
+                ("worked", _("Travaillé"), PALETTE[0]),
+                ("billable", _("Facturable"), PALETTE[2]),
+            ],
+            unit="hours",
+        )
     r = dashboard.charts["regularisation"]
     if r["members"]:
         charts["regularisation"] = hbars(
-            "chart-regularisation", _("Régularisation par adhérent si l'exercice se terminait "
-                                      "aujourd'hui (les plus grands écarts un par un)"),
-            _("À droite (orange) : coût réel supérieur au facturé, facture complémentaire ; à "
-              "gauche (bleu) : trop facturé, avoir."),
-            r["members"], diverging=True)
+            "chart-regularisation",
+            _(
+                "Régularisation par adhérent si l'exercice se terminait "
+                "aujourd'hui (les plus grands écarts un par un)"
+            ),
+            _(
+                "À droite (orange) : coût réel supérieur au facturé, facture complémentaire ; à "
+                "gauche (bleu) : trop facturé, avoir."
+            ),
+            r["members"],
+            diverging=True,
+        )
     return charts
 
 

@@ -42,7 +42,8 @@ def to_xlsx(table: Table, year: int) -> bytes:
     rows = _shown_rows(table)
     frame = pd.DataFrame(
         [[_cell(row.get(c.key)) for c in table.columns] for row in rows],
-        columns=[c.title for c in table.columns])
+        columns=[c.title for c in table.columns],
+    )
     buffer = io.BytesIO()
     sheet_name = table.name[:31]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -55,8 +56,12 @@ def to_xlsx(table: Table, year: int) -> bytes:
         n_rows = len(table.rows)
         for index, column in enumerate(table.columns, start=1):
             letter = get_column_letter(index)
-            number_format = {"money": EURO_FORMAT, "hours": HOURS_FORMAT,
-                             "percent": PERCENT_FORMAT, "number": NUMBER_FORMAT}.get(column.kind)
+            number_format = {
+                "money": EURO_FORMAT,
+                "hours": HOURS_FORMAT,
+                "percent": PERCENT_FORMAT,
+                "number": NUMBER_FORMAT,
+            }.get(column.kind)
             width = len(column.title)
             for r, row in enumerate(rows, start=2):
                 cell = sheet.cell(row=r, column=index)
@@ -76,8 +81,10 @@ def to_xlsx(table: Table, year: int) -> bytes:
 def _shown_rows(table: Table) -> list[dict[str, Any]]:
     """The rows as the page shows them: statuses and totals' text in the reader's language."""
     n = len(table.rows)
-    return [{c.key: c.shown(row.get(c.key), i >= n) for c in table.columns}
-            for i, row in enumerate(table.all_rows())]
+    return [
+        {c.key: c.shown(row.get(c.key), i >= n) for c in table.columns}
+        for i, row in enumerate(table.all_rows())
+    ]
 
 
 def _shown_width(value: Any, kind: str) -> int:

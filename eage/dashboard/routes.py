@@ -39,9 +39,13 @@ def _params() -> tuple[int, int | None]:
 def index() -> ResponseReturnValue:
     year, through = _params()
     board = services.dashboard(year, through)
-    return render_template("dashboard/index.html", board=board, charts=charts.build(board),
-                           tables=board.tables,
-                           page_rows=None if request.args.get("tout") else PAGE_ROWS)
+    return render_template(
+        "dashboard/index.html",
+        board=board,
+        charts=charts.build(board),
+        tables=board.tables,
+        page_rows=None if request.args.get("tout") else PAGE_ROWS,
+    )
 
 
 @bp.route("/export/<name>.<fmt>")
@@ -57,5 +61,8 @@ def export(name: str, fmt: str) -> ResponseReturnValue:
         body, media_type = exports.to_xlsx(table, year), exports.XLSX_MEDIA_TYPE
     else:
         body, media_type = exports.to_csv(table), "text/csv; charset=utf-8"
-    return Response(body, mimetype=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        mimetype=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

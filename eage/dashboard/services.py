@@ -54,11 +54,34 @@ def N_(text: str) -> str:
 
 
 MONTHS = tuple(range(1, 13))
-MONTH_ABBR = (N_("janv."), N_("févr."), N_("mars"), N_("avr."), N_("mai"), N_("juin"), N_("juil."),
-              N_("août"), N_("sept."), N_("oct."), N_("nov."), N_("déc."))
-MONTH_NAMES = (N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"), N_("juin"),
-               N_("juillet"), N_("août"), N_("septembre"), N_("octobre"), N_("novembre"),
-               N_("décembre"))
+MONTH_ABBR = (
+    N_("janv."),
+    N_("févr."),
+    N_("mars"),
+    N_("avr."),
+    N_("mai"),
+    N_("juin"),
+    N_("juil."),
+    N_("août"),
+    N_("sept."),
+    N_("oct."),
+    N_("nov."),
+    N_("déc."),
+)
+MONTH_NAMES = (
+    N_("janvier"),
+    N_("février"),
+    N_("mars"),
+    N_("avril"),
+    N_("mai"),
+    N_("juin"),
+    N_("juillet"),
+    N_("août"),
+    N_("septembre"),
+    N_("octobre"),
+    N_("novembre"),
+    N_("décembre"),
+)
 DEFAULT_HOURS_DENOMINATOR = 1607  # SPEC §3: 1,607 h worked a year for a full-time post
 FULL_TIME_WEEKLY_HOURS = Decimal("35")  # art. L3121-27 C. trav.
 # Budget lines whose forecast differs from the budget by more than this are flagged.
@@ -67,10 +90,16 @@ BUDGET_TOLERANCE = Decimal("0.05")
 PLANNED_ALERT = Decimal("0.90")
 # Payslip totals → budget lines of class 64, the same split as the payroll journal PA
 # (accounting/ledger.py): gross pay to 641, employer contributions net of reductions to 645.
-PAYROLL_ACCOUNTS = (("641", "Salaires bruts (bulletins émis)"),
-                    ("645", "Cotisations patronales nettes des réductions (bulletins émis)"))
+PAYROLL_ACCOUNTS = (
+    ("641", "Salaires bruts (bulletins émis)"),
+    ("645", "Cotisations patronales nettes des réductions (bulletins émis)"),
+)
 KIND_ORDER = {"staff": 0, "overhead": 1, "income": 2}
-KIND_LABELS = {"staff": N_("Personnel"), "overhead": N_("Frais de structure"), "income": N_("Produits")}
+KIND_LABELS = {
+    "staff": N_("Personnel"),
+    "overhead": N_("Frais de structure"),
+    "income": N_("Produits"),
+}
 CHART_MEMBERS = 8  # members drawn one by one in the charts; the others are grouped
 CHART_ROWS = 15  # bars of the per-employee / per-member bar charts of a large group
 HOUR = Decimal(60)
@@ -192,7 +221,9 @@ def last_payslip_month(year: int) -> str | None:
     """The last month ("YYYY-MM") of `year` with issued payslips, None before the first close."""
     return db.session.scalar(
         select(func.max(Payslip.month)).where(
-            Payslip.status == "issued", Payslip.month >= f"{year}-01", Payslip.month <= f"{year}-12"))
+            Payslip.status == "issued", Payslip.month >= f"{year}-01", Payslip.month <= f"{year}-12"
+        )
+    )
 
 
 def reporting_month(year: int, today: date) -> int:
@@ -232,13 +263,16 @@ def _monthly_sums(model: Any, year: int, end: date) -> dict[tuple[str, int], Dec
     rows = db.session.execute(
         select(model.account, month, func.sum(model.amount))
         .where(model.date >= date(year, 1, 1), model.date < end)
-        .group_by(model.account, month))
+        .group_by(model.account, month)
+    )
     return {(account, int(m)): _money(total) for account, m, total in rows}
 
 
 def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[str, Any]]:
-    lines = sorted(db.session.scalars(select(BudgetLine).where(BudgetLine.year == year)),
-                   key=lambda b: (KIND_ORDER.get(b.kind, 9), b.account, b.id))
+    lines = sorted(
+        db.session.scalars(select(BudgetLine).where(BudgetLine.year == year)),
+        key=lambda b: (KIND_ORDER.get(b.kind, 9), b.account, b.id),
+    )
     rows = [_BudgetRow(b.account, b.label, b.kind, D(b.amount)) for b in lines]
     end = _period(year, through)[1] if through else date(year, 1, 1)
 
@@ -247,8 +281,10 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
         of the same kind sharing its 3-digit account class; else an unbudgeted row."""
         income = kind == "income"
         same_side = [r for r in rows if (r.kind == "income") == income]
-        for candidates in ([r for r in same_side if r.account == account],
-                           [r for r in same_side if r.account[:3] == account[:3]]):
+        for candidates in (
+            [r for r in same_side if r.account == account],
+            [r for r in same_side if r.account[:3] == account[:3]],
+        ):
             if candidates:
                 return candidates[0]
         row = _BudgetRow(account, label, kind, ZERO, budgeted=False)
@@ -258,32 +294,48 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
     # Payroll: issued payslips of the reporting months, by month.
     if through:
         payslips = db.session.execute(
-            select(Payslip.month, func.sum(Payslip.gross),
-                   func.sum(Payslip.employer_contributions - Payslip.reductions))
-            .where(Payslip.status == "issued", Payslip.month >= f"{year}-01",
-                   Payslip.month <= f"{year}-{through:02d}")
-            .group_by(Payslip.month))
+            select(
+                Payslip.month,
+                func.sum(Payslip.gross),
+                func.sum(Payslip.employer_contributions - Payslip.reductions),
+            )
+            .where(
+                Payslip.status == "issued",
+                Payslip.month >= f"{year}-01",
+                Payslip.month <= f"{year}-{through:02d}",
+            )
+            .group_by(Payslip.month)
+        )
         for month, gross, contributions in payslips:
             m = int(month[5:7])
-            for (prefix, label), amount in zip(PAYROLL_ACCOUNTS, (gross, contributions), strict=True):
+            for (prefix, label), amount in zip(
+                PAYROLL_ACCOUNTS, (gross, contributions), strict=True
+            ):
                 target(prefix + "000", "staff", label).actual[m - 1] += _money(amount)
         for (account, m), amount in sorted(_monthly_sums(Expense, year, end).items()):
             kind = "staff" if account.startswith("64") else "overhead"
-            target(account, kind, f"Dépenses hors budget (compte {account})").actual[m - 1] += amount
+            target(account, kind, f"Dépenses hors budget (compte {account})").actual[m - 1] += (
+                amount
+            )
         for (account, m), amount in sorted(_monthly_sums(OperatingIncome, year, end).items()):
-            target(account, "income", f"Produits hors budget (compte {account})").actual[m - 1] += amount
+            target(account, "income", f"Produits hors budget (compte {account})").actual[m - 1] += (
+                amount
+            )
     rows.sort(key=lambda r: (KIND_ORDER.get(r.kind, 9), not r.budgeted, r.account))
 
-    columns = [Column("account", N_("Compte")), Column("label", N_("Libellé")),
-               Column("kind", N_("Nature"), translated=True),
-               Column("budget", N_("Budget de l'année"), "money"),
-               Column("budget_to_date", N_("Budget à date"), "money"),
-               Column("actual", N_("Réalisé à date"), "money"),
-               Column("variance", N_("Écart à date"), "money"),
-               Column("consumed", N_("Consommé"), "percent"),
-               Column("forecast", N_("Prévision fin d'année"), "money"),
-               Column("forecast_variance", N_("Écart prévu"), "money"),
-               Column("status", N_("Situation"), translated=True)]
+    columns = [
+        Column("account", N_("Compte")),
+        Column("label", N_("Libellé")),
+        Column("kind", N_("Nature"), translated=True),
+        Column("budget", N_("Budget de l'année"), "money"),
+        Column("budget_to_date", N_("Budget à date"), "money"),
+        Column("actual", N_("Réalisé à date"), "money"),
+        Column("variance", N_("Écart à date"), "money"),
+        Column("consumed", N_("Consommé"), "percent"),
+        Column("forecast", N_("Prévision fin d'année"), "money"),
+        Column("forecast_variance", N_("Écart prévu"), "money"),
+        Column("status", N_("Situation"), translated=True),
+    ]
     table_rows: list[dict[str, Any]] = []
     monthly_budget_net = [ZERO] * 12
     monthly_actual_net = [ZERO] * 12
@@ -296,56 +348,100 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
         for m in MONTHS:
             monthly_budget_net[m - 1] += sign * per_month.get(m, ZERO)
             monthly_actual_net[m - 1] += sign * r.actual[m - 1]
-        status, status_label = (_budget_status(r.kind, r.budget, forecast, r.budgeted) if through
-                                else NO_ACTUAL_YET)
-        table_rows.append({
-            "account": r.account, "label": r.label, "kind": KIND_LABELS.get(r.kind, r.kind),
-            "budget": r.budget, "budget_to_date": budget_to_date, "actual": actual,
-            "variance": actual - budget_to_date, "consumed": ratio(actual, r.budget),
-            "forecast": forecast, "forecast_variance": forecast - r.budget,
-            "status": status_label, "_status": status, "_kind": r.kind,
-            "_months": list(r.actual),
-        })
+        status, status_label = (
+            _budget_status(r.kind, r.budget, forecast, r.budgeted) if through else NO_ACTUAL_YET
+        )
+        table_rows.append(
+            {
+                "account": r.account,
+                "label": r.label,
+                "kind": KIND_LABELS.get(r.kind, r.kind),
+                "budget": r.budget,
+                "budget_to_date": budget_to_date,
+                "actual": actual,
+                "variance": actual - budget_to_date,
+                "consumed": ratio(actual, r.budget),
+                "forecast": forecast,
+                "forecast_variance": forecast - r.budget,
+                "status": status_label,
+                "_status": status,
+                "_kind": r.kind,
+                "_months": list(r.actual),
+            }
+        )
 
     totals = []
-    for label, kinds in ((N_("Total des charges"), ("staff", "overhead")),
-                         (N_("Total des produits"), ("income",))):
+    for label, kinds in (
+        (N_("Total des charges"), ("staff", "overhead")),
+        (N_("Total des produits"), ("income",)),
+    ):
         picked = [t for t in table_rows if t["_kind"] in kinds]
         total = {"account": "", "label": label, "kind": ""}
-        for key in ("budget", "budget_to_date", "actual", "variance", "forecast", "forecast_variance"):
+        for key in (
+            "budget",
+            "budget_to_date",
+            "actual",
+            "variance",
+            "forecast",
+            "forecast_variance",
+        ):
             total[key] = sum((t[key] for t in picked), ZERO)
         total["consumed"] = ratio(total["actual"], total["budget"])
         kind = "income" if kinds == ("income",) else "overhead"
-        status, total["status"] = (_budget_status(kind, total["budget"], total["forecast"], True)
-                                   if through else NO_ACTUAL_YET)
+        status, total["status"] = (
+            _budget_status(kind, total["budget"], total["forecast"], True)
+            if through
+            else NO_ACTUAL_YET
+        )
         total["_status"] = status
         total["_months"] = [sum((t["_months"][m - 1] for t in picked), ZERO) for m in MONTHS]
         totals.append(total)
     if totals:
         charges, income = totals
         net = {"account": "", "label": N_("Coût net (charges − produits)"), "kind": ""}
-        for key in ("budget", "budget_to_date", "actual", "variance", "forecast", "forecast_variance"):
+        for key in (
+            "budget",
+            "budget_to_date",
+            "actual",
+            "variance",
+            "forecast",
+            "forecast_variance",
+        ):
             net[key] = charges[key] - income[key]
         net["consumed"] = ratio(net["actual"], net["budget"])
-        status, net["status"] = (_budget_status("overhead", net["budget"], net["forecast"], True)
-                                 if through else NO_ACTUAL_YET)
+        status, net["status"] = (
+            _budget_status("overhead", net["budget"], net["forecast"], True)
+            if through
+            else NO_ACTUAL_YET
+        )
         net["_status"] = status
         net["_months"] = [a - b for a, b in zip(charges["_months"], income["_months"], strict=True)]
         totals.append(net)
     budget_table = Table("budget", TABLES["budget"], columns, table_rows, totals)
 
     month_columns = [Column("account", N_("Compte")), Column("label", N_("Libellé"))]
-    month_columns += [Column(f"m{m:02d}", MONTH_ABBR[m - 1], "money") for m in range(1, through + 1)]
+    month_columns += [
+        Column(f"m{m:02d}", MONTH_ABBR[m - 1], "money") for m in range(1, through + 1)
+    ]
     month_columns += [Column("actual", N_("Total"), "money")]
 
     def by_month(src: dict[str, Any]) -> dict[str, Any]:
-        out = {"account": src["account"], "label": src["label"], "actual": src["actual"],
-               "_status": src["_status"]}
+        out = {
+            "account": src["account"],
+            "label": src["label"],
+            "actual": src["actual"],
+            "_status": src["_status"],
+        }
         out.update({f"m{m:02d}": src["_months"][m - 1] for m in range(1, through + 1)})
         return out
 
-    month_table = Table("budget_mois", TABLES["budget_mois"], month_columns,
-                        [by_month(t) for t in table_rows], [by_month(t) for t in totals])
+    month_table = Table(
+        "budget_mois",
+        TABLES["budget_mois"],
+        month_columns,
+        [by_month(t) for t in table_rows],
+        [by_month(t) for t in totals],
+    )
 
     # Cumulative net cost: budget spread evenly, actual through the reporting month, then
     # the forecast's straight line to its year-end figure.
@@ -358,8 +454,11 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
     for m in range(1, through + 1):
         running += monthly_actual_net[m - 1]
         actual_cum.append(running)
-    net_total = totals[-1] if totals else {"budget": ZERO, "forecast": ZERO, "actual": ZERO,
-                                           "_status": "ok"}
+    net_total = (
+        totals[-1]
+        if totals
+        else {"budget": ZERO, "forecast": ZERO, "actual": ZERO, "_status": "ok"}
+    )
     forecast_cum: list[Decimal | None] = [None] * 12
     if through:
         start_value, goal = actual_cum[-1], net_total["forecast"]
@@ -368,21 +467,36 @@ def _budget(year: int, through: int) -> tuple[list[Table], dict[str, Any], dict[
             forecast_cum[m - 1] = (start_value + (goal - start_value) * step).quantize(CENT)
     charts = {
         "cumulative": {"budget": budget_cum, "actual": actual_cum, "forecast": forecast_cum},
-        "lines": [{"label": f"{t['account']} {t['label']}", "budget": t["budget"],
-                   "actual": t["actual"], "forecast": t["forecast"], "status": t["_status"],
-                   "status_label": t["status"]} for t in table_rows],
+        "lines": [
+            {
+                "label": f"{t['account']} {t['label']}",
+                "budget": t["budget"],
+                "actual": t["actual"],
+                "forecast": t["forecast"],
+                "status": t["_status"],
+                "status_label": t["status"],
+            }
+            for t in table_rows
+        ],
     }
-    summary = {"budget": net_total["budget"], "actual": net_total["actual"],
-               "forecast": net_total["forecast"], "net_status": net_total["_status"],
-               "over_lines": [t for t in table_rows if t["_status"] in ("over", "unbudgeted",
-                                                                        "income_short")]}
+    summary = {
+        "budget": net_total["budget"],
+        "actual": net_total["actual"],
+        "forecast": net_total["forecast"],
+        "net_status": net_total["_status"],
+        "over_lines": [
+            t for t in table_rows if t["_status"] in ("over", "unbudgeted", "income_short")
+        ],
+    }
     return [budget_table, month_table], charts, summary
 
 
 NO_ACTUAL_YET = ("none", N_("— Pas encore de réalisé"))
 
 
-def _budget_status(kind: str, budget: Decimal, forecast: Decimal, budgeted: bool) -> tuple[str, str]:
+def _budget_status(
+    kind: str, budget: Decimal, forecast: Decimal, budgeted: bool
+) -> tuple[str, str]:
     """(code, French label) of a line: the forecast against the budget, ± the tolerance.
     Labels carry their meaning in words and a sign, never by colour alone."""
     if not budgeted:
@@ -408,8 +522,9 @@ def _budget_status(kind: str, budget: Decimal, forecast: Decimal, budgeted: bool
 # --------------------------------------------------------------------------- allocation
 
 
-def _allocation(year: int, through: int, names: dict[str, str], labels: dict[str, str],
-                closed: cache.Year) -> tuple[list[Table], dict[str, Any], list[allocation_services.AllocationRow]]:
+def _allocation(
+    year: int, through: int, names: dict[str, str], labels: dict[str, str], closed: cache.Year
+) -> tuple[list[Table], dict[str, Any], list[allocation_services.AllocationRow]]:
     rows = closed.allocation(1, through).rows if through else []
     services = sorted({r.service for r in rows})
     by_member: dict[str, list[allocation_services.AllocationRow]] = defaultdict(list)
@@ -419,16 +534,22 @@ def _allocation(year: int, through: int, names: dict[str, str], labels: dict[str
 
     columns = [Column("member", N_("Adhérent")), Column("name", N_("Nom"))]
     for s in services:
-        columns += [Column(f"hours_{s}", N_("%(service)s — heures"), "hours", (("service", s or "—"),)),
-                    Column(f"cost_{s}", N_("%(service)s — coût"), "money", (("service", s or "—"),))]
-    columns += [Column("hours", N_("Heures facturables"), "hours"),
-                Column("direct_cost", N_("Coût direct"), "money"),
-                Column("structure_cost", N_("Coût de structure"), "money"),
-                Column("total_cost", N_("Coût total"), "money"),
-                Column("invoiced", N_("Facturé (hors cotisations)"), "money"),
-                Column("share", N_("Part de l'année"), "percent")]
+        columns += [
+            Column(f"hours_{s}", N_("%(service)s — heures"), "hours", (("service", s or "—"),)),
+            Column(f"cost_{s}", N_("%(service)s — coût"), "money", (("service", s or "—"),)),
+        ]
+    columns += [
+        Column("hours", N_("Heures facturables"), "hours"),
+        Column("direct_cost", N_("Coût direct"), "money"),
+        Column("structure_cost", N_("Coût de structure"), "money"),
+        Column("total_cost", N_("Coût total"), "money"),
+        Column("invoiced", N_("Facturé (hors cotisations)"), "money"),
+        Column("share", N_("Part de l'année"), "percent"),
+    ]
 
-    def line(code: str, name: str, member_rows: list[allocation_services.AllocationRow]) -> dict[str, Any]:
+    def line(
+        code: str, name: str, member_rows: list[allocation_services.AllocationRow]
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {"member": code, "name": name}
         for s in services:
             cell = [r for r in member_rows if r.service == s]
@@ -440,8 +561,10 @@ def _allocation(year: int, through: int, names: dict[str, str], labels: dict[str
         out["share"] = ratio(out["total_cost"], grand_total)
         return out
 
-    table_rows = [line(code, names.get(code, ""), member_rows)
-                  for code, member_rows in sorted(by_member.items())]
+    table_rows = [
+        line(code, names.get(code, ""), member_rows)
+        for code, member_rows in sorted(by_member.items())
+    ]
     totals = [line("", N_("Total"), rows)] if rows else []
     allocation_table = Table("repartition", TABLES["repartition"], columns, table_rows, totals)
 
@@ -452,7 +575,9 @@ def _allocation(year: int, through: int, names: dict[str, str], labels: dict[str
         for code, cost in period.result.per_member().items():
             monthly[code][m - 1] = cost
     month_columns = [Column("member", N_("Adhérent")), Column("name", N_("Nom"))]
-    month_columns += [Column(f"m{m:02d}", MONTH_ABBR[m - 1], "money") for m in range(1, through + 1)]
+    month_columns += [
+        Column(f"m{m:02d}", MONTH_ABBR[m - 1], "money") for m in range(1, through + 1)
+    ]
     month_columns += [Column("total", N_("Total des mois"), "money")]
     month_rows = []
     for code in sorted(monthly):
@@ -466,37 +591,63 @@ def _allocation(year: int, through: int, names: dict[str, str], labels: dict[str
         for key in [f"m{m:02d}" for m in range(1, through + 1)] + ["total"]:
             total_row[key] = sum((r[key] for r in month_rows), ZERO)
         month_totals.append(total_row)
-    month_table = Table("repartition_mois", TABLES["repartition_mois"], month_columns, month_rows,
-                        month_totals)
+    month_table = Table(
+        "repartition_mois", TABLES["repartition_mois"], month_columns, month_rows, month_totals
+    )
 
     # Charts: the largest members one by one, the others together.
     ranked = sorted(table_rows, key=lambda t: (-t["total_cost"], t["member"]))
     shown = [t["member"] for t in ranked[:CHART_MEMBERS]]
     others = [t["member"] for t in ranked[CHART_MEMBERS:]]
-    series = [{"label": f"{code} — {names.get(code, code)}", "key": code,
-               "values": monthly.get(code, [ZERO] * through)} for code in shown]
+    series = [
+        {
+            "label": f"{code} — {names.get(code, code)}",
+            "key": code,
+            "values": monthly.get(code, [ZERO] * through),
+        }
+        for code in shown
+    ]
     if others:
-        series.append({"label": tr(N_("Autres adhérents (%(n)s)"), n=len(others)), "key": "AUTRES",
-                       "values": [sum((monthly.get(c, [ZERO] * through)[i] for c in others), ZERO)
-                                  for i in range(through)]})
-    shares = [{"label": f"{t['member']} — {t['name']}", "value": t["total_cost"],
-               "share": t["share"]} for t in ranked[:CHART_MEMBERS]]
+        series.append(
+            {
+                "label": tr(N_("Autres adhérents (%(n)s)"), n=len(others)),
+                "key": "AUTRES",
+                "values": [
+                    sum((monthly.get(c, [ZERO] * through)[i] for c in others), ZERO)
+                    for i in range(through)
+                ],
+            }
+        )
+    shares = [
+        {"label": f"{t['member']} — {t['name']}", "value": t["total_cost"], "share": t["share"]}
+        for t in ranked[:CHART_MEMBERS]
+    ]
     if others:
         rest = sum((t["total_cost"] for t in ranked[CHART_MEMBERS:]), ZERO)
-        shares.append({"label": tr(N_("Autres adhérents (%(n)s)"), n=len(others)), "value": rest,
-                       "share": ratio(rest, grand_total)})
-    charts = {"monthly": {"months": [MONTH_ABBR[m - 1] for m in range(1, through + 1)],
-                          "series": series},
-              "shares": shares}
+        shares.append(
+            {
+                "label": tr(N_("Autres adhérents (%(n)s)"), n=len(others)),
+                "value": rest,
+                "share": ratio(rest, grand_total),
+            }
+        )
+    charts = {
+        "monthly": {"months": [MONTH_ABBR[m - 1] for m in range(1, through + 1)], "series": series},
+        "shares": shares,
+    }
     return [allocation_table, month_table], charts, rows
 
 
 # --------------------------------------------------------------------------- capacity
 
 
-def _capacity(year: int, through: int, labels: dict[str, str], closed: cache.Year) -> tuple[list[Table], dict[str, Any], dict[str, Any]]:
-    denominator = db.session.scalar(
-        select(FiscalYear.hours_denominator).where(FiscalYear.year == year)) or DEFAULT_HOURS_DENOMINATOR
+def _capacity(
+    year: int, through: int, labels: dict[str, str], closed: cache.Year
+) -> tuple[list[Table], dict[str, Any], dict[str, Any]]:
+    denominator = (
+        db.session.scalar(select(FiscalYear.hours_denominator).where(FiscalYear.year == year))
+        or DEFAULT_HOURS_DENOMINATOR
+    )
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     days_in_year = Decimal((year_end - year_start).days + 1)
     _, period_end = _period(year, through) if through else (year_start, year_start)
@@ -508,16 +659,28 @@ def _capacity(year: int, through: int, labels: dict[str, str], closed: cache.Yea
 
     people: dict[int, dict[str, Any]] = {}
     contracts = db.session.execute(
-        select(Employee.id, Employee.code, Employee.first_name, Employee.last_name,
-               Contract.start_date, Contract.end_date, Contract.weekly_hours)
+        select(
+            Employee.id,
+            Employee.code,
+            Employee.first_name,
+            Employee.last_name,
+            Contract.start_date,
+            Contract.end_date,
+            Contract.weekly_hours,
+        )
         .join(Contract, Contract.employee_id == Employee.id)
-        .where(Contract.start_date <= year_end,
-               (Contract.end_date.is_(None)) | (Contract.end_date >= year_start)))
+        .where(
+            Contract.start_date <= year_end,
+            (Contract.end_date.is_(None)) | (Contract.end_date >= year_start),
+        )
+    )
     for emp_id, code, first, last, start, end, weekly in contracts:
         p = people.setdefault(emp_id, _person(code, f"{first} {last}"))
         fte = D(weekly) / FULL_TIME_WEEKLY_HOURS
         p["fte"] += fte * covered(start, end, date(year + 1, 1, 1)) / days_in_year
-        p["available_year"] += fte * denominator * covered(start, end, date(year + 1, 1, 1)) / days_in_year
+        p["available_year"] += (
+            fte * denominator * covered(start, end, date(year + 1, 1, 1)) / days_in_year
+        )
         p["available"] += fte * denominator * covered(start, end, period_end) / days_in_year
 
     by_service: dict[str, dict[str, int]] = defaultdict(lambda: {"worked": 0, "billable": 0})
@@ -549,20 +712,25 @@ def _capacity(year: int, through: int, labels: dict[str, str], closed: cache.Yea
             by_service[code]["billable"] += total - internal
         if missing:  # time of people with no contract in the year: name them all the same
             for emp_id, code, first, last in db.session.execute(
-                    select(Employee.id, Employee.code, Employee.first_name, Employee.last_name)
-                    .where(Employee.id.in_(missing))):
+                select(Employee.id, Employee.code, Employee.first_name, Employee.last_name).where(
+                    Employee.id.in_(missing)
+                )
+            ):
                 people[emp_id]["employee"], people[emp_id]["name"] = code, f"{first} {last}"
 
-    columns = [Column("employee", N_("Salarié")), Column("name", N_("Nom")),
-               Column("fte", N_("ETP"), "number"),
-               Column("available_year", N_("Disponible sur l'année"), "hours"),
-               Column("available", N_("Disponible à date"), "hours"),
-               Column("worked", N_("Travaillé"), "hours"),
-               Column("billable", N_("dont facturable"), "hours"),
-               Column("internal", N_("dont interne"), "hours"),
-               Column("absences", N_("Absences"), "hours"),
-               Column("occupation", N_("Travaillé / disponible"), "percent"),
-               Column("billable_rate", N_("Facturable / travaillé"), "percent")]
+    columns = [
+        Column("employee", N_("Salarié")),
+        Column("name", N_("Nom")),
+        Column("fte", N_("ETP"), "number"),
+        Column("available_year", N_("Disponible sur l'année"), "hours"),
+        Column("available", N_("Disponible à date"), "hours"),
+        Column("worked", N_("Travaillé"), "hours"),
+        Column("billable", N_("dont facturable"), "hours"),
+        Column("internal", N_("dont interne"), "hours"),
+        Column("absences", N_("Absences"), "hours"),
+        Column("occupation", N_("Travaillé / disponible"), "percent"),
+        Column("billable_rate", N_("Facturable / travaillé"), "percent"),
+    ]
     rows = []
     for p in sorted(people.values(), key=lambda p: p["employee"]):
         rows.append(_capacity_row(p))
@@ -570,40 +738,77 @@ def _capacity(year: int, through: int, labels: dict[str, str], closed: cache.Yea
     if rows:
         total = _person("", N_("Total"))
         for p in people.values():
-            for key in ("fte", "available_year", "available", "worked_minutes", "internal_minutes",
-                        "absence_minutes"):
+            for key in (
+                "fte",
+                "available_year",
+                "available",
+                "worked_minutes",
+                "internal_minutes",
+                "absence_minutes",
+            ):
                 total[key] += p[key]
         totals.append(_capacity_row(total))
     employee_table = Table("capacite", TABLES["capacite"], columns, rows, totals)
 
     all_billable = sum(v["billable"] for v in by_service.values())
-    service_rows = [{"service": s, "label": labels.get(s, s), "worked": hours(v["worked"]),
-                     "billable": hours(v["billable"]), "internal": hours(v["worked"] - v["billable"]),
-                     "share": ratio(v["billable"], all_billable)}
-                    for s, v in sorted(by_service.items())]
+    service_rows = [
+        {
+            "service": s,
+            "label": labels.get(s, s),
+            "worked": hours(v["worked"]),
+            "billable": hours(v["billable"]),
+            "internal": hours(v["worked"] - v["billable"]),
+            "share": ratio(v["billable"], all_billable),
+        }
+        for s, v in sorted(by_service.items())
+    ]
     service_totals = []
     if service_rows:
-        service_totals.append({
-            "service": "", "label": N_("Total"),
-            "worked": hours(sum(v["worked"] for v in by_service.values())),
-            "billable": hours(all_billable),
-            "internal": hours(sum(v["worked"] - v["billable"] for v in by_service.values())),
-            "share": ratio(all_billable, all_billable)})
+        service_totals.append(
+            {
+                "service": "",
+                "label": N_("Total"),
+                "worked": hours(sum(v["worked"] for v in by_service.values())),
+                "billable": hours(all_billable),
+                "internal": hours(sum(v["worked"] - v["billable"] for v in by_service.values())),
+                "share": ratio(all_billable, all_billable),
+            }
+        )
     service_table = Table(
-        "capacite_services", TABLES["capacite_services"],
-        [Column("service", N_("Service")), Column("label", N_("Libellé")),
-         Column("worked", N_("Travaillé"), "hours"), Column("billable", N_("dont facturable"), "hours"),
-         Column("internal", N_("dont interne"), "hours"),
-         Column("share", N_("Part des heures facturables"), "percent")],
-        service_rows, service_totals)
+        "capacite_services",
+        TABLES["capacite_services"],
+        [
+            Column("service", N_("Service")),
+            Column("label", N_("Libellé")),
+            Column("worked", N_("Travaillé"), "hours"),
+            Column("billable", N_("dont facturable"), "hours"),
+            Column("internal", N_("dont interne"), "hours"),
+            Column("share", N_("Part des heures facturables"), "percent"),
+        ],
+        service_rows,
+        service_totals,
+    )
     # A large staff: the chart shows those furthest from their available hours (over- or
     # under-used); the table has everyone.
-    picked = rows if len(rows) <= CHART_ROWS else sorted(
-        rows, key=lambda r: (-abs(r["worked"] - r["available"]), r["employee"]))[:CHART_ROWS]
-    charts = {"employees": [{"label": f"{r['employee']} — {r['name']}", "available": r["available"],
-                             "worked": r["worked"], "billable": r["billable"]}
-                            for r in sorted(picked, key=lambda r: r["employee"])],
-              "total": len(rows)}
+    picked = (
+        rows
+        if len(rows) <= CHART_ROWS
+        else sorted(rows, key=lambda r: (-abs(r["worked"] - r["available"]), r["employee"]))[
+            :CHART_ROWS
+        ]
+    )
+    charts = {
+        "employees": [
+            {
+                "label": f"{r['employee']} — {r['name']}",
+                "available": r["available"],
+                "worked": r["worked"],
+                "billable": r["billable"],
+            }
+            for r in sorted(picked, key=lambda r: r["employee"])
+        ],
+        "total": len(rows),
+    }
     summary = totals[0] if totals else None
     return [employee_table, service_table], charts, {"capacity": summary}
 
@@ -612,37 +817,56 @@ _DAY = date(2000, 1, 2) - date(2000, 1, 1)
 
 
 def _person(code: str, name: str) -> dict[str, Any]:
-    return {"employee": code, "name": name, "fte": Decimal(0), "available_year": Decimal(0),
-            "available": Decimal(0), "worked_minutes": 0, "internal_minutes": 0,
-            "absence_minutes": 0}
+    return {
+        "employee": code,
+        "name": name,
+        "fte": Decimal(0),
+        "available_year": Decimal(0),
+        "available": Decimal(0),
+        "worked_minutes": 0,
+        "internal_minutes": 0,
+        "absence_minutes": 0,
+    }
 
 
 def _capacity_row(p: dict[str, Any]) -> dict[str, Any]:
     available = p["available"].quantize(CENT, rounding=ROUND_HALF_UP)
     worked = p["worked_minutes"]
-    return {"employee": p["employee"], "name": p["name"],
-            "fte": p["fte"].quantize(CENT, rounding=ROUND_HALF_UP),
-            "available_year": p["available_year"].quantize(CENT, rounding=ROUND_HALF_UP),
-            "available": available, "worked": hours(worked),
-            "billable": hours(worked - p["internal_minutes"]),
-            "internal": hours(p["internal_minutes"]), "absences": hours(p["absence_minutes"]),
-            "occupation": ratio(hours(worked), available),
-            "billable_rate": ratio(worked - p["internal_minutes"], worked)}
+    return {
+        "employee": p["employee"],
+        "name": p["name"],
+        "fte": p["fte"].quantize(CENT, rounding=ROUND_HALF_UP),
+        "available_year": p["available_year"].quantize(CENT, rounding=ROUND_HALF_UP),
+        "available": available,
+        "worked": hours(worked),
+        "billable": hours(worked - p["internal_minutes"]),
+        "internal": hours(p["internal_minutes"]),
+        "absences": hours(p["absence_minutes"]),
+        "occupation": ratio(hours(worked), available),
+        "billable_rate": ratio(worked - p["internal_minutes"], worked),
+    }
 
 
 # --------------------------------------------------------------------------- planned hours
 
 
-def _planned(year: int, through: int, alloc_rows: list[allocation_services.AllocationRow],
-             names: dict[str, str], labels: dict[str, str]) -> tuple[Table, dict[str, Any]]:
+def _planned(
+    year: int,
+    through: int,
+    alloc_rows: list[allocation_services.AllocationRow],
+    names: dict[str, str],
+    labels: dict[str, str],
+) -> tuple[Table, dict[str, Any]]:
     """Each member's planned hours (its convention, per service) against the billable hours
     the allocation counted over the reporting months."""
     planned = {
-        (m, s): D(h) for m, s, h in db.session.execute(
+        (m, s): D(h)
+        for m, s, h in db.session.execute(
             select(Member.code, Service.code, PlannedHours.hours)
             .join(Member, PlannedHours.member_id == Member.id)
             .join(Service, PlannedHours.service_id == Service.id)
-            .where(PlannedHours.year == year))
+            .where(PlannedHours.year == year)
+        )
     }
     consumed: dict[tuple[str, str], int] = defaultdict(int)
     for r in alloc_rows:
@@ -666,36 +890,63 @@ def _planned(year: int, through: int, alloc_rows: list[allocation_services.Alloc
             status, label = "trend", N_("↗ Dépassement au rythme actuel")
         else:
             status, label = "ok", N_("✓ Dans la convention")
-        rows.append({"member": key[0], "name": names.get(key[0], ""), "service": key[1],
-                     "service_label": labels.get(key[1], key[1]), "planned": plan,
-                     "consumed": used, "share": share, "projection": projection,
-                     "remaining": plan - used, "status": label, "_status": status})
-    columns = [Column("member", N_("Adhérent")), Column("name", N_("Nom")), Column("service", N_("Service")),
-               Column("service_label", N_("Libellé du service")),
-               Column("planned", N_("Heures prévues (convention)"), "hours"),
-               Column("consumed", N_("Heures consommées"), "hours"),
-               Column("share", N_("Consommé"), "percent"),
-               Column("remaining", N_("Reste"), "hours"),
-               Column("projection", N_("Projection fin d'année"), "hours"),
-               Column("status", N_("Situation"), translated=True)]
+        rows.append(
+            {
+                "member": key[0],
+                "name": names.get(key[0], ""),
+                "service": key[1],
+                "service_label": labels.get(key[1], key[1]),
+                "planned": plan,
+                "consumed": used,
+                "share": share,
+                "projection": projection,
+                "remaining": plan - used,
+                "status": label,
+                "_status": status,
+            }
+        )
+    columns = [
+        Column("member", N_("Adhérent")),
+        Column("name", N_("Nom")),
+        Column("service", N_("Service")),
+        Column("service_label", N_("Libellé du service")),
+        Column("planned", N_("Heures prévues (convention)"), "hours"),
+        Column("consumed", N_("Heures consommées"), "hours"),
+        Column("share", N_("Consommé"), "percent"),
+        Column("remaining", N_("Reste"), "hours"),
+        Column("projection", N_("Projection fin d'année"), "hours"),
+        Column("status", N_("Situation"), translated=True),
+    ]
     totals = []
     if rows:
         plan_total = sum((r["planned"] for r in rows), ZERO)
         used_total = sum((r["consumed"] for r in rows), ZERO)
-        totals.append({"member": "", "name": N_("Total"), "service": "", "service_label": "",
-                       "planned": plan_total, "consumed": used_total,
-                       "share": ratio(used_total, plan_total),
-                       "remaining": plan_total - used_total,
-                       "projection": sum((r["projection"] for r in rows), ZERO), "status": ""})
+        totals.append(
+            {
+                "member": "",
+                "name": N_("Total"),
+                "service": "",
+                "service_label": "",
+                "planned": plan_total,
+                "consumed": used_total,
+                "share": ratio(used_total, plan_total),
+                "remaining": plan_total - used_total,
+                "projection": sum((r["projection"] for r in rows), ZERO),
+                "status": "",
+            }
+        )
     alerts = [r for r in rows if r["_status"] in ("alert", "exceeded", "unplanned")]
-    return Table("heures_prevues", TABLES["heures_prevues"], columns, rows, totals), {"alerts": alerts}
+    return Table("heures_prevues", TABLES["heures_prevues"], columns, rows, totals), {
+        "alerts": alerts
+    }
 
 
 # --------------------------------------------------------------------------- regularisation
 
 
-def _regularisation(alloc_rows: list[allocation_services.AllocationRow],
-                    names: dict[str, str]) -> tuple[Table, dict[str, Any]]:
+def _regularisation(
+    alloc_rows: list[allocation_services.AllocationRow], names: dict[str, str]
+) -> tuple[Table, dict[str, Any]]:
     """Per member: real cost (allocation) − invoiced services (fees excluded, credit notes
     deducted: the allocation's `invoiced`) — SPEC §5 "Year-end regularisation" as of now."""
     cost: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -712,28 +963,52 @@ def _regularisation(alloc_rows: list[allocation_services.AllocationRow],
             status, label = "credit", N_("Avoir")
         else:
             status, label = "none", N_("Rien à régulariser")
-        rows.append({"member": code, "name": names.get(code, ""), "total_cost": cost[code],
-                     "invoiced": invoiced[code], "difference": diff, "outcome": label,
-                     "_status": status})
-    columns = [Column("member", N_("Adhérent")), Column("name", N_("Nom")),
-               Column("total_cost", N_("Coût réel à date"), "money"),
-               Column("invoiced", N_("Facturé (prestations, hors cotisations)"), "money"),
-               Column("difference", N_("Régularisation (coût − facturé)"), "money"),
-               Column("outcome", N_("Document"), translated=True)]
+        rows.append(
+            {
+                "member": code,
+                "name": names.get(code, ""),
+                "total_cost": cost[code],
+                "invoiced": invoiced[code],
+                "difference": diff,
+                "outcome": label,
+                "_status": status,
+            }
+        )
+    columns = [
+        Column("member", N_("Adhérent")),
+        Column("name", N_("Nom")),
+        Column("total_cost", N_("Coût réel à date"), "money"),
+        Column("invoiced", N_("Facturé (prestations, hors cotisations)"), "money"),
+        Column("difference", N_("Régularisation (coût − facturé)"), "money"),
+        Column("outcome", N_("Document"), translated=True),
+    ]
     totals = []
     if rows:
-        totals.append({"member": "", "name": "Total",
-                       "total_cost": sum((r["total_cost"] for r in rows), ZERO),
-                       "invoiced": sum((r["invoiced"] for r in rows), ZERO),
-                       "difference": sum((r["difference"] for r in rows), ZERO), "outcome": ""})
-    nonzero = sorted((r for r in rows if r["difference"]),
-                     key=lambda r: (-abs(r["difference"]), r["member"]))
-    items = [{"label": f"{r['member']} — {r['name']}", "value": r["difference"]}
-             for r in sorted(nonzero[:CHART_ROWS], key=lambda r: r["member"])]
+        totals.append(
+            {
+                "member": "",
+                "name": "Total",
+                "total_cost": sum((r["total_cost"] for r in rows), ZERO),
+                "invoiced": sum((r["invoiced"] for r in rows), ZERO),
+                "difference": sum((r["difference"] for r in rows), ZERO),
+                "outcome": "",
+            }
+        )
+    nonzero = sorted(
+        (r for r in rows if r["difference"]), key=lambda r: (-abs(r["difference"]), r["member"])
+    )
+    items = [
+        {"label": f"{r['member']} — {r['name']}", "value": r["difference"]}
+        for r in sorted(nonzero[:CHART_ROWS], key=lambda r: r["member"])
+    ]
     rest = nonzero[CHART_ROWS:]
     if rest:
-        items.append({"label": f"Autres adhérents ({len(rest)})",
-                      "value": sum((r["difference"] for r in rest), ZERO)})
+        items.append(
+            {
+                "label": f"Autres adhérents ({len(rest)})",
+                "value": sum((r["difference"] for r in rest), ZERO),
+            }
+        )
     charts = {"members": items}
     return Table("regularisation", TABLES["regularisation"], columns, rows, totals), charts
 
@@ -757,18 +1032,36 @@ def dashboard(year: int, through: int | None = None, today: date | None = None) 
     payroll_issued = last_payslip_month(year) is not None
     # Before the first close the actual cost is nil: the budget section shows the budget only.
     budget_tables, budget_charts, budget_summary = _budget(year, through if payroll_issued else 0)
-    allocation_tables, allocation_charts, alloc_rows = _allocation(year, through, names, labels, closed)
+    allocation_tables, allocation_charts, alloc_rows = _allocation(
+        year, through, names, labels, closed
+    )
     capacity_tables, capacity_charts, capacity_summary = _capacity(year, through, labels, closed)
     planned_table, planned_summary = _planned(year, through, alloc_rows, names, labels)
     regularisation_table, regularisation_charts = _regularisation(alloc_rows, names)
 
-    tables = {t.name: t for t in (*budget_tables, *allocation_tables, *capacity_tables,
-                                  planned_table, regularisation_table)}
-    charts = {"budget": budget_charts, "allocation": allocation_charts,
-              "capacity": capacity_charts, "regularisation": regularisation_charts}
-    summary = {**budget_summary, **capacity_summary, **planned_summary,
-               "allocated": sum((r.total_cost for r in alloc_rows), ZERO),
-               "invoiced": sum((r.invoiced for r in alloc_rows), ZERO)}
+    tables = {
+        t.name: t
+        for t in (
+            *budget_tables,
+            *allocation_tables,
+            *capacity_tables,
+            planned_table,
+            regularisation_table,
+        )
+    }
+    charts = {
+        "budget": budget_charts,
+        "allocation": allocation_charts,
+        "capacity": capacity_charts,
+        "regularisation": regularisation_charts,
+    }
+    summary = {
+        **budget_summary,
+        **capacity_summary,
+        **planned_summary,
+        "allocated": sum((r.total_cost for r in alloc_rows), ZERO),
+        "invoiced": sum((r.invoiced for r in alloc_rows), ZERO),
+    }
     return Dashboard(year, through, tables, charts, summary, payroll_issued=payroll_issued)
 
 

@@ -26,11 +26,18 @@ from eage.timesheets.parsing import ParseError, parse_date
 REQUIRED_COLUMNS = ("date", "account", "label", "amount")
 OPTIONAL_COLUMNS = ("service",)
 ALIASES = {
-    "date": "date", "jour": "date",
-    "account": "account", "compte": "account",
-    "label": "label", "libelle": "label", "libellé": "label",
-    "amount": "amount", "montant": "amount",
-    "service": "service", "activite": "service", "activité": "service",
+    "date": "date",
+    "jour": "date",
+    "account": "account",
+    "compte": "account",
+    "label": "label",
+    "libelle": "label",
+    "libellé": "label",
+    "amount": "amount",
+    "montant": "amount",
+    "service": "service",
+    "activite": "service",
+    "activité": "service",
 }
 ROW_CONVENTION = "les numéros de ligne comptent l'en-tête comme ligne 1"
 
@@ -68,7 +75,9 @@ class ImportResult:
         return [str(p) for p in self.problems]
 
 
-def read_rows(source: str | Path | IO[bytes], filename: str | None = None) -> list[tuple[int, dict[str, Any]]]:
+def read_rows(
+    source: str | Path | IO[bytes], filename: str | None = None
+) -> list[tuple[int, dict[str, Any]]]:
     """(row number, {column: raw value}) for every non-blank data row."""
     name = filename or (str(source) if isinstance(source, str | Path) else "")
     suffix = Path(name).suffix.lower()
@@ -76,14 +85,18 @@ def read_rows(source: str | Path | IO[bytes], filename: str | None = None) -> li
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(data)
     if suffix not in (".csv", ".txt", ""):
-        raise ImportFileError(f"format de fichier non pris en charge : {suffix} (attendu .csv ou .xlsx)")
+        raise ImportFileError(
+            f"format de fichier non pris en charge : {suffix} (attendu .csv ou .xlsx)"
+        )
     if data.startswith(b"PK\x03\x04"):
         raise ImportFileError("ce fichier est un classeur Excel : donnez-lui l'extension .xlsx")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(f"le fichier n'est pas en UTF-8 (octet invalide en position {exc.start}) :"
-                              " enregistrez-le en « CSV UTF-8 »") from exc
+        raise ImportFileError(
+            f"le fichier n'est pas en UTF-8 (octet invalide en position {exc.start}) :"
+            " enregistrez-le en « CSV UTF-8 »"
+        ) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     return _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -115,15 +128,19 @@ def _rows(rows: Iterable[Any]) -> list[tuple[int, dict[str, Any]]]:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         found = ", ".join(str(c) for c in header if c not in (None, "")) or "rien"
-        raise ImportFileError(f"colonnes manquantes dans l'en-tête (ligne 1) : {', '.join(missing)} ;"
-                              f" attendu : {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}"
-                              f" (service facultatif) ; trouvé : {found}")
+        raise ImportFileError(
+            f"colonnes manquantes dans l'en-tête (ligne 1) : {', '.join(missing)} ;"
+            f" attendu : {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}"
+            f" (service facultatif) ; trouvé : {found}"
+        )
     out = []
     for number, row in enumerate(it, start=2):
         if not row or all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
             continue
         cells = list(row)
-        out.append((number, {name: cells[i] if i < len(cells) else None for name, i in columns.items()}))
+        out.append(
+            (number, {name: cells[i] if i < len(cells) else None for name, i in columns.items()})
+        )
     return out
 
 
@@ -140,10 +157,14 @@ def _amount(value: Any) -> Decimal:
     try:
         return parse_fr_decimal(text)
     except ValueError:
-        raise ValueError(f"montant invalide « {text} » (attendu par ex. 1234,56 ou -45.00)") from None
+        raise ValueError(
+            f"montant invalide « {text} » (attendu par ex. 1234,56 ou -45.00)"
+        ) from None
 
 
-def check_rows(raw_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[dict[str, Any]], list[RowProblem]]:
+def check_rows(
+    raw_rows: list[tuple[int, dict[str, Any]]],
+) -> tuple[list[dict[str, Any]], list[RowProblem]]:
     """Parse and check every row; return the clean rows and *every* problem."""
     frozen = services.regularised_years()
     service_ids = services.service_ids_by_code()
@@ -151,11 +172,20 @@ def check_rows(raw_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[dict[st
     problems: list[RowProblem] = []
     for number, raw in raw_rows:
         row_problems: list[RowProblem] = []
-        data: dict[str, Any] = {"date": None, "account": "", "label": "", "amount": None, "service_id": None}
+        data: dict[str, Any] = {
+            "date": None,
+            "account": "",
+            "label": "",
+            "amount": None,
+            "service_id": None,
+        }
         try:
             value = raw.get("date")
-            data["date"] = value.date() if isinstance(value, datetime) else (
-                value if isinstance(value, date) else parse_date(value))
+            data["date"] = (
+                value.date()
+                if isinstance(value, datetime)
+                else (value if isinstance(value, date) else parse_date(value))
+            )
         except ParseError as exc:
             row_problems.append(RowProblem(number, "date", str(exc)))
         account = raw.get("account")
@@ -190,8 +220,13 @@ def _lower_first(message: str) -> str:
     return message[:1].lower() + message[1:] if message else message
 
 
-def import_expenses(raw_rows: list[tuple[int, dict[str, Any]]], *, source: str,
-                    dry_run: bool = False, user_id: int | None = None) -> ImportResult:
+def import_expenses(
+    raw_rows: list[tuple[int, dict[str, Any]]],
+    *,
+    source: str,
+    dry_run: bool = False,
+    user_id: int | None = None,
+) -> ImportResult:
     """All or nothing: with any problem nothing is written."""
     clean, problems = check_rows(raw_rows)
     result = ImportResult(rows=len(raw_rows), problems=problems)

@@ -21,16 +21,32 @@ from eage.models import Expense, OperatingIncome
 bp = Blueprint("expenses", __name__, url_prefix="/depenses")
 
 KINDS: dict[str, dict[str, Any]] = {
-    "expense": {"model": Expense, "form": ExpenseForm, "check": services.check_expense,
-                "create": services.create_expense, "update": services.update_expense,
-                "delete": services.delete_expense, "view": services.expenses_of,
-                "index": "expenses.index", "edit": "expenses.edit",
-                "title": "Dépenses de structure", "one": "dépense"},
-    "income": {"model": OperatingIncome, "form": IncomeForm, "check": services.check_income,
-               "create": services.create_income, "update": services.update_income,
-               "delete": services.delete_income, "view": services.income_of,
-               "index": "expenses.income_index", "edit": "expenses.income_edit",
-               "title": "Produits d'exploitation", "one": "produit"},
+    "expense": {
+        "model": Expense,
+        "form": ExpenseForm,
+        "check": services.check_expense,
+        "create": services.create_expense,
+        "update": services.update_expense,
+        "delete": services.delete_expense,
+        "view": services.expenses_of,
+        "index": "expenses.index",
+        "edit": "expenses.edit",
+        "title": "Dépenses de structure",
+        "one": "dépense",
+    },
+    "income": {
+        "model": OperatingIncome,
+        "form": IncomeForm,
+        "check": services.check_income,
+        "create": services.create_income,
+        "update": services.update_income,
+        "delete": services.delete_income,
+        "view": services.income_of,
+        "index": "expenses.income_index",
+        "edit": "expenses.income_edit",
+        "title": "Produits d'exploitation",
+        "one": "produit",
+    },
 }
 
 
@@ -49,14 +65,20 @@ def _user_id() -> int | None:
 
 def _form_data(form: ExpenseForm) -> dict[str, Any]:
     raw_service = form.service_id.data or ""
-    return {"date": form.date.data, "account": (form.account.data or "").strip(),
-            "label": (form.label.data or "").strip(), "amount": form.amount.data,
-            "service_id": int(raw_service) if str(raw_service).isdigit() else None}
+    return {
+        "date": form.date.data,
+        "account": (form.account.data or "").strip(),
+        "label": (form.label.data or "").strip(),
+        "amount": form.amount.data,
+        "service_id": int(raw_service) if str(raw_service).isdigit() else None,
+    }
 
 
 def _list(kind: str) -> ResponseReturnValue:
     spec = KINDS[kind]
-    return render_template("expenses/index.html", view=spec["view"](_year_arg()), kind=kind, spec=spec)
+    return render_template(
+        "expenses/index.html", view=spec["view"](_year_arg()), kind=kind, spec=spec
+    )
 
 
 def _edit(kind: str, row: Any) -> ResponseReturnValue:
@@ -80,8 +102,14 @@ def _edit(kind: str, row: Any) -> ResponseReturnValue:
             return redirect(url_for(spec["index"], annee=row.date.year))
     elif row is None:
         form.date.data = date.today()
-    return render_template("expenses/edit.html", form=form, row=row, kind=kind, spec=spec,
-                           year=row.date.year if row is not None else _year_arg())
+    return render_template(
+        "expenses/edit.html",
+        form=form,
+        row=row,
+        kind=kind,
+        spec=spec,
+        year=row.date.year if row is not None else _year_arg(),
+    )
 
 
 def _delete(kind: str, row: Any) -> ResponseReturnValue:
@@ -156,20 +184,30 @@ def import_file() -> ResponseReturnValue:
     """Upload → every row checked → written all at once, or nothing and every bad row."""
     form = ImportForm()
     if not form.validate_on_submit():
-        return render_template("expenses/import.html", form=form, convention=importer.ROW_CONVENTION,
-                               result=None), (422 if form.is_submitted() else 200)
+        return render_template(
+            "expenses/import.html", form=form, convention=importer.ROW_CONVENTION, result=None
+        ), (422 if form.is_submitted() else 200)
     upload = form.file.data
     name = Path(upload.filename or "depenses.csv").name
     try:
         rows = importer.read_rows(upload.stream, filename=name)
     except importer.ImportFileError as exc:
         form.file.errors = [*form.file.errors, str(exc)]
-        return render_template("expenses/import.html", form=form, convention=importer.ROW_CONVENTION,
-                               result=None), 422
-    result = importer.import_expenses(rows, source=name, dry_run=bool(form.dry_run.data),
-                                      user_id=_user_id())
+        return render_template(
+            "expenses/import.html", form=form, convention=importer.ROW_CONVENTION, result=None
+        ), 422
+    result = importer.import_expenses(
+        rows, source=name, dry_run=bool(form.dry_run.data), user_id=_user_id()
+    )
     if result.ok and not form.dry_run.data:
-        flash(f"Import terminé : {result.imported} dépense(s) importée(s) depuis {name}.", "success")
-    return render_template("expenses/import.html", form=form, convention=importer.ROW_CONVENTION,
-                           result=result, name=name, dry_run=bool(form.dry_run.data)), \
-        (422 if result.problems else 200)
+        flash(
+            f"Import terminé : {result.imported} dépense(s) importée(s) depuis {name}.", "success"
+        )
+    return render_template(
+        "expenses/import.html",
+        form=form,
+        convention=importer.ROW_CONVENTION,
+        result=result,
+        name=name,
+        dry_run=bool(form.dry_run.data),
+    ), (422 if result.problems else 200)

@@ -30,8 +30,12 @@ LABEL_MAX = 200
 
 def regularised_years() -> set[int]:
     """Years whose regularisation was issued (a document of origin `regularisation`)."""
-    return {d.year for d in db.session.scalars(
-        select(Invoice.period_start).where(Invoice.origin == "regularisation").distinct())}
+    return {
+        d.year
+        for d in db.session.scalars(
+            select(Invoice.period_start).where(Invoice.origin == "regularisation").distinct()
+        )
+    }
 
 
 def _check_common(data: dict[str, Any], frozen: set[int]) -> list[Problem]:
@@ -40,13 +44,20 @@ def _check_common(data: dict[str, Any], frozen: set[int]) -> list[Problem]:
     if day is None:
         problems.append(Problem("date", "Date obligatoire."))
     elif day.year in frozen:
-        problems.append(Problem("date", f"L'exercice {day.year} est régularisé : ses dépenses et "
-                                        "produits ne peuvent plus être modifiés."))
+        problems.append(
+            Problem(
+                "date",
+                f"L'exercice {day.year} est régularisé : ses dépenses et "
+                "produits ne peuvent plus être modifiés.",
+            )
+        )
     label = data.get("label") or ""
     if not label.strip():
         problems.append(Problem("label", "Libellé obligatoire."))
     elif len(label) > LABEL_MAX:
-        problems.append(Problem("label", f"Libellé trop long ({len(label)} caractères, {LABEL_MAX} au plus)."))
+        problems.append(
+            Problem("label", f"Libellé trop long ({len(label)} caractères, {LABEL_MAX} au plus).")
+        )
     amount = data.get("amount")
     if amount is None:
         problems.append(Problem("amount", "Montant obligatoire."))
@@ -81,8 +92,10 @@ def check_expense(data: dict[str, Any], frozen: set[int] | None = None) -> list[
     if bad is None and not account.startswith("6"):
         bad = f"Compte {account} : une dépense s'impute sur un compte de charges (classe 6)."
     if bad is None and account.startswith("64"):
-        bad = (f"Compte {account} : les charges de personnel (64) viennent des bulletins de paie "
-               "émis, pas des dépenses.")
+        bad = (
+            f"Compte {account} : les charges de personnel (64) viennent des bulletins de paie "
+            "émis, pas des dépenses."
+        )
     if bad:
         problems.append(Problem("account", bad))
     amount = data.get("amount")
@@ -111,8 +124,13 @@ def check_income(data: dict[str, Any], frozen: set[int] | None = None) -> list[P
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    return {"date": data["date"], "account": data["account"].strip(), "label": data["label"].strip(),
-            "amount": D(data["amount"]), "service_id": data.get("service_id")}
+    return {
+        "date": data["date"],
+        "account": data["account"].strip(),
+        "label": data["label"].strip(),
+        "amount": D(data["amount"]),
+        "service_id": data.get("service_id"),
+    }
 
 
 def _summary(row: Expense | OperatingIncome) -> str:
@@ -126,8 +144,14 @@ def create_expense(data: dict[str, Any], *, user_id: int | None = None) -> Expen
     row = Expense(**_clean(data))
     db.session.add(row)
     db.session.flush()
-    audit.record("create", "expense", row.id, after=audit.snapshot(row), summary=_summary(row),
-                 user_id=user_id)
+    audit.record(
+        "create",
+        "expense",
+        row.id,
+        after=audit.snapshot(row),
+        summary=_summary(row),
+        user_id=user_id,
+    )
     db.session.commit()
     return row
 
@@ -139,8 +163,15 @@ def update_expense(row: Expense, data: dict[str, Any], *, user_id: int | None = 
     db.session.flush()
     after = audit.snapshot(row)
     if before != after:
-        audit.record("update", "expense", row.id, before=before, after=after, summary=_summary(row),
-                     user_id=user_id)
+        audit.record(
+            "update",
+            "expense",
+            row.id,
+            before=before,
+            after=after,
+            summary=_summary(row),
+            user_id=user_id,
+        )
     db.session.commit()
     return row
 
@@ -148,9 +179,20 @@ def update_expense(row: Expense, data: dict[str, Any], *, user_id: int | None = 
 def delete_expense(row: Expense, *, user_id: int | None = None) -> list[Problem]:
     """Delete unless its year is regularised; the problems say why not."""
     if row.date.year in regularised_years():
-        return [Problem(None, f"L'exercice {row.date.year} est régularisé : cette dépense ne peut plus être supprimée.")]
-    audit.record("delete", "expense", row.id, before=audit.snapshot(row), summary=_summary(row),
-                 user_id=user_id)
+        return [
+            Problem(
+                None,
+                f"L'exercice {row.date.year} est régularisé : cette dépense ne peut plus être supprimée.",
+            )
+        ]
+    audit.record(
+        "delete",
+        "expense",
+        row.id,
+        before=audit.snapshot(row),
+        summary=_summary(row),
+        user_id=user_id,
+    )
     db.session.delete(row)
     db.session.commit()
     return []
@@ -161,8 +203,13 @@ def create_expenses(rows: list[dict[str, Any]], *, source: str, user_id: int | N
     cleaned = [_clean(r) for r in rows]
     db.session.execute(Expense.__table__.insert(), cleaned)
     total = sum((r["amount"] for r in cleaned), ZERO)
-    audit.record("import", "expense", None, user_id=user_id,
-                 summary=f"{len(cleaned)} dépense(s) importée(s) depuis {source}, total {total} €"[:500])
+    audit.record(
+        "import",
+        "expense",
+        None,
+        user_id=user_id,
+        summary=f"{len(cleaned)} dépense(s) importée(s) depuis {source}, total {total} €"[:500],
+    )
     db.session.commit()
     return len(cleaned)
 
@@ -174,31 +221,56 @@ def create_income(data: dict[str, Any], *, user_id: int | None = None) -> Operat
     row = OperatingIncome(**_clean(data))
     db.session.add(row)
     db.session.flush()
-    audit.record("create", "operating_income", row.id, after=audit.snapshot(row),
-                 summary=_summary(row), user_id=user_id)
+    audit.record(
+        "create",
+        "operating_income",
+        row.id,
+        after=audit.snapshot(row),
+        summary=_summary(row),
+        user_id=user_id,
+    )
     db.session.commit()
     return row
 
 
-def update_income(row: OperatingIncome, data: dict[str, Any], *,
-                  user_id: int | None = None) -> OperatingIncome:
+def update_income(
+    row: OperatingIncome, data: dict[str, Any], *, user_id: int | None = None
+) -> OperatingIncome:
     before = audit.snapshot(row)
     for key, value in _clean(data).items():
         setattr(row, key, value)
     db.session.flush()
     after = audit.snapshot(row)
     if before != after:
-        audit.record("update", "operating_income", row.id, before=before, after=after,
-                     summary=_summary(row), user_id=user_id)
+        audit.record(
+            "update",
+            "operating_income",
+            row.id,
+            before=before,
+            after=after,
+            summary=_summary(row),
+            user_id=user_id,
+        )
     db.session.commit()
     return row
 
 
 def delete_income(row: OperatingIncome, *, user_id: int | None = None) -> list[Problem]:
     if row.date.year in regularised_years():
-        return [Problem(None, f"L'exercice {row.date.year} est régularisé : ce produit ne peut plus être supprimé.")]
-    audit.record("delete", "operating_income", row.id, before=audit.snapshot(row),
-                 summary=_summary(row), user_id=user_id)
+        return [
+            Problem(
+                None,
+                f"L'exercice {row.date.year} est régularisé : ce produit ne peut plus être supprimé.",
+            )
+        ]
+    audit.record(
+        "delete",
+        "operating_income",
+        row.id,
+        before=audit.snapshot(row),
+        summary=_summary(row),
+        user_id=user_id,
+    )
     db.session.delete(row)
     db.session.commit()
     return []
@@ -227,8 +299,13 @@ class YearView:
 
 def _year_view(model: type[Expense] | type[OperatingIncome], year: int) -> YearView:
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    rows = list(db.session.scalars(
-        select(model).where(model.date >= start, model.date < end).order_by(model.date, model.id)))
+    rows = list(
+        db.session.scalars(
+            select(model)
+            .where(model.date >= start, model.date < end)
+            .order_by(model.date, model.id)
+        )
+    )
     month = extract("month", model.date)
     cells: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * 12)
     for account, m, total in db.session.execute(
@@ -237,11 +314,22 @@ def _year_view(model: type[Expense] | type[OperatingIncome], year: int) -> YearV
         .group_by(model.account, month)
     ):
         cells[account][int(m) - 1] = D(total)
-    accounts = [AccountTotals(a, by_month, sum(by_month, ZERO)) for a, by_month in sorted(cells.items())]
+    accounts = [
+        AccountTotals(a, by_month, sum(by_month, ZERO)) for a, by_month in sorted(cells.items())
+    ]
     month_totals = [sum((a.by_month[i] for a in accounts), ZERO) for i in range(12)]
-    first_years = {int(y) for y in db.session.scalars(select(extract("year", model.date)).distinct())}
-    return YearView(year, rows, accounts, month_totals, sum(month_totals, ZERO),
-                    sorted(first_years | {year}), year in regularised_years())
+    first_years = {
+        int(y) for y in db.session.scalars(select(extract("year", model.date)).distinct())
+    }
+    return YearView(
+        year,
+        rows,
+        accounts,
+        month_totals,
+        sum(month_totals, ZERO),
+        sorted(first_years | {year}),
+        year in regularised_years(),
+    )
 
 
 def expenses_of(year: int) -> YearView:
@@ -255,7 +343,8 @@ def income_of(year: int) -> YearView:
 def service_choices() -> list[tuple[str, str]]:
     return [("", "— aucun —")] + [
         (str(s.id), f"{s.code} — {s.label}")
-        for s in db.session.scalars(select(Service).order_by(Service.code))]
+        for s in db.session.scalars(select(Service).order_by(Service.code))
+    ]
 
 
 def service_ids_by_code() -> dict[str, int]:

@@ -10,17 +10,30 @@ from eage.models.invoicing import PAYMENT_METHODS
 
 
 class CreditNoteForm(FlaskForm):
-    mode = SelectField(_l("Avoir"), choices=choices([("full", "Total (tout ce qui reste à créditer)"),
-                                                     ("partial", "Partiel (montants HT par ligne)")]))
-    reason = TextAreaField(_l("Motif de l'avoir"), validators=[DataRequired(message="Indiquez le motif de l'avoir."),
-                                                              Length(max=500)])
+    mode = SelectField(
+        _l("Avoir"),
+        choices=choices(
+            [
+                ("full", "Total (tout ce qui reste à créditer)"),
+                ("partial", "Partiel (montants HT par ligne)"),
+            ]
+        ),
+    )
+    reason = TextAreaField(
+        _l("Motif de l'avoir"),
+        validators=[DataRequired(message="Indiquez le motif de l'avoir."), Length(max=500)],
+    )
     submit = SubmitField(_l("Émettre l'avoir"))
 
 
 class PaymentForm(FlaskForm):
     member = SelectField(_l("Adhérent"), coerce=int)
-    day = FrDateField(_l("Date du paiement"), validators=[DataRequired(message="Indiquez la date.")])
-    amount = FrDecimalField(_l("Montant (€)"), validators=[DataRequired(message="Indiquez le montant.")])
+    day = FrDateField(
+        _l("Date du paiement"), validators=[DataRequired(message="Indiquez la date.")]
+    )
+    amount = FrDecimalField(
+        _l("Montant (€)"), validators=[DataRequired(message="Indiquez le montant.")]
+    )
     method = SelectField(_l("Mode"), choices=choices(PAYMENT_METHODS))
     reference = StringField(_l("Référence"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Enregistrer le paiement"))
@@ -28,12 +41,21 @@ class PaymentForm(FlaskForm):
 
 class CloseForm(FlaskForm):
     month = StringField(_l("Mois (AAAA-MM)"), validators=[DataRequired()])
-    confirm_warnings = SelectField(_l("Avertissements"), choices=choices([("no", "Je n'ai pas vérifié"),
-                                                                          ("yes", "J'ai vérifié les avertissements et je confirme")]))
+    confirm_warnings = SelectField(
+        _l("Avertissements"),
+        choices=choices(
+            [
+                ("no", "Je n'ai pas vérifié"),
+                ("yes", "J'ai vérifié les avertissements et je confirme"),
+            ]
+        ),
+    )
     submit = SubmitField(_l("Clôturer le mois"))
 
 
 class ReopenForm(FlaskForm):
-    reason = TextAreaField(_l("Motif de la réouverture"), validators=[DataRequired(message="Indiquez le motif."),
-                                                                      Length(max=500)])
+    reason = TextAreaField(
+        _l("Motif de la réouverture"),
+        validators=[DataRequired(message="Indiquez le motif."), Length(max=500)],
+    )
     submit = SubmitField(_l("Rouvrir le mois"))

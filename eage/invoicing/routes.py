@@ -23,8 +23,13 @@ from eage.models import Invoice, Member, StoredDocument
 
 bp = Blueprint("invoicing", __name__)
 
-STATUS_LABELS = {"issued": "émise", "sent": "envoyée", "partially_paid": "partiellement payée",
-                 "paid": "payée", "overdue": "en retard"}
+STATUS_LABELS = {
+    "issued": "émise",
+    "sent": "envoyée",
+    "partially_paid": "partiellement payée",
+    "paid": "payée",
+    "overdue": "en retard",
+}
 
 
 def _invoice_or_404(number: str) -> Invoice:
@@ -48,21 +53,36 @@ def index() -> str:
         query = query.where(Invoice.period_start >= start, Invoice.period_start < end)
     if member_code:
         query = query.join(Member).where(Member.code == member_code)
-    invoices = list(db.session.scalars(query.order_by(Invoice.issue_date.desc(), Invoice.kind, Invoice.seq.desc())))
+    invoices = list(
+        db.session.scalars(
+            query.order_by(Invoice.issue_date.desc(), Invoice.kind, Invoice.seq.desc())
+        )
+    )
     today = date.today()
-    rows = [(inv, services.display_status(inv, today), services.outstanding(inv)) for inv in invoices]
+    rows = [
+        (inv, services.display_status(inv, today), services.outstanding(inv)) for inv in invoices
+    ]
     if status:
         rows = [r for r in rows if r[1] == status]
     totals = {
-        "excl": sum((r[0].total_excl_tax * (-1 if r[0].is_credit_note else 1) for r in rows), Decimal("0")),
+        "excl": sum(
+            (r[0].total_excl_tax * (-1 if r[0].is_credit_note else 1) for r in rows), Decimal("0")
+        ),
         "vat": sum((r[0].vat * (-1 if r[0].is_credit_note else 1) for r in rows), Decimal("0")),
         "incl": sum((r[0].signed_total for r in rows), Decimal("0")),
         "outstanding": sum((r[2] for r in rows), Decimal("0")),
     }
     members = db.session.scalars(select(Member).order_by(Member.code)).all()
-    return render_template("invoicing/index.html", rows=rows, totals=totals, members=members,
-                           month=month, member_code=member_code, status=status,
-                           status_labels=STATUS_LABELS)
+    return render_template(
+        "invoicing/index.html",
+        rows=rows,
+        totals=totals,
+        members=members,
+        month=month,
+        member_code=member_code,
+        status=status,
+        status_labels=STATUS_LABELS,
+    )
 
 
 @bp.route("/factures/<number>")
@@ -70,9 +90,14 @@ def index() -> str:
 def detail(number: str) -> str:
     inv = _invoice_or_404(number)
     notes = list(db.session.scalars(select(Invoice).where(Invoice.credited_invoice_id == inv.id)))
-    return render_template("invoicing/detail.html", inv=inv, notes=notes,
-                           status=services.display_status(inv), outstanding=services.outstanding(inv),
-                           status_labels=STATUS_LABELS)
+    return render_template(
+        "invoicing/detail.html",
+        inv=inv,
+        notes=notes,
+        status=services.display_status(inv),
+        outstanding=services.outstanding(inv),
+        status_labels=STATUS_LABELS,
+    )
 
 
 @bp.route("/documents/<int:document_id>")
@@ -82,15 +107,24 @@ def document(document_id: int) -> Response:
     if doc is None:
         abort(404)
     if current_user.role == "member":
-        owner = doc.member_id if doc.member_id is not None else (doc.invoice.member_id if doc.invoice else None)
+        owner = (
+            doc.member_id
+            if doc.member_id is not None
+            else (doc.invoice.member_id if doc.invoice else None)
+        )
         if owner != current_user.member_id:
             abort(404)
     if doc.kind.startswith("payslip") and current_user.role == "member":
         abort(404)
     import io
 
-    return send_file(io.BytesIO(read(doc)), mimetype=doc.media_type, as_attachment=True,
-                     download_name=doc.filename, etag=doc.sha256)
+    return send_file(
+        io.BytesIO(read(doc)),
+        mimetype=doc.media_type,
+        as_attachment=True,
+        download_name=doc.filename,
+        etag=doc.sha256,
+    )
 
 
 @bp.route("/factures/<number>/avoir", methods=["GET", "POST"])
@@ -114,16 +148,18 @@ def credit_note(number: str) -> str | Response:
                     line_errors[line.position] = "Nombre attendu, par exemple 120,50."
         if not line_errors:
             try:
-                note = services.create_credit_note(inv, reason=form.reason.data or "", amounts=amounts,
-                                                   user_id=current_user.id)
+                note = services.create_credit_note(
+                    inv, reason=form.reason.data or "", amounts=amounts, user_id=current_user.id
+                )
             except services.InvoicingError as exc:
                 for e in exc.errors:
                     flash(e, "danger")
             else:
                 flash(f"Avoir {note.number} émis.", "success")
                 return redirect(url_for("invoicing.detail", number=note.number))
-    return render_template("invoicing/credit_note.html", inv=inv, form=form, already=already,
-                           line_errors=line_errors)
+    return render_template(
+        "invoicing/credit_note.html", inv=inv, form=form, already=already, line_errors=line_errors
+    )
 
 
 @bp.route("/factures/<number>/envoyer", methods=["POST"])
@@ -164,9 +200,15 @@ def payments() -> str | Response:
                         bad = True
             if not bad and member is not None:
                 try:
-                    services.record_payment(member=member, day=form.day.data, amount=form.amount.data,
-                                            method=form.method.data, reference=form.reference.data,
-                                            allocations=allocations or None, user_id=current_user.id)
+                    services.record_payment(
+                        member=member,
+                        day=form.day.data,
+                        amount=form.amount.data,
+                        method=form.method.data,
+                        reference=form.reference.data,
+                        allocations=allocations or None,
+                        user_id=current_user.id,
+                    )
                 except services.InvoicingError as exc:
                     for e in exc.errors:
                         flash(e, "danger")
@@ -181,35 +223,64 @@ def payments() -> str | Response:
     account = []
     balance = None
     if member is not None:
-        open_invoices = [(i, services.outstanding(i)) for i in db.session.scalars(
-            select(Invoice).where(Invoice.member_id == member.id, Invoice.kind == "invoice")
-            .order_by(Invoice.issue_date, Invoice.seq)) if services.outstanding(i) > 0]
+        open_invoices = [
+            (i, services.outstanding(i))
+            for i in db.session.scalars(
+                select(Invoice)
+                .where(Invoice.member_id == member.id, Invoice.kind == "invoice")
+                .order_by(Invoice.issue_date, Invoice.seq)
+            )
+            if services.outstanding(i) > 0
+        ]
         account = services.statement_of_account(member.id)
         balance = services.member_balance(member.id)
-    recent = db.session.scalars(select(Payment).order_by(Payment.date.desc(), Payment.id.desc()).limit(30)).all()
+    recent = db.session.scalars(
+        select(Payment).order_by(Payment.date.desc(), Payment.id.desc()).limit(30)
+    ).all()
     balances = [(m, services.member_balance(m.id)) for m in members]
-    return render_template("invoicing/payments.html", form=form, member=member, open_invoices=open_invoices,
-                           account=account, balance=balance, recent=recent, balances=balances)
+    return render_template(
+        "invoicing/payments.html",
+        form=form,
+        member=member,
+        open_invoices=open_invoices,
+        account=account,
+        balance=balance,
+        recent=recent,
+        balances=balances,
+    )
 
 
 @bp.route("/factures/retards")
 @roles_required(*BACK_OFFICE)
 def overdue() -> str:
     rows = services.overdue_invoices()
-    return render_template("invoicing/overdue.html", rows=rows,
-                           total=sum((r.outstanding for r in rows), Decimal("0")),
-                           penalties=sum((r.penalty + r.indemnity for r in rows), Decimal("0")))
+    return render_template(
+        "invoicing/overdue.html",
+        rows=rows,
+        total=sum((r.outstanding for r in rows), Decimal("0")),
+        penalties=sum((r.penalty + r.indemnity for r in rows), Decimal("0")),
+    )
 
 
 @bp.route("/portail/factures")
 @roles_required("member")
 def portal_invoices() -> str:
     member_id = current_user.member_id
-    invoices = db.session.scalars(select(Invoice).where(Invoice.member_id == member_id)
-                                  .order_by(Invoice.issue_date.desc(), Invoice.seq.desc())).all()
-    statements = db.session.scalars(select(StoredDocument).where(
-        StoredDocument.member_id == member_id, StoredDocument.kind.like("statement%"))
-        .order_by(StoredDocument.month.desc(), StoredDocument.version.desc())).all()
-    return render_template("invoicing/portal.html", invoices=invoices, statements=statements,
-                           balance=services.member_balance(member_id), status_labels=STATUS_LABELS,
-                           display_status=services.display_status)
+    invoices = db.session.scalars(
+        select(Invoice)
+        .where(Invoice.member_id == member_id)
+        .order_by(Invoice.issue_date.desc(), Invoice.seq.desc())
+    ).all()
+    statements = db.session.scalars(
+        select(StoredDocument)
+        .where(StoredDocument.member_id == member_id, StoredDocument.kind.like("statement%"))
+        .order_by(StoredDocument.month.desc(), StoredDocument.version.desc())
+    ).all()
+    return render_template(
+        "invoicing/portal.html",
+        invoices=invoices,
+        statements=statements,
+        balance=services.member_balance(member_id),
+        status_labels=STATUS_LABELS,
+        display_status=services.display_status,
+    )

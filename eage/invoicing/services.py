@@ -42,28 +42,48 @@ class InvoicingError(ValueError):
 
 # --------------------------------------------------------------------------- identities
 
+
 def seller_snapshot() -> dict[str, Any]:
     org = db.session.scalar(select(Organisation))
     if org is None:
         raise InvoicingError("l'identité du groupement n'est pas renseignée")
     return {
-        "name": org.name, "legal_form": org.legal_form, "address": org.address,
-        "postcode": org.postcode, "city": org.city, "country": "FR", "siren": org.siren,
-        "siret": org.siret, "vat_number": org.vat_number, "email": org.email,
-        "phone": org.phone, "iban": org.iban, "bic": org.bic, "ape_code": org.ape_code,
+        "name": org.name,
+        "legal_form": org.legal_form,
+        "address": org.address,
+        "postcode": org.postcode,
+        "city": org.city,
+        "country": "FR",
+        "siren": org.siren,
+        "siret": org.siret,
+        "vat_number": org.vat_number,
+        "email": org.email,
+        "phone": org.phone,
+        "iban": org.iban,
+        "bic": org.bic,
+        "ape_code": org.ape_code,
         "late_penalty_rate": str(org.late_penalty_rate),
     }
 
 
 def buyer_snapshot(m: Member) -> dict[str, Any]:
     return {
-        "code": m.code, "name": m.name, "legal_form": m.legal_form, "address": m.address,
-        "postcode": m.postcode, "city": m.city, "country": "FR", "siren": m.siren,
-        "siret": m.siret, "vat_number": m.vat_number, "email": m.email,
+        "code": m.code,
+        "name": m.name,
+        "legal_form": m.legal_form,
+        "address": m.address,
+        "postcode": m.postcode,
+        "city": m.city,
+        "country": "FR",
+        "siren": m.siren,
+        "siret": m.siret,
+        "vat_number": m.vat_number,
+        "email": m.email,
     }
 
 
 # --------------------------------------------------------------------------- issuing
+
 
 @dataclass(frozen=True)
 class LineSpec:
@@ -79,18 +99,39 @@ def _domain_line(spec: LineSpec) -> domain.InvoiceLine:
     """The pure line for a spec: hours × rate for time, a flat amount otherwise."""
     if spec.minutes is not None and spec.minutes > 0 and spec.rate is not None:
         return domain.InvoiceLine(
-            kind=spec.kind, label=spec.label, quantity=domain.hours_from_minutes(spec.minutes),  # type: ignore[arg-type]
-            unit_price=spec.rate, amount=spec.amount, unit="HUR",
-            service_code=spec.service.code if spec.service else "", minutes=spec.minutes)
+            kind=spec.kind,
+            label=spec.label,
+            quantity=domain.hours_from_minutes(spec.minutes),  # type: ignore[arg-type]
+            unit_price=spec.rate,
+            amount=spec.amount,
+            unit="HUR",
+            service_code=spec.service.code if spec.service else "",
+            minutes=spec.minutes,
+        )
     return domain.InvoiceLine(
-        kind=spec.kind, label=spec.label, quantity=Decimal("1"), unit_price=spec.amount,  # type: ignore[arg-type]
-        amount=spec.amount, unit="C62", service_code=spec.service.code if spec.service else "")
+        kind=spec.kind,
+        label=spec.label,
+        quantity=Decimal("1"),
+        unit_price=spec.amount,  # type: ignore[arg-type]
+        amount=spec.amount,
+        unit="C62",
+        service_code=spec.service.code if spec.service else "",
+    )
 
 
-def issue_document(*, kind: str, origin: str, member: Member, lines: list[LineSpec],
-                   period: tuple[date, date], issue_date: date, month: str | None = None,
-                   user_id: int | None = None, credited: Invoice | None = None,
-                   reason: str | None = None) -> Invoice:
+def issue_document(
+    *,
+    kind: str,
+    origin: str,
+    member: Member,
+    lines: list[LineSpec],
+    period: tuple[date, date],
+    issue_date: date,
+    month: str | None = None,
+    user_id: int | None = None,
+    credited: Invoice | None = None,
+    reason: str | None = None,
+) -> Invoice:
     """Number and record one invoice or credit note. The caller holds the issuing lock
     (take_issuing_lock) and commits once with the documents."""
     if not lines:
@@ -99,22 +140,51 @@ def issue_document(*, kind: str, origin: str, member: Member, lines: list[LineSp
     number, seq = next_number(kind, issue_date.year)
     terms = 0 if kind == "credit_note" else member.payment_terms_days
     inv = Invoice(
-        number=number, kind=kind, origin=origin, year=issue_date.year, seq=seq, member=member,
-        issue_date=issue_date, period_start=period[0], period_end=period[1], month=month,
-        vat_regime=member.vat_regime, total_excl_tax=totals.excl_tax, vat=totals.vat,
-        total_incl_tax=totals.incl_tax, due_date=domain.due_date(issue_date, terms),
-        status="issued", credited_invoice=credited, reason=reason,
-        seller=seller_snapshot(), buyer=buyer_snapshot(member), created_by_id=user_id,
+        number=number,
+        kind=kind,
+        origin=origin,
+        year=issue_date.year,
+        seq=seq,
+        member=member,
+        issue_date=issue_date,
+        period_start=period[0],
+        period_end=period[1],
+        month=month,
+        vat_regime=member.vat_regime,
+        total_excl_tax=totals.excl_tax,
+        vat=totals.vat,
+        total_incl_tax=totals.incl_tax,
+        due_date=domain.due_date(issue_date, terms),
+        status="issued",
+        credited_invoice=credited,
+        reason=reason,
+        seller=seller_snapshot(),
+        buyer=buyer_snapshot(member),
+        created_by_id=user_id,
     )
     for pos, s in enumerate(lines, start=1):
         _c, vat_rate = domain.line_vat(s.kind, member.vat_regime)  # type: ignore[arg-type]
-        inv.lines.append(InvoiceLine(position=pos, kind=s.kind, service=s.service, label=s.label,
-                                     minutes=s.minutes, rate=s.rate, amount=s.amount,
-                                     vat_rate=vat_rate))
+        inv.lines.append(
+            InvoiceLine(
+                position=pos,
+                kind=s.kind,
+                service=s.service,
+                label=s.label,
+                minutes=s.minutes,
+                rate=s.rate,
+                amount=s.amount,
+                vat_rate=vat_rate,
+            )
+        )
     db.session.add(inv)
     db.session.flush()
-    audit.record("issue", "invoice" if kind == "invoice" else "credit_note", number,
-                 user_id=user_id, summary=f"{member.code} {totals.incl_tax} € ({origin})")
+    audit.record(
+        "issue",
+        "invoice" if kind == "invoice" else "credit_note",
+        number,
+        user_id=user_id,
+        summary=f"{member.code} {totals.incl_tax} € ({origin})",
+    )
     books.post_invoice(inv, user_id=user_id)
     return inv
 
@@ -135,9 +205,12 @@ class MemberPlan:
     credit_lines: list[PlannedLine] = field(default_factory=list)
 
 
-def plan_month_documents(month: date, billable: dict[int, dict[int, int]],
-                         billed: dict[int, dict[int, tuple[int, Decimal]]],
-                         rates: dict[int, Decimal]) -> list[MemberPlan]:
+def plan_month_documents(
+    month: date,
+    billable: dict[int, dict[int, int]],
+    billed: dict[int, dict[int, tuple[int, Decimal]]],
+    rates: dict[int, Decimal],
+) -> list[MemberPlan]:
     """Per member: what the month's time is worth now (SPEC §5 line formula) minus what was
     already invoiced for it; positive differences invoiced, negative ones credited."""
     member_ids = sorted(set(billable) | set(billed))
@@ -154,9 +227,13 @@ def plan_month_documents(month: date, billable: dict[int, dict[int, int]],
             old_minutes, old_amount = before.get(sid, (0, Decimal("0")))
             diff = amount - old_amount
             if diff > 0:
-                plan.invoice_lines.append(PlannedLine(services[sid], minutes - old_minutes, rate, diff))
+                plan.invoice_lines.append(
+                    PlannedLine(services[sid], minutes - old_minutes, rate, diff)
+                )
             elif diff < 0:
-                plan.credit_lines.append(PlannedLine(services[sid], old_minutes - minutes, rate, -diff))
+                plan.credit_lines.append(
+                    PlannedLine(services[sid], old_minutes - minutes, rate, -diff)
+                )
         if plan.invoice_lines or plan.credit_lines:
             plans.append(plan)
     return plans
@@ -168,41 +245,87 @@ def _service_label(line: PlannedLine, month: date) -> str:
     return f"Mise à disposition — {line.service.label} — {month_label(month)}"
 
 
-def issue_planned(plan: MemberPlan, *, issue_date: date, month: date,
-                  user_id: int | None) -> list[Invoice]:
+def issue_planned(
+    plan: MemberPlan, *, issue_date: date, month: date, user_id: int | None
+) -> list[Invoice]:
     key = f"{month.year:04d}-{month.month:02d}"
     start, next_month = month_bounds(month)
     period = (start, next_month - timedelta(days=1))
     out: list[Invoice] = []
     if plan.invoice_lines:
-        out.append(issue_document(
-            kind="invoice", origin=plan.origin, member=plan.member, period=period,
-            issue_date=issue_date, month=key, user_id=user_id,
-            lines=[LineSpec("service", _service_label(pl, month), pl.amount, pl.service,
-                            pl.minutes, pl.rate) for pl in plan.invoice_lines],
-            reason=None if plan.origin == "monthly" else "Facture complémentaire après réouverture du mois",
-        ))
+        out.append(
+            issue_document(
+                kind="invoice",
+                origin=plan.origin,
+                member=plan.member,
+                period=period,
+                issue_date=issue_date,
+                month=key,
+                user_id=user_id,
+                lines=[
+                    LineSpec(
+                        "service",
+                        _service_label(pl, month),
+                        pl.amount,
+                        pl.service,
+                        pl.minutes,
+                        pl.rate,
+                    )
+                    for pl in plan.invoice_lines
+                ],
+                reason=None
+                if plan.origin == "monthly"
+                else "Facture complémentaire après réouverture du mois",
+            )
+        )
     if plan.credit_lines:
         cited = db.session.scalar(
-            select(Invoice).where(Invoice.member_id == plan.member.id, Invoice.month == key,
-                                  Invoice.kind == "invoice").order_by(Invoice.seq.desc()))
-        out.append(issue_document(
-            kind="credit_note", origin="complement", member=plan.member, period=period,
-            issue_date=issue_date, month=key, user_id=user_id, credited=cited,
-            reason="Régularisation du temps du mois après réouverture",
-            lines=[LineSpec("service", _service_label(pl, month), pl.amount, pl.service,
-                            pl.minutes, pl.rate) for pl in plan.credit_lines],
-        ))
+            select(Invoice)
+            .where(
+                Invoice.member_id == plan.member.id, Invoice.month == key, Invoice.kind == "invoice"
+            )
+            .order_by(Invoice.seq.desc())
+        )
+        out.append(
+            issue_document(
+                kind="credit_note",
+                origin="complement",
+                member=plan.member,
+                period=period,
+                issue_date=issue_date,
+                month=key,
+                user_id=user_id,
+                credited=cited,
+                reason="Régularisation du temps du mois après réouverture",
+                lines=[
+                    LineSpec(
+                        "service",
+                        _service_label(pl, month),
+                        pl.amount,
+                        pl.service,
+                        pl.minutes,
+                        pl.rate,
+                    )
+                    for pl in plan.credit_lines
+                ],
+            )
+        )
     return out
 
 
 # --------------------------------------------------------------------------- credit notes
 
+
 def credited_so_far(invoice: Invoice) -> Decimal:
     """Total (incl. tax) of the credit notes already citing `invoice`."""
-    return D(db.session.scalar(
-        select(func.coalesce(func.sum(Invoice.total_incl_tax), 0))
-        .where(Invoice.credited_invoice_id == invoice.id, Invoice.kind == "credit_note")) or 0)
+    return D(
+        db.session.scalar(
+            select(func.coalesce(func.sum(Invoice.total_incl_tax), 0)).where(
+                Invoice.credited_invoice_id == invoice.id, Invoice.kind == "credit_note"
+            )
+        )
+        or 0
+    )
 
 
 def credited_lines_so_far(invoice: Invoice) -> dict[int, Decimal]:
@@ -218,8 +341,14 @@ def credited_lines_so_far(invoice: Invoice) -> dict[int, Decimal]:
     return out
 
 
-def create_credit_note(invoice: Invoice, *, reason: str, amounts: dict[int, Decimal] | None = None,
-                       user_id: int | None = None, issue_date: date | None = None) -> Invoice:
+def create_credit_note(
+    invoice: Invoice,
+    *,
+    reason: str,
+    amounts: dict[int, Decimal] | None = None,
+    user_id: int | None = None,
+    issue_date: date | None = None,
+) -> Invoice:
     """Credit `invoice` in full (amounts None) or partly (excl.-tax amount per line position).
     Every error at once; nothing written on error."""
     errors: list[str] = []
@@ -239,24 +368,44 @@ def create_credit_note(invoice: Invoice, *, reason: str, amounts: dict[int, Deci
         elif round_cents(wanted) != wanted:
             errors.append(f"ligne {line.position} : au plus deux décimales")
         elif wanted > left:
-            errors.append(f"ligne {line.position} : {wanted} € dépasse ce qui reste à créditer ({left} €)")
+            errors.append(
+                f"ligne {line.position} : {wanted} € dépasse ce qui reste à créditer ({left} €)"
+            )
         else:
             full = wanted == line.amount
             minutes = line.minutes if full else None
-            specs.append(LineSpec(line.kind, line.label, wanted, line.service, minutes,
-                                  line.rate if full else None))
+            specs.append(
+                LineSpec(
+                    line.kind,
+                    line.label,
+                    wanted,
+                    line.service,
+                    minutes,
+                    line.rate if full else None,
+                )
+            )
     if not errors and not specs:
-        errors.append("rien à créditer : la facture est déjà entièrement créditée"
-                      if amounts is None else "indiquez au moins un montant à créditer")
+        errors.append(
+            "rien à créditer : la facture est déjà entièrement créditée"
+            if amounts is None
+            else "indiquez au moins un montant à créditer"
+        )
     if errors:
         raise InvoicingError(errors)
     take_issuing_lock()
     try:
         note = issue_document(
-            kind="credit_note", origin="credit", member=invoice.member, lines=specs,
+            kind="credit_note",
+            origin="credit",
+            member=invoice.member,
+            lines=specs,
             period=(invoice.period_start, invoice.period_end),
-            issue_date=issue_date or date.today(), month=invoice.month, user_id=user_id,
-            credited=invoice, reason=reason.strip())
+            issue_date=issue_date or date.today(),
+            month=invoice.month,
+            user_id=user_id,
+            credited=invoice,
+            reason=reason.strip(),
+        )
         written = render_and_store([note])
         db.session.commit()
     except BaseException:
@@ -272,7 +421,10 @@ def create_credit_note(invoice: Invoice, *, reason: str, amounts: dict[int, Deci
 
 # --------------------------------------------------------------------------- fees
 
-def invoice_fees(year: int, *, user_id: int | None = None, issue_date: date | None = None) -> list[Invoice]:
+
+def invoice_fees(
+    year: int, *, user_id: int | None = None, issue_date: date | None = None
+) -> list[Invoice]:
     """The yearly membership fee per member (SPEC §1, §5): min(1 % × previous-year gross
     payroll, cap), outside VAT scope. Idempotent: members already invoiced are skipped."""
     from eage.models import FiscalYear
@@ -281,23 +433,45 @@ def invoice_fees(year: int, *, user_id: int | None = None, issue_date: date | No
     if fy is None:
         raise InvoicingError(f"l'exercice {year} n'existe pas")
     take_issuing_lock()
-    already = set(db.session.scalars(select(Invoice.member_id).where(
-        Invoice.origin == "fee", Invoice.period_start == date(year, 1, 1))))
+    already = set(
+        db.session.scalars(
+            select(Invoice.member_id).where(
+                Invoice.origin == "fee", Invoice.period_start == date(year, 1, 1)
+            )
+        )
+    )
     issued: list[Invoice] = []
     members = db.session.scalars(select(Member).order_by(Member.code)).all()
     issue_date = issue_date or date.today()
     for m in members:
-        if m.id in already or not m.is_member_on(date(year, 12, 31)) and not m.is_member_on(date(year, 1, 1)):
+        if (
+            m.id in already
+            or not m.is_member_on(date(year, 12, 31))
+            and not m.is_member_on(date(year, 1, 1))
+        ):
             continue
         amount = domain.membership_fee(m.previous_year_gross_payroll, fy.fee_rate, fy.fee_cap)
         if amount <= 0:
             continue
-        issued.append(issue_document(
-            kind="invoice", origin="fee", member=m, period=(date(year, 1, 1), date(year, 12, 31)),
-            issue_date=issue_date, user_id=user_id,
-            lines=[LineSpec("fee", f"Cotisation {year} — {fy.fee_rate.normalize()} % de la masse "
-                                   f"salariale brute {year - 1}"
-                                   f"{' (plafonnée)' if amount == fy.fee_cap else ''}", amount)]))
+        issued.append(
+            issue_document(
+                kind="invoice",
+                origin="fee",
+                member=m,
+                period=(date(year, 1, 1), date(year, 12, 31)),
+                issue_date=issue_date,
+                user_id=user_id,
+                lines=[
+                    LineSpec(
+                        "fee",
+                        f"Cotisation {year} — {fy.fee_rate.normalize()} % de la masse "
+                        f"salariale brute {year - 1}"
+                        f"{' (plafonnée)' if amount == fy.fee_cap else ''}",
+                        amount,
+                    )
+                ],
+            )
+        )
     if not issued:
         db.session.rollback()
         return []
@@ -316,6 +490,7 @@ def invoice_fees(year: int, *, user_id: int | None = None, issue_date: date | No
 
 # --------------------------------------------------------------------------- follow-up
 
+
 def paid_amount(invoice: Invoice) -> Decimal:
     return sum((a.amount for a in invoice.allocations), Decimal("0"))
 
@@ -324,7 +499,9 @@ def outstanding(invoice: Invoice) -> Decimal:
     """What is still owed on an invoice: total − payments − credit notes citing it."""
     if invoice.is_credit_note:
         return Decimal("0")
-    return max(invoice.total_incl_tax - paid_amount(invoice) - credited_so_far(invoice), Decimal("0"))
+    return max(
+        invoice.total_incl_tax - paid_amount(invoice) - credited_so_far(invoice), Decimal("0")
+    )
 
 
 def display_status(invoice: Invoice, today: date | None = None) -> str:
@@ -351,9 +528,16 @@ def refresh_status(invoice: Invoice) -> None:
         invoice.status = new
 
 
-def record_payment(*, member: Member, day: date, amount: Decimal, method: str,
-                   reference: str | None, allocations: dict[int, Decimal] | None = None,
-                   user_id: int | None = None) -> Payment:
+def record_payment(
+    *,
+    member: Member,
+    day: date,
+    amount: Decimal,
+    method: str,
+    reference: str | None,
+    allocations: dict[int, Decimal] | None = None,
+    user_id: int | None = None,
+) -> Payment:
     """Record a payment against one or several invoices of `member` (oldest first when no
     allocation is given). Every error at once; nothing written on error."""
     from eage.models.invoicing import PAYMENT_METHODS
@@ -365,9 +549,15 @@ def record_payment(*, member: Member, day: date, amount: Decimal, method: str,
         errors.append("le montant a au plus deux décimales")
     if method not in PAYMENT_METHODS:
         errors.append("mode de paiement inconnu")
-    open_invoices = [i for i in db.session.scalars(
-        select(Invoice).where(Invoice.member_id == member.id, Invoice.kind == "invoice")
-        .order_by(Invoice.issue_date, Invoice.seq)) if outstanding(i) > 0]
+    open_invoices = [
+        i
+        for i in db.session.scalars(
+            select(Invoice)
+            .where(Invoice.member_id == member.id, Invoice.kind == "invoice")
+            .order_by(Invoice.issue_date, Invoice.seq)
+        )
+        if outstanding(i) > 0
+    ]
     plan: list[tuple[Invoice, Decimal]] = []
     if not errors:
         if allocations:
@@ -378,9 +568,13 @@ def record_payment(*, member: Member, day: date, amount: Decimal, method: str,
                     continue
                 inv = by_id.get(inv_id)
                 if inv is None:
-                    errors.append(f"facture {inv_id} : introuvable, d'un autre adhérent ou déjà soldée")
+                    errors.append(
+                        f"facture {inv_id} : introuvable, d'un autre adhérent ou déjà soldée"
+                    )
                 elif part < 0 or part > outstanding(inv):
-                    errors.append(f"{inv.number} : {part} € dépasse le reste dû ({outstanding(inv)} €)")
+                    errors.append(
+                        f"{inv.number} : {part} € dépasse le reste dû ({outstanding(inv)} €)"
+                    )
                 else:
                     plan.append((inv, part))
             if sum((p for _i, p in plan), Decimal("0")) > amount:
@@ -397,8 +591,14 @@ def record_payment(*, member: Member, day: date, amount: Decimal, method: str,
                 errors.append(f"le paiement dépasse ce que doit l'adhérent de {left} €")
     if errors:
         raise InvoicingError(errors)
-    payment = Payment(member=member, date=day, amount=amount, method=method,
-                      reference=(reference or "").strip() or None, created_by_id=user_id)
+    payment = Payment(
+        member=member,
+        date=day,
+        amount=amount,
+        method=method,
+        reference=(reference or "").strip() or None,
+        created_by_id=user_id,
+    )
     for inv, part in plan:
         payment.allocations.append(PaymentAllocation(invoice=inv, amount=part))
     db.session.add(payment)
@@ -406,9 +606,14 @@ def record_payment(*, member: Member, day: date, amount: Decimal, method: str,
     books.post_payment(payment, user_id=user_id)
     for inv, _part in plan:
         refresh_status(inv)
-    audit.record("create", "payment", payment.id, user_id=user_id,
-                 summary=f"{member.code} {amount} € ({method}) → "
-                         + ", ".join(f"{i.number} {p} €" for i, p in plan))
+    audit.record(
+        "create",
+        "payment",
+        payment.id,
+        user_id=user_id,
+        summary=f"{member.code} {amount} € ({method}) → "
+        + ", ".join(f"{i.number} {p} €" for i, p in plan),
+    )
     db.session.commit()
     return payment
 
@@ -425,12 +630,19 @@ class AccountRow:
 
 def member_balance(member_id: int) -> Decimal:
     """What the member owes: invoices − credit notes − payments (incl. tax)."""
-    invoiced = db.session.scalar(select(func.coalesce(func.sum(Invoice.total_incl_tax), 0)).where(
-        Invoice.member_id == member_id, Invoice.kind == "invoice"))
-    credited = db.session.scalar(select(func.coalesce(func.sum(Invoice.total_incl_tax), 0)).where(
-        Invoice.member_id == member_id, Invoice.kind == "credit_note"))
-    paid = db.session.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(
-        Payment.member_id == member_id))
+    invoiced = db.session.scalar(
+        select(func.coalesce(func.sum(Invoice.total_incl_tax), 0)).where(
+            Invoice.member_id == member_id, Invoice.kind == "invoice"
+        )
+    )
+    credited = db.session.scalar(
+        select(func.coalesce(func.sum(Invoice.total_incl_tax), 0)).where(
+            Invoice.member_id == member_id, Invoice.kind == "credit_note"
+        )
+    )
+    paid = db.session.scalar(
+        select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.member_id == member_id)
+    )
     return D(invoiced) - D(credited) - D(paid)
 
 
@@ -438,9 +650,27 @@ def statement_of_account(member_id: int) -> list[AccountRow]:
     events: list[tuple[date, int, str, Decimal, Decimal, Invoice | None]] = []
     for inv in db.session.scalars(select(Invoice).where(Invoice.member_id == member_id)):
         if inv.is_credit_note:
-            events.append((inv.issue_date, inv.seq, f"Avoir {inv.number}", Decimal("0"), inv.total_incl_tax, inv))
+            events.append(
+                (
+                    inv.issue_date,
+                    inv.seq,
+                    f"Avoir {inv.number}",
+                    Decimal("0"),
+                    inv.total_incl_tax,
+                    inv,
+                )
+            )
         else:
-            events.append((inv.issue_date, inv.seq, f"Facture {inv.number}", inv.total_incl_tax, Decimal("0"), inv))
+            events.append(
+                (
+                    inv.issue_date,
+                    inv.seq,
+                    f"Facture {inv.number}",
+                    inv.total_incl_tax,
+                    Decimal("0"),
+                    inv,
+                )
+            )
     for p in db.session.scalars(select(Payment).where(Payment.member_id == member_id)):
         label = f"Paiement {p.method}{' ' + p.reference if p.reference else ''}"
         events.append((p.date, 10**9 + p.id, label, Decimal("0"), p.amount, None))
@@ -469,16 +699,19 @@ def overdue_invoices(today: date | None = None) -> list[OverdueRow]:
     rate = org.late_penalty_rate if org else Decimal("0")
     rows = []
     candidates = db.session.scalars(
-        select(Invoice).options(selectinload(Invoice.allocations))
+        select(Invoice)
+        .options(selectinload(Invoice.allocations))
         .where(Invoice.kind == "invoice", Invoice.due_date < today, Invoice.status != "paid")
-        .order_by(Invoice.due_date, Invoice.seq))
+        .order_by(Invoice.due_date, Invoice.seq)
+    )
     for inv in candidates:
         left = outstanding(inv)
         if left <= 0:
             continue
         days = (today - inv.due_date).days
-        rows.append(OverdueRow(inv, left, days, late_penalty(left, rate, days),
-                               domain.RECOVERY_INDEMNITY))
+        rows.append(
+            OverdueRow(inv, left, days, late_penalty(left, rate, days), domain.RECOVERY_INDEMNITY)
+        )
     return rows
 
 
@@ -489,6 +722,7 @@ def mark_sent(invoice: Invoice, when: datetime | None = None) -> None:
 
 
 # --------------------------------------------------------------------------- sending
+
 
 def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
     """E-mail the PDF to the member: through SMTP when MAIL_SERVER is configured, else as an
@@ -513,7 +747,9 @@ def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
     what = "Avoir" if invoice.is_credit_note else "Facture"
     msg = EmailMessage()
     msg["Subject"] = f"{what} {invoice.number} — {seller['name']}"
-    msg["From"] = current_app.config.get("MAIL_DEFAULT_SENDER") or seller.get("email") or "eage@localhost"
+    msg["From"] = (
+        current_app.config.get("MAIL_DEFAULT_SENDER") or seller.get("email") or "eage@localhost"
+    )
     msg["To"] = member.email
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain="eage.local")
@@ -521,7 +757,11 @@ def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
         f"Bonjour,\n\nVeuillez trouver ci-joint {'notre avoir' if invoice.is_credit_note else 'notre facture'} "
         f"{invoice.number} du {fr_date(invoice.issue_date)}, d'un montant de "
         f"{money(invoice.total_incl_tax)}"
-        + ("" if invoice.is_credit_note else f", à régler au plus tard le {fr_date(invoice.due_date)}")
+        + (
+            ""
+            if invoice.is_credit_note
+            else f", à régler au plus tard le {fr_date(invoice.due_date)}"
+        )
         + f".\n\nCordialement,\n{seller['name']}\n"
     )
     msg.add_attachment(read(pdf), maintype="application", subtype="pdf", filename=pdf.filename)
@@ -531,7 +771,9 @@ def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
             if current_app.config.get("MAIL_USE_TLS"):
                 smtp.starttls()
             if current_app.config.get("MAIL_USERNAME"):
-                smtp.login(current_app.config["MAIL_USERNAME"], current_app.config.get("MAIL_PASSWORD", ""))
+                smtp.login(
+                    current_app.config["MAIL_USERNAME"], current_app.config.get("MAIL_PASSWORD", "")
+                )
             smtp.send_message(msg)
         where = f"smtp://{server}"
     else:
@@ -541,24 +783,32 @@ def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
         path.write_bytes(bytes(msg))
         where = str(path)
     mark_sent(invoice)
-    audit.record("send", "invoice", invoice.number, user_id=user_id, summary=f"to {member.email} via {where}")
+    audit.record(
+        "send", "invoice", invoice.number, user_id=user_id, summary=f"to {member.email} via {where}"
+    )
     db.session.commit()
     return where
 
 
 # --------------------------------------------------------------------------- documents
 
-def render_and_store(invoices: list[Invoice], *, month: date | None = None, progress: Any = None,
-                     statement_members: list[Member] | None = None) -> list[str]:
+
+def render_and_store(
+    invoices: list[Invoice],
+    *,
+    month: date | None = None,
+    progress: Any = None,
+    statement_members: list[Member] | None = None,
+) -> list[str]:
     """Produce and store every document of the freshly issued `invoices` (and the month's
     time statements); return the written paths so a rollback can remove them."""
     from eage.invoicing import documents
 
     written: list[str] = []
     try:
-        written = documents.store_documents(invoices, month=month,
-                                            statement_members=statement_members or [],
-                                            progress=progress)
+        written = documents.store_documents(
+            invoices, month=month, statement_members=statement_members or [], progress=progress
+        )
         db.session.flush()
     except BaseException:
         from eage.invoicing.storage import discard

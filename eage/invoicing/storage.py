@@ -38,9 +38,15 @@ def store(data: bytes, relative: str, kind: str, **links: object) -> StoredDocum
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-    doc = StoredDocument(kind=kind, filename=path.name, path=relative,
-                         media_type=MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
-                         sha256=sha256(data), size=len(data), **links)
+    doc = StoredDocument(
+        kind=kind,
+        filename=path.name,
+        path=relative,
+        media_type=MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
+        sha256=sha256(data),
+        size=len(data),
+        **links,
+    )
     db.session.add(doc)
     return doc
 

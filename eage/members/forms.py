@@ -16,41 +16,80 @@ REQUIRED = "Ce champ est obligatoire."
 
 
 class MemberForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(REQUIRED), Length(max=20)],
-                       description="Court et unique, en majuscules (ex. LEFIL).",
-                       render_kw={"autocapitalize": "characters", "style": "text-transform: uppercase"})
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(REQUIRED), Length(max=20)],
+        description="Court et unique, en majuscules (ex. LEFIL).",
+        render_kw={"autocapitalize": "characters", "style": "text-transform: uppercase"},
+    )
     name = StringField(_l("Raison sociale"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    legal_form = StringField(_l("Forme juridique"), validators=[DataRequired(REQUIRED), Length(max=100)],
-                             description="Ex. Association loi 1901, SCOP SARL, SCIC SAS.")
-    siret = StringField(_l("SIRET"), validators=[Optional(), Length(max=20)],
-                        description="14 chiffres ; les espaces sont acceptés.")
-    siren = StringField(_l("SIREN"), validators=[Optional(), Length(max=15)],
-                        description="9 chiffres ; déduit du SIRET s'il est laissé vide.")
-    vat_number = StringField(_l("N° de TVA intracommunautaire"), validators=[Optional(), Length(max=20)],
-                             description="FR + clé + SIREN, ex. FR 12 345678901.")
-    vat_regime = SelectField(_l("Régime de TVA"), choices=choices(VAT_REGIME_LABELS),
-                             validators=[DataRequired(REQUIRED)])
+    legal_form = StringField(
+        _l("Forme juridique"),
+        validators=[DataRequired(REQUIRED), Length(max=100)],
+        description="Ex. Association loi 1901, SCOP SARL, SCIC SAS.",
+    )
+    siret = StringField(
+        _l("SIRET"),
+        validators=[Optional(), Length(max=20)],
+        description="14 chiffres ; les espaces sont acceptés.",
+    )
+    siren = StringField(
+        _l("SIREN"),
+        validators=[Optional(), Length(max=15)],
+        description="9 chiffres ; déduit du SIRET s'il est laissé vide.",
+    )
+    vat_number = StringField(
+        _l("N° de TVA intracommunautaire"),
+        validators=[Optional(), Length(max=20)],
+        description="FR + clé + SIREN, ex. FR 12 345678901.",
+    )
+    vat_regime = SelectField(
+        _l("Régime de TVA"), choices=choices(VAT_REGIME_LABELS), validators=[DataRequired(REQUIRED)]
+    )
     address = StringField(_l("Adresse"), validators=[Optional(), Length(max=200)])
     postcode = StringField(_l("Code postal"), validators=[Optional(), Length(max=10)])
     city = StringField(_l("Ville"), validators=[Optional(), Length(max=100)])
-    email = EmailField(_l("E-mail de contact"), validators=[Optional(), Email("Adresse e-mail invalide."),
-                                                             Length(max=200)])
+    email = EmailField(
+        _l("E-mail de contact"),
+        validators=[Optional(), Email("Adresse e-mail invalide."), Length(max=200)],
+    )
     joined_on = FrDateField(_l("Date d'adhésion"), validators=[InputRequired(REQUIRED)])
     left_on = FrDateField(_l("Date de sortie"), validators=[Optional()])
     payment_terms_days = IntegerField(
-        _l("Délai de paiement (jours)"), default=30,
-        validators=[InputRequired(REQUIRED), NumberRange(0, 60, "Entre 0 et 60 jours (art. L441-10 C. com.).")])
+        _l("Délai de paiement (jours)"),
+        default=30,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(0, 60, "Entre 0 et 60 jours (art. L441-10 C. com.)."),
+        ],
+    )
     previous_year_gross_payroll = FrDecimalField(
-        _l("Masse salariale brute de l'année précédente (€)"), default=Decimal("0.00"),
+        _l("Masse salariale brute de l'année précédente (€)"),
+        default=Decimal("0.00"),
         validators=[InputRequired(REQUIRED), Range(Decimal("0"))],
-        description="Sert au calcul de la cotisation annuelle.")
+        description="Sert au calcul de la cotisation annuelle.",
+    )
     submit = SubmitField(_l("Enregistrer"))
 
     def data_for_service(self) -> dict[str, object]:
         out: dict[str, object] = {}
-        for name in ("code", "name", "legal_form", "siret", "siren", "vat_number", "vat_regime",
-                     "address", "postcode", "city", "email", "joined_on", "left_on",
-                     "payment_terms_days", "previous_year_gross_payroll"):
+        for name in (
+            "code",
+            "name",
+            "legal_form",
+            "siret",
+            "siren",
+            "vat_number",
+            "vat_regime",
+            "address",
+            "postcode",
+            "city",
+            "email",
+            "joined_on",
+            "left_on",
+            "payment_terms_days",
+            "previous_year_gross_payroll",
+        ):
             value = getattr(self, name).data
             if isinstance(value, str):
                 value = value.strip() or None
@@ -69,7 +108,13 @@ def planned_hours_form(services: list, values: dict[int, Decimal]) -> FlaskForm:
         pass
 
     for s in services:
-        setattr(_Form, f"s{s.id}", FrDecimalField(
-            f"{s.label} ({s.code})", validators=[Optional(), Range(Decimal("0"))],
-            default=values.get(s.id)))
+        setattr(
+            _Form,
+            f"s{s.id}",
+            FrDecimalField(
+                f"{s.label} ({s.code})",
+                validators=[Optional(), Range(Decimal("0"))],
+                default=values.get(s.id),
+            ),
+        )
     return _Form()

@@ -40,8 +40,14 @@ def index() -> str:
         status = "actifs"
     year = _year_arg(today.year)
     rows = services.member_list(status, year, today)
-    return render_template("members/index.html", rows=rows, status=status, statuses=STATUSES,
-                           year=year, regimes=services.VAT_REGIME_LABELS)
+    return render_template(
+        "members/index.html",
+        rows=rows,
+        status=status,
+        statuses=STATUSES,
+        year=year,
+        regimes=services.VAT_REGIME_LABELS,
+    )
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])
@@ -67,8 +73,12 @@ def detail(member_id: int) -> str:
     today = date.today()
     svcs, hours_rows = services.planned_hours_table(member)
     return render_template(
-        "members/detail.html", member=member, services=svcs, hours_rows=hours_rows,
-        regimes=services.VAT_REGIME_LABELS, year=today.year,
+        "members/detail.html",
+        member=member,
+        services=svcs,
+        hours_rows=hours_rows,
+        regimes=services.VAT_REGIME_LABELS,
+        year=today.year,
         active=member.left_on is None or member.left_on >= today,
         fee=services.membership_fee(member, today.year),
     )
@@ -104,5 +114,10 @@ def planned_hours(member_id: int, year: int) -> str | Response:
         services.set_planned_hours(member, year, {s.id: form[f"s{s.id}"].data for s in svcs})
         flash(f"Heures prévues {year} de {member.code} enregistrées.", "success")
         return redirect(url_for("members.detail", member_id=member.id))
-    return render_template("members/hours.html", form=form, member=member, year=year,
-                           fields=[form[f"s{s.id}"] for s in svcs])
+    return render_template(
+        "members/hours.html",
+        form=form,
+        member=member,
+        year=year,
+        fields=[form[f"s{s.id}"] for s in svcs],
+    )

@@ -30,8 +30,20 @@ VAT_REGIME_LABELS = {
 }
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 MEMBER_FIELDS = (
-    "code", "name", "legal_form", "siren", "siret", "vat_number", "address", "postcode", "city",
-    "email", "joined_on", "left_on", "vat_regime", "payment_terms_days",
+    "code",
+    "name",
+    "legal_form",
+    "siren",
+    "siret",
+    "vat_number",
+    "address",
+    "postcode",
+    "city",
+    "email",
+    "joined_on",
+    "left_on",
+    "vat_regime",
+    "payment_terms_days",
     "previous_year_gross_payroll",
 )
 
@@ -69,13 +81,21 @@ def check_member(data: dict[str, Any], member_id: int | None = None) -> list[Pro
     code = data.get("code")
     if code:
         if not CODE_PATTERN.match(code):
-            problems.append(Problem("code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."))
+            problems.append(
+                Problem(
+                    "code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."
+                )
+            )
         elif code == INTERNAL:
-            problems.append(Problem("code", f"Le code « {INTERNAL} » est réservé au temps interne."))
+            problems.append(
+                Problem("code", f"Le code « {INTERNAL} » est réservé au temps interne.")
+            )
         else:
             clash = db.session.scalar(select(Member.id).where(func.upper(Member.code) == code))
             if clash is not None and clash != member_id:
-                problems.append(Problem("code", f"Le code « {code} » est déjà utilisé par un autre adhérent."))
+                problems.append(
+                    Problem("code", f"Le code « {code} » est déjà utilisé par un autre adhérent.")
+                )
 
     siren, siret, vat = data.get("siren"), data.get("siret"), data.get("vat_number")
     siren_ok = siret_ok = False
@@ -92,28 +112,61 @@ def check_member(data: dict[str, Any], member_id: int | None = None) -> list[Pro
         except ValidationError as exc:
             problems.append(Problem("siren", _digits_message("SIREN", 9, exc)))
     elif not siret:
-        problems.append(Problem("siren", "Le SIREN (ou le SIRET) est obligatoire : il figure sur chaque facture."))
+        problems.append(
+            Problem(
+                "siren", "Le SIREN (ou le SIRET) est obligatoire : il figure sur chaque facture."
+            )
+        )
     if siren_ok and siret_ok and siret[:9] != siren:
-        problems.append(Problem("siren", f"Le SIREN doit être égal aux 9 premiers chiffres du SIRET ({siret[:9]})."))
+        problems.append(
+            Problem(
+                "siren", f"Le SIREN doit être égal aux 9 premiers chiffres du SIRET ({siret[:9]})."
+            )
+        )
     if vat:
         if not vat.startswith("FR"):
-            problems.append(Problem("vat_number", "Numéro de TVA invalide : un numéro français commence par FR."))
+            problems.append(
+                Problem(
+                    "vat_number", "Numéro de TVA invalide : un numéro français commence par FR."
+                )
+            )
         else:
             try:
                 tva_mod.validate(vat)
             except InvalidLength:
-                problems.append(Problem("vat_number", "Numéro de TVA invalide : FR suivi de 11 caractères attendu."))
+                problems.append(
+                    Problem(
+                        "vat_number", "Numéro de TVA invalide : FR suivi de 11 caractères attendu."
+                    )
+                )
             except ValidationError:
-                problems.append(Problem("vat_number", "Numéro de TVA invalide : la clé ne correspond pas au numéro."))
+                problems.append(
+                    Problem(
+                        "vat_number", "Numéro de TVA invalide : la clé ne correspond pas au numéro."
+                    )
+                )
             else:
                 if siren_ok and vat[4:] != siren:
-                    problems.append(Problem("vat_number", f"Le numéro de TVA ne correspond pas au SIREN {siren}."))
+                    problems.append(
+                        Problem(
+                            "vat_number", f"Le numéro de TVA ne correspond pas au SIREN {siren}."
+                        )
+                    )
     if data.get("vat_regime") == "vat_20" and not vat:
-        problems.append(Problem("vat_number", "Le numéro de TVA est obligatoire pour un adhérent assujetti à la TVA."))
+        problems.append(
+            Problem(
+                "vat_number",
+                "Le numéro de TVA est obligatoire pour un adhérent assujetti à la TVA.",
+            )
+        )
 
     joined, left = data.get("joined_on"), data.get("left_on")
     if joined and left and left < joined:
-        problems.append(Problem("left_on", "La date de sortie doit être postérieure ou égale à la date d'adhésion."))
+        problems.append(
+            Problem(
+                "left_on", "La date de sortie doit être postérieure ou égale à la date d'adhésion."
+            )
+        )
     return problems
 
 
@@ -174,12 +227,16 @@ def member_list(status: str, year: int, today: date) -> list[MemberRow]:
         query = query.where(~is_active)
     rows = db.session.execute(query.order_by(Member.code)).all()
     return [
-        MemberRow(m, D(h) if h is not None else Decimal("0"), m.left_on is None or m.left_on >= today)
+        MemberRow(
+            m, D(h) if h is not None else Decimal("0"), m.left_on is None or m.left_on >= today
+        )
         for m, h in rows
     ]
 
 
-def planned_hours_table(member: Member) -> tuple[list[Service], list[tuple[int, dict[int, Decimal], Decimal]]]:
+def planned_hours_table(
+    member: Member,
+) -> tuple[list[Service], list[tuple[int, dict[int, Decimal], Decimal]]]:
     """Services, and per year (latest first) the hours per service id and the year's total."""
     services = list(db.session.scalars(select(Service).order_by(Service.code)))
     by_year: dict[int, dict[int, Decimal]] = {}
@@ -211,8 +268,10 @@ def set_planned_hours(member: Member, year: int, hours: dict[int, Decimal | None
 
     def state() -> dict[str, str | None]:
         current = {p.service_id: p.hours for p in member.planned_hours if p.year == year}
-        return {code: (str(D(current[sid]).quantize(Decimal("0.01"))) if sid in current else None)
-                for sid, code in services.items()}
+        return {
+            code: (str(D(current[sid]).quantize(Decimal("0.01"))) if sid in current else None)
+            for sid, code in services.items()
+        }
 
     before = state()
     for service_id, value in hours.items():
@@ -227,6 +286,12 @@ def set_planned_hours(member: Member, year: int, hours: dict[int, Decimal | None
     db.session.flush()
     after = state()
     if before != after:
-        audit.record("update", "planned_hours", member.id, before=before, after=after,
-                     summary=f"{member.code} {year}")
+        audit.record(
+            "update",
+            "planned_hours",
+            member.id,
+            before=before,
+            after=after,
+            summary=f"{member.code} {year}",
+        )
     db.session.commit()

@@ -31,8 +31,12 @@ INVOICE_KINDS = ("invoice", "credit_note")
 INVOICE_ORIGINS = ("monthly", "complement", "fee", "regularisation", "credit")
 STATUSES = ("issued", "sent", "partially_paid", "paid")
 LINE_KINDS = ("service", "regularisation", "fee")
-PAYMENT_METHODS = {"virement": "Virement", "prelevement": "Prélèvement", "cheque": "Chèque",
-                   "especes": "Espèces"}
+PAYMENT_METHODS = {
+    "virement": "Virement",
+    "prelevement": "Prélèvement",
+    "cheque": "Chèque",
+    "especes": "Espèces",
+}
 
 
 class AppLock(Base):
@@ -61,7 +65,9 @@ class Invoice(Base):
         UniqueConstraint("kind", "year", "seq", name="uq_invoice_kind_year_seq"),
         CheckConstraint("kind IN ('invoice', 'credit_note')", name="kind"),
         CheckConstraint("status IN ('issued', 'sent', 'partially_paid', 'paid')", name="status"),
-        CheckConstraint("total_excl_tax >= 0 AND vat >= 0 AND total_incl_tax >= 0", name="positive"),
+        CheckConstraint(
+            "total_excl_tax >= 0 AND vat >= 0 AND total_incl_tax >= 0", name="positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,7 +147,9 @@ class StoredDocument(Base):
     __table_args__ = (UniqueConstraint("path", name="uq_stored_document_path"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))  # invoice_pdf, invoice_docx, invoice_xml, statement_pdf…
+    kind: Mapped[str] = mapped_column(
+        String(30)
+    )  # invoice_pdf, invoice_docx, invoice_xml, statement_pdf…
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), index=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
     month: Mapped[str | None] = mapped_column(String(7))

@@ -35,7 +35,9 @@ class Member(Base):
     left_on: Mapped[date | None]
     vat_regime: Mapped[str] = mapped_column(String(20), default="exempt_261B")
     payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
-    previous_year_gross_payroll: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    previous_year_gross_payroll: Mapped[Decimal] = mapped_column(
+        Numeric(12, 2), default=Decimal("0")
+    )
 
     planned_hours: Mapped[list[PlannedHours]] = relationship(
         back_populates="member", cascade="all, delete-orphan"
@@ -46,7 +48,9 @@ class Member(Base):
 
     @property
     def full_address(self) -> str:
-        return ", ".join(p for p in (self.address, f"{self.postcode or ''} {self.city or ''}".strip()) if p)
+        return ", ".join(
+            p for p in (self.address, f"{self.postcode or ''} {self.city or ''}".strip()) if p
+        )
 
 
 class PlannedHours(Base):
@@ -54,7 +58,9 @@ class PlannedHours(Base):
 
     __tablename__ = "planned_hours"
     __table_args__ = (
-        UniqueConstraint("member_id", "year", "service_id", name="uq_planned_hours_member_year_service"),
+        UniqueConstraint(
+            "member_id", "year", "service_id", name="uq_planned_hours_member_year_service"
+        ),
         CheckConstraint("hours >= 0", name="hours_positive"),
     )
 

@@ -50,10 +50,16 @@ class FiscalYear(Base):
     billing_mode: Mapped[str] = mapped_column(String(20), default="hourly_rate")
     # Employer-specific payroll settings (percent / euros per month).
     atmp_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3), default=Decimal("2.08"))
-    health_insurance_monthly: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("40.00"))
+    health_insurance_monthly: Mapped[Decimal] = mapped_column(
+        Numeric(12, 2), default=Decimal("40.00")
+    )
     health_employer_share: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("50.00"))
-    prevoyance_employer_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3), default=Decimal("0.000"))
-    prevoyance_employee_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3), default=Decimal("0.000"))
+    prevoyance_employer_rate: Mapped[Decimal] = mapped_column(
+        Numeric(6, 3), default=Decimal("0.000")
+    )
+    prevoyance_employee_rate: Mapped[Decimal] = mapped_column(
+        Numeric(6, 3), default=Decimal("0.000")
+    )
     # Membership fee (SPEC §1): rate of previous-year gross payroll, capped.
     fee_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3), default=Decimal("1.000"))
     fee_cap: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("5000.00"))

@@ -41,7 +41,11 @@ class Employee(Base):
         """Never show the social security number in full outside payslips."""
         if not self.social_security_number:
             return ""
-        return self.social_security_number[:1] + " •• •• •• ••• ••• " + self.social_security_number[-2:]
+        return (
+            self.social_security_number[:1]
+            + " •• •• •• ••• ••• "
+            + self.social_security_number[-2:]
+        )
 
     def contract_on(self, day: date) -> Contract | None:
         for c in self.contracts:

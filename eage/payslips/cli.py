@@ -10,14 +10,31 @@ from flask.cli import with_appcontext
 
 from eage.core.services import parse_month
 
-OUTPUT_TOTALS = ("gross", "employee_contributions", "employer_contributions", "net_social",
-                 "net_before_tax", "tax_withheld", "net_paid", "employer_cost", "rgdu")
-LINE_FIELDS = ("heading", "label", "base", "employee_rate", "employee_amount", "employer_rate",
-               "employer_amount")
+OUTPUT_TOTALS = (
+    "gross",
+    "employee_contributions",
+    "employer_contributions",
+    "net_social",
+    "net_before_tax",
+    "tax_withheld",
+    "net_paid",
+    "employer_cost",
+    "rgdu",
+)
+LINE_FIELDS = (
+    "heading",
+    "label",
+    "base",
+    "employee_rate",
+    "employee_amount",
+    "employer_rate",
+    "employer_amount",
+)
 
 
-def _decimal(name: str, text: str | None, *, minimum: Decimal | None = None,
-             maximum: Decimal | None = None) -> Decimal | None:
+def _decimal(
+    name: str, text: str | None, *, minimum: Decimal | None = None, maximum: Decimal | None = None
+) -> Decimal | None:
     if text is None:
         return None
     try:
@@ -36,18 +53,34 @@ def _decimal(name: str, text: str | None, *, minimum: Decimal | None = None,
 @click.command("simulate-payslip")
 @click.option("--gross", required=True, help="Monthly gross salary in euros, e.g. 2400.")
 @click.option("--month", required=True, help="Month as YYYY-MM (its year's rates apply).")
-@click.option("--hours-per-week", default="35", show_default=True,
-              help="Contract hours per week (below 35 = part-time).")
+@click.option(
+    "--hours-per-week",
+    default="35",
+    show_default=True,
+    help="Contract hours per week (below 35 = part-time).",
+)
 @click.option("--cadre", is_flag=True, help="Cadre (executive) status.")
 @click.option("--atmp-rate", default=None, help="AT/MP rate in percent (default: fiscal year's).")
-@click.option("--health-insurance", default=None,
-              help="Health insurance (mutuelle) in euros per month (default: fiscal year's).")
-@click.option("--health-employer-share", default=None,
-              help="Employer share of the health insurance, percent (default: fiscal year's).")
+@click.option(
+    "--health-insurance",
+    default=None,
+    help="Health insurance (mutuelle) in euros per month (default: fiscal year's).",
+)
+@click.option(
+    "--health-employer-share",
+    default=None,
+    help="Employer share of the health insurance, percent (default: fiscal year's).",
+)
 @with_appcontext
-def simulate_payslip_command(gross: str, month: str, hours_per_week: str, cadre: bool,
-                             atmp_rate: str | None, health_insurance: str | None,
-                             health_employer_share: str | None) -> None:
+def simulate_payslip_command(
+    gross: str,
+    month: str,
+    hours_per_week: str,
+    cadre: bool,
+    atmp_rate: str | None,
+    health_insurance: str | None,
+    health_employer_share: str | None,
+) -> None:
     """Print a payslip computation as JSON (hiring-cost simulation)."""
     import payroll
     from eage.payslips import services
@@ -60,19 +93,29 @@ def simulate_payslip_command(gross: str, month: str, hours_per_week: str, cadre:
     except payroll.ParamsError as exc:
         raise click.ClickException(f"no payroll rates for {first.year}: {exc}") from None
     gross_value = _decimal("--gross", gross, minimum=Decimal("0.01"))
-    hours = _decimal("--hours-per-week", hours_per_week, minimum=Decimal("0.01"),
-                     maximum=Decimal("35"))
+    hours = _decimal(
+        "--hours-per-week", hours_per_week, minimum=Decimal("0.01"), maximum=Decimal("35")
+    )
     assert gross_value is not None and hours is not None
     try:
         result = services.simulate(
-            gross_value, first, weekly_hours=hours, cadre=cadre,
-            atmp_percent=_decimal("--atmp-rate", atmp_rate, minimum=Decimal(0),
-                                  maximum=Decimal(100)),
-            health_insurance_monthly=_decimal("--health-insurance", health_insurance,
-                                              minimum=Decimal(0)),
-            health_employer_share_percent=_decimal("--health-employer-share",
-                                                   health_employer_share, minimum=Decimal(0),
-                                                   maximum=Decimal(100)))
+            gross_value,
+            first,
+            weekly_hours=hours,
+            cadre=cadre,
+            atmp_percent=_decimal(
+                "--atmp-rate", atmp_rate, minimum=Decimal(0), maximum=Decimal(100)
+            ),
+            health_insurance_monthly=_decimal(
+                "--health-insurance", health_insurance, minimum=Decimal(0)
+            ),
+            health_employer_share_percent=_decimal(
+                "--health-employer-share",
+                health_employer_share,
+                minimum=Decimal(0),
+                maximum=Decimal(100),
+            ),
+        )
     except services.PayslipError as exc:
         raise click.ClickException(str(exc)) from None
     data = result.payslip.to_json_dict()

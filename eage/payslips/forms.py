@@ -17,23 +17,52 @@ class SimulatorForm(FlaskForm):
     class Meta:
         csrf = False  # read-only computation sent by GET
 
-    gross = FrDecimalField("Salaire brut mensuel (€)", validators=[
-        InputRequired(REQUIRED), NumberRange(min=Decimal("0.01"), message="Montant positif attendu.")])
-    weekly_hours = FrDecimalField("Durée hebdomadaire (heures)", default=Decimal("35.00"),
-                                  validators=[InputRequired(REQUIRED), NumberRange(
-                                      min=Decimal("1"), max=Decimal("35"),
-                                      message="Entre 1 et 35 heures par semaine.")])
+    gross = FrDecimalField(
+        "Salaire brut mensuel (€)",
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(min=Decimal("0.01"), message="Montant positif attendu."),
+        ],
+    )
+    weekly_hours = FrDecimalField(
+        "Durée hebdomadaire (heures)",
+        default=Decimal("35.00"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(
+                min=Decimal("1"), max=Decimal("35"), message="Entre 1 et 35 heures par semaine."
+            ),
+        ],
+    )
     cadre = BooleanField("Cadre")
-    month = StringField("Mois (AAAA-MM)", validators=[
-        InputRequired(REQUIRED),
-        Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="Mois attendu au format AAAA-MM.")])
-    atmp_rate = FrDecimalField("Taux AT/MP (%)", places=3, validators=[
-        Optional(), NumberRange(min=Decimal("0"), max=Decimal("20"), message="Entre 0 et 20 %.")])
-    health_insurance = FrDecimalField("Mutuelle (€ par mois)", validators=[
-        Optional(), NumberRange(min=Decimal("0"), message="Montant positif attendu.")])
-    health_employer_share = FrDecimalField("Part employeur de la mutuelle (%)", validators=[
-        Optional(), NumberRange(min=Decimal("50"), max=Decimal("100"),
-                                message="Entre 50 et 100 % (art. L911-7 CSS).")])
+    month = StringField(
+        "Mois (AAAA-MM)",
+        validators=[
+            InputRequired(REQUIRED),
+            Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="Mois attendu au format AAAA-MM."),
+        ],
+    )
+    atmp_rate = FrDecimalField(
+        "Taux AT/MP (%)",
+        places=3,
+        validators=[
+            Optional(),
+            NumberRange(min=Decimal("0"), max=Decimal("20"), message="Entre 0 et 20 %."),
+        ],
+    )
+    health_insurance = FrDecimalField(
+        "Mutuelle (€ par mois)",
+        validators=[Optional(), NumberRange(min=Decimal("0"), message="Montant positif attendu.")],
+    )
+    health_employer_share = FrDecimalField(
+        "Part employeur de la mutuelle (%)",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=Decimal("50"),
+                max=Decimal("100"),
+                message="Entre 50 et 100 % (art. L911-7 CSS).",
+            ),
+        ],
+    )
     submit = SubmitField("Simuler")
-
-

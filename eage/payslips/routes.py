@@ -51,11 +51,15 @@ def index() -> str:
     rows = services.month_payslips(month)
     employees = services.employees_under_contract(month)
     issued_ids = {r.employee_id for r in rows}
-    return render_template("payslips/index.html", month=month, rows=rows,
-                           totals=services.month_totals(month),
-                           months=services.months_with_payslips(),
-                           pending=[e for e in employees if e.id not in issued_ids],
-                           key=services.month_key(month))
+    return render_template(
+        "payslips/index.html",
+        month=month,
+        rows=rows,
+        totals=services.month_totals(month),
+        months=services.months_with_payslips(),
+        pending=[e for e in employees if e.id not in issued_ids],
+        key=services.month_key(month),
+    )
 
 
 @bp.route("/salarie/<int:employee_id>")
@@ -64,24 +68,34 @@ def by_employee(employee_id: int) -> str:
     employee = db.session.get(Employee, employee_id)
     if employee is None:
         abort(404)
-    return render_template("payslips/employee.html", employee=employee,
-                           rows=services.employee_payslips(employee_id))
+    return render_template(
+        "payslips/employee.html", employee=employee, rows=services.employee_payslips(employee_id)
+    )
 
 
 @bp.route("/bulletin/<int:payslip_id>")
 @roles_required(*BACK_OFFICE)
 def detail(payslip_id: int) -> str:
     row = _payslip_or_404(payslip_id)
-    return render_template("payslips/detail.html", p=row, sections=services.grouped_lines(row),
-                           totals=services.display_totals(row, row.pas_rate),
-                           employee=row.employee_snapshot, employer=row.employer_snapshot)
+    return render_template(
+        "payslips/detail.html",
+        p=row,
+        sections=services.grouped_lines(row),
+        totals=services.display_totals(row, row.pas_rate),
+        employee=row.employee_snapshot,
+        employer=row.employer_snapshot,
+    )
 
 
 def _send(doc: StoredDocument | None) -> Response:
     if doc is None:
         abort(404)
-    return send_file(io.BytesIO(read(doc)), mimetype=doc.media_type, as_attachment=True,
-                     download_name=doc.filename)
+    return send_file(
+        io.BytesIO(read(doc)),
+        mimetype=doc.media_type,
+        as_attachment=True,
+        download_name=doc.filename,
+    )
 
 
 @bp.route("/bulletin/<int:payslip_id>.pdf")
@@ -109,16 +123,24 @@ def _journal_month(month: str) -> date:
 @roles_required(*BACK_OFFICE)
 def journal_pdf(month: str) -> Response:
     first = _journal_month(month)
-    return send_file(io.BytesIO(services.journal_pdf_bytes(first)), mimetype="application/pdf",
-                     as_attachment=True, download_name=f"journal-paie-{month}.pdf")
+    return send_file(
+        io.BytesIO(services.journal_pdf_bytes(first)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"journal-paie-{month}.pdf",
+    )
 
 
 @bp.route("/journal/<month>.xlsx")
 @roles_required(*BACK_OFFICE)
 def journal_xlsx(month: str) -> Response:
     first = _journal_month(month)
-    return send_file(io.BytesIO(services.journal_xlsx_bytes(first)), mimetype=XLSX,
-                     as_attachment=True, download_name=f"journal-paie-{month}.xlsx")
+    return send_file(
+        io.BytesIO(services.journal_xlsx_bytes(first)),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"journal-paie-{month}.xlsx",
+    )
 
 
 @bp.route("/apercu/<int:employee_id>")
@@ -134,10 +156,15 @@ def preview(employee_id: int) -> str:
     except services.PayslipError as exc:
         error = str(exc)
     return render_template(
-        "payslips/preview.html", employee=employee, month=month, comp=comp, error=error,
+        "payslips/preview.html",
+        employee=employee,
+        month=month,
+        comp=comp,
+        error=error,
         key=services.month_key(month),
         sections=services.engine_sections(comp.payslip) if comp else [],
-        totals=services.display_totals(comp.payslip, employee.pas_rate) if comp else None)
+        totals=services.display_totals(comp.payslip, employee.pas_rate) if comp else None,
+    )
 
 
 @bp.route("/simulateur")
@@ -153,13 +180,21 @@ def simulator() -> str:
         assert month is not None and form.gross.data is not None
         try:
             result = services.simulate(
-                form.gross.data, month, weekly_hours=form.weekly_hours.data,
-                cadre=bool(form.cadre.data), atmp_percent=form.atmp_rate.data,
+                form.gross.data,
+                month,
+                weekly_hours=form.weekly_hours.data,
+                cadre=bool(form.cadre.data),
+                atmp_percent=form.atmp_rate.data,
                 health_insurance_monthly=form.health_insurance.data,
-                health_employer_share_percent=form.health_employer_share.data)
+                health_employer_share_percent=form.health_employer_share.data,
+            )
         except services.PayslipError as exc:
             error = str(exc)
     return render_template(
-        "payslips/simulator.html", form=form, result=result, error=error,
+        "payslips/simulator.html",
+        form=form,
+        result=result,
+        error=error,
         sections=services.engine_sections(result.payslip) if result else [],
-        totals=services.display_totals(result.payslip, Decimal(0)) if result else None)
+        totals=services.display_totals(result.payslip, Decimal(0)) if result else None,
+    )

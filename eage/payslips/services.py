@@ -99,7 +99,8 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             continue
         state = inspect(obj)
         changed = sorted(
-            attr.key for attr in state.mapper.column_attrs
+            attr.key
+            for attr in state.mapper.column_attrs
             if state.attrs[attr.key].history.has_changes()
         )
         if changed:
@@ -112,8 +113,9 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
     if (state.is_update or state.is_delete) and any(
         mapper.class_ is Payslip for mapper in state.all_mappers
     ):
-        raise ImmutablePayslipError("bulk update or delete of payslips refused: issued payslips "
-                                    "are immutable")
+        raise ImmutablePayslipError(
+            "bulk update or delete of payslips refused: issued payslips are immutable"
+        )
 
 
 def install_immutability() -> None:
@@ -243,7 +245,8 @@ def contract_for_month(employee: Employee, month: date) -> Contract | None:
     month — a change of hours mid-month — are not split: the later one pays the month.)"""
     start, end = month_bounds(month)
     overlapping = [
-        c for c in employee.contracts
+        c
+        for c in employee.contracts
         if c.start_date < end and (c.end_date is None or c.end_date >= start)
     ]
     return max(overlapping, key=lambda c: c.start_date) if overlapping else None
@@ -303,11 +306,17 @@ def month_time(month: date, employee_ids: Iterable[int]) -> dict[int, MonthTime]
         else_=literal(WORKED),
     ).label("category")
     rows = db.session.execute(
-        select(TimesheetEntry.employee_id, TimesheetEntry.date, category,
-               func.sum(TimesheetEntry.minutes))
-        .where(TimesheetEntry.employee_id.in_(ids),
-               TimesheetEntry.date >= min(first, weeks_start),
-               TimesheetEntry.date <= max(last, weeks_end))
+        select(
+            TimesheetEntry.employee_id,
+            TimesheetEntry.date,
+            category,
+            func.sum(TimesheetEntry.minutes),
+        )
+        .where(
+            TimesheetEntry.employee_id.in_(ids),
+            TimesheetEntry.date >= min(first, weeks_start),
+            TimesheetEntry.date <= max(last, weeks_end),
+        )
         .group_by(TimesheetEntry.employee_id, TimesheetEntry.date, category)
     )
     for employee_id, day, kind, minutes in rows:
@@ -343,17 +352,22 @@ def paid_leave(employee: Employee, contract: Contract, month: date, time: MonthT
     hired = min((c.start_date for c in employee.contracts), default=contract.start_date)
     first_month = max(start, hired.replace(day=1))
     months_before = max(0, (month.year - first_month.year) * 12 + month.month - first_month.month)
-    acquired_period = min(LEAVE_DAYS_PER_YEAR, LEAVE_DAYS_PER_MONTH * months_before + acquired_month)
+    acquired_period = min(
+        LEAVE_DAYS_PER_YEAR, LEAVE_DAYS_PER_MONTH * months_before + acquired_month
+    )
     taken_month = [d for d in time.leave_dates if d.weekday() < 5]
     _first, next_first = month_bounds(month)
-    taken_period = db.session.scalar(
-        select(func.count(func.distinct(TimesheetEntry.date))).where(
-            TimesheetEntry.employee_id == employee.id,
-            TimesheetEntry.absence_code == "CP",
-            TimesheetEntry.date >= start,
-            TimesheetEntry.date < next_first,
+    taken_period = (
+        db.session.scalar(
+            select(func.count(func.distinct(TimesheetEntry.date))).where(
+                TimesheetEntry.employee_id == employee.id,
+                TimesheetEntry.absence_code == "CP",
+                TimesheetEntry.date >= start,
+                TimesheetEntry.date < next_first,
+            )
         )
-    ) or 0
+        or 0
+    )
     return PaidLeave(
         period_start=start,
         acquired_month=acquired_month,
@@ -369,11 +383,14 @@ def previous_ytd(employee_id: int, month: date) -> payroll.RgduYtd | None:
     same calendar year (None in January or when the employee has none)."""
     key = month_key(month)
     row = db.session.scalar(
-        select(Payslip).where(
+        select(Payslip)
+        .where(
             Payslip.employee_id == employee_id,
             Payslip.month >= f"{month.year:04d}-01",
             Payslip.month < key,
-        ).order_by(Payslip.month.desc()).limit(1)
+        )
+        .order_by(Payslip.month.desc())
+        .limit(1)
     )
     if row is None:
         return None
@@ -407,8 +424,13 @@ class Computation:
         return sum(self.worked_time.extra_hours_by_week.values(), ZERO)
 
 
-def _compute(employee: Employee, month: date, time: MonthTime,
-             settings: payroll.EmployerSettings, params: payroll.YearParams) -> Computation:
+def _compute(
+    employee: Employee,
+    month: date,
+    time: MonthTime,
+    settings: payroll.EmployerSettings,
+    params: payroll.YearParams,
+) -> Computation:
     contract = contract_for_month(employee, month)
     if contract is None:
         raise PayslipError(f"{employee.code} n'a pas de contrat en {month_key(month)}")
@@ -482,14 +504,21 @@ def document_for(comp: Computation, employer: Employer) -> PayslipDocument:
 
 def employees_under_contract(month: date) -> list[Employee]:
     start, end = month_bounds(month)
-    return list(db.session.scalars(
-        select(Employee)
-        .where(Employee.id.in_(select(Contract.employee_id).where(
-            Contract.start_date < end,
-            (Contract.end_date.is_(None)) | (Contract.end_date >= start))))
-        .options(selectinload(Employee.contracts))
-        .order_by(Employee.code)
-    ))
+    return list(
+        db.session.scalars(
+            select(Employee)
+            .where(
+                Employee.id.in_(
+                    select(Contract.employee_id).where(
+                        Contract.start_date < end,
+                        (Contract.end_date.is_(None)) | (Contract.end_date >= start),
+                    )
+                )
+            )
+            .options(selectinload(Employee.contracts))
+            .order_by(Employee.code)
+        )
+    )
 
 
 def _store(data: bytes, relative: str, kind: str, month: str) -> StoredDocument:
@@ -498,15 +527,18 @@ def _store(data: bytes, relative: str, kind: str, month: str) -> StoredDocument:
     from eage.invoicing.storage import storage_root, store
 
     path = storage_root() / relative
-    if path.exists() and db.session.scalar(
-        select(StoredDocument.id).where(StoredDocument.path == relative)
-    ) is None:
+    if (
+        path.exists()
+        and db.session.scalar(select(StoredDocument.id).where(StoredDocument.path == relative))
+        is None
+    ):
         path.unlink()
     return store(data, relative, kind, month=month)
 
 
-def issue_month_payslips(month: date, *, user_id: int | None, issue_date: date,
-                         written: list[str] | None = None) -> list[Payslip]:
+def issue_month_payslips(
+    month: date, *, user_id: int | None, issue_date: date, written: list[str] | None = None
+) -> list[Payslip]:
     """Compute and issue the payslip of every employee under contract in ``month``, with its
     PDF and .docx stored under ``payslips/YYYY-MM/``. Idempotent: employees who already have
     this month's payslip are skipped. The caller holds the transaction: this function only
@@ -545,14 +577,20 @@ def issue_month_payslips(month: date, *, user_id: int | None, issue_date: date,
         row.docx_document = docx
         db.session.add(row)
         issued.append(row)
-    audit.record("issue", "payslips", key, user_id=user_id,
-                 summary=f"{len(issued)} bulletin(s) : " + ", ".join(p.number for p in issued))
+    audit.record(
+        "issue",
+        "payslips",
+        key,
+        user_id=user_id,
+        summary=f"{len(issued)} bulletin(s) : " + ", ".join(p.number for p in issued),
+    )
     db.session.flush()
     return issued
 
 
-def _row_from(comp: Computation, doc: PayslipDocument, *, issue_date: date,
-              user_id: int | None) -> Payslip:
+def _row_from(
+    comp: Computation, doc: PayslipDocument, *, issue_date: date, user_id: int | None
+) -> Payslip:
     slip = comp.payslip
     base_hours = next((e.hours for e in slip.earnings if e.code == "base" and e.hours), None)
     if base_hours is None:
@@ -587,10 +625,14 @@ def _row_from(comp: Computation, doc: PayslipDocument, *, issue_date: date,
         earnings=[e.to_json_dict() for e in slip.earnings],
         lines=lines_json(slip),
         rgdu_coefficient=slip.rgdu_coefficient,
-        rgdu_ytd={"assiette": f"{ytd.assiette:f}", "smic_reference": f"{ytd.smic_reference:f}",
-                  "reduction": f"{ytd.reduction:f}"},
-        extra_hours_by_week={week: f"{hours:f}"
-                             for week, hours in comp.worked_time.extra_hours_by_week.items()},
+        rgdu_ytd={
+            "assiette": f"{ytd.assiette:f}",
+            "smic_reference": f"{ytd.smic_reference:f}",
+            "reduction": f"{ytd.reduction:f}",
+        },
+        extra_hours_by_week={
+            week: f"{hours:f}" for week, hours in comp.worked_time.extra_hours_by_week.items()
+        },
         paid_leave=comp.leave.to_dict(),
         employee_snapshot=doc.employee.to_dict(),
         employer_snapshot=doc.employer.to_dict(),
@@ -603,9 +645,19 @@ def _row_from(comp: Computation, doc: PayslipDocument, *, issue_date: date,
 # Reading issued payslips
 # ------------------------------------------------------------------------------------------
 
-TOTALS = ("gross", "employee_contributions", "employer_contributions", "rgdu", "reductions",
-          "net_social", "net_before_tax", "net_taxable", "tax_withheld", "net_paid",
-          "employer_cost")
+TOTALS = (
+    "gross",
+    "employee_contributions",
+    "employer_contributions",
+    "rgdu",
+    "reductions",
+    "net_social",
+    "net_before_tax",
+    "net_taxable",
+    "tax_withheld",
+    "net_paid",
+    "employer_cost",
+)
 
 
 def payslip_dict(row: Payslip) -> dict[str, Any]:
@@ -620,10 +672,25 @@ def payslip_dict(row: Payslip) -> dict[str, Any]:
     return out
 
 
-API_TOTALS = ("gross", "employee_contributions", "employer_contributions", "net_social",
-              "net_before_tax", "tax_withheld", "net_paid", "employer_cost")
-API_LINE_FIELDS = ("heading", "label", "base", "employee_rate", "employee_amount",
-                   "employer_rate", "employer_amount")
+API_TOTALS = (
+    "gross",
+    "employee_contributions",
+    "employer_contributions",
+    "net_social",
+    "net_before_tax",
+    "tax_withheld",
+    "net_paid",
+    "employer_cost",
+)
+API_LINE_FIELDS = (
+    "heading",
+    "label",
+    "base",
+    "employee_rate",
+    "employee_amount",
+    "employer_rate",
+    "employer_amount",
+)
 
 
 def api_dict(row: Payslip) -> dict[str, Any]:
@@ -640,22 +707,30 @@ def api_dict(row: Payslip) -> dict[str, Any]:
 
 
 def month_payslips(month: date) -> list[Payslip]:
-    return list(db.session.scalars(
-        select(Payslip).where(Payslip.month == month_key(month))
-        .options(selectinload(Payslip.employee)).order_by(Payslip.number)
-    ))
+    return list(
+        db.session.scalars(
+            select(Payslip)
+            .where(Payslip.month == month_key(month))
+            .options(selectinload(Payslip.employee))
+            .order_by(Payslip.number)
+        )
+    )
 
 
 def employee_payslips(employee_id: int) -> list[Payslip]:
-    return list(db.session.scalars(
-        select(Payslip).where(Payslip.employee_id == employee_id).order_by(Payslip.month.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Payslip).where(Payslip.employee_id == employee_id).order_by(Payslip.month.desc())
+        )
+    )
 
 
 def months_with_payslips() -> list[str]:
-    return list(db.session.scalars(
-        select(Payslip.month).group_by(Payslip.month).order_by(Payslip.month.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Payslip.month).group_by(Payslip.month).order_by(Payslip.month.desc())
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -668,13 +743,16 @@ class MonthTotals:
 
 def month_totals(month: date) -> MonthTotals:
     count, gross, cost, net = db.session.execute(
-        select(func.count(Payslip.id), func.coalesce(func.sum(Payslip.gross), 0),
-               func.coalesce(func.sum(Payslip.employer_cost), 0),
-               func.coalesce(func.sum(Payslip.net_paid), 0))
-        .where(Payslip.month == month_key(month))
+        select(
+            func.count(Payslip.id),
+            func.coalesce(func.sum(Payslip.gross), 0),
+            func.coalesce(func.sum(Payslip.employer_cost), 0),
+            func.coalesce(func.sum(Payslip.net_paid), 0),
+        ).where(Payslip.month == month_key(month))
     ).one()
-    return MonthTotals(int(count), round_cents(D(str(gross))), round_cents(D(str(cost))),
-                       round_cents(D(str(net))))
+    return MonthTotals(
+        int(count), round_cents(D(str(gross))), round_cents(D(str(cost))), round_cents(D(str(net)))
+    )
 
 
 def journal_rows(month: date) -> list[JournalRow]:
@@ -696,8 +774,9 @@ def _journal_identity() -> tuple[str, str]:
 
 def journal_pdf_bytes(month: date) -> bytes:
     name, siret = _journal_identity()
-    return journal_pdf(journal_rows(month), month_label=month_label(month), employer_name=name,
-                       siret=siret)
+    return journal_pdf(
+        journal_rows(month), month_label=month_label(month), employer_name=name, siret=siret
+    )
 
 
 def journal_xlsx_bytes(month: date) -> bytes:
@@ -724,8 +803,11 @@ def display_totals(source: Payslip | payroll.Payslip, pas_rate_percent: Decimal)
 def engine_sections(slip: payroll.Payslip) -> list[tuple[str, list[dict[str, Any]]]]:
     """A computed (not issued) payslip's lines under their headings."""
     lines = lines_json(slip)
-    return [(h, [line for line in lines if line["heading"] == h])
-            for h in payroll.HEADINGS if any(line["heading"] == h for line in lines)]
+    return [
+        (h, [line for line in lines if line["heading"] == h])
+        for h in payroll.HEADINGS
+        if any(line["heading"] == h for line in lines)
+    ]
 
 
 # ------------------------------------------------------------------------------------------
@@ -747,10 +829,16 @@ class Simulation:
     hourly_cost: Decimal
 
 
-def simulate(gross: Decimal, month: date, *, weekly_hours: Decimal = LEGAL_WEEKLY_HOURS,
-             cadre: bool = False, atmp_percent: Decimal | None = None,
-             health_insurance_monthly: Decimal | None = None,
-             health_employer_share_percent: Decimal | None = None) -> Simulation:
+def simulate(
+    gross: Decimal,
+    month: date,
+    *,
+    weekly_hours: Decimal = LEGAL_WEEKLY_HOURS,
+    cadre: bool = False,
+    atmp_percent: Decimal | None = None,
+    health_insurance_monthly: Decimal | None = None,
+    health_employer_share_percent: Decimal | None = None,
+) -> Simulation:
     """A hiring-cost simulation with the year's settings, and the hourly cost it implies for
     the members: annual employer cost ÷ (hours denominator × weekly hours / 35)."""
     month = month.replace(day=1)
@@ -759,8 +847,11 @@ def simulate(gross: Decimal, month: date, *, weekly_hours: Decimal = LEGAL_WEEKL
     except payroll.ParamsError as exc:
         raise PayslipError(f"pas de barème de paie pour {month.year}") from exc
     settings = employer_settings(
-        month.year, atmp_percent=atmp_percent, health_insurance_monthly=health_insurance_monthly,
-        health_employer_share_percent=health_employer_share_percent)
+        month.year,
+        atmp_percent=atmp_percent,
+        health_insurance_monthly=health_insurance_monthly,
+        health_employer_share_percent=health_employer_share_percent,
+    )
     try:
         slip = payroll.simulate(gross, month, weekly_hours, cadre, settings, params)
     except payroll.PayrollError as exc:
@@ -771,7 +862,14 @@ def simulate(gross: Decimal, month: date, *, weekly_hours: Decimal = LEGAL_WEEKL
     annual = slip.employer_cost * 12
     hours = D(denominator) * fte
     return Simulation(
-        payslip=slip, gross=D(gross), weekly_hours=D(weekly_hours), cadre=cadre, month=month,
-        hours_denominator=denominator, fte=fte, annual_employer_cost=annual,
-        billable_hours=round_cents(hours), hourly_cost=round_cents(annual / hours),
+        payslip=slip,
+        gross=D(gross),
+        weekly_hours=D(weekly_hours),
+        cadre=cadre,
+        month=month,
+        hours_denominator=denominator,
+        fte=fte,
+        annual_employer_cost=annual,
+        billable_hours=round_cents(hours),
+        hourly_cost=round_cents(annual / hours),
     )

@@ -29,30 +29,49 @@ def whatif_form(base: RateStudy, formdata: Any) -> FlaskForm:
         pass
 
     for e in base.employees:
-        setattr(WhatIfForm, f"brut_{e.code}", FrDecimalField(
-            f"{e.name} — salaire brut mensuel (€)", validators=[Optional(), POSITIVE]))
+        setattr(
+            WhatIfForm,
+            f"brut_{e.code}",
+            FrDecimalField(
+                f"{e.name} — salaire brut mensuel (€)", validators=[Optional(), POSITIVE]
+            ),
+        )
     for s in base.services:
-        setattr(WhatIfForm, f"heures_{s.code}", FrDecimalField(
-            f"{s.label} — heures prévues", validators=[Optional(), POSITIVE]))
-    WhatIfForm.frais = FrDecimalField("Frais de structure de l'année (€)",
-                                      validators=[Optional(), POSITIVE])
+        setattr(
+            WhatIfForm,
+            f"heures_{s.code}",
+            FrDecimalField(f"{s.label} — heures prévues", validators=[Optional(), POSITIVE]),
+        )
+    WhatIfForm.frais = FrDecimalField(
+        "Frais de structure de l'année (€)", validators=[Optional(), POSITIVE]
+    )
     return WhatIfForm(formdata=formdata)
 
 
 def whatif_from(form: FlaskForm, base: RateStudy) -> WhatIf:
     """The hypotheses that differ from the budget (a value equal to it is no hypothesis)."""
-    gross = {e.code: v for e in base.employees
-             if (v := form[f"brut_{e.code}"].data) is not None and v != e.contract_gross}
-    hours = {s.code: v for s in base.services
-             if (v := form[f"heures_{s.code}"].data) is not None and v != s.budget_hours}
+    gross = {
+        e.code: v
+        for e in base.employees
+        if (v := form[f"brut_{e.code}"].data) is not None and v != e.contract_gross
+    }
+    hours = {
+        s.code: v
+        for s in base.services
+        if (v := form[f"heures_{s.code}"].data) is not None and v != s.budget_hours
+    }
     overheads = form["frais"].data
     if overheads is not None and overheads == base.overheads_budget:
         overheads = None
     return WhatIf(gross=gross, hours=hours, overheads=overheads)
 
 
-def adopt_form(services: Iterable[tuple[str, str]], *, ask_confirmation: bool,
-               data: dict[str, Any] | None = None) -> FlaskForm:
+def adopt_form(
+    services: Iterable[tuple[str, str]],
+    *,
+    ask_confirmation: bool,
+    data: dict[str, Any] | None = None,
+) -> FlaskForm:
     """One rate per service, prefilled with the proposal: the manager accepts or overrides
     it (SPEC §5)."""
 
@@ -60,11 +79,17 @@ def adopt_form(services: Iterable[tuple[str, str]], *, ask_confirmation: bool,
         submit = SubmitField("Adopter ces taux")
 
     for code, label in services:
-        setattr(AdoptForm, f"taux_{code}", FrDecimalField(
-            f"{label} — taux retenu (€/h)",
-            validators=[InputRequired("Indiquer le taux retenu."), POSITIVE]))
+        setattr(
+            AdoptForm,
+            f"taux_{code}",
+            FrDecimalField(
+                f"{label} — taux retenu (€/h)",
+                validators=[InputRequired("Indiquer le taux retenu."), POSITIVE],
+            ),
+        )
     if ask_confirmation:
         AdoptForm.confirm = BooleanField(
             "Je confirme : des factures de l'année sont déjà émises aux taux actuels ; les "
-            "nouveaux taux ne s'appliqueront qu'aux factures à venir.")
+            "nouveaux taux ne s'appliqueront qu'aux factures à venir."
+        )
     return AdoptForm(data=data) if data is not None else AdoptForm()

@@ -1,9 +1,9 @@
 """Hourly rate calculator (SPEC §5) and the conventions de mise à disposition (SPEC §6).
 
-    GET  /taux/?annee=YYYY[&brut_<EMP>=…&heures_<SVC>=…&frais=…]   back office
-    POST /taux/adopter?annee=YYYY[&hypotheses…]                     accountant, manager
-    GET  /taux/convention/<code>/<year>.docx                          back office
-    GET  /portail/convention/<year>.docx                              member user (its own)
+GET  /taux/?annee=YYYY[&brut_<EMP>=…&heures_<SVC>=…&frais=…]   back office
+POST /taux/adopter?annee=YYYY[&hypotheses…]                     accountant, manager
+GET  /taux/convention/<code>/<year>.docx                          back office
+GET  /portail/convention/<year>.docx                              member user (its own)
 """
 
 from __future__ import annotations
@@ -62,11 +62,18 @@ def _adoptable(study: services.RateStudy) -> list[tuple[str, str]]:
     return [(s.code, s.label) for s in study.services if s.proposed is not None]
 
 
-def _render(year: int, study: services.RateStudy, whatif: FlaskForm,
-            adopt: FlaskForm | None) -> str:
+def _render(
+    year: int, study: services.RateStudy, whatif: FlaskForm, adopt: FlaskForm | None
+) -> str:
     return render_template(
-        "rates/index.html", year=year, study=study, whatif=whatif, adopt=adopt,
-        whatif_args=_whatif_args(), members=services.convention_members(year))
+        "rates/index.html",
+        year=year,
+        study=study,
+        whatif=whatif,
+        adopt=adopt,
+        whatif_args=_whatif_args(),
+        members=services.convention_members(year),
+    )
 
 
 @bp.route("/taux/")
@@ -76,8 +83,11 @@ def index() -> str:
     study, whatif = _study(year)
     adopt = None
     if study.proposal is not None:
-        adopt = adopt_form(_adoptable(study), ask_confirmation=bool(study.invoiced_months),
-                           data={f"taux_{code}": rate for code, rate in study.rates.items()})
+        adopt = adopt_form(
+            _adoptable(study),
+            ask_confirmation=bool(study.invoiced_months),
+            data={f"taux_{code}": rate for code, rate in study.rates.items()},
+        )
     return _render(year, study, whatif, adopt)
 
 
@@ -94,22 +104,27 @@ def adopt() -> str | Response:
     ok = form.validate()
     rates = {code: form[f"taux_{code}"].data for code, _ in adoptable}
     confirmed = bool(form["confirm"].data) if "confirm" in form else False
-    problems = services.check_adoption(year, rates, confirmed=confirmed,
-                                       invoiced_months=study.invoiced_months)
+    problems = services.check_adoption(
+        year, rates, confirmed=confirmed, invoiced_months=study.invoiced_months
+    )
     attach_problems(form, problems)
     if not ok or problems:
         return _render(year, study, whatif, form)
     try:
-        changes = services.adopt(year, rates, proposal=study.rates, whatif=study.whatif,
-                                 confirmed=confirmed)
+        changes = services.adopt(
+            year, rates, proposal=study.rates, whatif=study.whatif, confirmed=confirmed
+        )
     except services.RatesError as exc:  # a concurrent close invoiced the year meanwhile
         attach_problems(form, exc.problems)
         return _render(year, study, whatif, form)
     if changes:
-        flash(f"Taux {year} adoptés : "
-              + ", ".join(f"{c.code} {str(c.after).replace('.', ',')} €/h" for c in changes)
-              + ". Ils s'appliquent aux factures à venir ; la régularisation de fin d'année "
-                "ajuste au coût réel.", "success")
+        flash(
+            f"Taux {year} adoptés : "
+            + ", ".join(f"{c.code} {str(c.after).replace('.', ',')} €/h" for c in changes)
+            + ". Ils s'appliquent aux factures à venir ; la régularisation de fin d'année "
+            "ajuste au coût réel.",
+            "success",
+        )
     else:
         flash(f"Les taux {year} étaient déjà ceux-là : rien n'a changé.", "info")
     return redirect(url_for("rates.index", annee=year, **_whatif_args()))
@@ -117,8 +132,12 @@ def adopt() -> str | Response:
 
 def _docx(member: Member, year: int) -> Response:
     data = services.convention_bytes(member, year)
-    return send_file(io.BytesIO(data), mimetype=MEDIA_TYPES[".docx"], as_attachment=True,
-                     download_name=f"convention-{member.code}-{year}.docx")
+    return send_file(
+        io.BytesIO(data),
+        mimetype=MEDIA_TYPES[".docx"],
+        as_attachment=True,
+        download_name=f"convention-{member.code}-{year}.docx",
+    )
 
 
 def _check_year(year: int) -> None:

@@ -204,15 +204,20 @@ def _contract_for_year(employee: Employee, year: int, today: date) -> Contract |
     current = employee.contract_on(day)
     if current is not None:
         return current
-    overlapping = [c for c in employee.contracts
-                   if c.start_date <= end and (c.end_date is None or c.end_date >= start)]
+    overlapping = [
+        c
+        for c in employee.contracts
+        if c.start_date <= end and (c.end_date is None or c.end_date >= start)
+    ]
     return overlapping[-1] if overlapping else None
 
 
 def _budget_sums(year: int) -> dict[str, Decimal]:
     rows = db.session.execute(
-        select(BudgetLine.kind, func.sum(BudgetLine.amount)).where(BudgetLine.year == year)
-        .group_by(BudgetLine.kind)).all()
+        select(BudgetLine.kind, func.sum(BudgetLine.amount))
+        .where(BudgetLine.year == year)
+        .group_by(BudgetLine.kind)
+    ).all()
     sums = {kind: D(total) for kind, total in rows if total is not None}
     return {kind: round_cents(sums.get(kind, ZERO)) for kind in ("staff", "overhead", "income")}
 
@@ -223,9 +228,13 @@ def _billable_minutes(start: date, end: date) -> dict[int, dict[str, int]]:
     rows = db.session.execute(
         select(TimesheetEntry.employee_id, Service.code, func.sum(TimesheetEntry.minutes))
         .join(Service, TimesheetEntry.service_id == Service.id)
-        .where(TimesheetEntry.member_id.is_not(None), TimesheetEntry.date >= start,
-               TimesheetEntry.date <= end)
-        .group_by(TimesheetEntry.employee_id, Service.code)).all()
+        .where(
+            TimesheetEntry.member_id.is_not(None),
+            TimesheetEntry.date >= start,
+            TimesheetEntry.date <= end,
+        )
+        .group_by(TimesheetEntry.employee_id, Service.code)
+    ).all()
     out: dict[int, dict[str, int]] = defaultdict(dict)
     for employee_id, code, minutes in rows:
         out[employee_id][code] = int(minutes)
@@ -234,11 +243,20 @@ def _billable_minutes(start: date, end: date) -> dict[int, dict[str, int]]:
 
 def reference_period(year: int, today: date) -> tuple[date, date] | None:
     """The previous year if it has billable time; else the current year so far; else None."""
+
     def has_time(start: date, end: date) -> bool:
-        return db.session.scalar(
-            select(TimesheetEntry.id).where(TimesheetEntry.member_id.is_not(None),
-                                            TimesheetEntry.date >= start,
-                                            TimesheetEntry.date <= end).limit(1)) is not None
+        return (
+            db.session.scalar(
+                select(TimesheetEntry.id)
+                .where(
+                    TimesheetEntry.member_id.is_not(None),
+                    TimesheetEntry.date >= start,
+                    TimesheetEntry.date <= end,
+                )
+                .limit(1)
+            )
+            is not None
+        )
 
     previous = (date(year - 1, 1, 1), date(year - 1, 12, 31))
     if has_time(*previous):
@@ -253,18 +271,30 @@ def _planned_hours(year: int) -> dict[str, Decimal]:
     rows = db.session.execute(
         select(Service.code, func.sum(PlannedHours.hours))
         .join(Service, PlannedHours.service_id == Service.id)
-        .where(PlannedHours.year == year).group_by(Service.code)).all()
+        .where(PlannedHours.year == year)
+        .group_by(Service.code)
+    ).all()
     return {code: D(hours) for code, hours in rows if hours is not None}
 
 
 def months_of_year(year: int) -> tuple[list[str], list[str]]:
     """The year's closed months and the months already invoiced (monthly invoices)."""
     prefix = f"{year}-"
-    closed = list(db.session.scalars(
-        select(MonthLock.month).where(MonthLock.month.startswith(prefix)).order_by(MonthLock.month)))
-    invoiced = list(db.session.scalars(
-        select(Invoice.month).where(Invoice.month.startswith(prefix), Invoice.kind == "invoice")
-        .distinct().order_by(Invoice.month)))
+    closed = list(
+        db.session.scalars(
+            select(MonthLock.month)
+            .where(MonthLock.month.startswith(prefix))
+            .order_by(MonthLock.month)
+        )
+    )
+    invoiced = list(
+        db.session.scalars(
+            select(Invoice.month)
+            .where(Invoice.month.startswith(prefix), Invoice.kind == "invoice")
+            .distinct()
+            .order_by(Invoice.month)
+        )
+    )
     return closed, [m for m in invoiced if m]
 
 
@@ -277,31 +307,51 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
     denominator = fiscal_year.hours_denominator if fiscal_year else DEFAULT_HOURS_DENOMINATOR
 
     # --- employees and their engine estimate
-    employees = list(db.session.scalars(
-        select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.code)))
+    employees = list(
+        db.session.scalars(
+            select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.code)
+        )
+    )
     under_contract = [(e, c) for e in employees if (c := _contract_for_year(e, year, today))]
     unknown = sorted(set(whatif.gross) - {e.code for e, _ in under_contract})
     for code in unknown:
         problems.append(Problem(f"brut_{code}", f"{code} : aucun contrat en {year}."))
-    estimates: dict[str, tuple[Decimal, Decimal, Decimal]] = {}  # code → gross, monthly, base annual
+    estimates: dict[
+        str, tuple[Decimal, Decimal, Decimal]
+    ] = {}  # code → gross, monthly, base annual
     try:
         params = payroll.load_params(year)
     except payroll.ParamsError:
         params = None
         if under_contract:
-            problems.append(Problem(None, f"Pas de barème de paie pour {year} : le coût "
-                                          "employeur des salariés ne peut pas être estimé."))
+            problems.append(
+                Problem(
+                    None,
+                    f"Pas de barème de paie pour {year} : le coût "
+                    "employeur des salariés ne peut pas être estimé.",
+                )
+            )
     if params is not None:
         settings = employer_settings(year)
         month = date(year, 1, 1)
         for employee, contract in under_contract:
             gross = whatif.gross.get(employee.code, D(contract.monthly_gross))
             try:
-                monthly = payroll.simulate(gross, month, D(contract.weekly_hours), contract.cadre,
-                                           settings, params).employer_cost
-                base = monthly if gross == D(contract.monthly_gross) else payroll.simulate(
-                    D(contract.monthly_gross), month, D(contract.weekly_hours), contract.cadre,
-                    settings, params).employer_cost
+                monthly = payroll.simulate(
+                    gross, month, D(contract.weekly_hours), contract.cadre, settings, params
+                ).employer_cost
+                base = (
+                    monthly
+                    if gross == D(contract.monthly_gross)
+                    else payroll.simulate(
+                        D(contract.monthly_gross),
+                        month,
+                        D(contract.weekly_hours),
+                        contract.cadre,
+                        settings,
+                        params,
+                    ).employer_cost
+                )
             except payroll.PayrollError as exc:
                 problems.append(Problem(f"brut_{employee.code}", f"{employee.code} : {exc}"))
                 continue
@@ -317,16 +367,23 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
             # The budget stays the reference; a what-if salary moves it by the difference.
             staff_total = sums["staff"] + (estimate_total - base_total)
             if staff_total < 0:
-                problems.append(Problem(None, "Le coût de personnel devient négatif avec ces "
-                                              "hypothèses."))
+                problems.append(
+                    Problem(None, "Le coût de personnel devient négatif avec ces hypothèses.")
+                )
             else:
                 staff_cost = domain.split_largest_remainder(
-                    staff_total, {code: m * MONTHS for code, (_, m, _) in estimates.items()})
+                    staff_total, {code: m * MONTHS for code, (_, m, _) in estimates.items()}
+                )
         else:
             staff_cost = {code: m * MONTHS for code, (_, m, _) in estimates.items()}
     elif sums["staff"] > 0 and params is not None:
-        problems.append(Problem(None, f"Budget de personnel de {sums['staff']} € sans salarié "
-                                      f"sous contrat en {year} : il ne peut pas être réparti."))
+        problems.append(
+            Problem(
+                None,
+                f"Budget de personnel de {sums['staff']} € sans salarié "
+                f"sous contrat en {year} : il ne peut pas être réparti.",
+            )
+        )
 
     # --- shares, planned hours, overheads
     reference = reference_period(year, today)
@@ -349,8 +406,13 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
             shares[code] = {s: h for s, h in hours.items() if h > 0}
             spread.add(code)
     overheads = whatif.overheads if whatif.overheads is not None else sums["overhead"]
-    inputs = domain.RateInputs(staff_cost=staff_cost, shares=shares, overheads=overheads,
-                               income=sums["income"], planned_hours=hours)
+    inputs = domain.RateInputs(
+        staff_cost=staff_cost,
+        shares=shares,
+        overheads=overheads,
+        income=sums["income"],
+        planned_hours=hours,
+    )
     proposal: domain.RateProposal | None = None
     if not problems:
         try:
@@ -358,31 +420,60 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
         except domain.RateError as exc:
             problems.extend(Problem(None, p.message) for p in exc.problems)
 
-    current = {r.service.code: D(r.rate) for r in db.session.scalars(
-        select(ServiceRate).options(selectinload(ServiceRate.service)).where(ServiceRate.year == year))}
+    current = {
+        r.service.code: D(r.rate)
+        for r in db.session.scalars(
+            select(ServiceRate)
+            .options(selectinload(ServiceRate.service))
+            .where(ServiceRate.year == year)
+        )
+    }
     lines = {line.service: line for line in proposal.services} if proposal else {}
-    rows = [ServiceRow(s.code, s.label, budget_hours.get(s.code, ZERO), lines.get(s.code),
-                       current.get(s.code)) for s in services]
+    rows = [
+        ServiceRow(
+            s.code, s.label, budget_hours.get(s.code, ZERO), lines.get(s.code), current.get(s.code)
+        )
+        for s in services
+    ]
     basis = []
     for employee, contract in under_contract:
         if employee.code not in estimates:
             continue
         gross, monthly, _ = estimates[employee.code]
-        basis.append(EmployeeBasis(
-            code=employee.code, name=employee.name, job=employee.job,
-            weekly_hours=D(contract.weekly_hours), cadre=contract.cadre,
-            contract_gross=D(contract.monthly_gross), monthly_gross=gross,
-            monthly_employer_cost=monthly, annual_estimate=monthly * MONTHS,
-            staff_cost=staff_cost.get(employee.code, ZERO),
-            minutes=dict(sorted(minutes.get(employee.id, {}).items())),
-            spread_like_overheads=employee.code in spread))
+        basis.append(
+            EmployeeBasis(
+                code=employee.code,
+                name=employee.name,
+                job=employee.job,
+                weekly_hours=D(contract.weekly_hours),
+                cadre=contract.cadre,
+                contract_gross=D(contract.monthly_gross),
+                monthly_gross=gross,
+                monthly_employer_cost=monthly,
+                annual_estimate=monthly * MONTHS,
+                staff_cost=staff_cost.get(employee.code, ZERO),
+                minutes=dict(sorted(minutes.get(employee.id, {}).items())),
+                spread_like_overheads=employee.code in spread,
+            )
+        )
     closed, invoiced = months_of_year(year)
     return RateStudy(
-        year=year, whatif=whatif, employees=basis, services=rows, staff_budget=sums["staff"],
-        staff_source=staff_source, estimate_total=estimate_total,
-        overheads_budget=sums["overhead"], income=sums["income"], hours_denominator=denominator,
-        reference=reference, proposal=proposal, problems=problems, closed_months=closed,
-        invoiced_months=invoiced)
+        year=year,
+        whatif=whatif,
+        employees=basis,
+        services=rows,
+        staff_budget=sums["staff"],
+        staff_source=staff_source,
+        estimate_total=estimate_total,
+        overheads_budget=sums["overhead"],
+        income=sums["income"],
+        hours_denominator=denominator,
+        reference=reference,
+        proposal=proposal,
+        problems=problems,
+        closed_months=closed,
+        invoiced_months=invoiced,
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -397,8 +488,9 @@ class RateChange:
     after: Decimal
 
 
-def check_adoption(year: int, rates: dict[str, Decimal | None], *, confirmed: bool,
-                   invoiced_months: list[str]) -> list[Problem]:
+def check_adoption(
+    year: int, rates: dict[str, Decimal | None], *, confirmed: bool, invoiced_months: list[str]
+) -> list[Problem]:
     problems: list[Problem] = []
     known = set(db.session.scalars(select(Service.code)))
     for code, rate in sorted(rates.items()):
@@ -413,14 +505,25 @@ def check_adoption(year: int, rates: dict[str, Decimal | None], *, confirmed: bo
     if not rates:
         problems.append(Problem(None, "Aucun taux à adopter."))
     if invoiced_months and not confirmed:
-        problems.append(Problem(
-            "confirm", f"Des factures de {year} sont déjà émises : cochez la case pour confirmer "
-                       "que les nouveaux taux ne s'appliquent qu'aux factures à venir."))
+        problems.append(
+            Problem(
+                "confirm",
+                f"Des factures de {year} sont déjà émises : cochez la case pour confirmer "
+                "que les nouveaux taux ne s'appliquent qu'aux factures à venir.",
+            )
+        )
     return problems
 
 
-def adopt(year: int, rates: dict[str, Decimal | None], *, proposal: dict[str, Decimal],
-          whatif: WhatIf, confirmed: bool = False, user_id: int | None = None) -> list[RateChange]:
+def adopt(
+    year: int,
+    rates: dict[str, Decimal | None],
+    *,
+    proposal: dict[str, Decimal],
+    whatif: WhatIf,
+    confirmed: bool = False,
+    user_id: int | None = None,
+) -> list[RateChange]:
     """Write the year's ServiceRate rows (create or update), each change audited with its
     before/after, plus one line recording the proposal and the hypotheses it rests on.
     One commit; nothing written on any problem (RatesError with every problem)."""
@@ -428,8 +531,9 @@ def adopt(year: int, rates: dict[str, Decimal | None], *, proposal: dict[str, De
     problems = check_adoption(year, rates, confirmed=confirmed, invoiced_months=invoiced)
     if problems:
         raise RatesError(problems)
-    services = {s.code: s for s in db.session.scalars(
-        select(Service).options(selectinload(Service.rates)))}
+    services = {
+        s.code: s for s in db.session.scalars(select(Service).options(selectinload(Service.rates)))
+    }
     changes: list[RateChange] = []
     for code, rate in sorted(rates.items()):
         assert rate is not None  # checked above
@@ -439,8 +543,14 @@ def adopt(year: int, rates: dict[str, Decimal | None], *, proposal: dict[str, De
             row = ServiceRate(year=year, rate=rate)
             service.rates.append(row)
             db.session.flush()
-            audit.record("create", "service_rate", row.id, after=audit.snapshot(row),
-                         summary=f"{code} {year} (calcul des taux)", user_id=user_id)
+            audit.record(
+                "create",
+                "service_rate",
+                row.id,
+                after=audit.snapshot(row),
+                summary=f"{code} {year} (calcul des taux)",
+                user_id=user_id,
+            )
             changes.append(RateChange(code, None, rate))
             continue
         before = audit.snapshot(row)
@@ -449,19 +559,34 @@ def adopt(year: int, rates: dict[str, Decimal | None], *, proposal: dict[str, De
             continue
         row.rate = rate
         db.session.flush()
-        audit.record("update", "service_rate", row.id, before=before, after=audit.snapshot(row),
-                     summary=f"{code} {year} (calcul des taux)", user_id=user_id)
+        audit.record(
+            "update",
+            "service_rate",
+            row.id,
+            before=before,
+            after=audit.snapshot(row),
+            summary=f"{code} {year} (calcul des taux)",
+            user_id=user_id,
+        )
         changes.append(RateChange(code, previous, rate))
     if not changes:
         db.session.rollback()
         return []
     audit.record(
-        "adopt-rates", "fiscal_year", year, user_id=user_id,
-        summary=f"Taux {year} adoptés : " + ", ".join(f"{c} {r}" for c, r in sorted(rates.items()))
-                + (f" ; factures déjà émises pour {', '.join(invoiced)}" if invoiced else ""),
-        after={"adopted": {c: str(r) for c, r in sorted(rates.items())},
-               "proposed": {c: str(r) for c, r in sorted(proposal.items())},
-               "hypotheses": whatif.as_dict(), "invoiced_months": invoiced})
+        "adopt-rates",
+        "fiscal_year",
+        year,
+        user_id=user_id,
+        summary=f"Taux {year} adoptés : "
+        + ", ".join(f"{c} {r}" for c, r in sorted(rates.items()))
+        + (f" ; factures déjà émises pour {', '.join(invoiced)}" if invoiced else ""),
+        after={
+            "adopted": {c: str(r) for c, r in sorted(rates.items())},
+            "proposed": {c: str(r) for c, r in sorted(proposal.items())},
+            "hypotheses": whatif.as_dict(),
+            "invoiced_months": invoiced,
+        },
+    )
     db.session.commit()
     return changes
 
@@ -477,25 +602,45 @@ def member_by_code(code: str) -> Member | None:
 
 def is_member_during(member: Member, year: int) -> bool:
     return member.joined_on <= date(year, 12, 31) and (
-        member.left_on is None or member.left_on >= date(year, 1, 1))
+        member.left_on is None or member.left_on >= date(year, 1, 1)
+    )
 
 
 def _seller(org: Organisation) -> SellerParty:
     return SellerParty(
-        name=org.name, address_lines=(org.address,), postcode=org.postcode, city=org.city,
-        legal_form=org.legal_form, siren=org.siren, siret=org.siret,
-        vat_number=org.vat_number or "", email=org.email or "", iban=org.iban or "",
-        bic=org.bic or "", ape=org.ape_code or "", phone=org.phone or "")
+        name=org.name,
+        address_lines=(org.address,),
+        postcode=org.postcode,
+        city=org.city,
+        legal_form=org.legal_form,
+        siren=org.siren,
+        siret=org.siret,
+        vat_number=org.vat_number or "",
+        email=org.email or "",
+        iban=org.iban or "",
+        bic=org.bic or "",
+        ape=org.ape_code or "",
+        phone=org.phone or "",
+    )
 
 
 def _party(member: Member) -> Party:
     return Party(
-        name=member.name, address_lines=(member.address or "",), postcode=member.postcode or "",
-        city=member.city or "", legal_form=member.legal_form, siren=member.siren or "",
-        siret=member.siret or "", vat_number=member.vat_number or "", email=member.email or "")
+        name=member.name,
+        address_lines=(member.address or "",),
+        postcode=member.postcode or "",
+        city=member.city or "",
+        legal_form=member.legal_form,
+        siren=member.siren or "",
+        siret=member.siret or "",
+        vat_number=member.vat_number or "",
+        email=member.email or "",
+    )
 
 
-def convention_document(member: Member, year: int, *, today: date | None = None) -> ConventionDocument:
+def convention_document(
+    member: Member, year: int, *, today: date | None = None
+) -> ConventionDocument:
     """The pure document of ``member``'s convention for ``year``: its planned hours, the
     year's rates, the staff who may be made available, the group's terms."""
     today = today or date.today()
@@ -504,39 +649,62 @@ def convention_document(member: Member, year: int, *, today: date | None = None)
         raise RatesError([Problem(None, "L'identité du groupement n'est pas renseignée.")])
     fiscal_year = db.session.get(FiscalYear, year)
     planned = {p.service_id: D(p.hours) for p in member.planned_hours if p.year == year}
-    rates = {r.service_id: D(r.rate) for r in db.session.scalars(
-        select(ServiceRate).where(ServiceRate.year == year))}
+    rates = {
+        r.service_id: D(r.rate)
+        for r in db.session.scalars(select(ServiceRate).where(ServiceRate.year == year))
+    }
     services = list(db.session.scalars(select(Service).order_by(Service.code)))
-    lines = tuple(ConventionService(s.code, s.label, planned.get(s.id, ZERO), rates.get(s.id))
-                  for s in services if s.id in planned or s.id in rates)
+    lines = tuple(
+        ConventionService(s.code, s.label, planned.get(s.id, ZERO), rates.get(s.id))
+        for s in services
+        if s.id in planned or s.id in rates
+    )
 
     reference = reference_period(year, today)
     minutes = _billable_minutes(*reference) if reference else {}
     labels = {s.code: s.label for s in services}
     staff = []
     for employee in db.session.scalars(
-            select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.last_name)):
+        select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.last_name)
+    ):
         contract = _contract_for_year(employee, year, today)
         if contract is None:
             continue
         worked = sorted(minutes.get(employee.id, {}))
-        staff.append(ConventionEmployee(
-            name=employee.name, job=employee.job, classification=employee.classification or "",
-            masked_ssn=employee.masked_ssn, contract_kind=contract.kind,
-            weekly_hours=D(contract.weekly_hours),
-            services=tuple(labels.get(c, c) for c in worked)))
+        staff.append(
+            ConventionEmployee(
+                name=employee.name,
+                job=employee.job,
+                classification=employee.classification or "",
+                masked_ssn=employee.masked_ssn,
+                contract_kind=contract.kind,
+                weekly_hours=D(contract.weekly_hours),
+                services=tuple(labels.get(c, c) for c in worked),
+            )
+        )
     start = max(date(year, 1, 1), member.joined_on)
     end = min(date(year, 12, 31), member.left_on) if member.left_on else date(year, 12, 31)
     return ConventionDocument(
-        year=year, reference=f"CMD-{year}-{member.code}", seller=_seller(org), member=_party(member),
-        member_joined_on=member.joined_on, start=start, end=end,
+        year=year,
+        reference=f"CMD-{year}-{member.code}",
+        seller=_seller(org),
+        member=_party(member),
+        member_joined_on=member.joined_on,
+        start=start,
+        end=end,
         collective_agreement=org.collective_agreement or "",
-        services=lines, employees=tuple(staff), payment_terms_days=member.payment_terms_days,
-        late_penalty_rate=D(org.late_penalty_rate), vat_exempt=member.vat_regime == "exempt_261B",
+        services=lines,
+        employees=tuple(staff),
+        payment_terms_days=member.payment_terms_days,
+        late_penalty_rate=D(org.late_penalty_rate),
+        vat_exempt=member.vat_regime == "exempt_261B",
         fee_rate=D(fiscal_year.fee_rate) if fiscal_year else None,
         fee_cap=D(fiscal_year.fee_cap) if fiscal_year else None,
-        hours_denominator=fiscal_year.hours_denominator if fiscal_year else DEFAULT_HOURS_DENOMINATOR,
-        issue_date=today)
+        hours_denominator=fiscal_year.hours_denominator
+        if fiscal_year
+        else DEFAULT_HOURS_DENOMINATOR,
+        issue_date=today,
+    )
 
 
 def convention_bytes(member: Member, year: int, *, today: date | None = None) -> bytes:
@@ -547,5 +715,8 @@ def convention_bytes(member: Member, year: int, *, today: date | None = None) ->
 
 def convention_members(year: int) -> list[Member]:
     """Members during ``year`` (for the list of conventions on the page)."""
-    return [m for m in db.session.scalars(select(Member).order_by(Member.code))
-            if is_member_during(m, year)]
+    return [
+        m
+        for m in db.session.scalars(select(Member).order_by(Member.code))
+        if is_member_during(m, year)
+    ]

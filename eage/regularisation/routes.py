@@ -21,9 +21,13 @@ def index() -> str:
     year = request.args.get("annee", type=int) or date.today().year - (date.today().month < 12)
     rows = services.differences(year)
     return render_template(
-        "regularisation/index.html", year=year, rows=rows, open_months=services.open_months(year),
+        "regularisation/index.html",
+        year=year,
+        rows=rows,
+        open_months=services.open_months(year),
         total_real=sum((r.real_cost for r in rows), Decimal("0")),
-        total_invoiced=sum((r.invoiced for r in rows), Decimal("0")))
+        total_invoiced=sum((r.invoiced for r in rows), Decimal("0")),
+    )
 
 
 @bp.route("/regularisation/", methods=["POST"])
@@ -40,8 +44,11 @@ def run() -> Response:
             flash(error, "danger")
     else:
         if result.changed:
-            flash(f"Exercice {year} régularisé : {len(result.invoices)} facture(s) complémentaire(s), "
-                  f"{len(result.credit_notes)} avoir(s).", "success")
+            flash(
+                f"Exercice {year} régularisé : {len(result.invoices)} facture(s) complémentaire(s), "
+                f"{len(result.credit_notes)} avoir(s).",
+                "success",
+            )
         else:
             flash(f"L'exercice {year} est déjà régularisé : rien n'a changé.", "info")
     return redirect(url_for("regularisation.index", annee=year))
@@ -70,8 +77,12 @@ def _statement_file(member_code: str, year: int, fmt: str) -> Response:
     else:
         data = render_annual_statement_docx(stmt)
         mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True,
-                     download_name=f"bilan-{year}-{member.code}.{fmt}")
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mime,
+        as_attachment=True,
+        download_name=f"bilan-{year}-{member.code}.{fmt}",
+    )
 
 
 @bp.route("/regularisation/bilan/<member_code>/<int:year>.<fmt>")

@@ -52,12 +52,16 @@ class RegularisationResult:
     def summary(self) -> str:
         if not self.changed:
             return f"year {self.year} already regularised: nothing changed"
-        return (f"year {self.year} regularised: {len(self.invoices)} complementary invoice(s), "
-                f"{len(self.credit_notes)} credit note(s)")
+        return (
+            f"year {self.year} regularised: {len(self.invoices)} complementary invoice(s), "
+            f"{len(self.credit_notes)} credit note(s)"
+        )
 
 
 def open_months(year: int) -> list[str]:
-    closed = set(db.session.scalars(select(MonthLock.month).where(MonthLock.month.like(f"{year}-%"))))
+    closed = set(
+        db.session.scalars(select(MonthLock.month).where(MonthLock.month.like(f"{year}-%")))
+    )
     return [f"{year}-{m:02d}" for m in range(1, 13) if f"{year}-{m:02d}" not in closed]
 
 
@@ -77,17 +81,23 @@ def differences(year: int) -> list[MemberDifference]:
         diff = row.total_cost - row.invoiced
         if diff:
             per_service[row.member][services[row.service]] = diff
-    return [MemberDifference(members[code], real[code], invoiced[code], per_service[code])
-            for code in sorted(real)]
+    return [
+        MemberDifference(members[code], real[code], invoiced[code], per_service[code])
+        for code in sorted(real)
+    ]
 
 
-def regularise(year: int, *, user_id: int | None = None, today: date | None = None) -> RegularisationResult:
+def regularise(
+    year: int, *, user_id: int | None = None, today: date | None = None
+) -> RegularisationResult:
     """Issue the year's regularisation documents (idempotent)."""
     today = today or date.today()
     errors = []
     missing = open_months(year)
     if missing:
-        errors.append(f"tous les mois de {year} doivent être clôturés ; encore ouverts : {', '.join(missing)}")
+        errors.append(
+            f"tous les mois de {year} doivent être clôturés ; encore ouverts : {', '.join(missing)}"
+        )
     if today <= date(year, 12, 31):
         errors.append(f"l'exercice {year} n'est pas terminé")
     if errors:
@@ -102,24 +112,49 @@ def regularise(year: int, *, user_id: int | None = None, today: date | None = No
         minus = {s: -a for s, a in diff.per_service.items() if a < 0}
         label = "Régularisation annuelle {y} au coût réel — {s}"
         if plus:
-            issued.append(invoicing.issue_document(
-                kind="invoice", origin="regularisation", member=diff.member, period=period,
-                issue_date=today, user_id=user_id,
-                reason=f"Régularisation annuelle {year} : coût réel {diff.real_cost} € − facturé {diff.invoiced} €",
-                lines=[invoicing.LineSpec("regularisation", label.format(y=year, s=s.label), a, s)
-                       for s, a in sorted(plus.items(), key=lambda kv: kv[0].code)]))
+            issued.append(
+                invoicing.issue_document(
+                    kind="invoice",
+                    origin="regularisation",
+                    member=diff.member,
+                    period=period,
+                    issue_date=today,
+                    user_id=user_id,
+                    reason=f"Régularisation annuelle {year} : coût réel {diff.real_cost} € − facturé {diff.invoiced} €",
+                    lines=[
+                        invoicing.LineSpec("regularisation", label.format(y=year, s=s.label), a, s)
+                        for s, a in sorted(plus.items(), key=lambda kv: kv[0].code)
+                    ],
+                )
+            )
         if minus:
             cited = db.session.scalar(
-                select(Invoice).where(Invoice.member_id == diff.member.id, Invoice.kind == "invoice",
-                                      Invoice.origin.in_(("monthly", "complement")),
-                                      Invoice.period_start >= period[0], Invoice.period_start <= period[1])
-                .order_by(Invoice.period_start.desc(), Invoice.seq.desc()))
-            issued.append(invoicing.issue_document(
-                kind="credit_note", origin="regularisation", member=diff.member, period=period,
-                issue_date=today, user_id=user_id, credited=cited,
-                reason=f"Régularisation annuelle {year} au coût réel : trop-facturé rendu à l'adhérent",
-                lines=[invoicing.LineSpec("regularisation", label.format(y=year, s=s.label), a, s)
-                       for s, a in sorted(minus.items(), key=lambda kv: kv[0].code)]))
+                select(Invoice)
+                .where(
+                    Invoice.member_id == diff.member.id,
+                    Invoice.kind == "invoice",
+                    Invoice.origin.in_(("monthly", "complement")),
+                    Invoice.period_start >= period[0],
+                    Invoice.period_start <= period[1],
+                )
+                .order_by(Invoice.period_start.desc(), Invoice.seq.desc())
+            )
+            issued.append(
+                invoicing.issue_document(
+                    kind="credit_note",
+                    origin="regularisation",
+                    member=diff.member,
+                    period=period,
+                    issue_date=today,
+                    user_id=user_id,
+                    credited=cited,
+                    reason=f"Régularisation annuelle {year} au coût réel : trop-facturé rendu à l'adhérent",
+                    lines=[
+                        invoicing.LineSpec("regularisation", label.format(y=year, s=s.label), a, s)
+                        for s, a in sorted(minus.items(), key=lambda kv: kv[0].code)
+                    ],
+                )
+            )
     if not issued:
         db.session.rollback()
         return result
@@ -128,8 +163,13 @@ def regularise(year: int, *, user_id: int | None = None, today: date | None = No
         written = invoicing.render_and_store(issued)
         for inv in issued:
             (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
-        audit.record("regularise", "year", year, user_id=user_id,
-                     summary=", ".join(inv.number for inv in issued)[:500])
+        audit.record(
+            "regularise",
+            "year",
+            year,
+            user_id=user_id,
+            summary=", ".join(inv.number for inv in issued)[:500],
+        )
         db.session.commit()
     except BaseException:
         db.session.rollback()

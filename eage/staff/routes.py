@@ -52,8 +52,13 @@ def create() -> str | Response:
 def detail(employee_id: int) -> str:
     employee = _employee_or_404(employee_id)
     today = date.today()
-    return render_template("staff/detail.html", employee=employee, today=today,
-                           current=employee.contract_on(today), kinds=services.CONTRACT_KINDS)
+    return render_template(
+        "staff/detail.html",
+        employee=employee,
+        today=today,
+        current=employee.contract_on(today),
+        kinds=services.CONTRACT_KINDS,
+    )
 
 
 @bp.route("/<int:employee_id>/modifier", methods=["GET", "POST"])

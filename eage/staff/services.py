@@ -46,23 +46,39 @@ def check_employee(data: dict[str, Any], employee_id: int | None = None) -> list
     code = data.get("code")
     if code:
         if not CODE_PATTERN.match(code):
-            problems.append(Problem("code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."))
+            problems.append(
+                Problem(
+                    "code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."
+                )
+            )
         else:
             clash = db.session.scalar(select(Employee.id).where(func.upper(Employee.code) == code))
             if clash is not None and clash != employee_id:
-                problems.append(Problem("code", f"Le code « {code} » est déjà utilisé par un autre salarié."))
+                problems.append(
+                    Problem("code", f"Le code « {code} » est déjà utilisé par un autre salarié.")
+                )
     ssn = data.get("social_security_number")
     if ssn:
         try:
             nir.validate(ssn)
         except InvalidLength:
-            problems.append(Problem("social_security_number",
-                                    "Numéro de sécurité sociale invalide : 15 caractères attendus (13 + clé)."))
+            problems.append(
+                Problem(
+                    "social_security_number",
+                    "Numéro de sécurité sociale invalide : 15 caractères attendus (13 + clé).",
+                )
+            )
         except InvalidChecksum:
-            problems.append(Problem("social_security_number",
-                                    "Numéro de sécurité sociale invalide : la clé ne correspond pas."))
+            problems.append(
+                Problem(
+                    "social_security_number",
+                    "Numéro de sécurité sociale invalide : la clé ne correspond pas.",
+                )
+            )
         except ValidationError:
-            problems.append(Problem("social_security_number", "Numéro de sécurité sociale invalide."))
+            problems.append(
+                Problem("social_security_number", "Numéro de sécurité sociale invalide.")
+            )
     return problems
 
 
@@ -75,8 +91,13 @@ def create_employee(data: dict[str, Any]) -> Employee:
         employee.pas_rate = Decimal("0.00")
     db.session.add(employee)
     db.session.flush()
-    audit.record("create", "employee", employee.id, after=_masked(audit.snapshot(employee)),
-                 summary=employee.code)
+    audit.record(
+        "create",
+        "employee",
+        employee.id,
+        after=_masked(audit.snapshot(employee)),
+        summary=employee.code,
+    )
     db.session.commit()
     return employee
 
@@ -94,8 +115,9 @@ def update_employee(employee: Employee, data: dict[str, Any]) -> Employee:
     db.session.flush()
     after = _masked(audit.snapshot(employee))
     if before != after:
-        audit.record("update", "employee", employee.id, before=before, after=after,
-                     summary=employee.code)
+        audit.record(
+            "update", "employee", employee.id, before=before, after=after, summary=employee.code
+        )
     db.session.commit()
     return employee
 
@@ -112,30 +134,45 @@ def _masked(snap: dict[str, Any]) -> dict[str, Any]:
 
 
 def _period(start: date, end: date | None) -> str:
-    return f"du {fr_date(start)} au {fr_date(end)}" if end else f"à partir du {fr_date(start)} (sans date de fin)"
+    return (
+        f"du {fr_date(start)} au {fr_date(end)}"
+        if end
+        else f"à partir du {fr_date(start)} (sans date de fin)"
+    )
 
 
-def check_contract(employee: Employee, data: dict[str, Any], contract_id: int | None = None) -> list[Problem]:
+def check_contract(
+    employee: Employee, data: dict[str, Any], contract_id: int | None = None
+) -> list[Problem]:
     problems: list[Problem] = []
     start, end = data.get("start_date"), data.get("end_date")
     if start and end and end < start:
-        problems.append(Problem("end_date", "La date de fin doit être postérieure ou égale à la date de début."))
+        problems.append(
+            Problem("end_date", "La date de fin doit être postérieure ou égale à la date de début.")
+        )
     hours = data.get("weekly_hours")
     if hours is not None and not (Decimal("0") < hours <= MAX_WEEKLY_HOURS):
-        problems.append(Problem("weekly_hours",
-                                "La durée hebdomadaire doit être supérieure à 0 et au plus 48 h (art. L3121-20 C. trav.)."))
+        problems.append(
+            Problem(
+                "weekly_hours",
+                "La durée hebdomadaire doit être supérieure à 0 et au plus 48 h (art. L3121-20 C. trav.).",
+            )
+        )
     if start and (end is None or end >= start):
         for other in employee.contracts:
             if other.id == contract_id or other.id is None:
                 continue
             overlaps = (other.end_date is None or start <= other.end_date) and (
-                end is None or other.start_date <= end)
+                end is None or other.start_date <= end
+            )
             if overlaps:
-                problems.append(Problem(
-                    "start_date",
-                    f"Ce contrat chevauche le contrat {other.kind} {_period(other.start_date, other.end_date)} : "
-                    "les contrats d'un salarié ne peuvent pas se recouvrir.",
-                ))
+                problems.append(
+                    Problem(
+                        "start_date",
+                        f"Ce contrat chevauche le contrat {other.kind} {_period(other.start_date, other.end_date)} : "
+                        "les contrats d'un salarié ne peuvent pas se recouvrir.",
+                    )
+                )
     return problems
 
 
@@ -143,8 +180,13 @@ def add_contract(employee: Employee, data: dict[str, Any]) -> Contract:
     contract = Contract(**{k: data[k] for k in CONTRACT_FIELDS})
     employee.contracts.append(contract)
     db.session.flush()
-    audit.record("create", "contract", contract.id, after=audit.snapshot(contract),
-                 summary=f"{employee.code} {contract.kind} {contract.start_date.isoformat()}")
+    audit.record(
+        "create",
+        "contract",
+        contract.id,
+        after=audit.snapshot(contract),
+        summary=f"{employee.code} {contract.kind} {contract.start_date.isoformat()}",
+    )
     db.session.commit()
     return contract
 
@@ -156,8 +198,14 @@ def update_contract(contract: Contract, data: dict[str, Any]) -> Contract:
     db.session.flush()
     after = audit.snapshot(contract)
     if before != after:
-        audit.record("update", "contract", contract.id, before=before, after=after,
-                     summary=f"{contract.employee.code} {contract.kind} {contract.start_date.isoformat()}")
+        audit.record(
+            "update",
+            "contract",
+            contract.id,
+            before=before,
+            after=after,
+            summary=f"{contract.employee.code} {contract.kind} {contract.start_date.isoformat()}",
+        )
     db.session.commit()
     return contract
 
@@ -174,7 +222,8 @@ class EmployeeRow:
 
 def employee_list(today: date) -> tuple[list[EmployeeRow], Decimal]:
     """Employees with their current contract, and the total FTE under contract today."""
-    employees = db.session.scalars(select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.code)
+    employees = db.session.scalars(
+        select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.code)
     ).all()
     rows = []
     total_fte = Decimal("0")

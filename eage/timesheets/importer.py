@@ -18,13 +18,26 @@ REQUIRED_COLUMNS = ("date", "employee", "member", "service", "hours")
 OPTIONAL_COLUMNS = ("note", "exception")
 # French headers are accepted too: the accountant's spreadsheet may say « salarié ».
 ALIASES = {
-    "date": "date", "jour": "date",
-    "employee": "employee", "salarie": "employee", "salarié": "employee",
-    "member": "member", "adherent": "member", "adhérent": "member",
-    "service": "service", "activite": "service", "activité": "service",
-    "hours": "hours", "heures": "hours", "duree": "hours", "durée": "hours",
-    "note": "note", "commentaire": "note",
-    "exception": "exception", "derogation": "exception", "dérogation": "exception",
+    "date": "date",
+    "jour": "date",
+    "employee": "employee",
+    "salarie": "employee",
+    "salarié": "employee",
+    "member": "member",
+    "adherent": "member",
+    "adhérent": "member",
+    "service": "service",
+    "activite": "service",
+    "activité": "service",
+    "hours": "hours",
+    "heures": "hours",
+    "duree": "hours",
+    "durée": "hours",
+    "note": "note",
+    "commentaire": "note",
+    "exception": "exception",
+    "derogation": "exception",
+    "dérogation": "exception",
 }
 ROW_CONVENTION = "les numéros de ligne comptent l'en-tête comme ligne 1"
 
@@ -41,7 +54,9 @@ def read_entries(source: str | Path | IO[bytes], filename: str | None = None) ->
         return _read_xlsx(source)
     if suffix in (".csv", ".txt", ""):
         return _read_csv(source)
-    raise ImportFileError(f"format de fichier non pris en charge : {suffix} (attendu .csv ou .xlsx)")
+    raise ImportFileError(
+        f"format de fichier non pris en charge : {suffix} (attendu .csv ou .xlsx)"
+    )
 
 
 def _bytes(source: str | Path | IO[bytes]) -> bytes:
@@ -112,7 +127,9 @@ def _rows_to_entries(rows: Iterator[Any] | Iterable[Any]) -> list[RawEntry]:
     it = iter(rows)
     header = next(it, None)
     if header is None:
-        raise ImportFileError("fichier vide : l'en-tête date, employee, member, service, hours est requis")
+        raise ImportFileError(
+            "fichier vide : l'en-tête date, employee, member, service, hours est requis"
+        )
     header = list(header)
     cols = _header(header)
     i_date, i_emp, i_member, i_service, i_hours = (cols[c] for c in REQUIRED_COLUMNS)
@@ -126,9 +143,16 @@ def _rows_to_entries(rows: Iterator[Any] | Iterable[Any]) -> list[RawEntry]:
             continue
         if len(row) < width:
             row = list(row) + [None] * (width - len(row))
-        append(RawEntry(
-            number, row[i_date], row[i_emp], row[i_member], row[i_service], row[i_hours],
-            None if i_note is None else row[i_note],
-            None if i_exc is None else row[i_exc],
-        ))
+        append(
+            RawEntry(
+                number,
+                row[i_date],
+                row[i_emp],
+                row[i_member],
+                row[i_service],
+                row[i_hours],
+                None if i_note is None else row[i_note],
+                None if i_exc is None else row[i_exc],
+            )
+        )
     return entries

@@ -36,16 +36,23 @@ UPLOAD_MAX_AGE = 24 * 3600
 
 
 def _employees() -> list[Employee]:
-    return list(db.session.scalars(
-        select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.code)))
+    return list(
+        db.session.scalars(
+            select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.code)
+        )
+    )
 
 
 def _choices() -> dict[str, object]:
     """Member and service/absence options for the grid's selects."""
     members = list(db.session.scalars(select(Member).order_by(Member.code)))
     service_list = list(db.session.scalars(select(Service).order_by(Service.code)))
-    return {"members": members, "services": service_list, "absences": ABSENCE_CODES,
-            "internal": INTERNAL}
+    return {
+        "members": members,
+        "services": service_list,
+        "absences": ABSENCE_CODES,
+        "internal": INTERNAL,
+    }
 
 
 def _pick_employee(code: str | None, employees: list[Employee]) -> Employee | None:
@@ -56,15 +63,21 @@ def _pick_employee(code: str | None, employees: list[Employee]) -> Employee | No
     return next((e for e in employees if e.contract_on(today)), employees[0] if employees else None)
 
 
-def _render_week(grid: services.WeekGrid | None, employees: list[Employee], monday: date,
-                 status: int = 200) -> ResponseReturnValue:
+def _render_week(
+    grid: services.WeekGrid | None, employees: list[Employee], monday: date, status: int = 200
+) -> ResponseReturnValue:
     editable = current_user.role == ACCOUNTANT
     return render_template(
-        "timesheets/week.html", grid=grid, employees=employees, monday=monday,
+        "timesheets/week.html",
+        grid=grid,
+        employees=employees,
+        monday=monday,
         week=services.week_param(monday),
         prev_week=services.week_param(monday - timedelta(days=7)),
         next_week=services.week_param(monday + timedelta(days=7)),
-        editable=editable, day_names=services.DAY_NAMES, hours_text=services.hours_text,
+        editable=editable,
+        day_names=services.DAY_NAMES,
+        hours_text=services.hours_text,
         **_choices(),
     ), status
 
@@ -76,8 +89,10 @@ def week() -> ResponseReturnValue:
     monday = services.parse_week(request.args.get("semaine"))
     if monday is None:
         if request.args.get("semaine"):
-            flash("Semaine invalide (attendu AAAA-Wnn, par ex. 2026-W48) : semaine en cours affichée.",
-                  "warning")
+            flash(
+                "Semaine invalide (attendu AAAA-Wnn, par ex. 2026-W48) : semaine en cours affichée.",
+                "warning",
+            )
         today = date.today()
         monday = today - timedelta(days=today.weekday())
     employee = _pick_employee(request.args.get("employe"), employees)
@@ -98,16 +113,23 @@ def week_save() -> ResponseReturnValue:
         return redirect(url_for("timesheets.week"))
     result = services.save_week(employee, monday, request.form)
     if not result.ok:
-        flash(f"La semaine contient {len(result.grid.problems)} erreur(s) : rien n'a été enregistré."
-              " Corrigez les cellules signalées en rouge.", "error")
+        flash(
+            f"La semaine contient {len(result.grid.problems)} erreur(s) : rien n'a été enregistré."
+            " Corrigez les cellules signalées en rouge.",
+            "error",
+        )
         return _render_week(result.grid, employees, monday, status=422)
     if result.changes:
-        flash(f"Semaine enregistrée : {result.created} saisie(s) créée(s), {result.updated}"
-              f" modifiée(s), {result.deleted} supprimée(s).", "success")
+        flash(
+            f"Semaine enregistrée : {result.created} saisie(s) créée(s), {result.updated}"
+            f" modifiée(s), {result.deleted} supprimée(s).",
+            "success",
+        )
     else:
         flash("Aucun changement : la semaine était déjà à jour.", "info")
-    return redirect(url_for("timesheets.week", employe=employee.code,
-                            semaine=services.week_param(monday)))
+    return redirect(
+        url_for("timesheets.week", employe=employee.code, semaine=services.week_param(monday))
+    )
 
 
 def _month_arg(name: str) -> date:
@@ -135,9 +157,16 @@ def month_employee() -> ResponseReturnValue:
         flash(f"Salarié inconnu : {request.args.get('employe')}", "error")
     matrix = services.employee_month(employee, month) if employee else None
     prev, nxt = _adjacent_months(month)
-    return render_template("timesheets/month_employee.html", employees=employees,
-                           employee=employee, month=month, matrix=matrix, prev=prev, next=nxt,
-                           week_param=services.week_param)
+    return render_template(
+        "timesheets/month_employee.html",
+        employees=employees,
+        employee=employee,
+        month=month,
+        matrix=matrix,
+        prev=prev,
+        next=nxt,
+        week_param=services.week_param,
+    )
 
 
 @bp.route("/temps/adherent")
@@ -146,15 +175,25 @@ def month_member() -> ResponseReturnValue:
     members = list(db.session.scalars(select(Member).order_by(Member.code)))
     month = _month_arg("mois")
     code = (request.args.get("adherent") or "").strip().upper()
-    member = next((m for m in members if m.code.upper() == code), None) if code else (
-        members[0] if members else None)
+    member = (
+        next((m for m in members if m.code.upper() == code), None)
+        if code
+        else (members[0] if members else None)
+    )
     if member is None and code:
         flash(f"Adhérent inconnu : {code}", "error")
     matrix = services.member_month(member, month) if member else None
     prev, nxt = _adjacent_months(month)
-    return render_template("timesheets/month_member.html", members=members, member=member,
-                           month=month, matrix=matrix, prev=prev, next=nxt,
-                           by_service=services.member_month_by_service(matrix) if matrix else [])
+    return render_template(
+        "timesheets/month_member.html",
+        members=members,
+        member=member,
+        month=month,
+        matrix=matrix,
+        prev=prev,
+        next=nxt,
+        by_service=services.member_month_by_service(matrix) if matrix else [],
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -203,8 +242,7 @@ def import_upload() -> ResponseReturnValue:
     token = secrets.token_hex(16)
     data_path = folder / f"{token}.data"
     upload.save(data_path)
-    (folder / f"{token}.json").write_text(json.dumps({"name": name,
-                                                      "user": current_user.id}))
+    (folder / f"{token}.json").write_text(json.dumps({"name": name, "user": current_user.id}))
     started = time.perf_counter()
     try:
         raws = read_entries(data_path, filename=name)
@@ -212,18 +250,23 @@ def import_upload() -> ResponseReturnValue:
         data_path.unlink(missing_ok=True)
         (folder / f"{token}.json").unlink(missing_ok=True)
         form.file.errors = [*form.file.errors, str(exc)]
-        return render_template("timesheets/import.html", form=form,
-                               convention=ROW_CONVENTION), 422
+        return render_template("timesheets/import.html", form=form, convention=ROW_CONVENTION), 422
     result = services.import_entries(raws, source=name, dry_run=True)
     elapsed = time.perf_counter() - started
     if result.problems:
         data_path.unlink(missing_ok=True)
         (folder / f"{token}.json").unlink(missing_ok=True)
     return render_template(
-        "timesheets/import.html", form=form, convention=ROW_CONVENTION, name=name,
-        rows=len(raws), result=result, elapsed=elapsed,
+        "timesheets/import.html",
+        form=form,
+        convention=ROW_CONVENTION,
+        name=name,
+        rows=len(raws),
+        result=result,
+        elapsed=elapsed,
         bad_rows=len({p.key for p in result.problems}),
-        confirm=ConfirmForm(token=token) if result.ok and result.summary and result.summary.count
+        confirm=ConfirmForm(token=token)
+        if result.ok and result.summary and result.summary.count
         else None,
     ), (422 if result.problems else 200)
 
@@ -250,11 +293,26 @@ def import_confirm() -> ResponseReturnValue:
     if result.problems:
         # The data changed since the preview (a month closed, time entered meanwhile).
         return render_template(
-            "timesheets/import.html", form=UploadForm(), convention=ROW_CONVENTION, name=name,
-            rows=len(raws), result=result, bad_rows=len({p.key for p in result.problems}),
+            "timesheets/import.html",
+            form=UploadForm(),
+            convention=ROW_CONVENTION,
+            name=name,
+            rows=len(raws),
+            result=result,
+            bad_rows=len({p.key for p in result.problems}),
             confirm=None,
         ), 422
     assert result.summary is not None
-    flash(f"Import terminé : {result.summary.count} saisie(s) importée(s) depuis {name}.", "success")
-    return render_template("timesheets/import.html", form=UploadForm(), convention=ROW_CONVENTION,
-                           name=name, rows=len(raws), result=result, done=True, confirm=None)
+    flash(
+        f"Import terminé : {result.summary.count} saisie(s) importée(s) depuis {name}.", "success"
+    )
+    return render_template(
+        "timesheets/import.html",
+        form=UploadForm(),
+        convention=ROW_CONVENTION,
+        name=name,
+        rows=len(raws),
+        result=result,
+        done=True,
+        confirm=None,
+    )

@@ -90,13 +90,18 @@ def summarise(checked: Checked) -> ImportSummary:
         first_day=first,
         last_day=last,
         per_employee=sorted((k, v[0], v[1]) for k, v in per_emp.items()),
-        per_member=sorted(((k, v[0], v[1]) for k, v in per_member.items()),
-                          key=lambda t: (t[0] == INTERNAL, t[0])),
+        per_member=sorted(
+            ((k, v[0], v[1]) for k, v in per_member.items()), key=lambda t: (t[0] == INTERNAL, t[0])
+        ),
     )
 
 
 def import_entries(
-    raws: list[RawEntry], *, source: str, dry_run: bool = False, user_id: int | None = None,
+    raws: list[RawEntry],
+    *,
+    source: str,
+    dry_run: bool = False,
+    user_id: int | None = None,
     channel: str = "file",
 ) -> ImportResult:
     """Validate every entry; when all are valid (and not a dry run) insert them in bulk,
@@ -114,8 +119,13 @@ def import_entries(
     closed = time_locks.closed_among(months)
     if closed:
         db.session.rollback()
-        return ImportResult([closed_month_problem(e.key, e.date)
-                             for e in checked.entries if month_key(e.date) in closed])
+        return ImportResult(
+            [
+                closed_month_problem(e.key, e.date)
+                for e in checked.entries
+                if month_key(e.date) in closed
+            ]
+        )
     try:
         now = utcnow()  # one timestamp for the batch: the import is one act
         rows = [e.row() for e in checked.entries]
@@ -123,10 +133,15 @@ def import_entries(
             row["created_at"] = now
         db.session.execute(insert(TimesheetEntry), rows)
         audit.record(
-            "import", "timesheet_entry",
+            "import",
+            "timesheet_entry",
             summary=f"{summary.count} saisies importées ({channel}) : {source}"[:500],
-            after={"count": summary.count, "file": source, "channel": channel,
-                   "minutes": summary.minutes},
+            after={
+                "count": summary.count,
+                "file": source,
+                "channel": channel,
+                "minutes": summary.minutes,
+            },
             user_id=user_id,
         )
         db.session.commit()
@@ -234,12 +249,21 @@ def load_week(employee: Employee, monday: date) -> WeekGrid:
     locks = locked_months(days[0], days[-1])
     flag = func.max(case((TimesheetEntry.authorised_exception, 1), else_=0).cast(Integer))
     rows = db.session.execute(
-        select(TimesheetEntry.date, Member.code, Service.code, TimesheetEntry.absence_code,
-               func.sum(TimesheetEntry.minutes), flag)
+        select(
+            TimesheetEntry.date,
+            Member.code,
+            Service.code,
+            TimesheetEntry.absence_code,
+            func.sum(TimesheetEntry.minutes),
+            flag,
+        )
         .outerjoin(Member, TimesheetEntry.member_id == Member.id)
         .outerjoin(Service, TimesheetEntry.service_id == Service.id)
-        .where(TimesheetEntry.employee_id == employee.id, TimesheetEntry.date >= days[0],
-               TimesheetEntry.date <= days[-1])
+        .where(
+            TimesheetEntry.employee_id == employee.id,
+            TimesheetEntry.date >= days[0],
+            TimesheetEntry.date <= days[-1],
+        )
         .group_by(TimesheetEntry.date, Member.code, Service.code, TimesheetEntry.absence_code)
     )
     grid: dict[tuple[str, str], GridRow] = {}
@@ -254,8 +278,9 @@ def load_week(employee: Employee, monday: date) -> WeekGrid:
             exceptions[i] = True
     ordered = [grid[k] for k in sorted(grid, key=lambda k: _row_order(*k))]
     ordered += [GridRow("", "", [""] * 7) for _ in range(EMPTY_ROWS)]
-    return WeekGrid(employee, monday, days, [month_key(d) in locks for d in days], ordered,
-                    exceptions)
+    return WeekGrid(
+        employee, monday, days, [month_key(d) in locks for d in days], ordered, exceptions
+    )
 
 
 @dataclass
@@ -274,8 +299,9 @@ class SaveResult:
         return self.created + self.updated + self.deleted
 
 
-def grid_from_form(employee: Employee, monday: date, form: Any,
-                   saved: WeekGrid | None = None) -> WeekGrid:
+def grid_from_form(
+    employee: Employee, monday: date, form: Any, saved: WeekGrid | None = None
+) -> WeekGrid:
     """The grid as posted (values kept as typed, so an error page shows them back).
     Locked days keep what is recorded: their inputs are not part of the form."""
     saved = saved or load_week(employee, monday)
@@ -308,8 +334,9 @@ def grid_from_form(employee: Employee, monday: date, form: Any,
     # Locked days: the recorded time stays, shown read-only on its own rows.
     for old in saved.rows:
         if any(old.minutes[d] for d in range(7) if saved.locked[d]):
-            target = next((r for r in rows if (r.member, r.activity) == (old.member, old.activity)),
-                          None)
+            target = next(
+                (r for r in rows if (r.member, r.activity) == (old.member, old.activity)), None
+            )
             if target is None:
                 target = GridRow(old.member, old.activity, [""] * 7)
                 rows.append(target)
@@ -324,7 +351,9 @@ def grid_from_form(employee: Employee, monday: date, form: Any,
     return WeekGrid(employee, monday, saved.days, saved.locked, rows, exceptions)
 
 
-def save_week(employee: Employee, monday: date, form: Any, user_id: int | None = None) -> SaveResult:
+def save_week(
+    employee: Employee, monday: date, form: Any, user_id: int | None = None
+) -> SaveResult:
     """Validate the whole proposed week; on success each cell's value replaces that cell's
     entries (employee, day, member, service/absence), a cleared cell deletes them."""
     # First: no close of the week's months runs until this is saved, and the locked days
@@ -343,17 +372,34 @@ def save_week(employee: Employee, monday: date, form: Any, user_id: int | None =
             continue
         pair = (row.member, row.activity)
         if pair in seen and row.member and row.activity:
-            problems.append(Problem(f"member-{r}", "row", (
-                f"ligne en double : {row.member} / {row.activity} figure déjà à la ligne "
-                f"{seen[pair] + 1} ; saisissez ces heures sur une seule ligne")))
+            problems.append(
+                Problem(
+                    f"member-{r}",
+                    "row",
+                    (
+                        f"ligne en double : {row.member} / {row.activity} figure déjà à la ligne "
+                        f"{seen[pair] + 1} ; saisissez ces heures sur une seule ligne"
+                    ),
+                )
+            )
         seen.setdefault(pair, r)
         before = saved_cells.get(pair)
         for d in typed:
             hours: object = row.cells[d]
             if before is not None and before.minutes[d] and row.cells[d] == before.cells[d]:
                 hours = Minutes(before.minutes[d])
-            raws.append(RawEntry(f"cell-{r}-{d}", days[d], employee.code, row.member or None,
-                                 row.activity or None, hours, None, grid.exceptions[d]))
+            raws.append(
+                RawEntry(
+                    f"cell-{r}-{d}",
+                    days[d],
+                    employee.code,
+                    row.member or None,
+                    row.activity or None,
+                    hours,
+                    None,
+                    grid.exceptions[d],
+                )
+            )
     replaced = [(employee.id, day) for i, day in enumerate(days) if not grid.locked[i]]
     checked = validate(raws, replaced=replaced, reference=Reference.load())
     for p in checked.problems:
@@ -370,13 +416,16 @@ def save_week(employee: Employee, monday: date, form: Any, user_id: int | None =
     result = SaveResult(grid)
     if not open_days:
         return result
-    existing = list(db.session.scalars(
-        select(TimesheetEntry)
-        .where(TimesheetEntry.employee_id == employee.id, TimesheetEntry.date.in_(open_days))
-        .order_by(TimesheetEntry.id)
-    ))
+    existing = list(
+        db.session.scalars(
+            select(TimesheetEntry)
+            .where(TimesheetEntry.employee_id == employee.id, TimesheetEntry.date.in_(open_days))
+            .order_by(TimesheetEntry.id)
+        )
+    )
     by_cell: dict[tuple[date, int | None, int | None, str | None], list[TimesheetEntry]] = (
-        defaultdict(list))
+        defaultdict(list)
+    )
     for e in existing:
         by_cell[(e.date, e.member_id, e.service_id, e.absence_code)].append(e)
     created: list[TimesheetEntry] = []
@@ -391,28 +440,48 @@ def save_week(employee: Employee, monday: date, form: Any, user_id: int | None =
                 continue
             keep, extra = olds[0], olds[1:]
             for e in extra:
-                audit.record("delete", "timesheet_entry", e.id, before=audit.snapshot(e),
-                             summary=f"grille {week_param(monday)} {employee.code}")
+                audit.record(
+                    "delete",
+                    "timesheet_entry",
+                    e.id,
+                    before=audit.snapshot(e),
+                    summary=f"grille {week_param(monday)} {employee.code}",
+                )
                 db.session.delete(e)
                 result.deleted += 1
             if keep.minutes != c.minutes or keep.authorised_exception != c.exception or extra:
                 before = audit.snapshot(keep)
                 keep.minutes = c.minutes
                 keep.authorised_exception = c.exception
-                audit.record("update", "timesheet_entry", keep.id, before=before,
-                             after=audit.snapshot(keep),
-                             summary=f"grille {week_param(monday)} {employee.code}")
+                audit.record(
+                    "update",
+                    "timesheet_entry",
+                    keep.id,
+                    before=before,
+                    after=audit.snapshot(keep),
+                    summary=f"grille {week_param(monday)} {employee.code}",
+                )
                 result.updated += 1
         for olds in by_cell.values():
             for e in olds:
-                audit.record("delete", "timesheet_entry", e.id, before=audit.snapshot(e),
-                             summary=f"grille {week_param(monday)} {employee.code}")
+                audit.record(
+                    "delete",
+                    "timesheet_entry",
+                    e.id,
+                    before=audit.snapshot(e),
+                    summary=f"grille {week_param(monday)} {employee.code}",
+                )
                 db.session.delete(e)
                 result.deleted += 1
         db.session.flush()
         for entry in created:
-            audit.record("create", "timesheet_entry", entry.id, after=audit.snapshot(entry),
-                         summary=f"grille {week_param(monday)} {employee.code}")
+            audit.record(
+                "create",
+                "timesheet_entry",
+                entry.id,
+                after=audit.snapshot(entry),
+                summary=f"grille {week_param(monday)} {employee.code}",
+            )
         result.created = len(created)
         db.session.commit()
     except Exception:
@@ -454,12 +523,20 @@ def employee_month(employee: Employee, month: date) -> Matrix:
     """Days × (member, service/absence) for one employee."""
     start, end = month_bounds(month)
     rows = db.session.execute(
-        select(TimesheetEntry.date, Member.code, Service.code, TimesheetEntry.absence_code,
-               func.sum(TimesheetEntry.minutes))
+        select(
+            TimesheetEntry.date,
+            Member.code,
+            Service.code,
+            TimesheetEntry.absence_code,
+            func.sum(TimesheetEntry.minutes),
+        )
         .outerjoin(Member, TimesheetEntry.member_id == Member.id)
         .outerjoin(Service, TimesheetEntry.service_id == Service.id)
-        .where(TimesheetEntry.employee_id == employee.id, TimesheetEntry.date >= start,
-               TimesheetEntry.date < end)
+        .where(
+            TimesheetEntry.employee_id == employee.id,
+            TimesheetEntry.date >= start,
+            TimesheetEntry.date < end,
+        )
         .group_by(TimesheetEntry.date, Member.code, Service.code, TimesheetEntry.absence_code)
     )
     cells: dict[tuple[Any, Any], int] = {}
@@ -478,8 +555,11 @@ def member_month(member: Member, month: date) -> Matrix:
         select(Employee.code, Service.code, TimesheetEntry.date, func.sum(TimesheetEntry.minutes))
         .join(Employee, TimesheetEntry.employee_id == Employee.id)
         .join(Service, TimesheetEntry.service_id == Service.id)
-        .where(TimesheetEntry.member_id == member.id, TimesheetEntry.date >= start,
-               TimesheetEntry.date < end)
+        .where(
+            TimesheetEntry.member_id == member.id,
+            TimesheetEntry.date >= start,
+            TimesheetEntry.date < end,
+        )
         .group_by(Employee.code, Service.code, TimesheetEntry.date)
     )
     cells: dict[tuple[Any, Any], int] = {}
@@ -504,8 +584,16 @@ def member_month_by_service(matrix: Matrix) -> list[tuple[str, int]]:
 def month_entries(month: date, member_id: int | None = None) -> list[dict[str, Any]]:
     start, end = month_bounds(month)
     query = (
-        select(TimesheetEntry.id, TimesheetEntry.date, Employee.code, Member.code, Service.code,
-               TimesheetEntry.absence_code, TimesheetEntry.minutes, TimesheetEntry.note)
+        select(
+            TimesheetEntry.id,
+            TimesheetEntry.date,
+            Employee.code,
+            Member.code,
+            Service.code,
+            TimesheetEntry.absence_code,
+            TimesheetEntry.minutes,
+            TimesheetEntry.note,
+        )
         .join(Employee, TimesheetEntry.employee_id == Employee.id)
         .outerjoin(Member, TimesheetEntry.member_id == Member.id)
         .outerjoin(Service, TimesheetEntry.service_id == Service.id)

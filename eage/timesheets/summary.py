@@ -37,7 +37,9 @@ def summarise_month(lock: MonthLock) -> int:
     start, end = month_bounds(date.fromisoformat(f"{lock.month}-01"))
     t = TimesheetEntry
     grouped = _sums(t).add_columns(literal(lock.month)).where(t.date >= start, t.date < end)
-    result = db.session.execute(insert(MonthTimeSummary).from_select([*GROUP, "minutes", "month"], grouped))
+    result = db.session.execute(
+        insert(MonthTimeSummary).from_select([*GROUP, "minutes", "month"], grouped)
+    )
     lock.time_summarised = True
     return max(result.rowcount or 0, 0)
 
@@ -51,9 +53,15 @@ def drop_month(lock: MonthLock) -> None:
 
 def summarised_months(first: date, last: date) -> set[str]:
     """Months "YYYY-MM" from `first` to `last` (first days) whose time is summarised."""
-    return set(db.session.scalars(select(MonthLock.month).where(
-        MonthLock.month >= f"{first:%Y-%m}", MonthLock.month <= f"{last:%Y-%m}",
-        MonthLock.time_summarised.is_(True))))
+    return set(
+        db.session.scalars(
+            select(MonthLock.month).where(
+                MonthLock.month >= f"{first:%Y-%m}",
+                MonthLock.month <= f"{last:%Y-%m}",
+                MonthLock.time_summarised.is_(True),
+            )
+        )
+    )
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -76,7 +84,9 @@ def _runs(months: Iterable[date]) -> list[tuple[date, date]]:
     return runs
 
 
-def grouped_minutes(first: date, last: date) -> Select[tuple[int, int | None, int | None, str | None, int]]:
+def grouped_minutes(
+    first: date, last: date
+) -> Select[tuple[int, int | None, int | None, str | None, int]]:
     """The query giving Σ minutes per (employee, member, service, absence) of the months
     `first`…`last` (first days): from the summaries of summarised months, from the timesheet
     rows of the others, both regrouped in the database when the period mixes them."""

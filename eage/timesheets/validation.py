@@ -199,9 +199,14 @@ def existing_day_totals(
         return {}
     flag = func.max(case((TimesheetEntry.authorised_exception, 1), else_=0).cast(Integer))
     rows = db.session.execute(
-        select(TimesheetEntry.employee_id, TimesheetEntry.date, func.sum(TimesheetEntry.minutes), flag)
-        .where(TimesheetEntry.employee_id.in_(ids), TimesheetEntry.date >= start,
-               TimesheetEntry.date <= end)
+        select(
+            TimesheetEntry.employee_id, TimesheetEntry.date, func.sum(TimesheetEntry.minutes), flag
+        )
+        .where(
+            TimesheetEntry.employee_id.in_(ids),
+            TimesheetEntry.date >= start,
+            TimesheetEntry.date <= end,
+        )
         .group_by(TimesheetEntry.employee_id, TimesheetEntry.date)
     )
     return {(emp, day): (int(minutes or 0), bool(exc)) for emp, day, minutes, exc in rows}
@@ -209,11 +214,14 @@ def existing_day_totals(
 
 def _member_message(member: MemberRef, day: date) -> str:
     if day < member.joined_on:
-        return (f"{member.code} n'est pas adhérent le {fmt_day(day)} "
-                f"(adhésion le {fmt_day(member.joined_on)})")
+        return (
+            f"{member.code} n'est pas adhérent le {fmt_day(day)} "
+            f"(adhésion le {fmt_day(member.joined_on)})"
+        )
     assert member.left_on is not None
-    return (f"{member.code} n'est plus adhérent le {fmt_day(day)} "
-            f"(sortie le {fmt_day(member.left_on)})")
+    return (
+        f"{member.code} n'est plus adhérent le {fmt_day(day)} (sortie le {fmt_day(member.left_on)})"
+    )
 
 
 def validate(
@@ -277,18 +285,29 @@ def validate(
         service_id: int | None = None
         absence: str | None = None
         if not activity:
-            add(Problem(key, "service", "service ou code d'absence manquant" if internal
-                        else "service manquant"))
+            add(
+                Problem(
+                    key,
+                    "service",
+                    "service ou code d'absence manquant" if internal else "service manquant",
+                )
+            )
         elif activity in absences:
             if internal:
                 absence = activity
             elif member_code:
-                add(Problem(key, "service", f"le code d'absence {activity} n'est possible que pour"
-                            f" le temps interne ({INTERNAL}), pas pour un adhérent"))
+                add(
+                    Problem(
+                        key,
+                        "service",
+                        f"le code d'absence {activity} n'est possible que pour"
+                        f" le temps interne ({INTERNAL}), pas pour un adhérent",
+                    )
+                )
         else:
             service_id = services.get(activity)
             if service_id is None:
-                extra = (f" (service ou absence : {', '.join(absences)})" if internal else "")
+                extra = f" (service ou absence : {', '.join(absences)})" if internal else ""
                 add(Problem(key, "service", f"service inconnu : {activity}{extra}"))
 
         minutes: int | None
@@ -299,7 +318,11 @@ def validate(
             minutes = None
         else:
             if minutes <= 0:
-                add(Problem(key, "hours", "durée nulle ou négative : une saisie dure plus de 0 minute"))
+                add(
+                    Problem(
+                        key, "hours", "durée nulle ou négative : une saisie dure plus de 0 minute"
+                    )
+                )
                 minutes = None
 
         try:
@@ -310,7 +333,11 @@ def validate(
 
         note = None if raw.note is None else str(raw.note).strip() or None
         if note is not None and len(note) > NOTE_MAX:
-            add(Problem(key, "note", f"note trop longue ({len(note)} caractères, maximum {NOTE_MAX})"))
+            add(
+                Problem(
+                    key, "note", f"note trop longue ({len(note)} caractères, maximum {NOTE_MAX})"
+                )
+            )
 
         if day is not None and ref.is_locked(day):
             add(closed_month_problem(key, day))
@@ -325,15 +352,27 @@ def validate(
 
         if len(problems) == start:
             assert day is not None and emp is not None and minutes is not None
-            entries.append(CheckedEntry(
-                key, day, emp.id, emp.code, member.id if member else None,
-                member.code if member else INTERNAL, service_id, absence, activity, minutes,
-                note, exception,
-            ))
+            entries.append(
+                CheckedEntry(
+                    key,
+                    day,
+                    emp.id,
+                    emp.code,
+                    member.id if member else None,
+                    member.code if member else INTERNAL,
+                    service_id,
+                    absence,
+                    activity,
+                    minutes,
+                    note,
+                    exception,
+                )
+            )
 
     if new_minutes:
-        problems.extend(_check_totals(new_minutes, new_keys, new_exception, employee_codes,
-                                      set(replaced)))
+        problems.extend(
+            _check_totals(new_minutes, new_keys, new_exception, employee_codes, set(replaced))
+        )
         order = {raw.key: i for i, raw in enumerate(raws)}
         problems.sort(key=lambda p: order.get(p.key, len(order)))
     return Checked(entries if not problems else [], problems)
@@ -366,14 +405,30 @@ def _check_totals(
             keys = tuple(new_keys[pair])
             who = employee_codes[emp_id]
             if not authorised:
-                problems.append(Problem(keys[-1], "hours", (
-                    f"plus de 10 h le {fmt_day(day)} pour {who} ({fmt_hours(total)}) : "
-                    "maximum légal 10 h par jour (art. L3121-18 C. trav.)"), keys))
+                problems.append(
+                    Problem(
+                        keys[-1],
+                        "hours",
+                        (
+                            f"plus de 10 h le {fmt_day(day)} pour {who} ({fmt_hours(total)}) : "
+                            "maximum légal 10 h par jour (art. L3121-18 C. trav.)"
+                        ),
+                        keys,
+                    )
+                )
             elif total > DAY_MAX_EXCEPTION_MINUTES:
-                problems.append(Problem(keys[-1], "hours", (
-                    f"plus de 12 h le {fmt_day(day)} pour {who} ({fmt_hours(total)}) : "
-                    "maximum 12 h par jour même avec dérogation autorisée "
-                    "(art. L3121-18 C. trav.)"), keys))
+                problems.append(
+                    Problem(
+                        keys[-1],
+                        "hours",
+                        (
+                            f"plus de 12 h le {fmt_day(day)} pour {who} ({fmt_hours(total)}) : "
+                            "maximum 12 h par jour même avec dérogation autorisée "
+                            "(art. L3121-18 C. trav.)"
+                        ),
+                        keys,
+                    )
+                )
 
     # Weekly totals: day sums (grouped in SQL above) added up per ISO week.
     week_total: dict[tuple[int, int, int], int] = defaultdict(int)
@@ -393,10 +448,17 @@ def _check_totals(
         total = week_total[wk]
         if total > WEEK_MAX_MINUTES:
             emp_id, year, week = wk
-            problems.append(Problem(keys[-1], "hours", (
-                f"plus de 48 h la semaine {year}-W{week:02d} pour {employee_codes[emp_id]} "
-                f"({fmt_hours(total)}) : maximum légal 48 h par semaine (art. L3121-20 C. trav.)"),
-                tuple(keys)))
+            problems.append(
+                Problem(
+                    keys[-1],
+                    "hours",
+                    (
+                        f"plus de 48 h la semaine {year}-W{week:02d} pour {employee_codes[emp_id]} "
+                        f"({fmt_hours(total)}) : maximum légal 48 h par semaine (art. L3121-20 C. trav.)"
+                    ),
+                    tuple(keys),
+                )
+            )
     return problems
 
 

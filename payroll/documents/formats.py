@@ -92,6 +92,13 @@ def ssn(value: str) -> str:
     digits = value.replace(" ", "")
     if len(digits) != 15:
         return value
-    parts = (digits[0], digits[1:3], digits[3:5], digits[5:7], digits[7:10], digits[10:13],
-             digits[13:15])
+    parts = (
+        digits[0],
+        digits[1:3],
+        digits[3:5],
+        digits[5:7],
+        digits[7:10],
+        digits[10:13],
+        digits[13:15],
+    )
     return "\u00a0".join(parts)

@@ -43,7 +43,12 @@ def _shade(cell: _Cell, fill: str) -> None:
 
 
 def _write(
-    cell: _Cell, text: str, *, bold: bool = False, right: bool = False, size: float = 7.5,  # float-ok: point size
+    cell: _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    right: bool = False,
+    size: float = 7.5,  # float-ok: point size
     color: RGBColor | None = None,
 ) -> None:
     paragraph = cell.paragraphs[0]
@@ -58,12 +63,23 @@ def _write(
         run.font.color.rgb = color
 
 
-def _row(table: Table, values: Sequence[str], *, bold: bool = False, fill: str | None = None,
-         white: bool = False) -> None:
+def _row(
+    table: Table,
+    values: Sequence[str],
+    *,
+    bold: bool = False,
+    fill: str | None = None,
+    white: bool = False,
+) -> None:
     cells = table.add_row().cells  # type: ignore[no-untyped-call]
     for i, value in enumerate(values):
-        _write(cells[i], value, bold=bold, right=i > 0,
-               color=RGBColor(0xFF, 0xFF, 0xFF) if white else None)
+        _write(
+            cells[i],
+            value,
+            bold=bold,
+            right=i > 0,
+            color=RGBColor(0xFF, 0xFF, 0xFF) if white else None,
+        )
         if fill:
             _shade(cells[i], fill)
 
@@ -74,8 +90,14 @@ def _widths(table: Table, widths_mm: Sequence[float]) -> None:
             cell.width = Mm(width)
 
 
-def _para(document: Any, text: str, *, bold: bool = False, size: float = 8,  # float-ok: point size
-          color: RGBColor | None = None) -> None:
+def _para(
+    document: Any,
+    text: str,
+    *,
+    bold: bool = False,
+    size: float = 8,  # float-ok: point size
+    color: RGBColor | None = None,
+) -> None:
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(1)
     run = paragraph.add_run(text)
@@ -105,9 +127,12 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
     document.core_properties.modified = _FIXED_TIME
 
     _para(document, "BULLETIN DE PAIE", bold=True, size=14, color=BRAND)
-    _para(document, f"Période du {formats.fr_date(doc.period_start)} au "
-                    f"{formats.fr_date(doc.period_end)} · n° {doc.number} · "
-                    f"payé le {formats.fr_date(doc.payment_date)} par {doc.payment_method}")
+    _para(
+        document,
+        f"Période du {formats.fr_date(doc.period_start)} au "
+        f"{formats.fr_date(doc.period_end)} · n° {doc.number} · "
+        f"payé le {formats.fr_date(doc.payment_date)} par {doc.payment_method}",
+    )
 
     parties = document.add_table(rows=1, cols=2)
     parties.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -126,11 +151,13 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
         ("Emploi", employee.job),
         ("Classification", employee.classification),
         ("N° de sécurité sociale", formats.ssn(employee.social_security_number)),
-        ("Contrat", f"{employee.contract_kind}"
-                    + (f", entrée le {formats.fr_date(employee.hire_date)}"
-                       if employee.hire_date else "")
-                    + f" · {formats.hours(employee.weekly_hours)} h par semaine · "
-                    + ("cadre" if employee.cadre else "non cadre")),
+        (
+            "Contrat",
+            f"{employee.contract_kind}"
+            + (f", entrée le {formats.fr_date(employee.hire_date)}" if employee.hire_date else "")
+            + f" · {formats.hours(employee.weekly_hours)} h par semaine · "
+            + ("cadre" if employee.cadre else "non cadre"),
+        ),
     ]
     for cell, lines in ((left, employer_lines), (right, employee_lines)):
         _shade(cell, "F0F4F8")
@@ -151,45 +178,131 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
     widths = (80.0, 20.0, 16.0, 22.0, 16.0, 22.0)
     pay = document.add_table(rows=0, cols=6)
     pay.style = "Table Grid"
-    _row(pay, ["Rémunération", "Nombre", "", "Taux horaire", "", "Montant"], bold=True,
-         fill="1D4E5F", white=True)
+    _row(
+        pay,
+        ["Rémunération", "Nombre", "", "Taux horaire", "", "Montant"],
+        bold=True,
+        fill="1D4E5F",
+        white=True,
+    )
     for earning in ctx["earnings"]:
-        _row(pay, [earning["label"],
-                   f"{formats.hours(earning['hours'])} h" if earning["hours"] else "", "",
-                   formats.unit_rate(earning["hourly_rate"]), "",
-                   formats.amount(earning["amount"])])
-    _row(pay, ["SALAIRE BRUT", "", "", "", "", formats.amount(slip["gross"])], bold=True,
-         fill="F0F4F8")
+        _row(
+            pay,
+            [
+                earning["label"],
+                f"{formats.hours(earning['hours'])} h" if earning["hours"] else "",
+                "",
+                formats.unit_rate(earning["hourly_rate"]),
+                "",
+                formats.amount(earning["amount"]),
+            ],
+        )
+    _row(
+        pay,
+        ["SALAIRE BRUT", "", "", "", "", formats.amount(slip["gross"])],
+        bold=True,
+        fill="F0F4F8",
+    )
     _widths(pay, widths)
     _para(document, "")
 
     table = document.add_table(rows=0, cols=6)
     table.style = "Table Grid"
-    _row(table, ["Cotisations et contributions sociales", "Base", "Taux", "Part salarié",
-                 "Taux", "Part employeur"], bold=True, fill="1D4E5F", white=True)
+    _row(
+        table,
+        [
+            "Cotisations et contributions sociales",
+            "Base",
+            "Taux",
+            "Part salarié",
+            "Taux",
+            "Part employeur",
+        ],
+        bold=True,
+        fill="1D4E5F",
+        white=True,
+    )
     for s in ctx["sections"]:
-        _row(table, [s.heading, "", "", formats.amount(s.employee_total, True), "",
-                     formats.amount(s.employer_total, True)], bold=True, fill="E4EBF1")
+        _row(
+            table,
+            [
+                s.heading,
+                "",
+                "",
+                formats.amount(s.employee_total, True),
+                "",
+                formats.amount(s.employer_total, True),
+            ],
+            bold=True,
+            fill="E4EBF1",
+        )
         for line in s.lines:
-            _row(table, ["   " + line["label"], formats.amount(line["base"]),
-                         formats.rate(line["employee_rate"]),
-                         formats.amount(line["employee_amount"], True),
-                         formats.rate(line["employer_rate"]),
-                         formats.amount(line["employer_amount"], True)])
-    _row(table, ["TOTAL DES COTISATIONS ET CONTRIBUTIONS", "", "",
-                 formats.amount(slip["employee_contributions"]), "",
-                 formats.amount(ctx["employer_after_reductions"])], bold=True, fill="F0F4F8")
-    _row(table, ["MONTANT NET SOCIAL", "", "", formats.amount(slip["net_social"]), "", ""],
-         bold=True, fill="F0F4F8")
-    _row(table, ["NET À PAYER AVANT IMPÔT SUR LE REVENU", "", "",
-                 formats.amount(slip["net_before_tax"]), "", ""], bold=True, fill="F0F4F8")
-    _row(table, ["IMPÔT SUR LE REVENU PRÉLEVÉ À LA SOURCE", "Base", "Taux", "Montant", "", ""],
-         bold=True, fill="E4EBF1")
-    _row(table, ["   Impôt sur le revenu prélevé à la source (taux personnalisé)",
-                 formats.amount(slip["net_taxable"]), formats.rate(ctx["pas_rate_percent"]),
-                 formats.amount(slip["tax_withheld"]), "", ""])
-    _row(table, ["NET PAYÉ", "", "", formats.money(slip["net_paid"]), "", ""], bold=True,
-         fill="F0F4F8")
+            _row(
+                table,
+                [
+                    "   " + line["label"],
+                    formats.amount(line["base"]),
+                    formats.rate(line["employee_rate"]),
+                    formats.amount(line["employee_amount"], True),
+                    formats.rate(line["employer_rate"]),
+                    formats.amount(line["employer_amount"], True),
+                ],
+            )
+    _row(
+        table,
+        [
+            "TOTAL DES COTISATIONS ET CONTRIBUTIONS",
+            "",
+            "",
+            formats.amount(slip["employee_contributions"]),
+            "",
+            formats.amount(ctx["employer_after_reductions"]),
+        ],
+        bold=True,
+        fill="F0F4F8",
+    )
+    _row(
+        table,
+        ["MONTANT NET SOCIAL", "", "", formats.amount(slip["net_social"]), "", ""],
+        bold=True,
+        fill="F0F4F8",
+    )
+    _row(
+        table,
+        [
+            "NET À PAYER AVANT IMPÔT SUR LE REVENU",
+            "",
+            "",
+            formats.amount(slip["net_before_tax"]),
+            "",
+            "",
+        ],
+        bold=True,
+        fill="F0F4F8",
+    )
+    _row(
+        table,
+        ["IMPÔT SUR LE REVENU PRÉLEVÉ À LA SOURCE", "Base", "Taux", "Montant", "", ""],
+        bold=True,
+        fill="E4EBF1",
+    )
+    _row(
+        table,
+        [
+            "   Impôt sur le revenu prélevé à la source (taux personnalisé)",
+            formats.amount(slip["net_taxable"]),
+            formats.rate(ctx["pas_rate_percent"]),
+            formats.amount(slip["tax_withheld"]),
+            "",
+            "",
+        ],
+    )
+    _row(
+        table,
+        ["NET PAYÉ", "", "", formats.money(slip["net_paid"]), "", ""],
+        bold=True,
+        fill="F0F4F8",
+    )
     _widths(table, widths)
     _para(document, "")
 
@@ -200,16 +313,21 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
         hours_text.append(f"Absence non rémunérée : {formats.hours(ctx['absence']['hours'])} h")
     _para(document, "Heures du mois — " + " · ".join(hours_text), size=7.5)
     dates = ", ".join(formats.fr_date(d, "dd/MM") for d in leave.taken_dates)
-    _para(document,
-          f"Congés payés (jours ouvrés) — acquis ce mois : {formats.days(leave.acquired_month)} j"
-          f" · acquis depuis le {formats.fr_date(leave.period_start)} : "
-          f"{formats.days(leave.acquired_period)} j · pris ce mois : "
-          f"{formats.days(leave.taken_month)} j{f' ({dates})' if dates else ''} · pris depuis le "
-          f"{formats.fr_date(leave.period_start)} : {formats.days(leave.taken_period)} j",
-          size=7.5)
-    _para(document,
-          f"Coût total employeur : {formats.money(slip['employer_cost'])} · Total des "
-          f"allègements de cotisations : {formats.money(slip['reductions'])}", size=7.5)
+    _para(
+        document,
+        f"Congés payés (jours ouvrés) — acquis ce mois : {formats.days(leave.acquired_month)} j"
+        f" · acquis depuis le {formats.fr_date(leave.period_start)} : "
+        f"{formats.days(leave.acquired_period)} j · pris ce mois : "
+        f"{formats.days(leave.taken_month)} j{f' ({dates})' if dates else ''} · pris depuis le "
+        f"{formats.fr_date(leave.period_start)} : {formats.days(leave.taken_period)} j",
+        size=7.5,
+    )
+    _para(
+        document,
+        f"Coût total employeur : {formats.money(slip['employer_cost'])} · Total des "
+        f"allègements de cotisations : {formats.money(slip['reductions'])}",
+        size=7.5,
+    )
     _para(document, ctx["keep_mention"], bold=True, size=8, color=BRAND)
     _para(document, ctx["glossary_mention"], size=6.5)
 
@@ -243,26 +361,55 @@ def journal_xlsx(rows: Sequence[JournalRow], *, month_label: str, employer_name:
     headers = ["Matricule", "Salarié", "Bulletin", "Salaire brut"]
     for label, _ in JOURNAL_FAMILIES:
         headers += [f"{label} sal.", f"{label} pat."]
-    headers += ["Total cot. salariales", "Total cot. patronales", "Allègements",
-                "Net social", "Net avant impôt", "Prélèvement à la source", "Net payé",
-                "Coût employeur"]
+    headers += [
+        "Total cot. salariales",
+        "Total cot. patronales",
+        "Allègements",
+        "Net social",
+        "Net avant impôt",
+        "Prélèvement à la source",
+        "Net payé",
+        "Coût employeur",
+    ]
     ws.append(headers)
 
     def values(payslip: Any, families: list[tuple[Decimal, Decimal]]) -> list[Decimal]:
         out = [Decimal(str(payslip["gross"]))]
         for employee_part, employer_part in families:
             out += [employee_part, employer_part]
-        out += [Decimal(str(payslip[name])) for name in (
-            "employee_contributions", "employer_contributions", "reductions", "net_social",
-            "net_before_tax", "tax_withheld", "net_paid", "employer_cost")]
+        out += [
+            Decimal(str(payslip[name]))
+            for name in (
+                "employee_contributions",
+                "employer_contributions",
+                "reductions",
+                "net_social",
+                "net_before_tax",
+                "tax_withheld",
+                "net_paid",
+                "employer_cost",
+            )
+        ]
         return out
 
     for row in rows:
-        ws.append([row.employee_code, row.employee_name, row.number,
-                   *values(row.payslip, family_amounts(row.payslip))])
+        ws.append(
+            [
+                row.employee_code,
+                row.employee_name,
+                row.number,
+                *values(row.payslip, family_amounts(row.payslip)),
+            ]
+        )
     totals = journal_totals(rows)
-    ws.append(["TOTAL", f"{len(rows)} salarié(s)", "",
-               *values({k: str(v) for k, v in totals.items()}, journal_family_totals(rows))])
+    ws.append(
+        [
+            "TOTAL",
+            f"{len(rows)} salarié(s)",
+            "",
+            *values({k: str(v) for k, v in totals.items()}, journal_family_totals(rows)),
+        ]
+    )
 
     header_fill = PatternFill("solid", fgColor="1D4E5F")
     thin = Side(style="thin", color="1D4E5F")

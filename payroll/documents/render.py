@@ -221,9 +221,7 @@ TOTAL_FIELDS = (
 
 def journal_totals(rows: Sequence[JournalRow]) -> dict[str, Decimal]:
     """Sums of the payslips' totals (the journal's last row)."""
-    return {
-        name: sum((_dec(row.payslip[name]) for row in rows), ZERO) for name in TOTAL_FIELDS
-    }
+    return {name: sum((_dec(row.payslip[name]) for row in rows), ZERO) for name in TOTAL_FIELDS}
 
 
 def journal_family_totals(rows: Sequence[JournalRow]) -> list[tuple[Decimal, Decimal]]:

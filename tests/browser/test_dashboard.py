@@ -26,8 +26,14 @@ def test_manager_sees_the_dashboard_charts(app, live_server, logged_in) -> None:
 
     charts = page.locator("svg.chart[role=img]")
     ids = charts.evaluate_all("nodes => nodes.map(n => n.id)")
-    assert ids == ["chart-budget-cumul", "chart-budget-lignes", "chart-repartition-mois",
-                   "chart-parts", "chart-capacite", "chart-regularisation"]
+    assert ids == [
+        "chart-budget-cumul",
+        "chart-budget-lignes",
+        "chart-repartition-mois",
+        "chart-parts",
+        "chart-capacite",
+        "chart-regularisation",
+    ]
     for chart_id in ids:
         svg = page.locator(f"#{chart_id}")
         box = svg.bounding_box()
@@ -38,7 +44,8 @@ def test_manager_sees_the_dashboard_charts(app, live_server, logged_in) -> None:
     assert page.locator("#chart-repartition-mois rect.bar").count() >= 10 * 9
     # Bars have real sizes once laid out.
     heights = page.locator("#chart-repartition-mois rect.bar").evaluate_all(
-        "nodes => nodes.map(n => n.getBoundingClientRect().height)")
+        "nodes => nodes.map(n => n.getBoundingClientRect().height)"
+    )
     assert max(heights) > 5
     # Accessible names: every chart has its title.
     assert page.get_by_role("img", name="Capacité par salarié, 2026 à date").is_visible()
@@ -47,4 +54,6 @@ def test_manager_sees_the_dashboard_charts(app, live_server, logged_in) -> None:
     page.screenshot(path=str(SCREENSHOT_DIR / "dashboard-top.png"))
     page.screenshot(path=str(SCREENSHOT_DIR / "dashboard-full.png"), full_page=True)
     for section in ("budget", "repartition", "capacite", "heures-prevues", "regularisation"):
-        page.locator(f"#{section}").screenshot(path=str(SCREENSHOT_DIR / f"dashboard-{section}.png"))
+        page.locator(f"#{section}").screenshot(
+            path=str(SCREENSHOT_DIR / f"dashboard-{section}.png")
+        )

@@ -12,9 +12,22 @@ from eage.models import ROLES
 
 PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
 SKIPPED_IN_WALK = {"auth.logout"}  # would end the session mid-walk; tested in test_app
-SAMPLE_ARGS = {"id": 1, "member_id": 1, "employee_id": 1, "service_id": 1, "user_id": 1,
-               "line_id": 1, "contract_id": 1, "year": 2026, "month": "2026-11", "code": "LEFIL",
-               "number": "F-2026-0001", "lang": "fr", "filename": "eage.css", "token_id": 1}
+SAMPLE_ARGS = {
+    "id": 1,
+    "member_id": 1,
+    "employee_id": 1,
+    "service_id": 1,
+    "user_id": 1,
+    "line_id": 1,
+    "contract_id": 1,
+    "year": 2026,
+    "month": "2026-11",
+    "code": "LEFIL",
+    "number": "F-2026-0001",
+    "lang": "fr",
+    "filename": "eage.css",
+    "token_id": 1,
+}
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -34,7 +47,8 @@ def _routes(app: Flask) -> list[tuple[str, str, str]]:
 
 def test_every_view_declares_its_roles(app: Flask) -> None:
     undeclared = [
-        ep for ep, view in app.view_functions.items()
+        ep
+        for ep, view in app.view_functions.items()
         if ep not in PUBLIC_ENDPOINTS and not hasattr(view, "allowed_roles")
     ]
     assert undeclared == []
@@ -80,10 +94,15 @@ def test_anonymous_is_sent_to_login(app: Flask, client) -> None:
         if getattr(view, "api", False) or view.allowed_roles is None:
             continue
         response = client.open(url, method=method)
-        assert response.status_code == 302 and "/connexion" in response.headers["Location"], endpoint
+        assert response.status_code == 302 and "/connexion" in response.headers["Location"], (
+            endpoint
+        )
 
 
 def test_admin_only_pages(app: Flask) -> None:
-    admin_only = [ep for ep, v in app.view_functions.items()
-                  if getattr(v, "allowed_roles", None) == frozenset({ADMIN})]
+    admin_only = [
+        ep
+        for ep, v in app.view_functions.items()
+        if getattr(v, "allowed_roles", None) == frozenset({ADMIN})
+    ]
     assert "admin.users" in admin_only

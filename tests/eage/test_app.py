@@ -20,8 +20,10 @@ def test_english_on_request(client) -> None:
 
 
 def test_login_with_demo_credentials_then_logout(client, demo) -> None:
-    response = client.post("/connexion", data={"email": "compta@equipe-associee.example",
-                                                "password": "compta-demo-2026"})
+    response = client.post(
+        "/connexion",
+        data={"email": "compta@equipe-associee.example", "password": "compta-demo-2026"},
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/accueil")
     assert client.get("/accueil").status_code == 200
     client.post("/deconnexion")
@@ -29,27 +31,36 @@ def test_login_with_demo_credentials_then_logout(client, demo) -> None:
 
 
 def test_wrong_password_is_refused_in_french(client, demo) -> None:
-    response = client.post("/connexion", data={"email": "compta@equipe-associee.example",
-                                                "password": "nope"})
+    response = client.post(
+        "/connexion", data={"email": "compta@equipe-associee.example", "password": "nope"}
+    )
     assert response.status_code == 200
     assert "Adresse e-mail ou mot de passe incorrect." in response.get_data(as_text=True)
 
 
 def test_member_user_lands_on_portal(client, demo) -> None:
-    response = client.post("/connexion", data={"email": "lefil@equipe-associee.example",
-                                                "password": "lefil-demo-2026"})
+    response = client.post(
+        "/connexion", data={"email": "lefil@equipe-associee.example", "password": "lefil-demo-2026"}
+    )
     assert response.headers["Location"].endswith("/portail")
 
 
 def test_open_redirect_is_ignored(client, demo) -> None:
-    response = client.post("/connexion?next=https://evil.example/", data={
-        "email": "compta@equipe-associee.example", "password": "compta-demo-2026"})
+    response = client.post(
+        "/connexion?next=https://evil.example/",
+        data={"email": "compta@equipe-associee.example", "password": "compta-demo-2026"},
+    )
     assert response.headers["Location"].endswith("/accueil")
 
 
 def test_csrf_protects_forms(_app, tmp_path) -> None:
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"]})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
     response = app.test_client().post("/connexion", data={"email": "a@b.c", "password": "x"})
     assert response.status_code == 400
 

@@ -56,37 +56,67 @@ def test_accountant_home_nav_in_english(login_as) -> None:
     client.set_cookie("lang", "en")
     html = _html(client, "/accueil")
     assert '<html lang="en">' in html
-    for text in ("Home", "Time", "Month close", "Invoices", "Payroll", "Accounting", "Members",
-                 "Employees", "Services and rates", "Rate calculation", "Sign out", "accountant",
-                 "Dashboard", "Shared employees"):
+    for text in (
+        "Home",
+        "Time",
+        "Month close",
+        "Invoices",
+        "Payroll",
+        "Accounting",
+        "Members",
+        "Employees",
+        "Services and rates",
+        "Rate calculation",
+        "Sign out",
+        "accountant",
+        "Dashboard",
+        "Shared employees",
+    ):
         assert f">{text}<" in html or text in html, text
-    for text in ("Accueil", "Clôture", "Adhérents", "Salariés", "Se déconnecter", "Tableau de bord"):
+    for text in (
+        "Accueil",
+        "Clôture",
+        "Adhérents",
+        "Salariés",
+        "Se déconnecter",
+        "Tableau de bord",
+    ):
         assert text not in html, text
 
 
 def test_accountant_home_nav_stays_french_without_the_cookie(login_as) -> None:
     html = _html(login_as("accountant"), "/accueil")
     assert '<html lang="fr">' in html
-    for text in ("Accueil", "Clôture", "Factures", "Adhérents", "Salariés", "Se déconnecter",
-                 "Tableau de bord"):
+    for text in (
+        "Accueil",
+        "Clôture",
+        "Factures",
+        "Adhérents",
+        "Salariés",
+        "Se déconnecter",
+        "Tableau de bord",
+    ):
         assert text in html, text
     assert "Sign out" not in html and "Dashboard" not in html
 
 
-@pytest.mark.parametrize("path, english, french", [
-    ("/comptabilite/", "Chart of accounts", "Plan comptable"),
-    ("/comptabilite/plan", "Chart of accounts", "Plan comptable"),
-    ("/comptabilite/plan/nouveau", "New account", "Nouveau compte"),
-    ("/comptabilite/balance", "Trial balance", "Balance générale"),
-    ("/comptabilite/grand-livre", "Include drafts", "Brouillons compris"),
-    ("/comptabilite/adherents", "Members (411)", "Adhérents (411)"),
-    ("/comptabilite/integrite", "Record integrity", "Intégrité des enregistrements"),
-    ("/comptabilite/ecritures/nouvelle", "New miscellaneous entry (OD)", "Nouvelle écriture"),
-    ("/cloture/", "Closed months", "Mois clôturés"),
-    ("/factures/", "Invoices and credit notes", "Factures et avoirs"),
-    ("/paiements/", "Record a payment", "Enregistrer un paiement"),
-    ("/factures/retards", "Overdue unpaid invoices", "Factures échues impayées"),
-])
+@pytest.mark.parametrize(
+    "path, english, french",
+    [
+        ("/comptabilite/", "Chart of accounts", "Plan comptable"),
+        ("/comptabilite/plan", "Chart of accounts", "Plan comptable"),
+        ("/comptabilite/plan/nouveau", "New account", "Nouveau compte"),
+        ("/comptabilite/balance", "Trial balance", "Balance générale"),
+        ("/comptabilite/grand-livre", "Include drafts", "Brouillons compris"),
+        ("/comptabilite/adherents", "Members (411)", "Adhérents (411)"),
+        ("/comptabilite/integrite", "Record integrity", "Intégrité des enregistrements"),
+        ("/comptabilite/ecritures/nouvelle", "New miscellaneous entry (OD)", "Nouvelle écriture"),
+        ("/cloture/", "Closed months", "Mois clôturés"),
+        ("/factures/", "Invoices and credit notes", "Factures et avoirs"),
+        ("/paiements/", "Record a payment", "Enregistrer un paiement"),
+        ("/factures/retards", "Overdue unpaid invoices", "Factures échues impayées"),
+    ],
+)
 def test_accountant_pages_render_in_both_languages(login_as, path, english, french) -> None:
     client = login_as("accountant")
     html = _html(client, path)
@@ -114,10 +144,15 @@ def test_every_msgid_is_translated() -> None:
 def test_compiled_catalog_matches_the_po() -> None:
     with (LC_MESSAGES / "messages.mo").open("rb") as f:
         compiled = read_mo(f)
+
     def entries(catalog: Catalog) -> dict:
-        return {tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id:
-                tuple(m.string) if isinstance(m.string, (list, tuple)) else m.string
-                for m in catalog if m.id}
+        return {
+            tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id: tuple(m.string)
+            if isinstance(m.string, (list, tuple))
+            else m.string
+            for m in catalog
+            if m.id
+        }
 
     po, mo = entries(_catalog()), entries(compiled)
     assert mo == po, "run `make translations` (pybabel compile) after editing the .po"

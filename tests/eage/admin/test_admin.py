@@ -15,9 +15,15 @@ def _page(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def _user_form(**overrides: object) -> dict[str, object]:
-    data: dict[str, object] = {"email": "Gaga@Example.org", "name": "Gaga jazz", "role": "member",
-                               "member_id": "", "active": "y", "password": "un-long-mot-de-passe",
-                               "password_confirm": "un-long-mot-de-passe"}
+    data: dict[str, object] = {
+        "email": "Gaga@Example.org",
+        "name": "Gaga jazz",
+        "role": "member",
+        "member_id": "",
+        "active": "y",
+        "password": "un-long-mot-de-passe",
+        "password_confirm": "un-long-mot-de-passe",
+    }
     data.update(overrides)
     return data
 
@@ -25,13 +31,20 @@ def _user_form(**overrides: object) -> dict[str, object]:
 def test_admin_creates_a_member_user(login_as) -> None:
     client = login_as("admin")
     gaga = db.session.scalar(select(Member).where(Member.code == "GAGA"))
-    html = _page(client.post("/admin/utilisateurs/nouveau", data=_user_form(member_id=str(gaga.id)),
-                             follow_redirects=True))
+    html = _page(
+        client.post(
+            "/admin/utilisateurs/nouveau",
+            data=_user_form(member_id=str(gaga.id)),
+            follow_redirects=True,
+        )
+    )
     assert "Utilisateur gaga@example.org créé." in html
     user = db.session.scalar(select(User).where(User.email == "gaga@example.org"))
     assert user.role == "member" and user.member_id == gaga.id and user.active
     assert user.check_password("un-long-mot-de-passe")
-    line = db.session.scalar(select(AuditLog).where(AuditLog.entity == "user", AuditLog.action == "create"))
+    line = db.session.scalar(
+        select(AuditLog).where(AuditLog.entity == "user", AuditLog.action == "create")
+    )
     assert line.after["email"] == "gaga@example.org" and "password_hash" not in line.after
     assert "GAGA" in _page(client.get("/admin/utilisateurs"))
 
@@ -39,14 +52,29 @@ def test_admin_creates_a_member_user(login_as) -> None:
 def test_member_required_for_member_role_and_forbidden_otherwise(login_as) -> None:
     client = login_as("admin")
     before = db.session.scalar(select(func.count(User.id)))
-    html = _page(client.post("/admin/utilisateurs/nouveau", data=_user_form(password_confirm="autre chose")))
+    html = _page(
+        client.post("/admin/utilisateurs/nouveau", data=_user_form(password_confirm="autre chose"))
+    )
     assert "Un utilisateur adhérent doit être rattaché à une structure adhérente." in html
     assert "Les deux mots de passe ne sont pas identiques." in html
     gaga = db.session.scalar(select(Member).where(Member.code == "GAGA"))
-    html = _page(client.post("/admin/utilisateurs/nouveau", data=_user_form(role="manager", member_id=str(gaga.id))))
+    html = _page(
+        client.post(
+            "/admin/utilisateurs/nouveau", data=_user_form(role="manager", member_id=str(gaga.id))
+        )
+    )
     assert "Seul un utilisateur adhérent est rattaché à une structure adhérente." in html
-    html = _page(client.post("/admin/utilisateurs/nouveau", data=_user_form(
-        email="compta@equipe-associee.example", role="accountant", password="court", password_confirm="court")))
+    html = _page(
+        client.post(
+            "/admin/utilisateurs/nouveau",
+            data=_user_form(
+                email="compta@equipe-associee.example",
+                role="accountant",
+                password="court",
+                password_confirm="court",
+            ),
+        )
+    )
     assert "déjà celle d'un autre utilisateur" in html and "Au moins 10 caractères." in html
     assert db.session.scalar(select(func.count(User.id))) == before
 
@@ -54,21 +82,42 @@ def test_member_required_for_member_role_and_forbidden_otherwise(login_as) -> No
 def test_edit_user_and_password(login_as) -> None:
     client = login_as("admin")
     user = db.session.scalar(select(User).where(User.role == "manager"))
-    client.post(f"/admin/utilisateurs/{user.id}/modifier", data=_user_form(
-        email=user.email, name="Hélène V.", role="manager", active="", password="nouveau-mot-de-passe",
-        password_confirm="nouveau-mot-de-passe"))
+    client.post(
+        f"/admin/utilisateurs/{user.id}/modifier",
+        data=_user_form(
+            email=user.email,
+            name="Hélène V.",
+            role="manager",
+            active="",
+            password="nouveau-mot-de-passe",
+            password_confirm="nouveau-mot-de-passe",
+        ),
+    )
     db.session.expire_all()
     user = db.session.get(User, user.id)
-    assert user.name == "Hélène V." and not user.active and user.check_password("nouveau-mot-de-passe")
-    line = db.session.scalar(select(AuditLog).where(AuditLog.entity == "user", AuditLog.action == "update"))
-    assert line.after == {"name": "Hélène V.", "active": False} and "mot de passe modifié" in line.summary
+    assert (
+        user.name == "Hélène V." and not user.active and user.check_password("nouveau-mot-de-passe")
+    )
+    line = db.session.scalar(
+        select(AuditLog).where(AuditLog.entity == "user", AuditLog.action == "update")
+    )
+    assert (
+        line.after == {"name": "Hélène V.", "active": False}
+        and "mot de passe modifié" in line.summary
+    )
 
 
 def test_admin_cannot_lock_themself_out(login_as) -> None:
     client = login_as("admin")
     me = db.session.scalar(select(User).where(User.role == "admin"))
-    html = _page(client.post(f"/admin/utilisateurs/{me.id}/modifier", data=_user_form(
-        email=me.email, role="accountant", active="", password="", password_confirm="")))
+    html = _page(
+        client.post(
+            f"/admin/utilisateurs/{me.id}/modifier",
+            data=_user_form(
+                email=me.email, role="accountant", active="", password="", password_confirm=""
+            ),
+        )
+    )
     assert "propre rôle d'administrateur" in html and "désactiver votre propre compte" in html
     db.session.expire_all()
     assert db.session.get(User, me.id).role == "admin"
@@ -88,7 +137,9 @@ def test_token_shown_once_then_revoked(login_as) -> None:
     db.session.expire_all()
     assert db.session.get(ApiToken, token.id).revoked
     assert "révoqué" in _page(client.get(f"/admin/utilisateurs/{user.id}/modifier"))
-    actions = db.session.scalars(select(AuditLog.action).where(AuditLog.entity == "api_token")).all()
+    actions = db.session.scalars(
+        select(AuditLog.action).where(AuditLog.entity == "api_token")
+    ).all()
     assert sorted(actions) == ["create", "revoke"]
 
 

@@ -32,26 +32,29 @@ D = Decimal
 @pytest.fixture()
 def october(demo: None) -> None:
     """The hand-computed period of test_services.test_allocation_by_hand."""
-    add_payslip("KBENALI", "2026-10", "2400.00", "600.00")     # 3 000.00
-    add_payslip("CMARTIN", "2026-10", "800.00", "200.00")      # 1 000.00
-    add_payslip("JFOURNIER", "2026-10", "400.00", "100.00")    # 500.00, no time
-    add_payslip("KBENALI", "2026-11", "2400.00", "600.00")     # outside the period
+    add_payslip("KBENALI", "2026-10", "2400.00", "600.00")  # 3 000.00
+    add_payslip("CMARTIN", "2026-10", "800.00", "200.00")  # 1 000.00
+    add_payslip("JFOURNIER", "2026-10", "400.00", "100.00")  # 500.00, no time
+    add_payslip("KBENALI", "2026-11", "2400.00", "600.00")  # outside the period
     add_time("2026-10", "KBENALI", "LEFIL", "PAIE", 3600)
     add_time("2026-10", "KBENALI", "GAGA", "GESTION", 1800)
     add_time("2026-10", "KBENALI", None, "CP", 600)
     add_time("2026-10", "CMARTIN", "GAGA", "GESTION", 1200)
-    add_time("2026-11", "CMARTIN", "LEFIL", "GESTION", 420)   # outside the period
+    add_time("2026-11", "CMARTIN", "LEFIL", "GESTION", 420)  # outside the period
     add_expense("2026-10-05", "400.00")
-    add_expense("2026-11-05", "999.00")                        # outside the period
+    add_expense("2026-11-05", "999.00")  # outside the period
     add_income("2026-10-15", "200.00")
     october_period = (date(2026, 10, 1), date(2026, 10, 31))
-    add_invoice("LEFIL", "invoice", "monthly", october_period,
-                [("service", "PAIE", "1500.00")])
-    add_invoice("LEFIL", "credit_note", "monthly", october_period,
-                [("service", "PAIE", "100.00")])
+    add_invoice("LEFIL", "invoice", "monthly", october_period, [("service", "PAIE", "1500.00")])
+    add_invoice("LEFIL", "credit_note", "monthly", october_period, [("service", "PAIE", "100.00")])
     add_invoice("LEFIL", "invoice", "fee", october_period, [("fee", None, "3120.00")])
-    add_invoice("GAGA", "invoice", "monthly", (date(2026, 11, 1), date(2026, 11, 30)),
-                [("service", "GESTION", "77.00")])             # outside the period
+    add_invoice(
+        "GAGA",
+        "invoice",
+        "monthly",
+        (date(2026, 11, 1), date(2026, 11, 30)),
+        [("service", "GESTION", "77.00")],
+    )  # outside the period
 
 
 @pytest.fixture()

@@ -15,15 +15,31 @@ def test_back_office_token_gets_every_row(client, october, token_for) -> None:
         response = client.get(URL, headers=token_for(role))
         assert response.status_code == 200, role
         assert response.get_json() == [
-            {"member": "GAGA", "service": "GESTION", "hours": "50.00", "direct_cost": "1900.00",
-             "structure_cost": "454.55", "total_cost": "2354.55", "invoiced": "0.00"},
-            {"member": "LEFIL", "service": "PAIE", "hours": "60.00", "direct_cost": "1800.00",
-             "structure_cost": "545.45", "total_cost": "2345.45", "invoiced": "1400.00"},
+            {
+                "member": "GAGA",
+                "service": "GESTION",
+                "hours": "50.00",
+                "direct_cost": "1900.00",
+                "structure_cost": "454.55",
+                "total_cost": "2354.55",
+                "invoiced": "0.00",
+            },
+            {
+                "member": "LEFIL",
+                "service": "PAIE",
+                "hours": "60.00",
+                "direct_cost": "1800.00",
+                "structure_cost": "545.45",
+                "total_cost": "2345.45",
+                "invoiced": "1400.00",
+            },
         ]
 
 
 def test_member_token_sees_only_its_member(client, october, token_for) -> None:
-    rows = client.get("/api/v1/allocation?from=2026-10&to=2026-11", headers=token_for("member")).get_json()
+    rows = client.get(
+        "/api/v1/allocation?from=2026-10&to=2026-11", headers=token_for("member")
+    ).get_json()
     assert {r["member"] for r in rows} == {"LEFIL"}
     assert {r["service"] for r in rows} == {"PAIE", "GESTION"}
     # The structure share is still that of the whole group's allocation.
@@ -31,13 +47,16 @@ def test_member_token_sees_only_its_member(client, october, token_for) -> None:
     assert [r["total_cost"] for r in rows] == [f"{r.total_cost}" for r in everything]
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("", "from is required as YYYY-MM"),
-    ("?from=2026-10", "to is required as YYYY-MM"),
-    ("?from=2026-13&to=2026-12", "from must be YYYY-MM, got '2026-13'"),
-    ("?from=2026-10&to=octobre", "to must be YYYY-MM, got 'octobre'"),
-    ("?from=2026-11&to=2026-10", "the period ends (2026-10) before it starts (2026-11)"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "from is required as YYYY-MM"),
+        ("?from=2026-10", "to is required as YYYY-MM"),
+        ("?from=2026-13&to=2026-12", "from must be YYYY-MM, got '2026-13'"),
+        ("?from=2026-10&to=octobre", "to must be YYYY-MM, got 'octobre'"),
+        ("?from=2026-11&to=2026-10", "the period ends (2026-10) before it starts (2026-11)"),
+    ],
+)
 def test_bad_parameters_are_400_json(client, demo, token_for, query, message) -> None:
     response = client.get(f"/api/v1/allocation{query}", headers=token_for("manager"))
     assert response.status_code == 400

@@ -39,20 +39,35 @@ def test_allocation_by_hand(october) -> None:
     assert list(rows) == [("GAGA", "GESTION"), ("LEFIL", "PAIE")]
     lefil, gaga = rows["LEFIL", "PAIE"], rows["GAGA", "GESTION"]
     assert (lefil.minutes, lefil.hours) == (3600, D("60.00"))
-    assert (lefil.direct_cost, lefil.structure_cost, lefil.total_cost) == (D("1800.00"), D("545.45"), D("2345.45"))
-    assert (gaga.direct_cost, gaga.structure_cost, gaga.total_cost) == (D("1900.00"), D("454.55"), D("2354.55"))
+    assert (lefil.direct_cost, lefil.structure_cost, lefil.total_cost) == (
+        D("1800.00"),
+        D("545.45"),
+        D("2345.45"),
+    )
+    assert (gaga.direct_cost, gaga.structure_cost, gaga.total_cost) == (
+        D("1900.00"),
+        D("454.55"),
+        D("2354.55"),
+    )
     assert lefil.invoiced == D("1400.00") and gaga.invoiced == D("0.00")
     assert lefil.difference == D("945.45")
     r = period.result
     assert (r.employer_cost, r.overheads, r.income, r.internal_cost, r.structure_cost) == (
-        D("4500.00"), D("400.00"), D("200.00"), D("800.00"), D("1000.00"))
+        D("4500.00"),
+        D("400.00"),
+        D("200.00"),
+        D("800.00"),
+        D("1000.00"),
+    )
     assert period.total_cost == D("4700.00") and r.unallocated == D("0.00")
 
 
 def test_dates_or_month_strings_and_member_filter(october) -> None:
     by_date = services.allocation(date(2026, 10, 1), date(2026, 10, 17))
     assert by_date == services.allocation("2026-10", "2026-10")
-    assert [r.member for r in services.allocation("2026-10", "2026-10", member="LEFIL")] == ["LEFIL"]
+    assert [r.member for r in services.allocation("2026-10", "2026-10", member="LEFIL")] == [
+        "LEFIL"
+    ]
 
 
 def test_two_months_include_november(october) -> None:
@@ -116,7 +131,9 @@ def test_totals_invariant_with_issued_payslips(app) -> None:
     add_expense("2026-11-20", "-34.56", account="626000")
     add_income("2026-11-10", "333.33")
     period = services.compute("2026-11", "2026-11")
-    payroll = db.session.scalar(select(func.sum(Payslip.employer_cost)).where(Payslip.month == "2026-11"))
+    payroll = db.session.scalar(
+        select(func.sum(Payslip.employer_cost)).where(Payslip.month == "2026-11")
+    )
     overheads = db.session.scalar(select(func.sum(Expense.amount)))
     income = db.session.scalar(select(func.sum(OperatingIncome.amount)))
     assert payroll > 0

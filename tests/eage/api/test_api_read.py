@@ -44,8 +44,17 @@ def test_members_fields(client, token_for) -> None:
     members = client.get("/api/v1/members", headers=token_for("accountant")).get_json()
     assert len(members) == 12
     lefil = next(m for m in members if m["code"] == "LEFIL")
-    assert set(lefil) == {"code", "name", "legal_form", "siren", "siret", "vat_number",
-                          "vat_regime", "email", "address"}
+    assert set(lefil) == {
+        "code",
+        "name",
+        "legal_form",
+        "siren",
+        "siret",
+        "vat_number",
+        "vat_regime",
+        "email",
+        "address",
+    }
     assert lefil["vat_regime"] == "vat_20"
     for m in members:
         assert siret.is_valid(m["siret"]) and m["siret"].startswith(m["siren"])
@@ -71,9 +80,19 @@ def test_services_by_year(client, token_for) -> None:
     headers = token_for("accountant")
     services = client.get("/api/v1/services?year=2026", headers=headers).get_json()
     assert services == [
-        {"code": "GESTION", "label": "Gestion et contrôle de gestion", "year": 2026, "rate": "36.50"},
+        {
+            "code": "GESTION",
+            "label": "Gestion et contrôle de gestion",
+            "year": 2026,
+            "rate": "36.50",
+        },
         {"code": "PAIE", "label": "Service paye et gestion sociale", "year": 2026, "rate": "34.00"},
-        {"code": "RESEAU", "label": "Administration réseau et extranet", "year": 2026, "rate": "31.50"},
+        {
+            "code": "RESEAU",
+            "label": "Administration réseau et extranet",
+            "year": 2026,
+            "rate": "31.50",
+        },
     ]
     assert client.get("/api/v1/services?year=2019", headers=headers).get_json() == []
     bad = client.get("/api/v1/services?year=abc", headers=headers)

@@ -34,13 +34,26 @@ def service(code: str) -> Service:
     return db.session.scalars(select(Service).where(Service.code == code)).one()
 
 
-def issue(code: str, lines: list[LineSpec], *, kind: str = "invoice", origin: str = "fee",
-          credited: Invoice | None = None, day: date = date(2026, 11, 10)) -> Invoice:
+def issue(
+    code: str,
+    lines: list[LineSpec],
+    *,
+    kind: str = "invoice",
+    origin: str = "fee",
+    credited: Invoice | None = None,
+    day: date = date(2026, 11, 10),
+) -> Invoice:
     """Issue a document the way every issuer does (no rendering: the books do not need it)."""
     take_issuing_lock()
-    inv = invoicing.issue_document(kind=kind, origin=origin, member=member(code), lines=lines,
-                                   period=(date(2026, 1, 1), date(2026, 12, 31)), issue_date=day,
-                                   credited=credited)
+    inv = invoicing.issue_document(
+        kind=kind,
+        origin=origin,
+        member=member(code),
+        lines=lines,
+        period=(date(2026, 1, 1), date(2026, 12, 31)),
+        issue_date=day,
+        credited=credited,
+    )
     db.session.commit()
     return inv
 
@@ -52,19 +65,35 @@ def entry_of(inv: Invoice) -> JournalEntry:
 # --------------------------------------------------------------------------- the year's FEC
 
 
-def test_fec_of_the_year_follows_a47_a1_and_agrees_with_the_documents(app, october_time, runner,
-                                                                      login_as, tmp_path) -> None:
+def test_fec_of_the_year_follows_a47_a1_and_agrees_with_the_documents(
+    app, october_time, runner, login_as, tmp_path
+) -> None:
     """A close (VT + PA), a fee, a partial credit note, a regularisation and a payment, then
     the FEC: format, balance, result = classes 7 + 6, 411 = the members' balances."""
     closing.close_month(OCT, today=TODAY)
-    fabrique_invoice = db.session.scalars(select(Invoice).where(Invoice.number == "F-2026-0001")).one()
+    fabrique_invoice = db.session.scalars(
+        select(Invoice).where(Invoice.number == "F-2026-0001")
+    ).one()
     issue("LEFIL", [LineSpec("fee", "Cotisation 2026", Decimal("250.00"))])
-    issue("FABRIQUE", [LineSpec("service", "Geste sur le réseau", Decimal("10.00"), service("RESEAU"))],
-          kind="credit_note", origin="credit", credited=fabrique_invoice)
-    issue("LEFIL", [LineSpec("regularisation", "Régularisation 2026", Decimal("12.34"), service("PAIE"))],
-          origin="regularisation")
-    invoicing.record_payment(member=member("LEFIL"), day=date(2026, 11, 20), amount=Decimal("300.00"),
-                             method="virement", reference="VIR-42")
+    issue(
+        "FABRIQUE",
+        [LineSpec("service", "Geste sur le réseau", Decimal("10.00"), service("RESEAU"))],
+        kind="credit_note",
+        origin="credit",
+        credited=fabrique_invoice,
+    )
+    issue(
+        "LEFIL",
+        [LineSpec("regularisation", "Régularisation 2026", Decimal("12.34"), service("PAIE"))],
+        origin="regularisation",
+    )
+    invoicing.record_payment(
+        member=member("LEFIL"),
+        day=date(2026, 11, 20),
+        amount=Decimal("300.00"),
+        method="virement",
+        reference="VIR-42",
+    )
 
     result = runner.invoke(args=["export-fec", "2026", "--output", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -94,8 +123,10 @@ def test_fec_of_the_year_follows_a47_a1_and_agrees_with_the_documents(app, octob
     assert all(d == c for d, c in sums.values()) and len(sums) == 2 + 3 + 3 + 1
 
     # Classes 6 and 7 make the year's result: invoiced excl. tax − payroll cost.
-    invoiced = sum((-i.total_excl_tax if i.is_credit_note else i.total_excl_tax)
-                   for i in db.session.scalars(select(Invoice)))
+    invoiced = sum(
+        (-i.total_excl_tax if i.is_credit_note else i.total_excl_tax)
+        for i in db.session.scalars(select(Invoice))
+    )
     slips = db.session.scalars(select(Payslip)).all()
     payroll_cost = sum(s.employer_cost for s in slips)
     by_class = result_by_class(records)
@@ -116,8 +147,14 @@ def test_fec_of_the_year_follows_a47_a1_and_agrees_with_the_documents(app, octob
     assert aux["411LEFIL"] == invoicing.member_balance(member("LEFIL").id) != 0
 
     # Entries in validation order: the order of the chain.
-    chained = [ref.removeprefix("entry ") for ref in db.session.scalars(
-        select(ChainLink.reference).where(ChainLink.record_type == "entry").order_by(ChainLink.seq))]
+    chained = [
+        ref.removeprefix("entry ")
+        for ref in db.session.scalars(
+            select(ChainLink.reference)
+            .where(ChainLink.record_type == "entry")
+            .order_by(ChainLink.seq)
+        )
+    ]
     in_file = list(dict.fromkeys(r["EcritureNum"] for r in records))
     assert in_file == chained
 
@@ -127,19 +164,28 @@ def test_fec_of_the_year_follows_a47_a1_and_agrees_with_the_documents(app, octob
     assert books.invoiced_by_service(2026)["PAIE"] == Decimal("71.97") + Decimal("12.34")
 
     def total(prefix: str, journal: str = "PA") -> Decimal:
-        return sum((fec_decimal(r["Debit"]) - fec_decimal(r["Credit"]) for r in records
-                    if r["CompteNum"].startswith(prefix) and r["JournalCode"] == journal), Decimal(0))
+        return sum(
+            (
+                fec_decimal(r["Debit"]) - fec_decimal(r["Credit"])
+                for r in records
+                if r["CompteNum"].startswith(prefix) and r["JournalCode"] == journal
+            ),
+            Decimal(0),
+        )
 
     assert total("641") == sum(s.gross for s in slips)
     assert total("645") == sum(s.employer_cost - s.gross for s in slips)
     assert total("421") == -sum(s.net_paid for s in slips)
     assert total("4421") == -sum(s.tax_withheld for s in slips)
-    assert total("43") == -sum(s.employee_contributions + s.employer_contributions - s.reductions
-                               for s in slips)
+    assert total("43") == -sum(
+        s.employee_contributions + s.employer_contributions - s.reductions for s in slips
+    )
     assert total("512", "BQ") == Decimal("300.00")
 
     # Analytics: every revenue line names its member, service lines their service.
-    for line in db.session.scalars(select(JournalLine).where(JournalLine.account_number.like("7%"))):
+    for line in db.session.scalars(
+        select(JournalLine).where(JournalLine.account_number.like("7%"))
+    ):
         assert line.member_id is not None
         assert (line.service_id is None) == line.account_number.startswith("756")
 
@@ -154,8 +200,9 @@ def test_fec_of_the_year_follows_a47_a1_and_agrees_with_the_documents(app, octob
 # --------------------------------------------------------------------------- integrity
 
 
-def test_verify_integrity_names_the_record_edited_in_the_database(app, october_time, runner,
-                                                                  login_as) -> None:
+def test_verify_integrity_names_the_record_edited_in_the_database(
+    app, october_time, runner, login_as
+) -> None:
     closing.close_month(OCT, today=TODAY)
     assert closing.close_month(OCT, today=TODAY).changed is False  # nothing more to chain
     ok = runner.invoke(args=["verify-integrity"])
@@ -172,30 +219,40 @@ def test_verify_integrity_names_the_record_edited_in_the_database(app, october_t
         assert out.exit_code == expect, out.output
         return out.output
 
-    out = tamper("UPDATE invoice SET total_incl_tax = total_incl_tax + 1 WHERE number = :n",
-                 n="F-2026-0002")
+    out = tamper(
+        "UPDATE invoice SET total_incl_tax = total_incl_tax + 1 WHERE number = :n", n="F-2026-0002"
+    )
     assert "BROKEN at link 5 (invoice F-2026-0002)" in out and "chain length: 10" in out
-    tamper("UPDATE invoice SET total_incl_tax = total_incl_tax - 1 WHERE number = :n", 0,
-           n="F-2026-0002")  # put back: the chain holds again
+    tamper(
+        "UPDATE invoice SET total_incl_tax = total_incl_tax - 1 WHERE number = :n",
+        0,
+        n="F-2026-0002",
+    )  # put back: the chain holds again
 
     line_id, number = db.session.execute(
-        select(JournalLine.id, JournalEntry.number).join(JournalEntry)
+        select(JournalLine.id, JournalEntry.number)
+        .join(JournalEntry)
         .where(JournalEntry.journal == "PA", JournalLine.account_number == "421000")
-        .order_by(JournalEntry.seq.desc()).limit(1)).one()
+        .order_by(JournalEntry.seq.desc())
+        .limit(1)
+    ).one()
     out = tamper("UPDATE journal_line SET credit = credit + 100 WHERE id = :i", i=line_id)
     assert f"(entry {number})" in out and "modifié" in out
     tamper("UPDATE journal_line SET credit = credit - 100 WHERE id = :i", 0, i=line_id)
 
-    out = tamper("UPDATE payslip SET net_social = net_social + 1 WHERE number = :n",
-                 n="BP-2026-10-KBENALI")
+    out = tamper(
+        "UPDATE payslip SET net_social = net_social + 1 WHERE number = :n", n="BP-2026-10-KBENALI"
+    )
     assert "(payslip BP-2026-10-KBENALI)" in out
 
     page = login_as("admin").get("/comptabilite/integrite?fichiers=0").get_data(as_text=True)
     assert "BP-2026-10-KBENALI" in page and "Premier maillon rompu" in page
 
     # The stored documents are covered too: their bytes must still give their SHA-256.
-    db.session.execute(text("UPDATE payslip SET net_social = net_social - 1 WHERE number = :n"),
-                       {"n": "BP-2026-10-KBENALI"})
+    db.session.execute(
+        text("UPDATE payslip SET net_social = net_social - 1 WHERE number = :n"),
+        {"n": "BP-2026-10-KBENALI"},
+    )
     db.session.commit()
     assert books.verify_integrity().ok
     from eage.invoicing.storage import storage_root
@@ -214,8 +271,10 @@ def test_validated_entries_and_the_chain_refuse_any_change(app, demo) -> None:
     entry = entry_of(inv)
     assert entry.number == "VT-2026-00001" and entry.is_validated
     links = db.session.scalars(select(ChainLink).order_by(ChainLink.seq)).all()
-    assert [(ln.seq, ln.reference) for ln in links] == [(1, "invoice F-2026-0001"),
-                                                       (2, "entry VT-2026-00001")]
+    assert [(ln.seq, ln.reference) for ln in links] == [
+        (1, "invoice F-2026-0001"),
+        (2, "entry VT-2026-00001"),
+    ]
     assert links[1].previous_hash == links[0].hash
 
     def refused(change) -> None:  # type: ignore[no-untyped-def]
@@ -228,9 +287,18 @@ def test_validated_entries_and_the_chain_refuse_any_change(app, demo) -> None:
     refused(lambda: setattr(entry_of(inv), "label", "autre chose"))
     refused(lambda: db.session.delete(entry_of(inv)))
     refused(lambda: db.session.delete(entry_of(inv).lines[1]))
-    refused(lambda: entry_of(inv).lines.append(JournalLine(
-        position=9, account_number="471000", account_label="x", label="x", debit=Decimal("1"),
-        credit=Decimal("0"))))
+    refused(
+        lambda: entry_of(inv).lines.append(
+            JournalLine(
+                position=9,
+                account_number="471000",
+                account_label="x",
+                label="x",
+                debit=Decimal("1"),
+                credit=Decimal("0"),
+            )
+        )
+    )
     refused(lambda: db.session.execute(update(JournalLine).values(debit=Decimal("0"))))
     refused(lambda: setattr(db.session.get(ChainLink, 1), "hash", "0" * 64))
     refused(lambda: db.session.delete(db.session.get(ChainLink, 2)))
@@ -241,13 +309,19 @@ def test_validated_entries_and_the_chain_refuse_any_change(app, demo) -> None:
 
 def test_payment_posts_to_the_bank_journal(app, demo) -> None:
     inv = issue("LEFIL", [LineSpec("fee", "Cotisation 2026", Decimal("100.00"))])
-    invoicing.record_payment(member=member("LEFIL"), day=date(2026, 11, 20), amount=Decimal("40.00"),
-                             method="cheque", reference=None)
+    invoicing.record_payment(
+        member=member("LEFIL"),
+        day=date(2026, 11, 20),
+        amount=Decimal("40.00"),
+        method="cheque",
+        reference=None,
+    )
     bq = db.session.scalars(select(JournalEntry).where(JournalEntry.journal == "BQ")).one()
     assert bq.number == "BQ-2026-00001" and bq.piece_ref.startswith("REG-")
     assert [(ln.account_number, ln.aux_number, ln.debit, ln.credit) for ln in bq.lines] == [
         ("512000", None, Decimal("40.00"), Decimal("0.00")),
-        ("411000", "411LEFIL", Decimal("0.00"), Decimal("40.00"))]
+        ("411000", "411LEFIL", Decimal("0.00"), Decimal("40.00")),
+    ]
     assert books.aux_balances(2026) == {"411LEFIL": invoicing.member_balance(inv.member_id)}
     assert books.aux_balances(2026)["411LEFIL"] == Decimal("60.00")
 
@@ -257,29 +331,52 @@ def test_payment_posts_to_the_bank_journal(app, demo) -> None:
 
 def test_od_entry_is_balanced_or_refused_then_validated(app, login_as) -> None:
     client = login_as("accountant")
-    response = client.post("/comptabilite/plan/nouveau",
-                           data={"number": "627000", "label": "Services bancaires", "active": "y"})
+    response = client.post(
+        "/comptabilite/plan/nouveau",
+        data={"number": "627000", "label": "Services bancaires", "active": "y"},
+    )
     assert response.status_code == 302
-    form = {"day": "2026-11-15", "label": "Frais bancaires de novembre", "piece_ref": "RELEVE-11",
-            "line-1-account": "627000", "line-1-debit": "12,50",
-            "line-2-account": "512000", "line-2-credit": "12,00",
-            "line-3-account": "411000", "line-3-debit": "1",
-            "line-4-account": "999", "line-4-credit": "2"}
+    form = {
+        "day": "2026-11-15",
+        "label": "Frais bancaires de novembre",
+        "piece_ref": "RELEVE-11",
+        "line-1-account": "627000",
+        "line-1-debit": "12,50",
+        "line-2-account": "512000",
+        "line-2-credit": "12,00",
+        "line-3-account": "411000",
+        "line-3-debit": "1",
+        "line-4-account": "999",
+        "line-4-credit": "2",
+    }
     page = client.post("/comptabilite/ecritures/nouvelle", data=form).get_data(as_text=True)
-    for expected in ("déséquilibrée", "ligne 3 : le compte adhérents demande l&#39;adhérent",
-                     "ligne 4 : le compte « 999 » n&#39;est pas au plan comptable"):
+    for expected in (
+        "déséquilibrée",
+        "ligne 3 : le compte adhérents demande l&#39;adhérent",
+        "ligne 4 : le compte « 999 » n&#39;est pas au plan comptable",
+    ):
         assert expected in page
     assert db.session.scalar(select(func.count(JournalEntry.id))) == 0
 
-    form = {**form, "line-2-credit": "12,50", "line-3-account": "", "line-3-debit": "",
-            "line-4-account": "", "line-4-credit": ""}
+    form = {
+        **form,
+        "line-2-credit": "12,50",
+        "line-3-account": "",
+        "line-3-debit": "",
+        "line-4-account": "",
+        "line-4-credit": "",
+    }
     response = client.post("/comptabilite/ecritures/nouvelle", data=form)
     assert response.status_code == 302
     draft = db.session.scalars(select(JournalEntry)).one()
     assert draft.number is None and not draft.is_validated
     assert [(ln.account_number, ln.debit, ln.credit) for ln in draft.lines] == [
-        ("627000", Decimal("12.50"), Decimal("0.00")), ("512000", Decimal("0.00"), Decimal("12.50"))]
-    assert db.session.scalar(select(func.count()).select_from(ChainLink)) == 0  # drafts are not chained
+        ("627000", Decimal("12.50"), Decimal("0.00")),
+        ("512000", Decimal("0.00"), Decimal("12.50")),
+    ]
+    assert (
+        db.session.scalar(select(func.count()).select_from(ChainLink)) == 0
+    )  # drafts are not chained
     assert books.fec(2026).entries == 0
 
     assert client.post(f"/comptabilite/ecritures/{draft.id}/valider").status_code == 302
@@ -293,8 +390,15 @@ def test_od_entry_is_balanced_or_refused_then_validated(app, login_as) -> None:
     client.post(f"/comptabilite/ecritures/{draft.id}/supprimer")
     assert db.session.get(JournalEntry, draft.id) is not None  # validated: never deleted
 
-    other = books.create_manual_entry(day=date(2026, 11, 16), label="Essai", piece_ref="X", lines=[
-        books.ManualLine("627000", debit=Decimal("1.00")), books.ManualLine("512000", credit=Decimal("1.00"))])
+    other = books.create_manual_entry(
+        day=date(2026, 11, 16),
+        label="Essai",
+        piece_ref="X",
+        lines=[
+            books.ManualLine("627000", debit=Decimal("1.00")),
+            books.ManualLine("512000", credit=Decimal("1.00")),
+        ],
+    )
     assert client.post(f"/comptabilite/ecritures/{other.id}/supprimer").status_code == 302
     assert db.session.scalar(select(func.count(JournalEntry.id))) == 1
     assert books.verify_integrity().ok
@@ -306,27 +410,56 @@ def test_od_entry_is_balanced_or_refused_then_validated(app, login_as) -> None:
 def test_chart_is_editable_and_entries_keep_what_they_were_posted_with(app, login_as) -> None:
     client = login_as("accountant")
     page = client.get("/comptabilite/plan").get_data(as_text=True)
-    for number in ("411000", "445710", "641100", "645100", "421000", "431000", "437100", "442100",
-                   "706100", "706200", "706300", "756000"):
+    for number in (
+        "411000",
+        "445710",
+        "641100",
+        "645100",
+        "421000",
+        "431000",
+        "437100",
+        "442100",
+        "706100",
+        "706200",
+        "706300",
+        "756000",
+    ):
         assert number in page
-    before = issue("FABRIQUE", [LineSpec("service", "Gestion", Decimal("10.00"), service("GESTION"))],
-                   origin="monthly")
-    account = db.session.scalars(select(LedgerAccount).where(LedgerAccount.number == "706100")).one()
-    response = client.post(f"/comptabilite/plan/{account.id}",
-                           data={"number": "706110", "label": "Gestion et contrôle de gestion",
-                                 "active": "y"})
+    before = issue(
+        "FABRIQUE",
+        [LineSpec("service", "Gestion", Decimal("10.00"), service("GESTION"))],
+        origin="monthly",
+    )
+    account = db.session.scalars(
+        select(LedgerAccount).where(LedgerAccount.number == "706100")
+    ).one()
+    response = client.post(
+        f"/comptabilite/plan/{account.id}",
+        data={"number": "706110", "label": "Gestion et contrôle de gestion", "active": "y"},
+    )
     assert response.status_code == 302
-    after = issue("FABRIQUE", [LineSpec("service", "Gestion", Decimal("20.00"), service("GESTION"))],
-                  origin="monthly")
+    after = issue(
+        "FABRIQUE",
+        [LineSpec("service", "Gestion", Decimal("20.00"), service("GESTION"))],
+        origin="monthly",
+    )
     assert entry_of(before).lines[1].account_number == "706100"
     assert (entry_of(after).lines[1].account_number, entry_of(after).lines[1].account_label) == (
-        "706110", "Gestion et contrôle de gestion")
+        "706110",
+        "Gestion et contrôle de gestion",
+    )
 
-    receivable = db.session.scalars(select(LedgerAccount).where(LedgerAccount.purpose == "receivable")).one()
-    page = client.post(f"/comptabilite/plan/{receivable.id}",
-                       data={"number": "706200", "label": ""}).get_data(as_text=True)
-    for expected in ("le compte 706200 existe déjà", "indiquez l&#39;intitulé du compte",
-                     "ne peut pas être désactivé"):
+    receivable = db.session.scalars(
+        select(LedgerAccount).where(LedgerAccount.purpose == "receivable")
+    ).one()
+    page = client.post(
+        f"/comptabilite/plan/{receivable.id}", data={"number": "706200", "label": ""}
+    ).get_data(as_text=True)
+    for expected in (
+        "le compte 706200 existe déjà",
+        "indiquez l&#39;intitulé du compte",
+        "ne peut pas être désactivé",
+    ):
         assert expected in page
     assert books.verify_integrity().ok
 
@@ -335,11 +468,22 @@ def test_chart_is_editable_and_entries_keep_what_they_were_posted_with(app, logi
 
 
 def test_trial_balance_and_ledgers_with_filters_totals_and_xlsx(app, login_as) -> None:
-    issue("LEFIL", [LineSpec("service", "Paie", Decimal("100.00"), service("PAIE")),
-                    LineSpec("service", "Réseau", Decimal("50.00"), service("RESEAU"))], origin="monthly")
+    issue(
+        "LEFIL",
+        [
+            LineSpec("service", "Paie", Decimal("100.00"), service("PAIE")),
+            LineSpec("service", "Réseau", Decimal("50.00"), service("RESEAU")),
+        ],
+        origin="monthly",
+    )
     issue("FABRIQUE", [LineSpec("fee", "Cotisation", Decimal("30.00"))])
-    invoicing.record_payment(member=member("LEFIL"), day=date(2026, 11, 25), amount=Decimal("80.00"),
-                             method="virement", reference="VIR-1")
+    invoicing.record_payment(
+        member=member("LEFIL"),
+        day=date(2026, 11, 25),
+        amount=Decimal("80.00"),
+        method="virement",
+        reference="VIR-1",
+    )
     client = login_as("manager")
 
     rows = books.trial_balance(books.LedgerFilter(date(2026, 1, 1), date(2026, 12, 31)))
@@ -352,15 +496,23 @@ def test_trial_balance_and_ledgers_with_filters_totals_and_xlsx(app, login_as) -
     ws = load_workbook(io.BytesIO(response.data)).active
     assert ws["A1"].value == "Balance générale" and ws["A4"].value == "Compte"
     last = ws.max_row
-    assert ws.cell(last, 1).value == "Total" and ws.cell(last, 3).value == ws.cell(last, 4).value == 290
+    assert (
+        ws.cell(last, 1).value == "Total"
+        and ws.cell(last, 3).value == ws.cell(last, 4).value == 290
+    )
     assert ws.cell(5, 3).number_format.startswith("#,##0.00")
 
     page = client.get("/comptabilite/grand-livre?annee=2026&compte=706").get_data(as_text=True)
     assert "706200" in page and "706300" in page and "445710" not in page
-    sections = books.general_ledger(books.LedgerFilter(date(2026, 1, 1), date(2026, 12, 31),
-                                                       member_id=member("LEFIL").id, account="7"))
+    sections = books.general_ledger(
+        books.LedgerFilter(
+            date(2026, 1, 1), date(2026, 12, 31), member_id=member("LEFIL").id, account="7"
+        )
+    )
     assert [s.account for s in sections] == ["706200", "706300"]
-    ws = load_workbook(io.BytesIO(client.get("/comptabilite/grand-livre?format=xlsx&annee=2026").data)).active
+    ws = load_workbook(
+        io.BytesIO(client.get("/comptabilite/grand-livre?format=xlsx&annee=2026").data)
+    ).active
     assert ws["G4"].value == "Libellé"
 
     members = books.member_ledger(books.LedgerFilter(date(2026, 1, 1), date(2026, 12, 31)))

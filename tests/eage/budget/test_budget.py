@@ -24,22 +24,40 @@ def test_demo_budget_total_is_115000(login_as) -> None:
 
 def test_manager_adds_edits_and_deletes_a_line(login_as) -> None:
     client = login_as("manager")
-    html = _page(client.post("/budget/lignes/nouvelle?annee=2026", data={
-        "kind": "income", "account": "741000", "label": "Subvention Région", "amount": "5 000"},
-        follow_redirects=True))
+    html = _page(
+        client.post(
+            "/budget/lignes/nouvelle?annee=2026",
+            data={
+                "kind": "income",
+                "account": "741000",
+                "label": "Subvention Région",
+                "amount": "5 000",
+            },
+            follow_redirects=True,
+        )
+    )
     assert "Ligne de budget ajoutée." in html and "Subvention Région" in html
     assert "110\u202f000,00\xa0€" in html  # net cost to recharge
     line = db.session.scalar(select(BudgetLine).where(BudgetLine.account == "741000"))
     assert line.year == 2026 and str(line.amount) == "5000.00"
 
-    client.post(f"/budget/lignes/{line.id}/modifier", data={
-        "kind": "income", "account": "741000", "label": "Subvention Région", "amount": "6000,5"})
+    client.post(
+        f"/budget/lignes/{line.id}/modifier",
+        data={
+            "kind": "income",
+            "account": "741000",
+            "label": "Subvention Région",
+            "amount": "6000,5",
+        },
+    )
     db.session.expire_all()
     assert str(db.session.get(BudgetLine, line.id).amount) == "6000.50"
 
     html = _page(client.post(f"/budget/lignes/{line.id}/supprimer", follow_redirects=True))
     assert "supprimée" in html and db.session.get(BudgetLine, line.id) is None
-    entries = db.session.scalars(select(AuditLog).where(AuditLog.entity == "budget_line").order_by(AuditLog.id)).all()
+    entries = db.session.scalars(
+        select(AuditLog).where(AuditLog.entity == "budget_line").order_by(AuditLog.id)
+    ).all()
     assert [e.action for e in entries] == ["create", "update", "delete"]
     assert entries[1].before == {"amount": "5000.00"} and entries[1].after == {"amount": "6000.50"}
     assert entries[2].before["label"] == "Subvention Région"
@@ -48,8 +66,12 @@ def test_manager_adds_edits_and_deletes_a_line(login_as) -> None:
 def test_bad_line_refused_with_every_error(login_as) -> None:
     client = login_as("accountant")
     before = db.session.scalar(select(func.count(BudgetLine.id)))
-    html = _page(client.post("/budget/lignes/nouvelle?annee=2026", data={
-        "kind": "income", "account": "613200", "label": "", "amount": "-5"}))
+    html = _page(
+        client.post(
+            "/budget/lignes/nouvelle?annee=2026",
+            data={"kind": "income", "account": "613200", "label": "", "amount": "-5"},
+        )
+    )
     assert "Un produit s'impute sur un compte de classe 7." in html
     assert "Ce champ est obligatoire." in html
     assert "supérieure ou égale à 0" in html
@@ -60,10 +82,17 @@ def test_manager_edits_fiscal_year_settings(login_as) -> None:
     client = login_as("manager")
     page = _page(client.get("/budget/exercice/2026"))
     assert "1 607 h" in page and "2,080" in page
-    data = {"hours_denominator": "1820", "billing_mode": "hourly_rate", "atmp_rate": "1,5",
-            "health_insurance_monthly": "45,00", "health_employer_share": "60",
-            "prevoyance_employer_rate": "0,8", "prevoyance_employee_rate": "0,4",
-            "fee_rate": "1", "fee_cap": "5 000"}
+    data = {
+        "hours_denominator": "1820",
+        "billing_mode": "hourly_rate",
+        "atmp_rate": "1,5",
+        "health_insurance_monthly": "45,00",
+        "health_employer_share": "60",
+        "prevoyance_employer_rate": "0,8",
+        "prevoyance_employee_rate": "0,4",
+        "fee_rate": "1",
+        "fee_cap": "5 000",
+    }
     html = _page(client.post("/budget/exercice/2026", data=data, follow_redirects=True))
     assert "Paramètres de l'exercice 2026 enregistrés." in html
     fy = db.session.get(FiscalYear, 2026)
@@ -83,13 +112,23 @@ def test_new_fiscal_year_is_created_from_the_previous_one(login_as) -> None:
     page = _page(client.get("/budget/exercice/2027"))
     assert "n'existe pas encore" in page
     assert db.session.get(FiscalYear, 2027) is None
-    data = {"hours_denominator": "1607", "billing_mode": "hourly_rate", "atmp_rate": "2,08",
-            "health_insurance_monthly": "40", "health_employer_share": "50",
-            "prevoyance_employer_rate": "0", "prevoyance_employee_rate": "0",
-            "fee_rate": "1", "fee_cap": "5000"}
+    data = {
+        "hours_denominator": "1607",
+        "billing_mode": "hourly_rate",
+        "atmp_rate": "2,08",
+        "health_insurance_monthly": "40",
+        "health_employer_share": "50",
+        "prevoyance_employer_rate": "0",
+        "prevoyance_employee_rate": "0",
+        "fee_rate": "1",
+        "fee_cap": "5000",
+    }
     client.post("/budget/exercice/2027", data=data)
     assert db.session.get(FiscalYear, 2027) is not None
-    assert db.session.scalar(select(AuditLog).where(AuditLog.entity == "fiscal_year")).action == "create"
+    assert (
+        db.session.scalar(select(AuditLog).where(AuditLog.entity == "fiscal_year")).action
+        == "create"
+    )
 
 
 def test_unknown_ids_are_404(login_as) -> None:

@@ -61,32 +61,57 @@ def test_demo_time_respects_the_rules(app) -> None:
     """The generated demo time passes the same validation as typed time."""
     load_demo(2026, today=TODAY)
     daily = db.session.execute(
-        select(TimesheetEntry.employee_id, TimesheetEntry.date, func.sum(TimesheetEntry.minutes))
-        .group_by(TimesheetEntry.employee_id, TimesheetEntry.date)
+        select(
+            TimesheetEntry.employee_id, TimesheetEntry.date, func.sum(TimesheetEntry.minutes)
+        ).group_by(TimesheetEntry.employee_id, TimesheetEntry.date)
     ).all()
     assert daily and max(m for _e, _d, m in daily) <= 10 * 60
     assert max(d for _e, d, _m in daily) <= TODAY
 
 
 def test_create_user_reads_password_twice(runner, demo) -> None:
-    result = runner.invoke(args=["create-user", "new@example.org", "--role", "member",
-                                 "--member", "GAGA"], input="s3cret-pass\ns3cret-pass\n")
+    result = runner.invoke(
+        args=["create-user", "new@example.org", "--role", "member", "--member", "GAGA"],
+        input="s3cret-pass\ns3cret-pass\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "new@example.org"))
     assert user.role == "member" and user.member.code == "GAGA"
     assert user.check_password("s3cret-pass") and user.password_hash != "s3cret-pass"
-    assert db.session.scalar(select(AuditLog).where(AuditLog.entity == "user", AuditLog.entity_id == str(user.id)))
+    assert db.session.scalar(
+        select(AuditLog).where(AuditLog.entity == "user", AuditLog.entity_id == str(user.id))
+    )
 
 
 def test_create_user_errors_change_nothing(runner, demo) -> None:
     before = count(User)
     cases = [
-        (["create-user", "x@example.org", "--role", "member"], "a-long-pass\na-long-pass\n", "--member CODE is required"),
-        (["create-user", "x@example.org", "--role", "accountant"], "a-long-pass\nother-pass\n", "the two passwords differ"),
+        (
+            ["create-user", "x@example.org", "--role", "member"],
+            "a-long-pass\na-long-pass\n",
+            "--member CODE is required",
+        ),
+        (
+            ["create-user", "x@example.org", "--role", "accountant"],
+            "a-long-pass\nother-pass\n",
+            "the two passwords differ",
+        ),
         (["create-user", "x@example.org", "--role", "accountant"], "short\nshort\n", "at least 8"),
-        (["create-user", "x@example.org", "--role", "member", "--member", "NOPE"], "a-long-pass\na-long-pass\n", "unknown member code"),
-        (["create-user", "compta@equipe-associee.example", "--role", "accountant"], "a-long-pass\na-long-pass\n", "already exists"),
-        (["create-user", "x@example.org", "--role", "boss"], "a-long-pass\na-long-pass\n", "Invalid value"),
+        (
+            ["create-user", "x@example.org", "--role", "member", "--member", "NOPE"],
+            "a-long-pass\na-long-pass\n",
+            "unknown member code",
+        ),
+        (
+            ["create-user", "compta@equipe-associee.example", "--role", "accountant"],
+            "a-long-pass\na-long-pass\n",
+            "already exists",
+        ),
+        (
+            ["create-user", "x@example.org", "--role", "boss"],
+            "a-long-pass\na-long-pass\n",
+            "Invalid value",
+        ),
     ]
     for args, stdin, message in cases:
         result = runner.invoke(args=args, input=stdin)
@@ -111,9 +136,15 @@ def test_create_token_unknown_user(runner, demo) -> None:
 
 def test_eage_console_script_runs_the_migrations(tmp_path) -> None:
     """`eage init-db` on a fresh instance folder creates the SQLite database (SPEC §7)."""
-    env = {"EAGE_INSTANCE_PATH": str(tmp_path), "PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+    env = {
+        "EAGE_INSTANCE_PATH": str(tmp_path),
+        "PATH": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
+    }
     eage = [sys.executable, "-c", "from eage.cli import main; main()"]
-    result = subprocess.run([*eage, "init-db"], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [*eage, "init-db"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "database is up to date" in result.stdout
     assert (tmp_path / "x.sqlite").exists() and (tmp_path / "secret_key").exists()

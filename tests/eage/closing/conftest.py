@@ -19,10 +19,19 @@ def add_time(demo) -> Callable[..., None]:
     members = {m.code: m.id for m in db.session.scalars(select(Member))}
     services = {s.code: s.id for s in db.session.scalars(select(Service))}
 
-    def _add(member: str, service: str, employee: str, day: date, minutes: int, note: str | None = None) -> None:
-        db.session.add(TimesheetEntry(date=day, employee_id=employees[employee],
-                                      member_id=None if member == "INTERNE" else members[member],
-                                      service_id=services[service], minutes=minutes, note=note))
+    def _add(
+        member: str, service: str, employee: str, day: date, minutes: int, note: str | None = None
+    ) -> None:
+        db.session.add(
+            TimesheetEntry(
+                date=day,
+                employee_id=employees[employee],
+                member_id=None if member == "INTERNE" else members[member],
+                service_id=services[service],
+                minutes=minutes,
+                note=note,
+            )
+        )
         db.session.commit()
 
     return _add
@@ -31,9 +40,9 @@ def add_time(demo) -> Callable[..., None]:
 @pytest.fixture()
 def october_time(add_time) -> None:
     """A small month: an exempt association (FABRIQUE) and a VAT member (LEFIL)."""
-    add_time("LEFIL", "GESTION", "CMARTIN", date(2026, 10, 5), 225)   # 3 h 45
-    add_time("LEFIL", "GESTION", "CMARTIN", date(2026, 10, 6), 301)   # 5 h 01
-    add_time("LEFIL", "PAIE", "KBENALI", date(2026, 10, 6), 127)      # 2 h 07
+    add_time("LEFIL", "GESTION", "CMARTIN", date(2026, 10, 5), 225)  # 3 h 45
+    add_time("LEFIL", "GESTION", "CMARTIN", date(2026, 10, 6), 301)  # 5 h 01
+    add_time("LEFIL", "PAIE", "KBENALI", date(2026, 10, 6), 127)  # 2 h 07
     add_time("FABRIQUE", "RESEAU", "JFOURNIER", date(2026, 10, 7), 95)
     add_time("FABRIQUE", "GESTION", "CMARTIN", date(2026, 10, 8), 61)
     add_time("INTERNE", "GESTION", "CMARTIN", date(2026, 10, 9), 60)

@@ -37,18 +37,30 @@ def spec_line(minutes: int, rate: Decimal) -> Decimal:
 
 def recompute(month: date) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
     """Every member's invoice of the month recomputed from the raw entries."""
-    rates = {r.service_id: r.rate for r in db.session.scalars(select(ServiceRate).where(ServiceRate.year == month.year))}
+    rates = {
+        r.service_id: r.rate
+        for r in db.session.scalars(select(ServiceRate).where(ServiceRate.year == month.year))
+    }
     start, end = month, date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     out = {}
     for member in db.session.scalars(select(Member)):
         per_service = db.session.execute(
             select(TimesheetEntry.service_id, func.sum(TimesheetEntry.minutes))
-            .where(TimesheetEntry.member_id == member.id, TimesheetEntry.date >= start, TimesheetEntry.date < end)
-            .group_by(TimesheetEntry.service_id)).all()
+            .where(
+                TimesheetEntry.member_id == member.id,
+                TimesheetEntry.date >= start,
+                TimesheetEntry.date < end,
+            )
+            .group_by(TimesheetEntry.service_id)
+        ).all()
         if not per_service:
             continue
         excl = sum(spec_line(int(m), rates[s]) for s, m in per_service)
-        vat = (excl * Decimal("0.20")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if member.vat_regime == "vat_20" else Decimal("0.00")
+        vat = (
+            (excl * Decimal("0.20")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if member.vat_regime == "vat_20"
+            else Decimal("0.00")
+        )
         out[member.code] = (excl, vat, excl + vat)
     return out
 
@@ -79,23 +91,47 @@ def test_close_locks_time_and_is_idempotent(app, october_time) -> None:
     first = closing.close_month(OCT, today=TODAY)
     assert first.invoices == ["F-2026-0001", "F-2026-0002"] and first.changed
     assert db.session.get(MonthLock, "2026-10") is not None
-    snapshot = (db.session.scalar(select(func.count(Invoice.id))),
-                db.session.scalar(select(func.count(StoredDocument.id))))
+    snapshot = (
+        db.session.scalar(select(func.count(Invoice.id))),
+        db.session.scalar(select(func.count(StoredDocument.id))),
+    )
     second = closing.close_month(OCT, today=TODAY)
-    assert not second.changed and second.summary() == "month 2026-10 already closed: nothing changed"
-    assert (db.session.scalar(select(func.count(Invoice.id))),
-            db.session.scalar(select(func.count(StoredDocument.id)))) == snapshot
+    assert (
+        not second.changed and second.summary() == "month 2026-10 already closed: nothing changed"
+    )
+    assert (
+        db.session.scalar(select(func.count(Invoice.id))),
+        db.session.scalar(select(func.count(StoredDocument.id))),
+    ) == snapshot
 
 
 def test_amounts_of_the_small_month(app, october_time) -> None:
     closing.close_month(OCT, today=TODAY)
-    lefil, fabrique = (db.session.scalar(select(Invoice).join(Member).where(Member.code == c)) for c in ("LEFIL", "FABRIQUE"))
+    lefil, fabrique = (
+        db.session.scalar(select(Invoice).join(Member).where(Member.code == c))
+        for c in ("LEFIL", "FABRIQUE")
+    )
     # LEFIL (TVA 20 %): GESTION 526 min × 36.50 = 319.9833 → 319.98; PAIE 127 min × 34.00 = 71.9666 → 71.97
-    assert [(line.minutes, line.amount) for line in lefil.lines] == [(526, Decimal("319.98")), (127, Decimal("71.97"))]
-    assert (lefil.total_excl_tax, lefil.vat, lefil.total_incl_tax) == (Decimal("391.95"), Decimal("78.39"), Decimal("470.34"))
+    assert [(line.minutes, line.amount) for line in lefil.lines] == [
+        (526, Decimal("319.98")),
+        (127, Decimal("71.97")),
+    ]
+    assert (lefil.total_excl_tax, lefil.vat, lefil.total_incl_tax) == (
+        Decimal("391.95"),
+        Decimal("78.39"),
+        Decimal("470.34"),
+    )
     # FABRIQUE (exonérée 261 B): GESTION 61 min → 37.11; RESEAU 95 min × 31.50 → 49.88
-    assert (fabrique.total_excl_tax, fabrique.vat, fabrique.total_incl_tax) == (Decimal("86.99"), Decimal("0.00"), Decimal("86.99"))
-    assert lefil.due_date == date(2026, 12, 28) and lefil.period_start == OCT and lefil.period_end == date(2026, 10, 31)
+    assert (fabrique.total_excl_tax, fabrique.vat, fabrique.total_incl_tax) == (
+        Decimal("86.99"),
+        Decimal("0.00"),
+        Decimal("86.99"),
+    )
+    assert (
+        lefil.due_date == date(2026, 12, 28)
+        and lefil.period_start == OCT
+        and lefil.period_end == date(2026, 10, 31)
+    )
     assert lefil.buyer["siren"] and lefil.seller["iban"]
 
 
@@ -122,7 +158,10 @@ def test_working_days_without_time_are_warnings(app, october_time) -> None:
     assert any(p.message.startswith("KBENALI : aucun temps saisi") for p in warnings)
     assert not any(p.blocking for p in problems)
     # 2026-11-11 (Armistice) is a public holiday, never a missing day
-    assert all("11/11" not in p.message for p in closing.check_month(date(2026, 11, 1), today=date(2026, 12, 5)))
+    assert all(
+        "11/11" not in p.message
+        for p in closing.check_month(date(2026, 11, 1), today=date(2026, 12, 5))
+    )
 
 
 def test_reopen_then_close_invoices_only_the_difference(app, october_time, add_time) -> None:
@@ -131,10 +170,13 @@ def test_reopen_then_close_invoices_only_the_difference(app, october_time, add_t
     pdf_doc = lefil_invoice.document("invoice_pdf")
     pdf_hash = pdf_doc.sha256
     closing.reopen_month(OCT, user_id=None, reason="temps oublié")
-    add_time("LEFIL", "GESTION", "CMARTIN", date(2026, 10, 12), 60)       # +1 h GESTION
-    entry = db.session.scalar(select(TimesheetEntry).join(Member).where(
-        Member.code == "FABRIQUE", TimesheetEntry.minutes == 95))
-    db.session.delete(entry)                                               # −95 min RESEAU
+    add_time("LEFIL", "GESTION", "CMARTIN", date(2026, 10, 12), 60)  # +1 h GESTION
+    entry = db.session.scalar(
+        select(TimesheetEntry)
+        .join(Member)
+        .where(Member.code == "FABRIQUE", TimesheetEntry.minutes == 95)
+    )
+    db.session.delete(entry)  # −95 min RESEAU
     db.session.commit()
     result = closing.close_month(OCT, today=TODAY)
     assert result.invoices == ["F-2026-0003"] and result.credit_notes == ["A-2026-0001"]
@@ -149,7 +191,9 @@ def test_reopen_then_close_invoices_only_the_difference(app, october_time, add_t
     # issued documents untouched, byte for byte
     assert sha256(read(pdf_doc)) == pdf_hash == lefil_invoice.document("invoice_pdf").sha256
     # a second statement version for the members concerned
-    versions = db.session.scalars(select(StoredDocument.filename).where(StoredDocument.kind == "statement_pdf")).all()
+    versions = db.session.scalars(
+        select(StoredDocument.filename).where(StoredDocument.kind == "statement_pdf")
+    ).all()
     assert "R-2026-10-LEFIL-v2.pdf" in versions and "R-2026-10-LEFIL.pdf" in versions
     assert closing.close_month(OCT, today=TODAY).changed is False
     assert check_number_sequence([i.number for i in invoices()]) == []

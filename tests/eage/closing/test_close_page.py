@@ -15,22 +15,24 @@ def test_the_close_page_closes_and_warms_the_dashboard(login_as, october_time, m
     response = client.post("/cloture/", data={"month": "2026-10", "confirm_warnings": "yes"})
     assert response.status_code == 302 and "/cloture/suivi/" in response.headers["Location"]
     assert db.session.get(MonthLock, "2026-10").time_summarised is True
-    assert db.session.query(Invoice).count() == 2          # LEFIL and FABRIQUE
-    assert cache.stats["misses"] > 0                        # computed by the close, not by a view
+    assert db.session.query(Invoice).count() == 2  # LEFIL and FABRIQUE
+    assert cache.stats["misses"] > 0  # computed by the close, not by a view
 
     calls: list[tuple[object, ...]] = []
     real = dashboard.allocation_services.compute
-    monkeypatch.setattr(dashboard.allocation_services, "compute",
-                        lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.setattr(
+        dashboard.allocation_services, "compute", lambda *a, **k: calls.append(a) or real(*a, **k)
+    )
     page = login_as("manager").get("/tableau-de-bord/?annee=2026")
     assert page.status_code == 200
-    assert ("2026-10", "2026-10") not in calls              # October's allocation was kept
+    assert ("2026-10", "2026-10") not in calls  # October's allocation was kept
     cache.clear()
 
 
 def test_the_close_page_refuses_unconfirmed_warnings(login_as, october_time) -> None:
     client = login_as("accountant")
-    response = client.post("/cloture/", data={"month": "2026-10", "confirm_warnings": "no"},
-                           follow_redirects=True)
+    response = client.post(
+        "/cloture/", data={"month": "2026-10", "confirm_warnings": "no"}, follow_redirects=True
+    )
     assert "Confirmez que vous avez vérifié les avertissements." in response.get_data(as_text=True)
     assert db.session.get(MonthLock, "2026-10") is None

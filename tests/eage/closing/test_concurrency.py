@@ -24,12 +24,22 @@ def test_concurrent_closes_leave_no_gap_and_no_duplicate(app, add_time) -> None:
         add_time("LEFIL", "GESTION", "CMARTIN", date(y, m, 2), 120)
         add_time("FABRIQUE", "PAIE", "KBENALI", date(y, m, 3), 90)
         add_time("GAGA", "RESEAU", "JFOURNIER", date(y, m, 4), 45)
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "EAGE_INSTANCE_PATH": app.instance_path}
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "EAGE_INSTANCE_PATH": app.instance_path,
+    }
     code = "from eage.cli import main; main()"
-    procs = [subprocess.Popen([sys.executable, "-c", code, "close-month", key], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for key in MONTHS]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, "close-month", key],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for key in MONTHS
+    ]
     outputs = [p.communicate(timeout=300) for p in procs]
     for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
@@ -44,5 +54,5 @@ def test_concurrent_closes_leave_no_gap_and_no_duplicate(app, add_time) -> None:
     assert stamps == sorted(stamps)
     # each process numbered one month's invoices as one block
     months = [i.month for i in issued]
-    blocks = [months[k:k + 3] for k in range(0, 12, 3)]
+    blocks = [months[k : k + 3] for k in range(0, 12, 3)]
     assert all(len(set(b)) == 1 for b in blocks) and sorted(b[0] for b in blocks) == MONTHS

@@ -34,7 +34,9 @@ def closed_october(app, october_time) -> list[Invoice]:
 
 def _xml_total(xml: bytes, tag: str) -> Decimal:
     root = etree.fromstring(xml)
-    return Decimal(root.find(f".//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:{tag}", NS).text)
+    return Decimal(
+        root.find(f".//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:{tag}", NS).text
+    )
 
 
 def test_every_stored_pdf_is_a_valid_facturx(closed_october, tmp_path) -> None:
@@ -47,14 +49,20 @@ def test_every_stored_pdf_is_a_valid_facturx(closed_october, tmp_path) -> None:
         assert _xml_total(xml, "TaxBasisTotalAmount") == inv.total_excl_tax
         assert _xml_total(xml, "GrandTotalAmount") == inv.total_incl_tax
         root = etree.fromstring(xml)
-        tax_total = root.find(".//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount", NS)
+        tax_total = root.find(
+            ".//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount", NS
+        )
         assert Decimal(tax_total.text) == inv.vat
         path = tmp_path / f"{inv.number}.pdf"
         path.write_bytes(pdf)
-        meta = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout
+        meta = subprocess.run(
+            ["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True
+        ).stdout
         assert "pdfaid:part>3<" in meta.replace(" ", "") or 'pdfaid:part="3"' in meta
         assert "pdfaid:conformance>B<" in meta.replace(" ", "") or 'pdfaid:conformance="B"' in meta
-        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert inv.number in text and inv.member.name in text
 
 
@@ -62,7 +70,9 @@ def test_exempt_invoice_carries_the_261B_mention(closed_october, tmp_path) -> No
     fabrique = next(i for i in closed_october if i.member.code == "FABRIQUE")
     path = tmp_path / "f.pdf"
     path.write_bytes(read(fabrique.document("invoice_pdf")))
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "article 261 B du CGI" in " ".join(text.split())
 
 
@@ -111,14 +121,44 @@ def test_api_invoices_fields(closed_october, client) -> None:
     data = client.get("/api/v1/invoices?month=2026-10", headers=headers).get_json()
     assert [d["number"] for d in data] == ["F-2026-0001", "F-2026-0002"]
     lefil = next(d for d in data if d["member"] == "LEFIL")
-    assert set(lefil) == {"number", "kind", "member", "issue_date", "period", "total_excl_tax", "vat",
-                          "total_incl_tax", "status", "lines"}
+    assert set(lefil) == {
+        "number",
+        "kind",
+        "member",
+        "issue_date",
+        "period",
+        "total_excl_tax",
+        "vat",
+        "total_incl_tax",
+        "status",
+        "lines",
+    }
     assert lefil == {
-        "number": lefil["number"], "kind": "invoice", "member": "LEFIL", "issue_date": "2026-11-28",
-        "period": "2026-10-01/2026-10-31", "total_excl_tax": "391.95", "vat": "78.39",
-        "total_incl_tax": "470.34", "status": "issued",
-        "lines": [{"kind": "service", "service": "GESTION", "hours": "8.77", "rate": "36.50", "amount": "319.98"},
-                  {"kind": "service", "service": "PAIE", "hours": "2.12", "rate": "34.00", "amount": "71.97"}],
+        "number": lefil["number"],
+        "kind": "invoice",
+        "member": "LEFIL",
+        "issue_date": "2026-11-28",
+        "period": "2026-10-01/2026-10-31",
+        "total_excl_tax": "391.95",
+        "vat": "78.39",
+        "total_incl_tax": "470.34",
+        "status": "issued",
+        "lines": [
+            {
+                "kind": "service",
+                "service": "GESTION",
+                "hours": "8.77",
+                "rate": "36.50",
+                "amount": "319.98",
+            },
+            {
+                "kind": "service",
+                "service": "PAIE",
+                "hours": "2.12",
+                "rate": "34.00",
+                "amount": "71.97",
+            },
+        ],
     }
     assert client.get("/api/v1/invoices?year=2026", headers=headers).get_json() == data
     one = client.get(f"/api/v1/invoices/{lefil['number']}", headers=headers).get_json()
@@ -131,7 +171,9 @@ def test_api_documents_and_member_scope(closed_october, client) -> None:
     lefil = next(i for i in closed_october if i.member.code == "LEFIL")
     other = next(i for i in closed_october if i.member.code != "LEFIL")
     headers = _token("member")
-    assert [d["member"] for d in client.get("/api/v1/invoices?year=2026", headers=headers).get_json()] == ["LEFIL"]
+    assert [
+        d["member"] for d in client.get("/api/v1/invoices?year=2026", headers=headers).get_json()
+    ] == ["LEFIL"]
     for ext, kind in (("pdf", "invoice_pdf"), ("docx", "invoice_docx"), ("xml", "invoice_xml")):
         response = client.get(f"/api/v1/invoices/{lefil.number}.{ext}", headers=headers)
         assert response.status_code == 200 and response.data == read(lefil.document(kind))
@@ -147,7 +189,9 @@ def test_no_write_route_for_issued_documents(app) -> None:
         if "invoice" in rule.rule or "facture" in rule.rule:
             methods = rule.methods - {"GET", "HEAD", "OPTIONS"}
             assert methods <= {"POST"}, rule
-            assert not any(w in rule.rule for w in ("modifier", "supprimer", "edit", "delete")), rule
+            assert not any(w in rule.rule for w in ("modifier", "supprimer", "edit", "delete")), (
+                rule
+            )
 
 
 def test_close_month_cli(runner, october_time) -> None:

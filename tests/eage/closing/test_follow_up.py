@@ -30,7 +30,10 @@ def test_full_credit_note_cites_the_invoice(lefil_invoice) -> None:
     assert note.number == "A-2026-0001" and note.kind == "credit_note"
     assert note.credited_invoice_id == lefil_invoice.id and note.reason == "erreur de saisie"
     assert (note.total_excl_tax, note.vat, note.total_incl_tax) == (
-        lefil_invoice.total_excl_tax, lefil_invoice.vat, lefil_invoice.total_incl_tax)
+        lefil_invoice.total_excl_tax,
+        lefil_invoice.vat,
+        lefil_invoice.total_incl_tax,
+    )
     assert services.outstanding(lefil_invoice) == 0 and lefil_invoice.status == "paid"
     assert note.document("invoice_pdf") and note.document("invoice_xml")
     with pytest.raises(services.InvoicingError, match="déjà entièrement créditée"):
@@ -43,34 +46,55 @@ def test_partial_credit_note_and_its_errors(lefil_invoice) -> None:
         services.create_credit_note(lefil_invoice, reason="", amounts={1: Decimal("400")})
     assert len(exc.value.errors) == 2  # every error at once: no reason, too much
     assert db.session.scalar(select(func.count(Invoice.id))) == count
-    note = services.create_credit_note(lefil_invoice, reason="geste", amounts={1: Decimal("100.00")},
-                                       issue_date=TODAY)
-    assert (note.total_excl_tax, note.vat, note.total_incl_tax) == (Decimal("100.00"), Decimal("20.00"), Decimal("120.00"))
+    note = services.create_credit_note(
+        lefil_invoice, reason="geste", amounts={1: Decimal("100.00")}, issue_date=TODAY
+    )
+    assert (note.total_excl_tax, note.vat, note.total_incl_tax) == (
+        Decimal("100.00"),
+        Decimal("20.00"),
+        Decimal("120.00"),
+    )
     assert services.outstanding(lefil_invoice) == Decimal("350.34")
 
 
 def test_credit_note_page_asks_why(lefil_invoice, login_as) -> None:
     client = login_as("accountant")
-    page = client.post(f"/factures/{lefil_invoice.number}/avoir", data={"mode": "full", "reason": ""})
+    page = client.post(
+        f"/factures/{lefil_invoice.number}/avoir", data={"mode": "full", "reason": ""}
+    )
     assert "Indiquez le motif de l" in page.get_data(as_text=True)
-    done = client.post(f"/factures/{lefil_invoice.number}/avoir", data={"mode": "full", "reason": "doublon"})
+    done = client.post(
+        f"/factures/{lefil_invoice.number}/avoir", data={"mode": "full", "reason": "doublon"}
+    )
     assert done.status_code == 302 and done.headers["Location"].endswith("/factures/A-2026-0001")
-    assert login_as("manager").post(f"/factures/{lefil_invoice.number}/avoir",
-                                    data={"mode": "full", "reason": "x"}).status_code == 403
+    assert (
+        login_as("manager")
+        .post(f"/factures/{lefil_invoice.number}/avoir", data={"mode": "full", "reason": "x"})
+        .status_code
+        == 403
+    )
 
 
 def test_payments_move_the_status(lefil_invoice) -> None:
     member = lefil_invoice.member
-    services.record_payment(member=member, day=TODAY, amount=Decimal("100.00"), method="virement",
-                            reference="VIR 1")
+    services.record_payment(
+        member=member, day=TODAY, amount=Decimal("100.00"), method="virement", reference="VIR 1"
+    )
     assert lefil_invoice.status == "partially_paid"
     assert services.outstanding(lefil_invoice) == Decimal("370.34")
     assert services.member_balance(member.id) == Decimal("370.34")
     with pytest.raises(services.InvoicingError, match="dépasse"):
-        services.record_payment(member=member, day=TODAY, amount=Decimal("500.00"), method="virement",
-                                reference=None)
-    services.record_payment(member=member, day=TODAY, amount=Decimal("370.34"), method="cheque",
-                            reference=None, allocations={lefil_invoice.id: Decimal("370.34")})
+        services.record_payment(
+            member=member, day=TODAY, amount=Decimal("500.00"), method="virement", reference=None
+        )
+    services.record_payment(
+        member=member,
+        day=TODAY,
+        amount=Decimal("370.34"),
+        method="cheque",
+        reference=None,
+        allocations={lefil_invoice.id: Decimal("370.34")},
+    )
     assert lefil_invoice.status == "paid" and services.member_balance(member.id) == 0
     rows = services.statement_of_account(member.id)
     assert [r.balance for r in rows] == [Decimal("470.34"), Decimal("370.34"), Decimal("0.00")]
@@ -78,8 +102,13 @@ def test_payments_move_the_status(lefil_invoice) -> None:
 
 def test_payment_errors_all_at_once_and_nothing_written(lefil_invoice) -> None:
     with pytest.raises(services.InvoicingError) as exc:
-        services.record_payment(member=lefil_invoice.member, day=TODAY, amount=Decimal("-1"),
-                                method="bitcoin", reference=None)
+        services.record_payment(
+            member=lefil_invoice.member,
+            day=TODAY,
+            amount=Decimal("-1"),
+            method="bitcoin",
+            reference=None,
+        )
     assert len(exc.value.errors) == 2
     assert db.session.scalar(select(func.count(Payment.id))) == 0
 

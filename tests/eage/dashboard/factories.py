@@ -36,8 +36,8 @@ FEBRUARY = (date(2026, 2, 1), date(2026, 2, 28))
 def two_months() -> None:
     """January and February 2026 of the demo group (hand computations in test_services)."""
     for month in ("2026-01", "2026-02"):
-        add_payslip("KBENALI", month, "2400.00", "600.00")             # 3 000.00
-        add_payslip("CMARTIN", month, "800.00", "200.00", "50.00")      # 950.00
+        add_payslip("KBENALI", month, "2400.00", "600.00")  # 3 000.00
+        add_payslip("CMARTIN", month, "800.00", "200.00", "50.00")  # 950.00
     add_time("2026-01", "KBENALI", "LEFIL", "PAIE", 3600)
     add_time("2026-01", "KBENALI", "GAGA", "GESTION", 1800)
     add_time("2026-01", "KBENALI", None, "CP", 600)
@@ -45,11 +45,11 @@ def two_months() -> None:
     add_time("2026-01", "CMARTIN", "GAGA", "GESTION", 1200)
     add_time("2026-02", "KBENALI", "LEFIL", "PAIE", 2400)
     add_time("2026-02", "CMARTIN", "LEFIL", "GESTION", 600)
-    add_time("2026-03", "CMARTIN", "LEFIL", "GESTION", 420)   # after the last payslips: not yet
+    add_time("2026-03", "CMARTIN", "LEFIL", "GESTION", 420)  # after the last payslips: not yet
     add_expense("2026-01-05", "300.00", "613200")
     add_expense("2026-02-05", "300.00", "613200")
-    add_expense("2026-02-10", "50.00", "606400")                # no budget line for it
-    add_expense("2026-03-05", "300.00", "613200")                # after the reporting month
+    add_expense("2026-02-10", "50.00", "606400")  # no budget line for it
+    add_expense("2026-03-05", "300.00", "613200")  # after the reporting month
     add_income("2026-02-15", "100.00")
     add_invoice("LEFIL", "invoice", "monthly", JANUARY, [("service", "PAIE", "2000.00")])
     add_invoice("LEFIL", "invoice", "fee", JANUARY, [("fee", None, "3120.00")])
@@ -57,8 +57,11 @@ def two_months() -> None:
     add_invoice("LEFIL", "credit_note", "monthly", FEBRUARY, [("service", "PAIE", "100.00")])
     # GAGA's convention: 52 h of GESTION (50 h consumed → past 90 %).
     gaga = db.session.scalar(
-        select(PlannedHours).join(Member).join(Service)
-        .where(Member.code == "GAGA", Service.code == "GESTION", PlannedHours.year == 2026))
+        select(PlannedHours)
+        .join(Member)
+        .join(Service)
+        .where(Member.code == "GAGA", Service.code == "GESTION", PlannedHours.year == 2026)
+    )
     gaga.hours = D("52.00")
     db.session.commit()
 
@@ -71,28 +74,43 @@ def realistic_year(today: date = date(2026, 11, 28)) -> None:
     from eage.models import ServiceRate
 
     load_demo(2026, today=today, with_time=True)
-    pay = {"CMARTIN": ("2950.00", "1327.50", "0.00"), "KBENALI": ("2400.00", "1008.00", "180.00"),
-           "JFOURNIER": ("1250.00", "525.00", "260.00")}
+    pay = {
+        "CMARTIN": ("2950.00", "1327.50", "0.00"),
+        "KBENALI": ("2400.00", "1008.00", "180.00"),
+        "JFOURNIER": ("1250.00", "525.00", "260.00"),
+    }
     for m in range(1, 11):
         for emp, (gross, employer, reductions) in pay.items():
             add_payslip(emp, f"2026-{m:02d}", gross, employer, reductions)
-    rates = {code: rate for code, rate in db.session.execute(
-        select(Service.code, ServiceRate.rate).join(ServiceRate).where(ServiceRate.year == 2026))}
+    rates = {
+        code: rate
+        for code, rate in db.session.execute(
+            select(Service.code, ServiceRate.rate).join(ServiceRate).where(ServiceRate.year == 2026)
+        )
+    }
     month = extract("month", TimesheetEntry.date)
     grouped = db.session.execute(
         select(Member.code, Service.code, month, func.sum(TimesheetEntry.minutes))
         .join(Member, TimesheetEntry.member_id == Member.id)
         .join(Service, TimesheetEntry.service_id == Service.id)
         .where(TimesheetEntry.date < date(2026, 11, 1))
-        .group_by(Member.code, Service.code, month)).all()
+        .group_by(Member.code, Service.code, month)
+    ).all()
     per_invoice: dict[tuple[str, int], list[tuple[str, str | None, str]]] = {}
     for member_code, service_code, m, minutes in grouped:
         amount = (D(minutes) * rates[service_code] / 60).quantize(D("0.01"))
-        per_invoice.setdefault((member_code, int(m)), []).append(("service", service_code, str(amount)))
+        per_invoice.setdefault((member_code, int(m)), []).append(
+            ("service", service_code, str(amount))
+        )
     for (member_code, m), lines in sorted(per_invoice.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         last = 31 if m in (1, 3, 5, 7, 8, 10, 12) else (28 if m == 2 else 30)
-        add_invoice(member_code, "invoice", "monthly", (date(2026, m, 1), date(2026, m, last)),
-                    sorted(lines))
+        add_invoice(
+            member_code,
+            "invoice",
+            "monthly",
+            (date(2026, m, 1), date(2026, m, last)),
+            sorted(lines),
+        )
     for m in range(1, 11):
         add_expense(f"2026-{m:02d}-05", "300.00", "613200")
         add_expense(f"2026-{m:02d}-10", "215.00", "651100")

@@ -31,8 +31,9 @@ def test_second_view_reuses_closed_months(closed, monkeypatch) -> None:  # type:
     first = services.dashboard(2026, today=TODAY)
     calls = []
     real = services.allocation_services.compute
-    monkeypatch.setattr(services.allocation_services, "compute",
-                        lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.setattr(
+        services.allocation_services, "compute", lambda *a, **k: calls.append(a) or real(*a, **k)
+    )
     second = services.dashboard(2026, today=TODAY)
     assert calls == []
     assert second.tables["repartition"].all_rows() == first.tables["repartition"].all_rows()
@@ -41,20 +42,21 @@ def test_second_view_reuses_closed_months(closed, monkeypatch) -> None:  # type:
 
 def test_a_change_is_seen_at_once(closed) -> None:  # type: ignore[no-untyped-def]
     assert _regularisation_total(services.dashboard(2026, today=TODAY)) == Decimal("8450.00")
-    add_expense("2026-02-11", "100.00", "613200")           # an expense in a closed month
+    add_expense("2026-02-11", "100.00", "613200")  # an expense in a closed month
     assert _regularisation_total(services.dashboard(2026, today=TODAY)) == Decimal("8550.00")
-    add_payslip("JFOURNIER", "2026-02", "100.00", "0.00")   # a payslip issued late
+    add_payslip("JFOURNIER", "2026-02", "100.00", "0.00")  # a payslip issued late
     assert _regularisation_total(services.dashboard(2026, today=TODAY)) == Decimal("8650.00")
 
 
 def test_an_open_month_is_always_computed(closed, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    db.session.delete(db.session.get(MonthLock, "2026-02"))   # reopened by the admin
+    db.session.delete(db.session.get(MonthLock, "2026-02"))  # reopened by the admin
     db.session.commit()
     services.dashboard(2026, today=TODAY)
     calls = []
     real = services.allocation_services.compute
-    monkeypatch.setattr(services.allocation_services, "compute",
-                        lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.setattr(
+        services.allocation_services, "compute", lambda *a, **k: calls.append(a) or real(*a, **k)
+    )
     services.dashboard(2026, today=TODAY)
     assert ("2026-01", "2026-02") in calls and ("2026-02", "2026-02") in calls
-    assert ("2026-01", "2026-01") not in calls                # January is still closed
+    assert ("2026-01", "2026-01") not in calls  # January is still closed

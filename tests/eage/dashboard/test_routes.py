@@ -30,7 +30,9 @@ def page_tables(html: str) -> dict[str, list[dict[str, str]]]:
             row = {}
             for cell in tr.xpath("./th | ./td"):
                 value = cell.get("data-value")
-                row[cell.get("data-key")] = value if value is not None else cell.text_content().strip()
+                row[cell.get("data-key")] = (
+                    value if value is not None else cell.text_content().strip()
+                )
             rows.append(row)
         out[table.get("data-table")] = rows
     return out
@@ -58,7 +60,9 @@ def test_member_user_is_refused(login_as, two_months) -> None:  # type: ignore[n
     client = login_as("member")
     assert client.get(PAGE).status_code == 403
     for fmt in ("xlsx", "csv"):
-        assert client.get(f"/tableau-de-bord/export/repartition.{fmt}?annee=2026").status_code == 403
+        assert (
+            client.get(f"/tableau-de-bord/export/repartition.{fmt}?annee=2026").status_code == 403
+        )
 
 
 def test_anonymous_goes_to_login(client, demo) -> None:  # type: ignore[no-untyped-def]
@@ -69,13 +73,22 @@ def test_anonymous_goes_to_login(client, demo) -> None:  # type: ignore[no-untyp
 
 def test_nav_link_for_back_office_only(login_as, two_months) -> None:  # type: ignore[no-untyped-def]
     assert "Tableau de bord gestion" in login_as("manager").get("/accueil").get_data(as_text=True)
-    assert "Tableau de bord gestion" not in login_as("member").get("/portail/factures").get_data(as_text=True)
+    assert "Tableau de bord gestion" not in login_as("member").get("/portail/factures").get_data(
+        as_text=True
+    )
 
 
-@pytest.mark.parametrize("url", [
-    "/tableau-de-bord/?annee=1999", "/tableau-de-bord/?annee=2026&mois=2025-12",
-    "/tableau-de-bord/?annee=2026&mois=fevrier", "/tableau-de-bord/export/inconnu.xlsx",
-    "/tableau-de-bord/export/budget.pdf", "/tableau-de-bord/export/budget.csv?annee=3000"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/tableau-de-bord/?annee=1999",
+        "/tableau-de-bord/?annee=2026&mois=2025-12",
+        "/tableau-de-bord/?annee=2026&mois=fevrier",
+        "/tableau-de-bord/export/inconnu.xlsx",
+        "/tableau-de-bord/export/budget.pdf",
+        "/tableau-de-bord/export/budget.csv?annee=3000",
+    ],
+)
 def test_bad_parameters_are_404(manager, url) -> None:  # type: ignore[no-untyped-def]
     assert manager.get(url).status_code == 404
 
@@ -84,11 +97,18 @@ def test_page_draws_the_charts(manager) -> None:  # type: ignore[no-untyped-def]
     doc = lxml.html.fromstring(manager.get(PAGE).get_data(as_text=True))
     charts = doc.xpath("//svg[@role='img']")
     assert [c.get("id") for c in charts] == [
-        "chart-budget-cumul", "chart-budget-lignes", "chart-repartition-mois", "chart-parts",
-        "chart-capacite", "chart-regularisation"]
+        "chart-budget-cumul",
+        "chart-budget-lignes",
+        "chart-repartition-mois",
+        "chart-parts",
+        "chart-capacite",
+        "chart-regularisation",
+    ]
     for chart in charts:
         assert chart.xpath("./title") and chart.xpath("./desc")
-        assert chart.xpath(".//rect[contains(@class, 'bar')] | .//polyline[contains(@class, 'series')]")
+        assert chart.xpath(
+            ".//rect[contains(@class, 'bar')] | .//polyline[contains(@class, 'series')]"
+        )
     # Two months of stacked bars: GAGA and LEFIL in January, LEFIL in February.
     assert len(doc.xpath("//svg[@id='chart-repartition-mois']//rect[@class='bar']")) == 3
     # No CDN, no chart library: nothing loaded from elsewhere.
@@ -116,13 +136,18 @@ def test_page_shows_the_services_figures(manager) -> None:  # type: ignore[no-un
             for column in table.columns:
                 value = row.get(column.key)
                 if column.kind == "text":
-                    assert page_row[column.key] == ("" if value is None else str(value)), (name, column.key)
+                    assert page_row[column.key] == ("" if value is None else str(value)), (
+                        name,
+                        column.key,
+                    )
                 else:
                     assert as_decimal(page_row[column.key]) == value, (name, column.key, row)
 
 
 def test_dashboard_equals_the_api(manager, token_for, client) -> None:  # type: ignore[no-untyped-def]
-    api = client.get("/api/v1/allocation?from=2026-01&to=2026-02", headers=token_for("manager")).get_json()
+    api = client.get(
+        "/api/v1/allocation?from=2026-01&to=2026-02", headers=token_for("manager")
+    ).get_json()
     assert api, "the API returned no rows"
     shown = page_tables(manager.get(PAGE).get_data(as_text=True))
     allocation = {r["member"]: r for r in shown["repartition"]}
@@ -141,7 +166,10 @@ def test_dashboard_equals_the_api(manager, token_for, client) -> None:  # type: 
     for member, sums in per_member.items():
         assert as_decimal(regularisation[member]["total_cost"]) == sums["total_cost"]
         assert as_decimal(regularisation[member]["invoiced"]) == sums["invoiced"]
-        assert as_decimal(regularisation[member]["difference"]) == sums["total_cost"] - sums["invoiced"]
+        assert (
+            as_decimal(regularisation[member]["difference"])
+            == sums["total_cost"] - sums["invoiced"]
+        )
     planned = {(r["member"], r["service"]): r for r in shown["heures_prevues"] if r["member"]}
     for r in api:
         assert as_decimal(planned[(r["member"], r["service"])]["consumed"]) == D(r["hours"])
@@ -171,10 +199,13 @@ def test_xlsx_export_equals_the_page(manager, name) -> None:  # type: ignore[no-
             if column.kind == "text":
                 assert (value or "") == expected, (name, column.key)
             elif column.kind == "percent":
-                assert (None if value is None else D(str(value)).quantize(D("0.0001"))) == as_decimal(expected)
+                assert (
+                    None if value is None else D(str(value)).quantize(D("0.0001"))
+                ) == as_decimal(expected)
             else:
-                assert (None if value is None else D(str(value)).quantize(D("0.01"))) == as_decimal(expected), (
-                    name, column.key)
+                assert (None if value is None else D(str(value)).quantize(D("0.01"))) == as_decimal(
+                    expected
+                ), (name, column.key)
     # Formatting: euros on money columns, header in bold, widths fitted.
     for index, column in enumerate(table.columns, start=1):
         cell = sheet.cell(row=2, column=index)
@@ -203,14 +234,20 @@ def test_csv_export_equals_the_page(manager, name) -> None:  # type: ignore[no-u
             if column.kind == "text":
                 assert value == expected
             elif column.kind == "percent":
-                assert (D(value.removesuffix(" %").replace(",", ".")) / 100 if value else None) == as_decimal(expected)
+                assert (
+                    D(value.removesuffix(" %").replace(",", ".")) / 100 if value else None
+                ) == as_decimal(expected)
             else:
-                assert as_decimal(value.replace(",", ".")) == as_decimal(expected), (name, column.key)
+                assert as_decimal(value.replace(",", ".")) == as_decimal(expected), (
+                    name,
+                    column.key,
+                )
 
 
 def test_export_follows_the_reporting_month(manager) -> None:  # type: ignore[no-untyped-def]
     header, rows, _ = _xlsx_rows(
-        manager.get("/tableau-de-bord/export/budget_mois.xlsx?annee=2026&mois=2026-01").data)
+        manager.get("/tableau-de-bord/export/budget_mois.xlsx?annee=2026&mois=2026-01").data
+    )
     assert header == ["Compte", "Libellé", "janv.", "Total"]
     net = rows[-1]
     assert net[1] == "Coût net (charges − produits)" and D(str(net[2])) == D("4250")
@@ -220,7 +257,10 @@ def test_before_the_first_close_the_page_says_there_is_no_actual_yet(login_as, d
     """The demo group with time entered but no month closed: no payslip, so no actual cost.
     The manager is told so, instead of a forecast of 0 € and every line « sous-consommée »."""
     html = login_as("manager").get("/tableau-de-bord/?annee=2026").get_data(as_text=True)
-    assert "Aucun mois de 2026 n&#39;est encore clôturé" in html or "Aucun mois de 2026 n'est encore clôturé" in html
+    assert (
+        "Aucun mois de 2026 n&#39;est encore clôturé" in html
+        or "Aucun mois de 2026 n'est encore clôturé" in html
+    )
     assert 'id="kpi-forecast">—<' in html
     assert "Sous-consommation" not in html and "Dépassement prévu" not in html
     assert "Pas encore de réalisé" in html
@@ -238,7 +278,10 @@ def test_in_english_with_the_cookie(manager) -> None:  # type: ignore[no-untyped
     doc = lxml.html.fromstring(html)
     budget = doc.xpath("//table[@data-table='budget']")[0]
     assert [th.text_content() for th in budget.xpath("./thead//th")][-3:] == [
-        "Year-end forecast", "Forecast variance", "Status"]
+        "Year-end forecast",
+        "Forecast variance",
+        "Status",
+    ]
     row = budget.xpath(".//tr[th='606400']")[0].text_content()
     assert "▲ Expense outside the budget" in row and "Dépense hors budget" not in row
     assert "Total expenses" in budget.xpath("./tfoot")[0].text_content()
@@ -247,11 +290,20 @@ def test_in_english_with_the_cookie(manager) -> None:  # type: ignore[no-untyped
     assert "Cumulative budget" in legend and "Jan" in legend and "janv." not in legend
     assert "Budget and actual by line" in html and "Budget et réalisé par ligne" not in html
     english = page_tables(html)
-    for name, rows in french.items():   # the same figures, row by row
+    for name, rows in french.items():  # the same figures, row by row
         for fr_row, en_row in zip(rows, english[name], strict=True):
-            assert {k: v for k, v in fr_row.items() if v[:1].isdigit() or v[:1] == "-"} == \
-                   {k: v for k, v in en_row.items() if v[:1].isdigit() or v[:1] == "-"}
-    rows = list(csv.reader(io.StringIO(
-        manager.get("/tableau-de-bord/export/budget.csv?annee=2026").data.decode("utf-8")[1:]), delimiter=";"))
+            assert {k: v for k, v in fr_row.items() if v[:1].isdigit() or v[:1] == "-"} == {
+                k: v for k, v in en_row.items() if v[:1].isdigit() or v[:1] == "-"
+            }
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                manager.get("/tableau-de-bord/export/budget.csv?annee=2026").data.decode("utf-8")[
+                    1:
+                ]
+            ),
+            delimiter=";",
+        )
+    )
     assert rows[0][:3] == ["Account", "Description", "Type"] and rows[0][-1] == "Status"
     assert any("▲ Expense outside the budget" in r for r in rows)

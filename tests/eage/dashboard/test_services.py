@@ -42,9 +42,9 @@ def test_reporting_month_is_the_last_month_with_payslips(board) -> None:  # type
 
 
 def test_reporting_month_without_payslips(demo) -> None:  # type: ignore[no-untyped-def]
-    assert services.reporting_month(2026, TODAY) == 11   # months elapsed
+    assert services.reporting_month(2026, TODAY) == 11  # months elapsed
     assert services.reporting_month(2025, TODAY) == 12
-    assert services.reporting_month(2027, TODAY) == 0    # not begun: budget only
+    assert services.reporting_month(2027, TODAY) == 0  # not begun: budget only
     future = services.dashboard(2027, today=TODAY)
     assert future.tables["repartition"].rows == []
 
@@ -54,28 +54,40 @@ def test_budget_vs_actual_by_hand(board) -> None:  # type: ignore[no-untyped-def
     salaries = _row(t, account="641100")
     # 79 200 / 12 = 6 600 a month; two months.
     assert (salaries["budget"], salaries["budget_to_date"], salaries["actual"]) == (
-        D("79200.00"), D("13200.00"), D("6400.00"))
+        D("79200.00"),
+        D("13200.00"),
+        D("6400.00"),
+    )
     assert salaries["variance"] == D("-6800.00")
-    assert salaries["forecast"] == D("38400.00")           # 6 400 × 12 / 2
+    assert salaries["forecast"] == D("38400.00")  # 6 400 × 12 / 2
     assert salaries["forecast_variance"] == D("-40800.00")
     assert salaries["_status"] == "under" and "Sous-consommation" in salaries["status"]
     contributions = _row(t, account="645100")
     # 20 300 / 12 by largest remainder: 1 691.67 for January…August, 1 691.66 after.
     assert contributions["budget_to_date"] == D("3383.34")
-    assert contributions["actual"] == D("1500.00")          # (600 + 200 − 50) × 2
+    assert contributions["actual"] == D("1500.00")  # (600 + 200 − 50) × 2
     rent = _row(t, account="613200")
     assert (rent["actual"], rent["forecast"], rent["_status"]) == (D("600.00"), D("3600.00"), "ok")
     assert rent["consumed"] == D("0.1667")
     unbudgeted = _row(t, account="606400")
     assert (unbudgeted["budget"], unbudgeted["actual"], unbudgeted["forecast"]) == (
-        D("0"), D("50.00"), D("300.00"))
+        D("0"),
+        D("50.00"),
+        D("300.00"),
+    )
     assert unbudgeted["_status"] == "unbudgeted" and "hors budget" in unbudgeted["status"]
     subsidy = _row(t, account="740000")
-    assert (subsidy["kind"], subsidy["actual"], subsidy["_status"]) == ("Produits", D("100.00"),
-                                                                        "income_extra")
+    assert (subsidy["kind"], subsidy["actual"], subsidy["_status"]) == (
+        "Produits",
+        D("100.00"),
+        "income_extra",
+    )
     charges = _row(t, label="Total des charges")
     assert (charges["budget"], charges["actual"], charges["forecast"]) == (
-        D("115000.00"), D("8550.00"), D("51300.00"))
+        D("115000.00"),
+        D("8550.00"),
+        D("51300.00"),
+    )
     net = _row(t, label="Coût net (charges − produits)")
     # The net actual is exactly what the allocation distributes: employer cost + overheads − income.
     assert net["actual"] == D("8450.00") == board.summary["allocated"]
@@ -104,10 +116,16 @@ def test_allocation_by_hand(board) -> None:  # type: ignore[no-untyped-def]
     t = board.tables["repartition"]
     gaga, lefil = _row(t, member="GAGA"), _row(t, member="LEFIL")
     assert (gaga["direct_cost"], gaga["structure_cost"], gaga["total_cost"]) == (
-        D("2534.28"), D("330.33"), D("2864.61"))
+        D("2534.28"),
+        D("330.33"),
+        D("2864.61"),
+    )
     assert (lefil["cost_GESTION"], lefil["cost_PAIE"]) == (D("699.39"), D("4886.00"))
     assert (lefil["hours_GESTION"], lefil["hours_PAIE"], lefil["hours"]) == (
-        D("10.00"), D("100.00"), D("110.00"))
+        D("10.00"),
+        D("100.00"),
+        D("110.00"),
+    )
     assert gaga["hours_PAIE"] is None and gaga["cost_PAIE"] is None
     assert (gaga["invoiced"], lefil["invoiced"]) == (D("1000.00"), D("1900.00"))  # fee excluded
     assert (gaga["share"], lefil["share"]) == (D("0.3390"), D("0.6610"))
@@ -121,7 +139,8 @@ def test_allocation_is_the_services_not_a_copy(board) -> None:  # type: ignore[n
     for r in rows:
         line = _row(t, member=r.member)
         assert line[f"cost_{r.service}"] == sum(
-            (x.total_cost for x in rows if x.member == r.member and x.service == r.service), D(0))
+            (x.total_cost for x in rows if x.member == r.member and x.service == r.service), D(0)
+        )
 
 
 def test_monthly_allocation(board) -> None:  # type: ignore[no-untyped-def]
@@ -131,7 +150,11 @@ def test_monthly_allocation(board) -> None:  # type: ignore[no-untyped-def]
     assert _row(t, member="LEFIL")["m02"] == D("4200.00")
     assert _row(t, member="GAGA")["m02"] == D("0.00")
     total = _row(t, name="Total")
-    assert (total["m01"], total["m02"], total["total"]) == (D("4250.00"), D("4200.00"), D("8450.00"))
+    assert (total["m01"], total["m02"], total["total"]) == (
+        D("4250.00"),
+        D("4200.00"),
+        D("8450.00"),
+    )
     january = allocation_services.compute("2026-01", "2026-01").result.per_member()
     assert _row(t, member="GAGA")["m01"] == january["GAGA"]
 
@@ -140,20 +163,33 @@ def test_capacity_by_hand(board) -> None:  # type: ignore[no-untyped-def]
     """1 607 h a year per FTE (FiscalYear.hours_denominator); to date: 59 days of 365."""
     t = board.tables["capacite"]
     kb = _row(t, employee="KBENALI")
-    assert (kb["fte"], kb["available_year"], kb["available"]) == (D("1.00"), D("1607.00"), D("259.76"))
+    assert (kb["fte"], kb["available_year"], kb["available"]) == (
+        D("1.00"),
+        D("1607.00"),
+        D("259.76"),
+    )
     assert (kb["worked"], kb["billable"], kb["internal"], kb["absences"]) == (
-        D("132.00"), D("130.00"), D("2.00"), D("10.00"))
-    assert kb["occupation"] == D("0.5082")         # 132 / 259.76
-    assert kb["billable_rate"] == D("0.9848")      # 7 800 / 7 920 min
+        D("132.00"),
+        D("130.00"),
+        D("2.00"),
+        D("10.00"),
+    )
+    assert kb["occupation"] == D("0.5082")  # 132 / 259.76
+    assert kb["billable_rate"] == D("0.9848")  # 7 800 / 7 920 min
     jf = _row(t, employee="JFOURNIER")
     assert (jf["fte"], jf["available_year"], jf["worked"]) == (D("0.50"), D("803.50"), D("0.00"))
     total = _row(t, name="Total")
     assert (total["fte"], total["available_year"], total["available"]) == (
-        D("2.50"), D("4017.50"), D("649.40"))
+        D("2.50"),
+        D("4017.50"),
+        D("649.40"),
+    )
     assert (total["worked"], total["billable"]) == (D("162.00"), D("160.00"))
     s = board.tables["capacite_services"]
     assert (_row(s, service="GESTION")["worked"], _row(s, service="GESTION")["billable"]) == (
-        D("62.00"), D("60.00"))
+        D("62.00"),
+        D("60.00"),
+    )
     assert _row(s, service="PAIE")["share"] == D("0.6250")
 
 
@@ -162,9 +198,16 @@ def test_capacity_uses_the_years_denominator_and_contract_dates(board, db) -> No
 
     db.session.get(FiscalYear, 2026).hours_denominator = 1820
     jf = db.session.query(Employee).filter_by(code="JFOURNIER").one()
-    jf.contracts[0].end_date = date(2026, 1, 31)            # half-time until 31 January…
-    jf.contracts.append(Contract(kind="CDD", start_date=date(2026, 2, 1), end_date=date(2026, 12, 31),
-                                 weekly_hours=D("35"), monthly_gross=D("2500.00")))  # …then full time
+    jf.contracts[0].end_date = date(2026, 1, 31)  # half-time until 31 January…
+    jf.contracts.append(
+        Contract(
+            kind="CDD",
+            start_date=date(2026, 2, 1),
+            end_date=date(2026, 12, 31),
+            weekly_hours=D("35"),
+            monthly_gross=D("2500.00"),
+        )
+    )  # …then full time
     db.session.commit()
     row = _row(services.dashboard(2026, today=TODAY).tables["capacite"], employee="JFOURNIER")
     # 0.5 × 31/365 + 1 × 334/365 = 0.957534 FTE; × 1 820 h = 1 742.71 h.
@@ -177,12 +220,19 @@ def test_capacity_uses_the_years_denominator_and_contract_dates(board, db) -> No
 def test_planned_hours_and_alerts(board) -> None:  # type: ignore[no-untyped-def]
     t = board.tables["heures_prevues"]
     gaga = _row(t, member="GAGA", service="GESTION")
-    assert (gaga["planned"], gaga["consumed"], gaga["share"]) == (D("52.00"), D("50.00"), D("0.9615"))
+    assert (gaga["planned"], gaga["consumed"], gaga["share"]) == (
+        D("52.00"),
+        D("50.00"),
+        D("0.9615"),
+    )
     assert gaga["_status"] == "alert" and "90 %" in gaga["status"]
     lefil_paie = _row(t, member="LEFIL", service="PAIE")
     assert (lefil_paie["planned"], lefil_paie["consumed"], lefil_paie["projection"]) == (
-        D("230"), D("100.00"), D("600.00"))
-    assert lefil_paie["_status"] == "trend"               # 600 h by December at this pace
+        D("230"),
+        D("100.00"),
+        D("600.00"),
+    )
+    assert lefil_paie["_status"] == "trend"  # 600 h by December at this pace
     assert _row(t, member="LEFIL", service="GESTION")["_status"] == "ok"
     assert _row(t, member="CD1D", service="RESEAU")["consumed"] == D("0.00")
     assert [(a["member"], a["service"]) for a in board.summary["alerts"]] == [("GAGA", "GESTION")]
@@ -195,12 +245,18 @@ def test_regularisation_if_the_year_ended_now(board) -> None:  # type: ignore[no
     t = board.tables["regularisation"]
     gaga, lefil = _row(t, member="GAGA"), _row(t, member="LEFIL")
     assert (gaga["total_cost"], gaga["invoiced"], gaga["difference"]) == (
-        D("2864.61"), D("1000.00"), D("1864.61"))
+        D("2864.61"),
+        D("1000.00"),
+        D("1864.61"),
+    )
     assert gaga["outcome"] == "Facture complémentaire"
     assert (lefil["total_cost"], lefil["invoiced"], lefil["difference"]) == (
-        D("5585.39"), D("1900.00"), D("3685.39"))
+        D("5585.39"),
+        D("1900.00"),
+        D("3685.39"),
+    )
     total = _row(t, name="Total")
-    assert total["difference"] == D("5550.00")    # 8 450 real − 2 900 invoiced
+    assert total["difference"] == D("5550.00")  # 8 450 real − 2 900 invoiced
 
 
 def test_over_invoiced_member_gets_a_credit(two_months) -> None:  # type: ignore[no-untyped-def]
@@ -214,7 +270,7 @@ def test_over_invoiced_member_gets_a_credit(two_months) -> None:  # type: ignore
 def test_forecast_over_budget_is_flagged(two_months, db) -> None:  # type: ignore[no-untyped-def]
     from tests.eage.dashboard.factories import add_expense
 
-    add_expense("2026-02-20", "1000.00", "616000")    # insurance: 900 budgeted for the year
+    add_expense("2026-02-20", "1000.00", "616000")  # insurance: 900 budgeted for the year
     board = services.dashboard(2026, today=TODAY)
     row = _row(board.tables["budget"], account="616000")
     assert row["forecast"] == D("6000.00") and row["_status"] == "over"
@@ -222,8 +278,14 @@ def test_forecast_over_budget_is_flagged(two_months, db) -> None:  # type: ignor
     assert row in board.summary["over_lines"]
 
 
-@pytest.mark.parametrize(("value", "months", "expected"), [
-    (D("100.00"), 3, D("400.00")), (D("10.00"), 7, D("17.14")), (D("0.00"), 5, D("0.00")),
-    (D("1.00"), 12, D("1.00"))])
+@pytest.mark.parametrize(
+    ("value", "months", "expected"),
+    [
+        (D("100.00"), 3, D("400.00")),
+        (D("10.00"), 7, D("17.14")),
+        (D("0.00"), 5, D("0.00")),
+        (D("1.00"), 12, D("1.00")),
+    ],
+)
 def test_run_rate(value, months, expected) -> None:  # type: ignore[no-untyped-def]
     assert services.run_rate(value, months) == expected

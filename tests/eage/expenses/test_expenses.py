@@ -20,14 +20,21 @@ D = Decimal
 
 
 def _counts() -> tuple[int, int, int]:
-    return (db.session.scalar(select(func.count(Expense.id))) or 0,
-            db.session.scalar(select(func.count(OperatingIncome.id))) or 0,
-            db.session.scalar(select(func.count(AuditLog.id))) or 0)
+    return (
+        db.session.scalar(select(func.count(Expense.id))) or 0,
+        db.session.scalar(select(func.count(OperatingIncome.id))) or 0,
+        db.session.scalar(select(func.count(AuditLog.id))) or 0,
+    )
 
 
 def _form(**overrides: str) -> dict[str, str]:
-    data = {"date": "05/10/2026", "account": "613200", "label": "Loyer octobre",
-            "amount": "1 234,56", "service_id": ""}
+    data = {
+        "date": "05/10/2026",
+        "account": "613200",
+        "label": "Loyer octobre",
+        "amount": "1 234,56",
+        "service_id": "",
+    }
     data.update(overrides)
     return data
 
@@ -42,7 +49,12 @@ def test_accountant_enters_an_expense_the_french_way(login_as) -> None:
     assert response.status_code == 302 and "annee=2026" in response.headers["Location"]
     row = db.session.scalar(select(Expense))
     assert (row.date, row.account, row.label, row.amount, row.service_id) == (
-        date(2026, 10, 5), "613200", "Loyer octobre", D("1234.56"), paie.id)
+        date(2026, 10, 5),
+        "613200",
+        "Loyer octobre",
+        D("1234.56"),
+        paie.id,
+    )
     log = db.session.scalar(select(AuditLog).where(AuditLog.entity == "expense"))
     assert log.action == "create" and log.after["amount"] == "1234.56"
 
@@ -67,16 +79,22 @@ def test_edit_and_delete_are_audited(login_as) -> None:
     client = login_as("accountant")
     client.post("/depenses/nouvelle", data=_form())
     row = db.session.scalar(select(Expense))
-    response = client.post(f"/depenses/{row.id}/modifier", data=_form(amount="-45,00", label="Avoir"))
+    response = client.post(
+        f"/depenses/{row.id}/modifier", data=_form(amount="-45,00", label="Avoir")
+    )
     assert response.status_code == 302
     db.session.refresh(row)
     assert row.amount == D("-45.00")
-    update = db.session.scalar(select(AuditLog).where(AuditLog.action == "update", AuditLog.entity == "expense"))
+    update = db.session.scalar(
+        select(AuditLog).where(AuditLog.action == "update", AuditLog.entity == "expense")
+    )
     assert update.before == {"amount": "1234.56", "label": "Loyer octobre"}
     assert update.after == {"amount": "-45.00", "label": "Avoir"}
     assert client.post(f"/depenses/{row.id}/supprimer").status_code == 302
     assert db.session.scalar(select(func.count(Expense.id))) == 0
-    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "delete", AuditLog.entity == "expense"))
+    assert db.session.scalar(
+        select(AuditLog).where(AuditLog.action == "delete", AuditLog.entity == "expense")
+    )
 
 
 def test_edit_form_shows_the_row(login_as) -> None:
@@ -91,21 +109,34 @@ def test_edit_form_shows_the_row(login_as) -> None:
 def test_operating_income(login_as) -> None:
     client = login_as("accountant")
     before = _counts()
-    response = client.post("/depenses/produits/nouveau",
-                           data=_form(account="706000", amount="-10", label="Subvention"))
+    response = client.post(
+        "/depenses/produits/nouveau", data=_form(account="706000", amount="-10", label="Subvention")
+    )
     html = response.get_data(as_text=True)
     assert "viennent des factures" in html and "doit être positif" in html
     assert _counts() == before
-    response = client.post("/depenses/produits/nouveau",
-                           data=_form(account="740000", amount="2 500,00", label="Subvention Région"))
+    response = client.post(
+        "/depenses/produits/nouveau",
+        data=_form(account="740000", amount="2 500,00", label="Subvention Région"),
+    )
     assert response.status_code == 302
     row = db.session.scalar(select(OperatingIncome))
     assert (row.account, row.amount) == ("740000", D("2500.00"))
-    assert client.post(f"/depenses/produits/{row.id}/modifier",
-                       data=_form(account="741000", amount="2 600,00", label="Subvention Région")).status_code == 302
+    assert (
+        client.post(
+            f"/depenses/produits/{row.id}/modifier",
+            data=_form(account="741000", amount="2 600,00", label="Subvention Région"),
+        ).status_code
+        == 302
+    )
     assert client.post(f"/depenses/produits/{row.id}/supprimer").status_code == 302
-    actions = list(db.session.scalars(select(AuditLog.action).where(AuditLog.entity == "operating_income")
-                                      .order_by(AuditLog.id)))
+    actions = list(
+        db.session.scalars(
+            select(AuditLog.action)
+            .where(AuditLog.entity == "operating_income")
+            .order_by(AuditLog.id)
+        )
+    )
     assert actions == ["create", "update", "delete"]
 
 
@@ -128,9 +159,13 @@ def test_roles(login_as) -> None:
 
 def test_totals_per_account_and_month(login_as) -> None:
     client = login_as("accountant")
-    for day, account, amount in (("05/01/2026", "613200", "300"), ("05/02/2026", "613200", "300"),
-                                 ("20/01/2026", "626000", "99,99"), ("20/01/2026", "626000", "0,01"),
-                                 ("20/01/2025", "626000", "1000")):
+    for day, account, amount in (
+        ("05/01/2026", "613200", "300"),
+        ("05/02/2026", "613200", "300"),
+        ("20/01/2026", "626000", "99,99"),
+        ("20/01/2026", "626000", "0,01"),
+        ("20/01/2025", "626000", "1000"),
+    ):
         client.post("/depenses/nouvelle", data=_form(date=day, account=account, amount=amount))
     html = login_as("manager").get("/depenses/?annee=2026").get_data(as_text=True)
     assert "100,00\u00a0€" in html  # 626000 in January: 99.99 + 0.01
@@ -141,8 +176,13 @@ def test_regularised_year_is_frozen(login_as) -> None:
     client = login_as("accountant")
     client.post("/depenses/nouvelle", data=_form())
     row = db.session.scalar(select(Expense))
-    add_invoice("LEFIL", "invoice", "regularisation", (date(2026, 1, 1), date(2026, 12, 31)),
-                [("regularisation", "PAIE", "10.00")])
+    add_invoice(
+        "LEFIL",
+        "invoice",
+        "regularisation",
+        (date(2026, 1, 1), date(2026, 12, 31)),
+        [("regularisation", "PAIE", "10.00")],
+    )
     assert db.session.scalar(select(func.count(Invoice.id))) == 1
     before = _counts()
     html = client.post("/depenses/nouvelle", data=_form()).get_data(as_text=True)
@@ -154,10 +194,12 @@ def test_regularised_year_is_frozen(login_as) -> None:
 
 # --- import ------------------------------------------------------------------------------------
 
-GOOD = ("date,account,label,amount,service\n"
-        "2026-10-05,613200,Loyer octobre,300.00,\n"
-        "05/11/2026,626000,Internet,\"99,99\",RESEAU\n"
-        "2026-11-30,613200,Avoir loyer,-50,\n")
+GOOD = (
+    "date,account,label,amount,service\n"
+    "2026-10-05,613200,Loyer octobre,300.00,\n"
+    '05/11/2026,626000,Internet,"99,99",RESEAU\n'
+    "2026-11-30,613200,Avoir loyer,-50,\n"
+)
 
 
 def _upload(client, content: bytes, name: str = "depenses.csv", dry_run: bool = False):
@@ -172,10 +214,14 @@ def test_import_good_file(login_as) -> None:
     response = _upload(client, GOOD.encode())
     assert response.status_code == 200
     assert "data-import-count>3<" in response.get_data(as_text=True)
-    rows = db.session.execute(select(Expense.date, Expense.account, Expense.amount).order_by(Expense.date)).all()
-    assert [tuple(r) for r in rows] == [(date(2026, 10, 5), "613200", D("300.00")),
-                                        (date(2026, 11, 5), "626000", D("99.99")),
-                                        (date(2026, 11, 30), "613200", D("-50.00"))]
+    rows = db.session.execute(
+        select(Expense.date, Expense.account, Expense.amount).order_by(Expense.date)
+    ).all()
+    assert [tuple(r) for r in rows] == [
+        (date(2026, 10, 5), "613200", D("300.00")),
+        (date(2026, 11, 5), "626000", D("99.99")),
+        (date(2026, 11, 30), "613200", D("-50.00")),
+    ]
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "import"))
     assert "3 dépense(s) importée(s) depuis depenses.csv, total 349.99 €" in log.summary
 
@@ -188,13 +234,15 @@ def test_import_dry_run_writes_nothing(login_as) -> None:
     assert _counts() == before
 
 
-BAD = ("\ufeffdate;compte;libellé;montant;service\n"
-       "2026-10-05;613200;Loyer;300,00;\n"
-       "2026-02-30;613200;Loyer;300,00;\n"
-       "2026-10-06;641100;Salaires;2400;\n"
-       "\n"
-       "2026-10-07;613200;;abc;COMPTA\n"
-       "2026-10-08;62;Frais;0;\n")
+BAD = (
+    "\ufeffdate;compte;libellé;montant;service\n"
+    "2026-10-05;613200;Loyer;300,00;\n"
+    "2026-02-30;613200;Loyer;300,00;\n"
+    "2026-10-06;641100;Salaires;2400;\n"
+    "\n"
+    "2026-10-07;613200;;abc;COMPTA\n"
+    "2026-10-08;62;Frais;0;\n"
+)
 
 
 def test_import_bad_rows_nothing_written_every_row_reported(login_as) -> None:
@@ -223,8 +271,13 @@ def test_import_unreadable_files(login_as) -> None:
     client = login_as("accountant")
     response = _upload(client, b"date,label\n2026-10-05,x\n")
     assert response.status_code == 422
-    assert "colonnes manquantes dans l&#39;en-tête (ligne 1) : account, amount" in response.get_data(as_text=True)
-    response = _upload(client, "date,account,label,amount\n2026-10-05,613200,Été,1\n".encode("latin-1"))
+    assert (
+        "colonnes manquantes dans l&#39;en-tête (ligne 1) : account, amount"
+        in response.get_data(as_text=True)
+    )
+    response = _upload(
+        client, "date,account,label,amount\n2026-10-05,613200,Été,1\n".encode("latin-1")
+    )
     assert response.status_code == 422 and "UTF-8" in response.get_data(as_text=True)
     response = _upload(client, b"date,account,label,amount\n")
     assert response.status_code == 422 and "aucune dépense" in response.get_data(as_text=True)

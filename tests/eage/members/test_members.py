@@ -17,11 +17,21 @@ VAT = "FR44732829320"
 
 def _form(**overrides: str) -> dict[str, str]:
     data = {
-        "code": "nouvo", "name": "Nouvelle Structure", "legal_form": "Association loi 1901",
-        "siret": "732 829 320 00074", "siren": "", "vat_number": "FR 44 732829320",
-        "vat_regime": "vat_20", "address": "1 rue de la Paix", "postcode": "42000",
-        "city": "Saint-Étienne", "email": "Contact@Nouvo.example", "joined_on": "2026-01-01",
-        "left_on": "", "payment_terms_days": "30", "previous_year_gross_payroll": "12 345,60",
+        "code": "nouvo",
+        "name": "Nouvelle Structure",
+        "legal_form": "Association loi 1901",
+        "siret": "732 829 320 00074",
+        "siren": "",
+        "vat_number": "FR 44 732829320",
+        "vat_regime": "vat_20",
+        "address": "1 rue de la Paix",
+        "postcode": "42000",
+        "city": "Saint-Étienne",
+        "email": "Contact@Nouvo.example",
+        "joined_on": "2026-01-01",
+        "left_on": "",
+        "payment_terms_days": "30",
+        "previous_year_gross_payroll": "12 345,60",
     }
     data.update(overrides)
     return data
@@ -63,17 +73,30 @@ def test_create_member_normalises_and_audits(login_as) -> None:
     assert m.email == "contact@nouvo.example"
     assert str(m.previous_year_gross_payroll) == "12345.60"
     assert "12\u202f345,60\xa0€" in html and "TVA 20 %" in html
-    line = db.session.scalar(select(AuditLog).where(AuditLog.entity == "member", AuditLog.action == "create"))
-    assert line.entity_id == str(m.id) and line.after["code"] == "NOUVO" and line.user_id is not None
+    line = db.session.scalar(
+        select(AuditLog).where(AuditLog.entity == "member", AuditLog.action == "create")
+    )
+    assert (
+        line.entity_id == str(m.id) and line.after["code"] == "NOUVO" and line.user_id is not None
+    )
     assert "NOUVO" in client.get("/adherents/").get_data(as_text=True)
 
 
 def test_every_identifier_error_at_once_and_nothing_saved(login_as) -> None:
     client = login_as("accountant")
     before = _count()
-    response = client.post("/adherents/nouveau", data=_form(
-        code="LEFIL", siret="73282932000075", siren="123456789", vat_number="FR00732829320",
-        joined_on="2026-01-01", left_on="2025-01-01", email="pas-un-email"))
+    response = client.post(
+        "/adherents/nouveau",
+        data=_form(
+            code="LEFIL",
+            siret="73282932000075",
+            siren="123456789",
+            vat_number="FR00732829320",
+            joined_on="2026-01-01",
+            left_on="2025-01-01",
+            email="pas-un-email",
+        ),
+    )
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 200
     assert "SIRET invalide : la clé de contrôle ne correspond pas." in html
@@ -90,12 +113,18 @@ def test_siren_must_match_siret_and_vat_must_match_siren(login_as) -> None:
     client = login_as("accountant")
     before = _count()
     other_siren = db.session.scalar(select(Member.siren).where(Member.code == "LEFIL"))
-    html = unescape(client.post("/adherents/nouveau", data=_form(siren=other_siren)).get_data(as_text=True))
+    html = unescape(
+        client.post("/adherents/nouveau", data=_form(siren=other_siren)).get_data(as_text=True)
+    )
     assert "Le SIREN doit être égal aux 9 premiers chiffres du SIRET (732829320)." in html
     lefil_vat = db.session.scalar(select(Member.vat_number).where(Member.code == "LEFIL"))
-    html = unescape(client.post("/adherents/nouveau", data=_form(vat_number=lefil_vat)).get_data(as_text=True))
+    html = unescape(
+        client.post("/adherents/nouveau", data=_form(vat_number=lefil_vat)).get_data(as_text=True)
+    )
     assert "Le numéro de TVA ne correspond pas au SIREN 732829320." in html
-    html = unescape(client.post("/adherents/nouveau", data=_form(siret="1234")).get_data(as_text=True))
+    html = unescape(
+        client.post("/adherents/nouveau", data=_form(siret="1234")).get_data(as_text=True)
+    )
     assert "SIRET invalide : 14 chiffres attendus." in html
     assert _count() == before
 
@@ -103,13 +132,23 @@ def test_siren_must_match_siret_and_vat_must_match_siren(login_as) -> None:
 def test_edit_member_audits_before_and_after(login_as) -> None:
     client = login_as("accountant")
     m = db.session.scalar(select(Member).where(Member.code == "GAGA"))
-    form = _form(code="gaga", name="Gaga Jazz Club", siret=m.siret, vat_number=m.vat_number,
-                 vat_regime="exempt_261B", joined_on="2012-01-01", left_on="2026-12-31",
-                 previous_year_gross_payroll="33000,00", email=m.email)
+    form = _form(
+        code="gaga",
+        name="Gaga Jazz Club",
+        siret=m.siret,
+        vat_number=m.vat_number,
+        vat_regime="exempt_261B",
+        joined_on="2012-01-01",
+        left_on="2026-12-31",
+        previous_year_gross_payroll="33000,00",
+        email=m.email,
+    )
     response = client.post(f"/adherents/{m.id}/modifier", data=form, follow_redirects=True)
     html = unescape(response.get_data(as_text=True))
     assert "Gaga Jazz Club" in html and "31/12/2026" in html
-    line = db.session.scalar(select(AuditLog).where(AuditLog.entity == "member", AuditLog.action == "update"))
+    line = db.session.scalar(
+        select(AuditLog).where(AuditLog.entity == "member", AuditLog.action == "update")
+    )
     assert line.before["name"] == "Gaga jazz" and line.after["name"] == "Gaga Jazz Club"
     assert line.after["left_on"] == "2026-12-31"
     assert "previous_year_gross_payroll" not in line.after  # unchanged 33000.00
@@ -118,11 +157,15 @@ def test_edit_member_audits_before_and_after(login_as) -> None:
 def test_edit_with_errors_changes_nothing(login_as) -> None:
     client = login_as("accountant")
     m = db.session.scalar(select(Member).where(Member.code == "GAGA"))
-    response = client.post(f"/adherents/{m.id}/modifier", data=_form(code="GAGA", name="Changed", siret="1"))
+    response = client.post(
+        f"/adherents/{m.id}/modifier", data=_form(code="GAGA", name="Changed", siret="1")
+    )
     assert response.status_code == 200
     db.session.expire_all()
     assert db.session.get(Member, m.id).name == "Gaga jazz"
-    assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.entity == "member")) == 0
+    assert (
+        db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.entity == "member")) == 0
+    )
 
 
 def test_planned_hours_edit(login_as) -> None:
@@ -131,11 +174,20 @@ def test_planned_hours_edit(login_as) -> None:
     page = client.get(f"/adherents/{m.id}/heures/2027")
     assert page.status_code == 200
     services = {p.service.code: p.service_id for p in m.planned_hours}
-    data = {f"s{services['GESTION']}": "100,5", f"s{services['PAIE']}": "", f"s{services['RESEAU']}": "20"}
-    html = unescape(client.post(f"/adherents/{m.id}/heures/2027", data=data, follow_redirects=True).get_data(as_text=True))
+    data = {
+        f"s{services['GESTION']}": "100,5",
+        f"s{services['PAIE']}": "",
+        f"s{services['RESEAU']}": "20",
+    }
+    html = unescape(
+        client.post(f"/adherents/{m.id}/heures/2027", data=data, follow_redirects=True).get_data(
+            as_text=True
+        )
+    )
     assert "100,50" in html and "120,50" in html
-    rows = db.session.scalars(select(PlannedHours).where(PlannedHours.member_id == m.id,
-                                                         PlannedHours.year == 2027)).all()
+    rows = db.session.scalars(
+        select(PlannedHours).where(PlannedHours.member_id == m.id, PlannedHours.year == 2027)
+    ).all()
     assert sorted(str(r.hours) for r in rows) == ["100.50", "20.00"]
     line = db.session.scalar(select(AuditLog).where(AuditLog.entity == "planned_hours"))
     assert line.after == {"GESTION": "100.50", "RESEAU": "20.00"}

@@ -26,7 +26,8 @@ def issued(demo_time):
     from eage.payslips import services
 
     user = db.session.query(User).filter_by(role="accountant").first()
-    rows = services.issue_month_payslips(NOVEMBER, user_id=user.id if user else None,
-                                         issue_date=TODAY)
+    rows = services.issue_month_payslips(
+        NOVEMBER, user_id=user.id if user else None, issue_date=TODAY
+    )
     db.session.commit()
     return rows

@@ -28,14 +28,26 @@ DEMO_CONTRACTS = {  # code: (weekly hours, monthly gross, cadre, PAS %)
 
 def test_demo_employees_get_balanced_payslips_matching_the_engine(issued) -> None:
     assert sorted(p.number for p in issued) == [
-        "BP-2026-11-CMARTIN", "BP-2026-11-JFOURNIER", "BP-2026-11-KBENALI"]
+        "BP-2026-11-CMARTIN",
+        "BP-2026-11-JFOURNIER",
+        "BP-2026-11-KBENALI",
+    ]
     settings = payroll.EmployerSettings()  # the demo fiscal year holds the engine's defaults
     for row in issued:
         weekly, gross, cadre, pas = DEMO_CONTRACTS[row.employee.code]
         expected = payroll.compute_payslip(
-            payroll.Contract(weekly_hours=weekly, monthly_gross=gross, cadre=cadre,
-                             start=date(2019, 9, 2), pas_rate=pas / 100),
-            NOVEMBER, payroll.WorkedTime(), settings, payroll.load_params(2026))
+            payroll.Contract(
+                weekly_hours=weekly,
+                monthly_gross=gross,
+                cadre=cadre,
+                start=date(2019, 9, 2),
+                pas_rate=pas / 100,
+            ),
+            NOVEMBER,
+            payroll.WorkedTime(),
+            settings,
+            payroll.load_params(2026),
+        )
         for name in services.TOTALS:
             assert Decimal(getattr(row, name)) == getattr(expected, name), (row.number, name)
         assert row.gross - row.employee_contributions == row.net_before_tax
@@ -52,7 +64,8 @@ def test_demo_employees_get_balanced_payslips_matching_the_engine(issued) -> Non
     assert kbenali.employer_cost == Decimal("2954.86")
     assert abs(kbenali.net_before_tax - Decimal("1877.89")) <= Decimal("0.10")
     assert kbenali.tax_withheld == (kbenali.net_taxable * Decimal("0.021")).quantize(
-        Decimal("0.01"))
+        Decimal("0.01")
+    )
 
 
 def test_issue_is_idempotent(issued) -> None:
@@ -60,14 +73,17 @@ def test_issue_is_idempotent(issued) -> None:
     db.session.commit()
     assert again == []
     assert db.session.scalar(select(func.count(Payslip.id))) == 3
-    assert db.session.scalar(select(func.count(StoredDocument.id))
-                             .where(StoredDocument.kind.like("payslip%"))) == 6
+    assert (
+        db.session.scalar(
+            select(func.count(StoredDocument.id)).where(StoredDocument.kind.like("payslip%"))
+        )
+        == 6
+    )
 
 
 def test_issue_only_flushes_the_caller_commits(demo_time) -> None:
     written: list[str] = []
-    rows = services.issue_month_payslips(NOVEMBER, user_id=None, issue_date=TODAY,
-                                         written=written)
+    rows = services.issue_month_payslips(NOVEMBER, user_id=None, issue_date=TODAY, written=written)
     assert len(rows) == 3 and len(written) == 6
     db.session.rollback()  # the close failed later on: nothing stays
     assert db.session.scalar(select(func.count(Payslip.id))) == 0
@@ -112,9 +128,16 @@ def test_fiscal_year_percentages_become_fractions(demo_time) -> None:
 
 def _entry(employee: Employee, day: date, minutes: int, *, absence: str | None = None) -> None:
     service = db.session.scalars(select(Service).where(Service.code == "PAIE")).one()
-    db.session.add(TimesheetEntry(date=day, employee_id=employee.id, member_id=None,
-                                  service_id=None if absence else service.id,
-                                  absence_code=absence, minutes=minutes))
+    db.session.add(
+        TimesheetEntry(
+            date=day,
+            employee_id=employee.id,
+            member_id=None,
+            service_id=None if absence else service.id,
+            absence_code=absence,
+            minutes=minutes,
+        )
+    )
 
 
 def test_extra_hours_per_iso_week_absences_and_straddling_weeks(demo) -> None:
@@ -155,26 +178,39 @@ def test_rgdu_continues_from_the_previous_payslip_of_the_year(demo_time) -> None
     october = date(2026, 10, 1)
     services.issue_month_payslips(october, user_id=None, issue_date=date(2026, 11, 2))
     db.session.commit()
-    rows = {r.employee.code: r for r in
-            services.issue_month_payslips(NOVEMBER, user_id=None, issue_date=TODAY)}
+    rows = {
+        r.employee.code: r
+        for r in services.issue_month_payslips(NOVEMBER, user_id=None, issue_date=TODAY)
+    }
     db.session.commit()
     prev = db.session.scalars(select(Payslip).where(Payslip.number == "BP-2026-10-KBENALI")).one()
-    ytd = payroll.RgduYtd(*(Decimal(prev.rgdu_ytd[k])
-                            for k in ("assiette", "smic_reference", "reduction")))
+    ytd = payroll.RgduYtd(
+        *(Decimal(prev.rgdu_ytd[k]) for k in ("assiette", "smic_reference", "reduction"))
+    )
     weekly, gross, cadre, pas = DEMO_CONTRACTS["KBENALI"]
     expected = payroll.compute_payslip(
-        payroll.Contract(weekly_hours=weekly, monthly_gross=gross, cadre=cadre,
-                         start=date(2019, 9, 2), pas_rate=pas / 100),
-        NOVEMBER, payroll.WorkedTime(), payroll.EmployerSettings(), payroll.load_params(2026),
-        ytd)
+        payroll.Contract(
+            weekly_hours=weekly,
+            monthly_gross=gross,
+            cadre=cadre,
+            start=date(2019, 9, 2),
+            pas_rate=pas / 100,
+        ),
+        NOVEMBER,
+        payroll.WorkedTime(),
+        payroll.EmployerSettings(),
+        payroll.load_params(2026),
+        ytd,
+    )
     now = rows["KBENALI"]
     assert now.rgdu == expected.rgdu
     assert Decimal(now.rgdu_ytd["assiette"]) == Decimal(prev.rgdu_ytd["assiette"]) + now.gross
 
 
 def test_a_2025_month_uses_2025_values(demo_time) -> None:
-    rows = services.issue_month_payslips(date(2025, 11, 1), user_id=None,
-                                         issue_date=date(2025, 12, 1))
+    rows = services.issue_month_payslips(
+        date(2025, 11, 1), user_id=None, issue_date=date(2025, 12, 1)
+    )
     row = next(r for r in rows if r.employee.code == "KBENALI")
     vieillesse = next(ln for ln in row.lines if ln["code"] == "vieillesse_deplafonnee")
     assert vieillesse["employer_rate"] == "2.02"  # 2.11 % in 2026
@@ -185,8 +221,9 @@ def test_a_2025_month_uses_2025_values(demo_time) -> None:
 
 def _pdf_text(path) -> str:
     """pdftotext in reading order, every kind of space as one plain space."""
-    raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                         check=True).stdout
+    raw = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return " ".join(raw.replace("\u202f", " ").replace("\xa0", " ").split())
 
 
@@ -198,14 +235,30 @@ def test_pdf_docx_and_journal_open(issued, tmp_path) -> None:
     pdf = tmp_path / "slip.pdf"
     pdf.write_bytes(read(row.pdf_document))
     text = _pdf_text(pdf)
-    for needle in ("Karim Benali", "MONTANT NET SOCIAL", row.employer_snapshot["siret"],
-                   "NET PAYÉ", "BULLETIN DE PAIE", "7830Z", "IDCC 1518",
-                   formats.ssn(row.employee.social_security_number).replace("\xa0", " "),
-                   "conservez ce bulletin de", "SANTÉ", "RETRAITE", "FAMILLE",
-                   "ASSURANCE CHÔMAGE", "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR",
-                   "TOTAL DES COTISATIONS ET CONTRIBUTIONS", "NET À PAYER AVANT IMPÔT",
-                   "IMPÔT SUR LE REVENU PRÉLEVÉ À LA SOURCE", "Gestionnaire paie et RH",
-                   "Technicien — groupe D", "30/11/2026", "Coût total employeur", "2,08"):
+    for needle in (
+        "Karim Benali",
+        "MONTANT NET SOCIAL",
+        row.employer_snapshot["siret"],
+        "NET PAYÉ",
+        "BULLETIN DE PAIE",
+        "7830Z",
+        "IDCC 1518",
+        formats.ssn(row.employee.social_security_number).replace("\xa0", " "),
+        "conservez ce bulletin de",
+        "SANTÉ",
+        "RETRAITE",
+        "FAMILLE",
+        "ASSURANCE CHÔMAGE",
+        "AUTRES CONTRIBUTIONS DUES PAR L'EMPLOYEUR",
+        "TOTAL DES COTISATIONS ET CONTRIBUTIONS",
+        "NET À PAYER AVANT IMPÔT",
+        "IMPÔT SUR LE REVENU PRÉLEVÉ À LA SOURCE",
+        "Gestionnaire paie et RH",
+        "Technicien — groupe D",
+        "30/11/2026",
+        "Coût total employeur",
+        "2,08",
+    ):
         assert needle in text, needle
     assert "1 877,90" in text
 
@@ -221,9 +274,12 @@ def test_pdf_docx_and_journal_open(issued, tmp_path) -> None:
     header = [c.value for c in ws[1]]
     total = {h: c.value for h, c in zip(header, ws[ws.max_row], strict=True)}
     assert total["Matricule"] == "TOTAL" and ws.freeze_panes == "D2"
-    for column, field in (("Salaire brut", "gross"), ("Net payé", "net_paid"),
-                          ("Coût employeur", "employer_cost"),
-                          ("Total cot. salariales", "employee_contributions")):
+    for column, field in (
+        ("Salaire brut", "gross"),
+        ("Net payé", "net_paid"),
+        ("Coût employeur", "employer_cost"),
+        ("Total cot. salariales", "employee_contributions"),
+    ):
         expected = sum(getattr(p, field) for p in issued)
         assert Decimal(str(total[column])).quantize(Decimal("0.01")) == expected, column
         assert ws.cell(row=2, column=header.index(column) + 1).number_format.startswith("#,##0.00")
@@ -248,4 +304,5 @@ def test_simulation_hourly_cost(demo) -> None:
     result = services.simulate(Decimal("2400"), NOVEMBER, weekly_hours=Decimal("17.5"))
     assert result.fte == Decimal("0.5") and result.billable_hours == Decimal("803.50")
     assert result.hourly_cost == (result.payslip.employer_cost * 12 / Decimal("803.5")).quantize(
-        Decimal("0.01"))
+        Decimal("0.01")
+    )

@@ -17,11 +17,18 @@ BACK_OFFICE = ("accountant", "manager", "admin")
 
 def _urls(issued) -> list[str]:
     p = issued[0]
-    return ["/paie/", "/paie/?mois=2026-11", f"/paie/salarie/{p.employee_id}",
-            f"/paie/bulletin/{p.id}", f"/paie/bulletin/{p.id}.pdf", f"/paie/bulletin/{p.id}.docx",
-            "/paie/journal/2026-11.pdf", "/paie/journal/2026-11.xlsx",
-            f"/paie/apercu/{p.employee_id}?mois=2026-11",
-            "/paie/simulateur?gross=2400&weekly_hours=35&month=2026-11"]
+    return [
+        "/paie/",
+        "/paie/?mois=2026-11",
+        f"/paie/salarie/{p.employee_id}",
+        f"/paie/bulletin/{p.id}",
+        f"/paie/bulletin/{p.id}.pdf",
+        f"/paie/bulletin/{p.id}.docx",
+        "/paie/journal/2026-11.pdf",
+        "/paie/journal/2026-11.xlsx",
+        f"/paie/apercu/{p.employee_id}?mois=2026-11",
+        "/paie/simulateur?gross=2400&weekly_hours=35&month=2026-11",
+    ]
 
 
 @pytest.mark.parametrize("role", BACK_OFFICE)
@@ -45,8 +52,14 @@ def test_pages_show_the_payslips(login_as, issued) -> None:
         assert p.number in html
     karim = next(p for p in issued if p.employee.code == "KBENALI")
     html = client.get(f"/paie/bulletin/{karim.id}").get_data(as_text=True)
-    for needle in ("SANTÉ", "RETRAITE", "MONTANT NET SOCIAL", "NET PAYÉ", "2\u202f954,86",
-                   "Réduction générale dégressive unique"):
+    for needle in (
+        "SANTÉ",
+        "RETRAITE",
+        "MONTANT NET SOCIAL",
+        "NET PAYÉ",
+        "2\u202f954,86",
+        "Réduction générale dégressive unique",
+    ):
         assert needle in html, needle
     # the full SSN appears only on the payslip itself
     assert karim.employee.social_security_number not in html
@@ -55,8 +68,10 @@ def test_pages_show_the_payslips(login_as, issued) -> None:
 def test_documents_are_served_byte_identical(login_as, issued) -> None:
     client = login_as("manager")
     for p in issued:
-        for url, doc in ((f"/paie/bulletin/{p.id}.pdf", p.pdf_document),
-                         (f"/paie/bulletin/{p.id}.docx", p.docx_document)):
+        for url, doc in (
+            (f"/paie/bulletin/{p.id}.pdf", p.pdf_document),
+            (f"/paie/bulletin/{p.id}.docx", p.docx_document),
+        ):
             response = client.get(url)
             assert response.status_code == 200
             assert hashlib.sha256(response.data).hexdigest() == doc.sha256
@@ -75,13 +90,15 @@ def test_journal_downloads(login_as, issued) -> None:
 def test_simulator_page(login_as) -> None:
     client = login_as("manager")
     assert client.get("/paie/simulateur").status_code == 200
-    html = client.get("/paie/simulateur?gross=2400&weekly_hours=35&month=2026-11"
-                      ).get_data(as_text=True)
+    html = client.get("/paie/simulateur?gross=2400&weekly_hours=35&month=2026-11").get_data(
+        as_text=True
+    )
     assert "2\u202f954,86" in html and "1607" in html and "Coût horaire" in html
     # 2954.86 × 12 / 1607 = 22.06 €/h
     assert "22,06" in html
-    bad = client.get("/paie/simulateur?gross=abc&weekly_hours=50&month=2026-13"
-                     ).get_data(as_text=True)
+    bad = client.get("/paie/simulateur?gross=abc&weekly_hours=50&month=2026-13").get_data(
+        as_text=True
+    )
     assert "Nombre attendu" in bad and "Entre 1 et 35" in bad and "AAAA-MM" in bad
 
 
@@ -101,17 +118,31 @@ def test_api_payslips(client, issued) -> None:
     karim = data[2]
     assert karim["number"] == "BP-2026-11-KBENALI" and karim["month"] == "2026-11"
     assert karim["employer_cost"] == "2954.86" and karim["gross"] == "2400.00"
-    for field in ("employee_contributions", "employer_contributions", "net_social",
-                  "net_before_tax", "tax_withheld", "net_paid"):
+    for field in (
+        "employee_contributions",
+        "employer_contributions",
+        "net_social",
+        "net_before_tax",
+        "tax_withheld",
+        "net_paid",
+    ):
         assert isinstance(karim[field], str) and len(karim[field].split(".")[1]) == 2
-    assert set(karim["lines"][0]) == {"heading", "label", "base", "employee_rate",
-                                      "employee_amount", "employer_rate", "employer_amount"}
+    assert set(karim["lines"][0]) == {
+        "heading",
+        "label",
+        "base",
+        "employee_rate",
+        "employee_amount",
+        "employer_rate",
+        "employer_amount",
+    }
     assert Decimal(karim["gross"]) - Decimal(karim["employee_contributions"]) == Decimal(
-        karim["net_before_tax"])
-    assert client.get("/api/v1/payslips?month=2026-11",
-                      headers=_token("manager")).status_code == 200
-    assert client.get("/api/v1/payslips?month=2026-10",
-                      headers=_token("admin")).get_json() == []
+        karim["net_before_tax"]
+    )
+    assert (
+        client.get("/api/v1/payslips?month=2026-11", headers=_token("manager")).status_code == 200
+    )
+    assert client.get("/api/v1/payslips?month=2026-10", headers=_token("admin")).get_json() == []
 
 
 def test_api_payslips_refuses_members_and_bad_months(client, issued) -> None:
@@ -129,15 +160,48 @@ def test_cli_simulate_payslip(runner, demo) -> None:
     data = json.loads(result.output)
     assert abs(Decimal(data["employer_cost"]) - Decimal("2954.86")) <= Decimal("0.10")
     assert abs(Decimal(data["net_before_tax"]) - Decimal("1877.89")) <= Decimal("0.10")
-    for key in ("gross", "employee_contributions", "employer_contributions", "net_social",
-                "net_before_tax", "tax_withheld", "net_paid", "employer_cost", "rgdu", "lines"):
+    for key in (
+        "gross",
+        "employee_contributions",
+        "employer_contributions",
+        "net_social",
+        "net_before_tax",
+        "tax_withheld",
+        "net_paid",
+        "employer_cost",
+        "rgdu",
+        "lines",
+    ):
         assert key in data
-    assert set(data["lines"][0]) == {"heading", "label", "base", "employee_rate",
-                                     "employee_amount", "employer_rate", "employer_amount"}
-    cadre = json.loads(runner.invoke(args=[
-        "simulate-payslip", "--gross", "4500", "--month", "2026-11", "--cadre",
-        "--hours-per-week", "35", "--atmp-rate", "1", "--health-insurance", "60",
-        "--health-employer-share", "100"]).output)
+    assert set(data["lines"][0]) == {
+        "heading",
+        "label",
+        "base",
+        "employee_rate",
+        "employee_amount",
+        "employer_rate",
+        "employer_amount",
+    }
+    cadre = json.loads(
+        runner.invoke(
+            args=[
+                "simulate-payslip",
+                "--gross",
+                "4500",
+                "--month",
+                "2026-11",
+                "--cadre",
+                "--hours-per-week",
+                "35",
+                "--atmp-rate",
+                "1",
+                "--health-insurance",
+                "60",
+                "--health-employer-share",
+                "100",
+            ]
+        ).output
+    )
     atmp = next(ln for ln in cadre["lines"] if ln["label"].startswith("Accidents"))
     assert atmp["employer_rate"] == "1.00"
     assert any(ln["label"] == "APEC" for ln in cadre["lines"])
@@ -151,15 +215,20 @@ def test_cli_simulate_payslip_without_fiscal_year_uses_engine_defaults(runner, a
     assert json.loads(result.output)["employer_cost"] == "2954.86"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--gross", "abc", "--month", "2026-11"], "--gross: a number is expected"),
-    (["--gross", "-5", "--month", "2026-11"], "--gross: must be at least"),
-    (["--gross", "2400", "--month", "2026-13"], "--month: month must be YYYY-MM"),
-    (["--gross", "2400", "--month", "2026-11", "--hours-per-week", "40"],
-     "--hours-per-week: must be at most 35"),
-    (["--gross", "2400", "--month", "2031-01"], "no payroll rates for 2031"),
-    (["--month", "2026-11"], "Missing option '--gross'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--gross", "abc", "--month", "2026-11"], "--gross: a number is expected"),
+        (["--gross", "-5", "--month", "2026-11"], "--gross: must be at least"),
+        (["--gross", "2400", "--month", "2026-13"], "--month: month must be YYYY-MM"),
+        (
+            ["--gross", "2400", "--month", "2026-11", "--hours-per-week", "40"],
+            "--hours-per-week: must be at most 35",
+        ),
+        (["--gross", "2400", "--month", "2031-01"], "no payroll rates for 2031"),
+        (["--month", "2026-11"], "Missing option '--gross'"),
+    ],
+)
 def test_cli_simulate_payslip_bad_input(runner, app, args, message) -> None:
     result = runner.invoke(args=["simulate-payslip", *args])
     assert result.exit_code != 0

@@ -36,9 +36,15 @@ def _add_time(rows: list[tuple[str, str | None, str, int, date]]) -> None:
     mem = {m.code: m.id for m in db.session.scalars(select(Member))}
     svc = {s.code: s.id for s in db.session.scalars(select(Service))}
     for employee, member, service, minutes, day in rows:
-        db.session.add(TimesheetEntry(date=day, employee_id=emp[employee],
-                                      member_id=mem[member] if member else None,
-                                      service_id=svc[service], minutes=minutes))
+        db.session.add(
+            TimesheetEntry(
+                date=day,
+                employee_id=emp[employee],
+                member_id=mem[member] if member else None,
+                service_id=svc[service],
+                minutes=minutes,
+            )
+        )
     db.session.commit()
 
 
@@ -46,15 +52,17 @@ def _add_time(rows: list[tuple[str, str | None, str, int, date]]) -> None:
 def reference_time(demo) -> None:
     """Billable time in 2025 (the reference period of 2026): each employee on its service,
     KBENALI 3 h of PAIE and 1 h of GESTION. The internal hours must not count."""
-    _add_time([
-        ("CMARTIN", "LEFIL", "GESTION", 240, date(2025, 3, 3)),
-        ("KBENALI", "LEFIL", "PAIE", 120, date(2025, 3, 3)),
-        ("KBENALI", "RAISO", "PAIE", 60, date(2025, 3, 4)),
-        ("KBENALI", "GAGA", "GESTION", 60, date(2025, 3, 4)),
-        ("JFOURNIER", "CD1D", "RESEAU", 120, date(2025, 3, 3)),
-        ("JFOURNIER", None, "GESTION", 600, date(2025, 3, 5)),  # internal: not billable
-        ("CMARTIN", "LEFIL", "PAIE", 6000, date(2026, 3, 3)),  # current year: not the reference
-    ])
+    _add_time(
+        [
+            ("CMARTIN", "LEFIL", "GESTION", 240, date(2025, 3, 3)),
+            ("KBENALI", "LEFIL", "PAIE", 120, date(2025, 3, 3)),
+            ("KBENALI", "RAISO", "PAIE", 60, date(2025, 3, 4)),
+            ("KBENALI", "GAGA", "GESTION", 60, date(2025, 3, 4)),
+            ("JFOURNIER", "CD1D", "RESEAU", 120, date(2025, 3, 3)),
+            ("JFOURNIER", None, "GESTION", 600, date(2025, 3, 5)),  # internal: not billable
+            ("CMARTIN", "LEFIL", "PAIE", 6000, date(2026, 3, 3)),  # current year: not the reference
+        ]
+    )
 
 
 def test_demo_rates_by_hand(app, reference_time) -> None:
@@ -77,27 +85,50 @@ def test_demo_rates_by_hand(app, reference_time) -> None:
     assert study.problems == []
     assert study.reference == (date(2025, 1, 1), date(2025, 12, 31))
     assert {e.code: e.monthly_employer_cost for e in study.employees} == {
-        "CMARTIN": D("3950.07"), "JFOURNIER": D("1582.85"), "KBENALI": D("2970.22")}
+        "CMARTIN": D("3950.07"),
+        "JFOURNIER": D("1582.85"),
+        "KBENALI": D("2970.22"),
+    }
     assert study.estimate_total == D("102037.68")
     assert {e.code: e.staff_cost for e in study.employees} == {
-        "CMARTIN": D("46918.79"), "JFOURNIER": D("18801.04"), "KBENALI": D("35280.17")}
+        "CMARTIN": D("46918.79"),
+        "JFOURNIER": D("18801.04"),
+        "KBENALI": D("35280.17"),
+    }
     assert study.rates == {"GESTION": D("37.41"), "PAIE": D("25.00"), "RESEAU": D("29.24")}
     assert study.proposal is not None and study.proposal.total_cost == D("115000.00")
     assert {s.code: s.current for s in study.services} == {
-        "GESTION": D("36.50"), "PAIE": D("34.00"), "RESEAU": D("31.50")}
+        "GESTION": D("36.50"),
+        "PAIE": D("34.00"),
+        "RESEAU": D("31.50"),
+    }
     assert {s.code: s.difference for s in study.services} == {
-        "GESTION": D("0.91"), "PAIE": D("-9.00"), "RESEAU": D("-2.26")}
+        "GESTION": D("0.91"),
+        "PAIE": D("-9.00"),
+        "RESEAU": D("-2.26"),
+    }
 
 
 def test_page_explains_the_computation(login_as, reference_time) -> None:
     html = _page(login_as("manager").get("/taux/?annee=2026"))
     assert "Calcul des taux horaires 2026" in html
-    for text in ("37,41\xa0€ /h", "25,00\xa0€ /h", "29,24\xa0€ /h",  # proposed
-                 "36,50\xa0€ /h",  # current
-                 "101\u202f000,00\xa0€", "46\u202f918,79\xa0€", "3\u202f950,07\xa0€",
-                 "14\u202f000,00\xa0€", "6\u202f367,12\xa0€", "1\u202f660,00",
-                 "115\u202f000,00\xa0€", "01/01/2025", "31/12/2025",
-                 "Adopter ces taux", "Conventions de mise à disposition 2026"):
+    for text in (
+        "37,41\xa0€ /h",
+        "25,00\xa0€ /h",
+        "29,24\xa0€ /h",  # proposed
+        "36,50\xa0€ /h",  # current
+        "101\u202f000,00\xa0€",
+        "46\u202f918,79\xa0€",
+        "3\u202f950,07\xa0€",
+        "14\u202f000,00\xa0€",
+        "6\u202f367,12\xa0€",
+        "1\u202f660,00",
+        "115\u202f000,00\xa0€",
+        "01/01/2025",
+        "31/12/2025",
+        "Adopter ces taux",
+        "Conventions de mise à disposition 2026",
+    ):
         assert text in html, text
     assert 'href="/taux/convention/LEFIL/2026.docx"' in html
 
@@ -117,7 +148,10 @@ def test_without_staff_budget_the_engine_estimate_is_used(app, reference_time) -
     study = services.study(2026, today=date(2026, 11, 28))
     assert study.staff_source == "engine"
     assert {e.code: e.staff_cost for e in study.employees} == {
-        "CMARTIN": D("47400.84"), "JFOURNIER": D("18994.20"), "KBENALI": D("35642.64")}
+        "CMARTIN": D("47400.84"),
+        "JFOURNIER": D("18994.20"),
+        "KBENALI": D("35642.64"),
+    }
     assert study.proposal is not None and study.proposal.staff_total == D("102037.68")
 
 
@@ -131,11 +165,18 @@ def test_without_staff_budget_the_engine_estimate_is_used(app, reference_time) -
         ("frais=20000", "GESTION", +1),
         ("frais=8000", "RESEAU", -1),
     ],
-    ids=["raise-a-salary", "lower-a-salary", "more-hours", "fewer-hours", "more-overheads",
-         "fewer-overheads"],
+    ids=[
+        "raise-a-salary",
+        "lower-a-salary",
+        "more-hours",
+        "fewer-hours",
+        "more-overheads",
+        "fewer-overheads",
+    ],
 )
-def test_what_if_moves_the_rate_the_right_way(login_as, reference_time, query: str,
-                                              service: str, direction: int) -> None:
+def test_what_if_moves_the_rate_the_right_way(
+    login_as, reference_time, query: str, service: str, direction: int
+) -> None:
     client = login_as("manager")
     base = services.study(2026).rates[service]
     html = _page(client.get(f"/taux/?annee=2026&{query}"))
@@ -144,7 +185,8 @@ def test_what_if_moves_the_rate_the_right_way(login_as, reference_time, query: s
     whatif = services.WhatIf(
         gross={field[5:]: D(value)} if field.startswith("brut_") else {},
         hours={field[7:]: D(value)} if field.startswith("heures_") else {},
-        overheads=D(value) if field == "frais" else None)
+        overheads=D(value) if field == "frais" else None,
+    )
     moved = services.study(2026, whatif).rates[service]
     assert (moved - base) * direction > 0
     assert f"{str(moved).replace('.', ',')}\xa0€ /h" in html
@@ -157,8 +199,10 @@ def test_salary_what_if_moves_the_staff_total_by_the_difference(app, reference_t
     after = next(e for e in raised.employees if e.code == "KBENALI")
     assert after.monthly_gross == D("2600.00") and after.contract_gross == D("2400.00")
     assert raised.proposal is not None and base.proposal is not None
-    assert (raised.proposal.staff_total - base.proposal.staff_total
-            == after.annual_estimate - before.annual_estimate)
+    assert (
+        raised.proposal.staff_total - base.proposal.staff_total
+        == after.annual_estimate - before.annual_estimate
+    )
 
 
 def test_bad_what_if_is_reported_and_the_budget_shown(login_as, reference_time) -> None:
@@ -170,15 +214,22 @@ def test_bad_what_if_is_reported_and_the_budget_shown(login_as, reference_time) 
 
 def test_manager_adopts_the_rates_audited(login_as, reference_time) -> None:
     client = login_as("manager")
-    html = _page(client.post("/taux/adopter?annee=2026", data={
-        "taux_GESTION": "37,41", "taux_PAIE": "25,00", "taux_RESEAU": "29,50"},
-        follow_redirects=True))
+    html = _page(
+        client.post(
+            "/taux/adopter?annee=2026",
+            data={"taux_GESTION": "37,41", "taux_PAIE": "25,00", "taux_RESEAU": "29,50"},
+            follow_redirects=True,
+        )
+    )
     assert "Taux 2026 adoptés" in html and "factures à venir" in html
-    rates = {r.service.code: r.rate for r in db.session.scalars(
-        select(ServiceRate).where(ServiceRate.year == 2026))}
+    rates = {
+        r.service.code: r.rate
+        for r in db.session.scalars(select(ServiceRate).where(ServiceRate.year == 2026))
+    }
     assert rates == {"GESTION": D("37.41"), "PAIE": D("25.00"), "RESEAU": D("29.50")}
-    lines = db.session.scalars(select(AuditLog).where(AuditLog.entity == "service_rate")
-                               .order_by(AuditLog.id)).all()
+    lines = db.session.scalars(
+        select(AuditLog).where(AuditLog.entity == "service_rate").order_by(AuditLog.id)
+    ).all()
     assert [(a.action, a.before, a.after) for a in lines] == [
         ("update", {"rate": "36.50"}, {"rate": "37.41"}),
         ("update", {"rate": "34.00"}, {"rate": "25.00"}),
@@ -194,10 +245,14 @@ def test_adopting_a_what_if_creates_missing_rates(login_as, reference_time) -> N
     db.session.execute(ServiceRate.__table__.delete().where(ServiceRate.year == 2026))
     db.session.commit()
     client = login_as("accountant")
-    client.post("/taux/adopter?annee=2026&frais=20000", data={
-        "taux_GESTION": "40", "taux_PAIE": "27", "taux_RESEAU": "31"})
-    actions = [a.action for a in db.session.scalars(
-        select(AuditLog).where(AuditLog.entity == "service_rate"))]
+    client.post(
+        "/taux/adopter?annee=2026&frais=20000",
+        data={"taux_GESTION": "40", "taux_PAIE": "27", "taux_RESEAU": "31"},
+    )
+    actions = [
+        a.action
+        for a in db.session.scalars(select(AuditLog).where(AuditLog.entity == "service_rate"))
+    ]
     assert actions == ["create", "create", "create"]
     summary = db.session.scalar(select(AuditLog).where(AuditLog.action == "adopt-rates"))
     assert summary.after["hypotheses"] == {"frais_de_structure": "20000.00"}
@@ -205,12 +260,18 @@ def test_adopting_a_what_if_creates_missing_rates(login_as, reference_time) -> N
 
 def test_bad_adoption_changes_nothing(login_as, reference_time) -> None:
     client = login_as("manager")
-    html = _page(client.post("/taux/adopter?annee=2026", data={
-        "taux_GESTION": "", "taux_PAIE": "-3", "taux_RESEAU": "1,234"}))
+    html = _page(
+        client.post(
+            "/taux/adopter?annee=2026",
+            data={"taux_GESTION": "", "taux_PAIE": "-3", "taux_RESEAU": "1,234"},
+        )
+    )
     assert "Indiquer le taux retenu." in html and "positive ou nulle" in html
     assert "Au plus 2 décimales." in html and "rien n'a été enregistré" in html
-    rates = {r.service.code: r.rate for r in db.session.scalars(
-        select(ServiceRate).where(ServiceRate.year == 2026))}
+    rates = {
+        r.service.code: r.rate
+        for r in db.session.scalars(select(ServiceRate).where(ServiceRate.year == 2026))
+    }
     assert rates == {"GESTION": D("36.50"), "PAIE": D("34.00"), "RESEAU": D("31.50")}
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "adopt-rates")) is None
 
@@ -218,12 +279,27 @@ def test_bad_adoption_changes_nothing(login_as, reference_time) -> None:
 def _invoice_october(member_code: str = "LEFIL") -> None:
     member = db.session.scalar(select(Member).where(Member.code == member_code))
     db.session.add(MonthLock(month="2026-10"))
-    db.session.add(Invoice(
-        number="F-2026-0001", kind="invoice", origin="close", year=2026, seq=1,
-        member_id=member.id, issue_date=date(2026, 11, 2), period_start=date(2026, 10, 1),
-        period_end=date(2026, 10, 31), month="2026-10", vat_regime=member.vat_regime,
-        total_excl_tax=D("100.00"), vat=D("20.00"), total_incl_tax=D("120.00"),
-        due_date=date(2026, 12, 2), seller={"name": "GE"}, buyer={"name": member.name}))
+    db.session.add(
+        Invoice(
+            number="F-2026-0001",
+            kind="invoice",
+            origin="close",
+            year=2026,
+            seq=1,
+            member_id=member.id,
+            issue_date=date(2026, 11, 2),
+            period_start=date(2026, 10, 1),
+            period_end=date(2026, 10, 31),
+            month="2026-10",
+            vat_regime=member.vat_regime,
+            total_excl_tax=D("100.00"),
+            vat=D("20.00"),
+            total_incl_tax=D("120.00"),
+            due_date=date(2026, 12, 2),
+            seller={"name": "GE"},
+            buyer={"name": member.name},
+        )
+    )
     db.session.commit()
 
 
@@ -237,23 +313,33 @@ def test_invoiced_months_need_a_confirmation(login_as, reference_time) -> None:
     data = {"taux_GESTION": "37,41", "taux_PAIE": "25,00", "taux_RESEAU": "29,24"}
     html = _page(client.post("/taux/adopter?annee=2026", data=data))
     assert "cochez la case pour confirmer" in html
-    assert db.session.scalar(select(ServiceRate.rate).join(Service).where(
-        Service.code == "PAIE", ServiceRate.year == 2026)) == D("34.00")
+    assert db.session.scalar(
+        select(ServiceRate.rate)
+        .join(Service)
+        .where(Service.code == "PAIE", ServiceRate.year == 2026)
+    ) == D("34.00")
     client.post("/taux/adopter?annee=2026", data={**data, "confirm": "y"})
     db.session.expire_all()
-    assert db.session.scalar(select(ServiceRate.rate).join(Service).where(
-        Service.code == "PAIE", ServiceRate.year == 2026)) == D("25.00")
+    assert db.session.scalar(
+        select(ServiceRate.rate)
+        .join(Service)
+        .where(Service.code == "PAIE", ServiceRate.year == 2026)
+    ) == D("25.00")
     summary = db.session.scalar(select(AuditLog).where(AuditLog.action == "adopt-rates"))
     assert summary.after["invoiced_months"] == ["2026-10"]
 
 
-@pytest.mark.parametrize(("role", "page", "adopt"), [
-    ("manager", 200, 302), ("accountant", 200, 302), ("admin", 200, 403), ("member", 403, 403)])
+@pytest.mark.parametrize(
+    ("role", "page", "adopt"),
+    [("manager", 200, 302), ("accountant", 200, 302), ("admin", 200, 403), ("member", 403, 403)],
+)
 def test_roles(login_as, reference_time, role: str, page: int, adopt: int) -> None:
     client = login_as(role)
     assert client.get("/taux/?annee=2026").status_code == page
-    response = client.post("/taux/adopter?annee=2026", data={
-        "taux_GESTION": "37,41", "taux_PAIE": "25,00", "taux_RESEAU": "29,24"})
+    response = client.post(
+        "/taux/adopter?annee=2026",
+        data={"taux_GESTION": "37,41", "taux_PAIE": "25,00", "taux_RESEAU": "29,24"},
+    )
     assert response.status_code == adopt
     html = _page(client.get("/taux/?annee=2026")) if page == 200 else ""
     assert ("Adopter ces taux" in html) == (role in ("manager", "accountant"))
@@ -264,8 +350,13 @@ def test_year_out_of_range_is_404(login_as, demo) -> None:
 
 
 def test_adopting_the_current_rates_changes_nothing(login_as, reference_time) -> None:
-    html = _page(login_as("manager").post("/taux/adopter?annee=2026", data={
-        "taux_GESTION": "36,50", "taux_PAIE": "34", "taux_RESEAU": "31,5"}, follow_redirects=True))
+    html = _page(
+        login_as("manager").post(
+            "/taux/adopter?annee=2026",
+            data={"taux_GESTION": "36,50", "taux_PAIE": "34", "taux_RESEAU": "31,5"},
+            follow_redirects=True,
+        )
+    )
     assert "rien n'a changé" in html
     assert db.session.scalar(select(AuditLog).where(AuditLog.entity == "service_rate")) is None
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "adopt-rates")) is None

@@ -27,9 +27,19 @@ AFTER = date(2027, 1, 6)
 def closed_year(app) -> None:
     load_demo(2026, today=date(2026, 12, 31))
     for m in range(1, 13):
-        db.session.add(Expense(date=date(2026, m, 5), account="613200", label="Loyer 20 rue Saint-Joseph",
-                               amount=Decimal("300.00")))
-        db.session.add(Expense(date=date(2026, m, 20), account="626000", label="Internet", amount=Decimal("99.99")))
+        db.session.add(
+            Expense(
+                date=date(2026, m, 5),
+                account="613200",
+                label="Loyer 20 rue Saint-Joseph",
+                amount=Decimal("300.00"),
+            )
+        )
+        db.session.add(
+            Expense(
+                date=date(2026, m, 20), account="626000", label="Internet", amount=Decimal("99.99")
+            )
+        )
     db.session.commit()
     _add_income()
     # The twelve monthly invoices' and statements' documents are rendered by the closing tests;
@@ -53,8 +63,14 @@ def _add_income() -> None:
         from eage.models import OperatingIncome
     except ImportError:  # pragma: no cover - the income model arrives with the allocation work
         return
-    db.session.add(OperatingIncome(date=date(2026, 3, 15), account="740000",
-                                   label="Subvention de fonctionnement", amount=Decimal("2500.00")))
+    db.session.add(
+        OperatingIncome(
+            date=date(2026, 3, 15),
+            account="740000",
+            label="Subvention de fonctionnement",
+            amount=Decimal("2500.00"),
+        )
+    )
     db.session.commit()
 
 
@@ -74,7 +90,9 @@ class _After(date):
         return AFTER
 
 
-def test_regularised_year_is_at_cost_to_the_cent(closed_year, runner, login_as, monkeypatch) -> None:
+def test_regularised_year_is_at_cost_to_the_cent(
+    closed_year, runner, login_as, monkeypatch
+) -> None:
     assert regularisation.open_months(2026) == []
     result = regularisation.regularise(2026, today=AFTER)
     assert result.changed
@@ -84,7 +102,9 @@ def test_regularised_year_is_at_cost_to_the_cent(closed_year, runner, login_as, 
         per_member[r.member] = per_member.get(r.member, Decimal("0")) + r.invoiced - r.total_cost
     assert len(per_member) == 12
     assert set(per_member.values()) == {Decimal("0.00")}
-    payroll = db.session.scalar(select(func.sum(Payslip.employer_cost)).where(Payslip.month.like("2026-%")))
+    payroll = db.session.scalar(
+        select(func.sum(Payslip.employer_cost)).where(Payslip.month.like("2026-%"))
+    )
     overheads = db.session.scalar(select(func.sum(Expense.amount)))
     assert sum(r.total_cost for r in rows) == payroll + overheads - _income()
     # idempotent, through the CLI as well (run in 2027)
@@ -104,7 +124,8 @@ def test_regularised_year_is_at_cost_to_the_cent(closed_year, runner, login_as, 
     assert response.status_code == 200
     doc = Document(io.BytesIO(response.data))
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
-        c.text for t in doc.tables for row in t.rows for c in row.cells)
+        c.text for t in doc.tables for row in t.rows for c in row.cells
+    )
     assert "Le Fil (association Limace)" in text and "BILAN ANNUEL 2026" in text
     assert "Écart restant (coût réel − facturé) : 0,00" in text
     pdf = client.get("/regularisation/bilan/LEFIL/2026.pdf")

@@ -22,8 +22,13 @@ def _employee(code: str = "KBENALI") -> Employee:
 
 
 def _contract_form(**overrides: str) -> dict[str, str]:
-    data = {"kind": "CDD", "start_date": "2027-01-04", "end_date": "2027-06-30",
-            "weekly_hours": "24,5", "monthly_gross": "1 680,00"}
+    data = {
+        "kind": "CDD",
+        "start_date": "2027-01-04",
+        "end_date": "2027-06-30",
+        "weekly_hours": "24,5",
+        "monthly_gross": "1 680,00",
+    }
     data.update(overrides)
     return data
 
@@ -48,10 +53,18 @@ def test_ssn_never_shown_in_full(login_as) -> None:
 
 def test_create_employee_with_valid_ssn(login_as) -> None:
     client = login_as("accountant")
-    response = client.post("/salaries/nouveau", data={
-        "code": "adupont", "first_name": "Alice", "last_name": "Dupont", "job": "Chargée de mission",
-        "social_security_number": VALID_NIR[:1] + " " + VALID_NIR[1:], "pas_rate": "3,5"},
-        follow_redirects=True)
+    response = client.post(
+        "/salaries/nouveau",
+        data={
+            "code": "adupont",
+            "first_name": "Alice",
+            "last_name": "Dupont",
+            "job": "Chargée de mission",
+            "social_security_number": VALID_NIR[:1] + " " + VALID_NIR[1:],
+            "pas_rate": "3,5",
+        },
+        follow_redirects=True,
+    )
     html = _page(response)
     assert "Nouveau contrat pour Alice Dupont" in html
     e = _employee("ADUPONT")
@@ -64,9 +77,19 @@ def test_create_employee_with_valid_ssn(login_as) -> None:
 def test_invalid_ssn_refused_and_nothing_saved(login_as) -> None:
     client = login_as("accountant")
     before = db.session.scalar(select(func.count(Employee.id)))
-    html = _page(client.post("/salaries/nouveau", data={
-        "code": "X", "first_name": "A", "last_name": "B", "job": "C",
-        "social_security_number": VALID_NIR[:-2] + "00", "pas_rate": "120"}))
+    html = _page(
+        client.post(
+            "/salaries/nouveau",
+            data={
+                "code": "X",
+                "first_name": "A",
+                "last_name": "B",
+                "job": "C",
+                "social_security_number": VALID_NIR[:-2] + "00",
+                "pas_rate": "120",
+            },
+        )
+    )
     assert "Numéro de sécurité sociale invalide : la clé ne correspond pas." in html
     assert "Code invalide" in html
     assert "La valeur doit être ≥ 0 et ≤ 100." in html
@@ -77,14 +100,27 @@ def test_edit_keeps_ssn_when_left_blank(login_as) -> None:
     client = login_as("accountant")
     e = _employee()
     ssn = e.social_security_number
-    client.post(f"/salaries/{e.id}/modifier", data={
-        "code": "KBENALI", "first_name": "Karim", "last_name": "Benali", "job": "Responsable paie",
-        "social_security_number": "", "pas_rate": "2,10"}, follow_redirects=True)
+    client.post(
+        f"/salaries/{e.id}/modifier",
+        data={
+            "code": "KBENALI",
+            "first_name": "Karim",
+            "last_name": "Benali",
+            "job": "Responsable paie",
+            "social_security_number": "",
+            "pas_rate": "2,10",
+        },
+        follow_redirects=True,
+    )
     db.session.expire_all()
     e = _employee()
     assert e.job == "Responsable paie" and e.social_security_number == ssn
-    line = db.session.scalar(select(AuditLog).where(AuditLog.entity == "employee", AuditLog.action == "update"))
-    assert line.before == {"job": "Gestionnaire paie et RH"} and line.after == {"job": "Responsable paie"}
+    line = db.session.scalar(
+        select(AuditLog).where(AuditLog.entity == "employee", AuditLog.action == "update")
+    )
+    assert line.before == {"job": "Gestionnaire paie et RH"} and line.after == {
+        "job": "Responsable paie"
+    }
 
 
 def test_add_contract_then_overlap_refused(login_as) -> None:
@@ -92,16 +128,32 @@ def test_add_contract_then_overlap_refused(login_as) -> None:
     e = _employee("JFOURNIER")
     # Close the open-ended CDI first, through its edit page.
     cdi = e.contracts[0]
-    response = client.post(f"/salaries/{e.id}/contrats/{cdi.id}/modifier", data=_contract_form(
-        kind="CDI", start_date="2019-09-02", end_date="2026-12-31", weekly_hours="17,5",
-        monthly_gross="1250,00"), follow_redirects=True)
+    response = client.post(
+        f"/salaries/{e.id}/contrats/{cdi.id}/modifier",
+        data=_contract_form(
+            kind="CDI",
+            start_date="2019-09-02",
+            end_date="2026-12-31",
+            weekly_hours="17,5",
+            monthly_gross="1250,00",
+        ),
+        follow_redirects=True,
+    )
     assert "31/12/2026" in _page(response)
-    html = _page(client.post(f"/salaries/{e.id}/contrats/nouveau", data=_contract_form(), follow_redirects=True))
+    html = _page(
+        client.post(
+            f"/salaries/{e.id}/contrats/nouveau", data=_contract_form(), follow_redirects=True
+        )
+    )
     assert "Contrat ajouté." in html and "1\u202f680,00\xa0€" in html and "24,50" in html
 
     before = db.session.scalar(select(func.count(Contract.id)))
-    html = _page(client.post(f"/salaries/{e.id}/contrats/nouveau", data=_contract_form(
-        start_date="2026-12-01", end_date="")))
+    html = _page(
+        client.post(
+            f"/salaries/{e.id}/contrats/nouveau",
+            data=_contract_form(start_date="2026-12-01", end_date=""),
+        )
+    )
     assert "Ce contrat chevauche le contrat CDI du 02/09/2019 au 31/12/2026" in html
     assert "Ce contrat chevauche le contrat CDD du 04/01/2027 au 30/06/2027" in html
     assert db.session.scalar(select(func.count(Contract.id))) == before
@@ -112,12 +164,23 @@ def test_add_contract_then_overlap_refused(login_as) -> None:
 def test_contract_rules(login_as) -> None:
     client = login_as("accountant")
     e = _employee()
-    html = _page(client.post(f"/salaries/{e.id}/contrats/nouveau", data=_contract_form(
-        start_date="2027-06-30", end_date="2027-01-01", weekly_hours="50", monthly_gross="-1")))
+    html = _page(
+        client.post(
+            f"/salaries/{e.id}/contrats/nouveau",
+            data=_contract_form(
+                start_date="2027-06-30",
+                end_date="2027-01-01",
+                weekly_hours="50",
+                monthly_gross="-1",
+            ),
+        )
+    )
     assert "La date de fin doit être postérieure ou égale à la date de début." in html
     assert "au plus 48 h" in html
     assert "La valeur doit être supérieure ou égale à 0." in html
-    html = _page(client.post(f"/salaries/{e.id}/contrats/nouveau", data=_contract_form(weekly_hours="0")))
+    html = _page(
+        client.post(f"/salaries/{e.id}/contrats/nouveau", data=_contract_form(weekly_hours="0"))
+    )
     assert "au plus 48 h" in html
 
 
@@ -126,7 +189,9 @@ def test_manager_reads_but_cannot_edit_staff(login_as) -> None:
     e = _employee()
     assert client.get(f"/salaries/{e.id}").status_code == 200
     assert client.get(f"/salaries/{e.id}/modifier").status_code == 403
-    assert client.post(f"/salaries/{e.id}/contrats/nouveau", data=_contract_form()).status_code == 403
+    assert (
+        client.post(f"/salaries/{e.id}/contrats/nouveau", data=_contract_form()).status_code == 403
+    )
 
 
 def test_contract_of_another_employee_is_404(login_as) -> None:

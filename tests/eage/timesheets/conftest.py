@@ -17,14 +17,26 @@ from eage.models import Employee, Member, MonthLock, Service, TimesheetEntry
 def add_entry(demo: None) -> Callable[..., TimesheetEntry]:
     """add_entry('2026-11-02', 'KBENALI', 'LEFIL', 'PAIE', 420) → a recorded entry."""
 
-    def _add(day: str, employee: str, member: str | None, activity: str, minutes: int,
-             exception: bool = False) -> TimesheetEntry:
+    def _add(
+        day: str,
+        employee: str,
+        member: str | None,
+        activity: str,
+        minutes: int,
+        exception: bool = False,
+    ) -> TimesheetEntry:
         emp = db.session.scalar(select(Employee).where(Employee.code == employee))
         mem = db.session.scalar(select(Member).where(Member.code == member)) if member else None
         svc = db.session.scalar(select(Service).where(Service.code == activity))
-        entry = TimesheetEntry(date=date.fromisoformat(day), employee=emp, member=mem,
-                               service=svc, absence_code=None if svc else activity,
-                               minutes=minutes, authorised_exception=exception)
+        entry = TimesheetEntry(
+            date=date.fromisoformat(day),
+            employee=emp,
+            member=mem,
+            service=svc,
+            absence_code=None if svc else activity,
+            minutes=minutes,
+            authorised_exception=exception,
+        )
         db.session.add(entry)
         db.session.commit()
         return entry

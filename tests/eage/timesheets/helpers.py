@@ -22,8 +22,14 @@ def counts() -> tuple[int, int]:
 
 def entries() -> list[tuple[Any, ...]]:
     rows = db.session.execute(
-        select(TimesheetEntry.date, Employee.code, Member.code, Service.code,
-               TimesheetEntry.absence_code, TimesheetEntry.minutes)
+        select(
+            TimesheetEntry.date,
+            Employee.code,
+            Member.code,
+            Service.code,
+            TimesheetEntry.absence_code,
+            TimesheetEntry.minutes,
+        )
         .join(Employee, TimesheetEntry.employee_id == Employee.id)
         .outerjoin(Member, TimesheetEntry.member_id == Member.id)
         .outerjoin(Service, TimesheetEntry.service_id == Service.id)

@@ -35,8 +35,16 @@ def test_get_month_for_back_office(client, add_entry) -> None:
         ("2026-11-02", "CINE3C", "PAIE", 60, "1.00"),
         ("2026-11-03", "INTERNE", "CP", 420, "7.00"),
     ]
-    assert set(data[0]) == {"id", "date", "employee", "member", "service", "minutes", "hours",
-                            "note"}
+    assert set(data[0]) == {
+        "id",
+        "date",
+        "employee",
+        "member",
+        "service",
+        "minutes",
+        "hours",
+        "note",
+    }
     assert data[0]["employee"] == "KBENALI"
 
 
@@ -48,8 +56,11 @@ def test_member_token_sees_only_its_member(client, add_entry) -> None:
 
 def test_month_is_required_and_checked(client, demo) -> None:
     headers = _token("accountant")
-    for url in ("/api/v1/timesheets", "/api/v1/timesheets?month=2026-13",
-                "/api/v1/timesheets?month=nov"):
+    for url in (
+        "/api/v1/timesheets",
+        "/api/v1/timesheets?month=2026-13",
+        "/api/v1/timesheets?month=nov",
+    ):
         response = client.get(url, headers=headers)
         assert response.status_code == 400
         assert "month" in response.get_json()["error"]
@@ -59,14 +70,37 @@ def test_month_is_required_and_checked(client, demo) -> None:
 def test_post_imports_all(client, demo) -> None:
     before = counts()
     body = [
-        {"date": "2026-11-02", "employee": "KBENALI", "member": "LEFIL", "service": "PAIE",
-         "hours": "7,5", "note": "paie"},
-        {"date": "03/11/2026", "employee": "KBENALI", "member": "interne", "service": "CP",
-         "hours": 7},
-        {"date": "2026-11-04", "employee": "KBENALI", "member": "LEFIL", "service": "PAIE",
-         "hours": 8, "note": None},
-        {"date": "2026-11-04", "employee": "KBENALI", "member": "INTERNE", "service": "GESTION",
-         "hours": "3:00", "exception": True},
+        {
+            "date": "2026-11-02",
+            "employee": "KBENALI",
+            "member": "LEFIL",
+            "service": "PAIE",
+            "hours": "7,5",
+            "note": "paie",
+        },
+        {
+            "date": "03/11/2026",
+            "employee": "KBENALI",
+            "member": "interne",
+            "service": "CP",
+            "hours": 7,
+        },
+        {
+            "date": "2026-11-04",
+            "employee": "KBENALI",
+            "member": "LEFIL",
+            "service": "PAIE",
+            "hours": 8,
+            "note": None,
+        },
+        {
+            "date": "2026-11-04",
+            "employee": "KBENALI",
+            "member": "INTERNE",
+            "service": "GESTION",
+            "hours": "3:00",
+            "exception": True,
+        },
     ]
     response = client.post("/api/v1/timesheets", json=body, headers=_token("accountant"))
     assert response.status_code == 201, response.get_json()
@@ -80,12 +114,27 @@ def test_post_reports_every_error_and_writes_nothing(client, add_entry) -> None:
     headers = _token("accountant")
     before = counts()
     body = [
-        {"date": "2026-11-03", "employee": "KBENALI", "member": "LEFIL", "service": "PAIE",
-         "hours": "7"},
-        {"date": "2026-11-02", "employee": "KBENALI", "member": "LEFIL", "service": "PAIE",
-         "hours": "4"},
-        {"date": "2026-11-05", "employee": "NOBODY", "member": "LEFIL", "service": "PAIE",
-         "hours": "1,333"},
+        {
+            "date": "2026-11-03",
+            "employee": "KBENALI",
+            "member": "LEFIL",
+            "service": "PAIE",
+            "hours": "7",
+        },
+        {
+            "date": "2026-11-02",
+            "employee": "KBENALI",
+            "member": "LEFIL",
+            "service": "PAIE",
+            "hours": "4",
+        },
+        {
+            "date": "2026-11-05",
+            "employee": "NOBODY",
+            "member": "LEFIL",
+            "service": "PAIE",
+            "hours": "1,333",
+        },
         "not an object",
     ]
     response = client.post("/api/v1/timesheets", json=body, headers=headers)
@@ -93,8 +142,11 @@ def test_post_reports_every_error_and_writes_nothing(client, add_entry) -> None:
     data = response.get_json()
     assert "nothing imported" in data["error"]
     found = [(e["index"], e["message"]) for e in data["errors"]]
-    assert (1, "plus de 10 h le 02/11/2026 pour KBENALI (11 h) : maximum légal 10 h par jour "
-               "(art. L3121-18 C. trav.)") in found
+    assert (
+        1,
+        "plus de 10 h le 02/11/2026 pour KBENALI (11 h) : maximum légal 10 h par jour "
+        "(art. L3121-18 C. trav.)",
+    ) in found
     assert (2, "salarié inconnu : NOBODY") in found
     assert any(i == 2 and "pas un nombre entier de minutes" in m for i, m in found)
     assert (3, "entry must be a JSON object") in found
@@ -106,11 +158,19 @@ def test_post_refuses_non_lists_and_other_roles(client, demo) -> None:
     for body in ({"date": "2026-11-02"}, "x", 3):
         response = client.post("/api/v1/timesheets", json=body, headers=headers)
         assert response.status_code == 400 and "array" in response.get_json()["error"]
-    response = client.post("/api/v1/timesheets", data="not json", headers=headers,
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/timesheets", data="not json", headers=headers, content_type="application/json"
+    )
     assert response.status_code == 400
-    entry = [{"date": "2026-11-02", "employee": "KBENALI", "member": "LEFIL",
-              "service": "PAIE", "hours": "1"}]
+    entry = [
+        {
+            "date": "2026-11-02",
+            "employee": "KBENALI",
+            "member": "LEFIL",
+            "service": "PAIE",
+            "hours": "1",
+        }
+    ]
     for role in ("manager", "member", "admin"):
         response = client.post("/api/v1/timesheets", json=entry, headers=_token(role))
         assert response.status_code == 403

@@ -51,7 +51,7 @@ def test_an_import_waits_for_the_close_of_its_month_then_is_refused(app, demo, p
     result = import_entries([_raw("2026-10-06")], source="race.csv")
     waited = time.perf_counter() - t0
     closer.join(10)
-    assert waited >= 0.2                                   # it waited for the close's commit
+    assert waited >= 0.2  # it waited for the close's commit
     assert not result.written
     assert [p.message for p in result.problems] == ["mois 2026-10 clôturé : aucune saisie possible"]
     db.session.rollback()

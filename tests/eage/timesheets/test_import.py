@@ -14,7 +14,7 @@ from tests.eage.timesheets.helpers import HEADER, counts, entries
 
 GOOD = (
     "2026-11-02,KBENALI,LEFIL,PAIE,7.5,bulletins\n"
-    "03/11/2026,KBENALI,lefil,PAIE,\"7,5\",\n"
+    '03/11/2026,KBENALI,lefil,PAIE,"7,5",\n'
     "2026-11-04,KBENALI,INTERNE,CP,7:30,congés\n"
     "2026-11-05,CMARTIN,CINE3C,GESTION,7h30,\n"
     "2026-11-06,JFOURNIER,INTERNE,RESEAU,3 h 30,serveur\n"
@@ -59,22 +59,28 @@ def test_the_fixed_file_imports_completely(runner, demo, tmp_file) -> None:
         ("2026-11-06", "JFOURNIER", "INTERNE", "RESEAU", 210),
     ]
     line = db.session.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
-    assert line.action == "import" and line.after["count"] == 5 and line.after["file"] == "temps.csv"
+    assert (
+        line.action == "import" and line.after["count"] == 5 and line.after["file"] == "temps.csv"
+    )
 
 
 def test_semicolons_bom_and_exception_column(runner, demo, tmp_path: Path) -> None:
     path = tmp_path / "temps.csv"
-    path.write_bytes("\ufeffdate;employee;member;service;hours;note;exception\n"
-                     "02/11/2026;KBENALI;LEFIL;PAIE;8;;\n"
-                     "02/11/2026;KBENALI;INTERNE;GESTION;3,5;réunion;oui\n".encode())
+    path.write_bytes(
+        "\ufeffdate;employee;member;service;hours;note;exception\n"
+        "02/11/2026;KBENALI;LEFIL;PAIE;8;;\n"
+        "02/11/2026;KBENALI;INTERNE;GESTION;3,5;réunion;oui\n".encode()
+    )
     result = runner.invoke(args=["import-timesheets", str(path)])
     assert result.exit_code == 0, result.output
     assert "imported 2 entries" in result.output
 
 
 def test_day_over_10_hours_without_exception_column(runner, demo, tmp_file) -> None:
-    path = tmp_file("t.csv", HEADER + "2026-11-02,KBENALI,LEFIL,PAIE,8,\n"
-                                      "2026-11-02,KBENALI,INTERNE,GESTION,3,\n")
+    path = tmp_file(
+        "t.csv",
+        HEADER + "2026-11-02,KBENALI,LEFIL,PAIE,8,\n2026-11-02,KBENALI,INTERNE,GESTION,3,\n",
+    )
     result = runner.invoke(args=["import-timesheets", str(path)])
     assert result.exit_code == 1
     assert "row 3: plus de 10 h le 02/11/2026 pour KBENALI (11 h)" in result.output
@@ -111,11 +117,14 @@ def _xlsx(path: Path, rows: list[list[object]]) -> Path:
 def test_xlsx_import(runner, demo, tmp_path: Path) -> None:
     from datetime import datetime, time
 
-    path = _xlsx(tmp_path / "temps.xlsx", [
-        [datetime(2026, 11, 2), "KBENALI", "LEFIL", "PAIE", 7.5, "bulletins"],
-        ["03/11/2026", "KBENALI", "INTERNE", "FORMATION", "7:30", None],
-        [datetime(2026, 11, 4), "CMARTIN", "GAGA", "GESTION", time(6, 45), None],
-    ])
+    path = _xlsx(
+        tmp_path / "temps.xlsx",
+        [
+            [datetime(2026, 11, 2), "KBENALI", "LEFIL", "PAIE", 7.5, "bulletins"],
+            ["03/11/2026", "KBENALI", "INTERNE", "FORMATION", "7:30", None],
+            [datetime(2026, 11, 4), "CMARTIN", "GAGA", "GESTION", time(6, 45), None],
+        ],
+    )
     result = runner.invoke(args=["import-timesheets", str(path)])
     assert result.exit_code == 0, result.output
     assert "imported 3 entries" in result.output
@@ -123,10 +132,13 @@ def test_xlsx_import(runner, demo, tmp_path: Path) -> None:
 
 
 def test_xlsx_bad_rows(runner, demo, tmp_path: Path) -> None:
-    path = _xlsx(tmp_path / "temps.xlsx", [
-        ["2026-11-02", "KBENALI", "LEFIL", "PAIE", 7.5, None],
-        ["2026-11-03", "KBENALI", "LEFIL", "CP", 7.5, None],
-    ])
+    path = _xlsx(
+        tmp_path / "temps.xlsx",
+        [
+            ["2026-11-02", "KBENALI", "LEFIL", "PAIE", 7.5, None],
+            ["2026-11-03", "KBENALI", "LEFIL", "CP", 7.5, None],
+        ],
+    )
     result = runner.invoke(args=["import-timesheets", str(path)])
     assert result.exit_code == 1
     assert "row 3: le code d'absence CP n'est possible que pour le temps interne" in result.output
@@ -156,8 +168,11 @@ def test_unreadable_file(runner, demo, tmp_path: Path) -> None:
 
 
 def _upload(client, content: str, name: str = "temps.csv"):  # type: ignore[no-untyped-def]
-    return client.post("/temps/import", data={"file": (io.BytesIO(content.encode()), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/temps/import",
+        data={"file": (io.BytesIO(content.encode()), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_upload_preview_lists_every_bad_row(login_as) -> None:
@@ -167,8 +182,11 @@ def test_upload_preview_lists_every_bad_row(login_as) -> None:
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "rien n&#39;a été importé" in html or "rien n'a été importé" in html
-    for reason in ("adhérent inconnu : NOPE", "pas un nombre entier de minutes",
-                   "date inexistante"):
+    for reason in (
+        "adhérent inconnu : NOPE",
+        "pas un nombre entier de minutes",
+        "date inexistante",
+    ):
         assert reason in html
     assert "Confirmer l" not in html
     assert counts() == before

@@ -25,8 +25,9 @@ def test_employee_month(as_role, add_entry) -> None:
 
 def test_member_month(as_role, add_entry) -> None:
     _seed(add_entry)
-    html = as_role("manager").get("/temps/adherent?adherent=lefil&mois=2026-11").get_data(
-        as_text=True)
+    html = (
+        as_role("manager").get("/temps/adherent?adherent=lefil&mois=2026-11").get_data(as_text=True)
+    )
     assert "Le Fil" in html
     assert "KBENALI" in html and "CMARTIN" in html
     assert "data-member-total>13,00 h<" in html  # 450 + 240 + 90 = 780 min
@@ -39,7 +40,8 @@ def test_month_views_defaults_and_access(as_role, add_entry) -> None:
     assert client.get("/temps/mois").status_code == 200
     assert client.get("/temps/adherent?mois=garbage").status_code == 200
     assert "Aucun temps" in client.get("/temps/adherent?adherent=GAGA&mois=2026-11").get_data(
-        as_text=True)
+        as_text=True
+    )
     member = as_role("member")
     assert member.get("/temps/mois?employe=KBENALI&mois=2026-11").status_code == 403
     assert member.get("/temps/adherent?adherent=LEFIL&mois=2026-11").status_code == 403

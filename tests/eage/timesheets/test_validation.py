@@ -12,9 +12,16 @@ from eage.models import Contract, Employee, Member
 from eage.timesheets.validation import RawEntry, check_entries, validate
 
 
-def raw(key: int | str = 2, day: str = "2026-11-02", employee: str = "KBENALI",
-        member: str = "LEFIL", service: str = "PAIE", hours: str = "7", note: str | None = None,
-        exception: str | None = None) -> RawEntry:
+def raw(
+    key: int | str = 2,
+    day: str = "2026-11-02",
+    employee: str = "KBENALI",
+    member: str = "LEFIL",
+    service: str = "PAIE",
+    hours: str = "7",
+    note: str | None = None,
+    exception: str | None = None,
+) -> RawEntry:
     return RawEntry(key, day, employee, member, service, hours, note, exception)
 
 
@@ -23,11 +30,19 @@ def messages(*raws: RawEntry, **kw: object) -> list[str]:
 
 
 def test_valid_entries_resolve_codes(demo) -> None:
-    checked = validate([raw(), raw(3, day="2026-11-04", member="interne", service="cp"),
-                        raw(4, day="03/11/2026", member="lefil", service="gestion", hours="7:30")])
+    checked = validate(
+        [
+            raw(),
+            raw(3, day="2026-11-04", member="interne", service="cp"),
+            raw(4, day="03/11/2026", member="lefil", service="gestion", hours="7:30"),
+        ]
+    )
     assert checked.problems == []
     assert [(e.member_code, e.activity_code, e.minutes) for e in checked.entries] == [
-        ("LEFIL", "PAIE", 420), ("INTERNE", "CP", 420), ("LEFIL", "GESTION", 450)]
+        ("LEFIL", "PAIE", 420),
+        ("INTERNE", "CP", 420),
+        ("LEFIL", "GESTION", 450),
+    ]
     assert checked.entries[1].absence_code == "CP" and checked.entries[1].service_id is None
     assert checked.entries[1].member_id is None
 
@@ -47,14 +62,16 @@ def test_member_who_has_left(demo) -> None:
     member.left_on = date(2026, 6, 30)
     db.session.commit()
     assert messages(raw(day="2026-07-01")) == [
-        "LEFIL n'est plus adhérent le 01/07/2026 (sortie le 30/06/2026)"]
+        "LEFIL n'est plus adhérent le 01/07/2026 (sortie le 30/06/2026)"
+    ]
     assert messages(raw(day="2026-06-30")) == []
 
 
 def test_member_not_yet_joined(demo) -> None:
     assert messages(raw(day="2011-12-30")) == [
         "KBENALI n'est pas sous contrat le 30/12/2011",
-        "LEFIL n'est pas adhérent le 30/12/2011 (adhésion le 01/01/2012)"]
+        "LEFIL n'est pas adhérent le 30/12/2011 (adhésion le 01/01/2012)",
+    ]
 
 
 def test_employee_out_of_contract(demo) -> None:
@@ -63,13 +80,17 @@ def test_employee_out_of_contract(demo) -> None:
     contract.end_date = date(2026, 10, 31)
     db.session.commit()
     assert messages(raw(employee="JFOURNIER", service="RESEAU", day="2026-11-02")) == [
-        "JFOURNIER n'est pas sous contrat le 02/11/2026"]
+        "JFOURNIER n'est pas sous contrat le 02/11/2026"
+    ]
     assert messages(raw(employee="JFOURNIER", service="RESEAU", day="2026-10-30")) == []
 
 
 def test_unknown_codes(demo) -> None:
     assert messages(raw(employee="NOBODY", member="NOPE", service="CUISINE")) == [
-        "salarié inconnu : NOBODY", "adhérent inconnu : NOPE", "service inconnu : CUISINE"]
+        "salarié inconnu : NOBODY",
+        "adhérent inconnu : NOPE",
+        "service inconnu : CUISINE",
+    ]
 
 
 def test_absence_only_on_internal_time(demo) -> None:
@@ -92,7 +113,8 @@ def test_duration_must_be_positive(demo, hours: str) -> None:
 def test_more_than_10_hours_a_day(demo) -> None:
     assert messages(raw(2, day="2026-11-03", hours="6"), raw(3, day="2026-11-03", hours="4,5")) == [
         "plus de 10 h le 03/11/2026 pour KBENALI (10 h 30) : maximum légal 10 h par jour "
-        "(art. L3121-18 C. trav.)"]
+        "(art. L3121-18 C. trav.)"
+    ]
 
 
 def test_exactly_10_hours_is_fine(demo) -> None:
@@ -128,7 +150,8 @@ def test_more_than_48_hours_a_week_including_recorded_entries(add_entry) -> None
     assert problem.key == 7
     assert problem.message == (
         "plus de 48 h la semaine 2026-W45 pour KBENALI (48 h 30) : maximum légal 48 h par "
-        "semaine (art. L3121-20 C. trav.)")
+        "semaine (art. L3121-20 C. trav.)"
+    )
     assert messages(raw(7, day="2026-11-06", hours="8")) == []
     # The next week starts afresh.
     assert messages(raw(7, day="2026-11-09", hours="8:30")) == []
@@ -136,11 +159,13 @@ def test_more_than_48_hours_a_week_including_recorded_entries(add_entry) -> None
 
 def test_every_problem_at_once_in_input_order(demo, lock_month) -> None:
     lock_month("2026-10")
-    problems = check_entries([
-        raw(2),
-        raw(3, day="2026-10-01"),
-        raw(4, hours="abc", member="NOPE"),
-        raw(5, day="31/02/2026"),
-    ])
+    problems = check_entries(
+        [
+            raw(2),
+            raw(3, day="2026-10-01"),
+            raw(4, hours="abc", member="NOPE"),
+            raw(5, day="31/02/2026"),
+        ]
+    )
     assert [p.key for p in problems] == [3, 4, 4, 5]
     assert [p.field for p in problems] == ["date", "member", "hours", "date"]
