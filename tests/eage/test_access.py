@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import Flask, url_for
@@ -21,10 +22,13 @@ from eage.models import ROLES, ApiToken, User
 from tests.conftest import ROLE_EMAILS
 from tests.eage.access_table import ACCESS, ANONYMOUS, SIGNED_IN, allowed
 
+LoginAs = Callable[[str], FlaskClient]
+Bearer = Callable[[str], dict[str, str]]
+
 PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
 LAST_OF_THE_WALK = "auth.logout"  # ends the session: walked after everything else
 # Ids of rows the demo group has (member 1, employee 1 and its contract 1, service 1…).
-SAMPLE_ARGS = {
+SAMPLE_ARGS: dict[str, str | int] = {
     "id": 1,
     "member_id": 1,
     "employee_id": 1,
@@ -66,9 +70,11 @@ def _requests(app: Flask) -> list[tuple[str, str, str]]:
     still to be read), signing out last."""
     out = []
     for rule in app.url_map.iter_rules():
+        values: dict[str, Any] = {a: SAMPLE_ARGS.get(a, 1) for a in rule.arguments}
         with app.test_request_context():
-            url = url_for(rule.endpoint, **{a: SAMPLE_ARGS.get(a, 1) for a in rule.arguments})
-        out += [(rule.endpoint, m, url) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+            url = url_for(rule.endpoint, **values)
+        methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        out += [(rule.endpoint, m, url) for m in methods]
     return sorted(
         out,
         key=lambda r: (r[0] == LAST_OF_THE_WALK, not r[2].startswith("/api/"), r[1] != "GET", r),
@@ -107,7 +113,7 @@ def _problems(who: str, visits: list[Visit]) -> list[tuple[str, str, int, str]]:
 
 
 @pytest.fixture()
-def bearer(demo: None) -> Callable[[str], dict[str, str]]:
+def bearer(demo: None) -> Bearer:
     """bearer('member') → the Authorization header of a new API token of that demo user."""
 
     def _headers(role: str) -> dict[str, str]:
@@ -137,7 +143,7 @@ def test_every_view_declares_its_roles(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_roles_on_every_route(app: Flask, login_as, bearer, role: str) -> None:
+def test_roles_on_every_route(app: Flask, login_as: LoginAs, bearer: Bearer, role: str) -> None:
     client = login_as(role)
     visits = _walk(app, client, headers=bearer(role))
     assert _problems(role, visits) == [], f"{role}: (endpoint, method, status, problem)"
@@ -148,7 +154,7 @@ def test_anonymous_is_sent_to_login(app: Flask, client: FlaskClient, demo: None)
     assert _problems(ANONYMOUS, visits) == []
 
 
-def test_member_user_reaches_no_back_office_page(app: Flask, login_as) -> None:
+def test_member_user_reaches_no_back_office_page(app: Flask, login_as: LoginAs) -> None:
     client = login_as(MEMBER)
     assert client.get("/portail").status_code == 200
     let_in = [
@@ -161,7 +167,7 @@ def test_member_user_reaches_no_back_office_page(app: Flask, login_as) -> None:
     assert let_in == []
 
 
-def test_a_browser_session_does_not_open_the_api(app: Flask, login_as) -> None:
+def test_a_browser_session_does_not_open_the_api(app: Flask, login_as: LoginAs) -> None:
     """The API authenticates by token only: a signed-in session without one gets 401."""
     client = login_as("accountant")
     opened = [
