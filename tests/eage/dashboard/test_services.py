@@ -24,6 +24,8 @@ from eage.dashboard import services
 from eage.dashboard.figures import run_rate
 from eage.dashboard.period import reporting_month
 from eage.dashboard.table import Table
+from eage.models import Contract, Employee, FiscalYear
+from tests.eage.dashboard.factories import JANUARY, add_expense, add_invoice
 
 D = Decimal
 TODAY = date(2026, 11, 28)
@@ -202,8 +204,6 @@ def test_capacity_by_hand(board) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_capacity_uses_the_years_denominator_and_contract_dates(board, db) -> None:  # type: ignore[no-untyped-def]
-    from eage.models import Contract, Employee, FiscalYear
-
     db.session.get(FiscalYear, 2026).hours_denominator = 1820
     jf = db.session.query(Employee).filter_by(code="JFOURNIER").one()
     jf.contracts[0].end_date = date(2026, 1, 31)  # half-time until 31 January…
@@ -268,16 +268,12 @@ def test_regularisation_if_the_year_ended_now(board) -> None:  # type: ignore[no
 
 
 def test_over_invoiced_member_gets_a_credit(two_months) -> None:  # type: ignore[no-untyped-def]
-    from tests.eage.dashboard.factories import JANUARY, add_invoice
-
     add_invoice("GAGA", "invoice", "monthly", JANUARY, [("service", "GESTION", "2000.00")])
     row = _row(services.dashboard(2026, today=TODAY).tables["regularisation"], member="GAGA")
     assert row.difference == D("-135.39") and row.outcome == "Avoir"
 
 
 def test_forecast_over_budget_is_flagged(two_months, db) -> None:  # type: ignore[no-untyped-def]
-    from tests.eage.dashboard.factories import add_expense
-
     add_expense("2026-02-20", "1000.00", "616000")  # insurance: 900 budgeted for the year
     board = services.dashboard(2026, today=TODAY)
     row = _row(board.tables["budget"], account="616000")
