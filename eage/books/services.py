@@ -21,15 +21,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, selectinload
 
 from accounting import chart, ledger
 from accounting.money import CENT, ZERO, D
 from eage import audit
 from eage.extensions import db
+from eage.locks import take_issuing_lock
 from eage.models import (
-    AppLock,
     Invoice,
     InvoiceLine,
     Member,
@@ -41,8 +41,6 @@ from eage.models import (
 from eage.models.base import utcnow
 from eage.models.books import ChainLink, JournalEntry, JournalLine, LedgerAccount
 from eage.models.payroll import Payslip
-
-ISSUING = "issuing"  # the row of eage/invoicing/numbering.py: one writer at a time
 
 
 class BooksError(ValueError):
@@ -64,18 +62,6 @@ class BooksError(ValueError):
 
 class ImmutableEntryError(RuntimeError):
     """Raised on any attempt to change or delete a validated entry or a chain link."""
-
-
-def _take_lock(session: Session | None = None) -> None:
-    """The issuing lock (an UPDATE on one row): numbering and sealing are serialised with
-    every issuer, on SQLite and PostgreSQL alike."""
-    s = session or db.session
-    result = s.execute(
-        update(AppLock).where(AppLock.name == ISSUING).values(counter=AppLock.counter + 1)
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        s.add(AppLock(name=ISSUING, counter=1))
-        s.flush()
 
 
 # =========================================================================== chart
@@ -314,7 +300,7 @@ def post_payslips(payslips: Iterable[Payslip], *, user_id: int | None = None) ->
 
 def post_payment(payment: Payment, *, user_id: int | None = None) -> JournalEntry:
     """The ``BQ`` entry of a payment received, validated as it is recorded."""
-    _take_lock()
+    take_issuing_lock()
     from eage.models.invoicing import PAYMENT_METHODS
 
     entry = ledger.payment_entry(
@@ -429,7 +415,7 @@ def validate_entry(row: JournalEntry, *, user_id: int | None = None) -> JournalE
     """Validate a draft OD: numbered, then immutable and chained at commit."""
     if row.is_validated:
         raise BooksError(f"l'écriture {row.number} est déjà validée")
-    _take_lock()
+    take_issuing_lock()
     entry = ledger.Entry(
         row.journal,
         row.date,
@@ -722,7 +708,7 @@ def seal_pending(session: Session | None = None) -> list[ChainLink]:
     gap-free and the chain linear under concurrent writers."""
     s = session or db.session
     s.flush()
-    _take_lock(s)
+    take_issuing_lock(s)
     s.expire_all()  # hash what the database holds, exactly as verification will read it
     pending = _unsealed(s)
     if not pending:

@@ -19,8 +19,8 @@ from eage.books import services as books
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.invoicing import services as invoicing
-from eage.invoicing.numbering import take_issuing_lock
 from eage.jobs import NullProgress, Progress
+from eage.locks import take_issuing_lock
 from eage.models import (
     Contract,
     Employee,

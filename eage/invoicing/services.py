@@ -19,7 +19,8 @@ from eage import audit
 from eage.books import services as books
 from eage.core.services import month_bounds
 from eage.extensions import db
-from eage.invoicing.numbering import next_number, take_issuing_lock
+from eage.invoicing.numbering import next_number
+from eage.locks import take_issuing_lock
 from eage.models import (
     Invoice,
     InvoiceLine,

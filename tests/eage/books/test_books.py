@@ -17,8 +17,8 @@ from eage.books import services as books
 from eage.closing import services as closing
 from eage.extensions import db
 from eage.invoicing import services as invoicing
-from eage.invoicing.numbering import take_issuing_lock
 from eage.invoicing.services import LineSpec
+from eage.locks import take_issuing_lock
 from eage.models import Invoice, Member, Organisation, Payslip, Service
 from eage.models.books import ChainLink, JournalEntry, JournalLine, LedgerAccount
 
