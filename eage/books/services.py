@@ -21,8 +21,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, func, inspect, select
-from sqlalchemy.orm import ORMExecuteState, Session, selectinload
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from accounting import chart, ledger
 from accounting.money import CENT, ZERO, D
@@ -58,10 +58,6 @@ class BooksError(ValueError):
                 for p in self.problems
             )
         )
-
-
-class ImmutableEntryError(RuntimeError):
-    """Raised on any attempt to change or delete a validated entry or a chain link."""
 
 
 # =========================================================================== chart
@@ -457,70 +453,17 @@ def delete_draft(row: JournalEntry, *, user_id: int | None = None) -> None:
     db.session.commit()
 
 
-# =========================================================================== immutability
+# =========================================================================== sealing at commit
 
 
-def _committed(obj: Any, key: str) -> Any:
-    """The value of ``key`` as it was loaded from the database (before this flush)."""
-    state = inspect(obj)
-    if state.transient or state.pending:
-        return None
-    hist = state.attrs[key].history
-    if hist.deleted:
-        return hist.deleted[0]
-    return getattr(obj, key)
-
-
-def _entry_frozen(entry: JournalEntry | None) -> bool:
-    return entry is not None and _committed(entry, "validated_at") is not None
-
-
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    for obj in session.deleted:
-        if isinstance(obj, ChainLink):
-            raise ImmutableEntryError(f"chain link {obj.seq} can never be deleted")
-        if isinstance(obj, JournalEntry) and _entry_frozen(obj):
-            raise ImmutableEntryError(f"entry {obj.number} is validated: it can never be deleted")
-        if isinstance(obj, JournalLine) and _entry_frozen(obj.entry):
-            raise ImmutableEntryError(
-                f"entry {obj.entry.number} is validated: its lines can never be deleted"
-            )
-    for obj in session.new:
-        if isinstance(obj, JournalLine) and obj.entry is not None and _entry_frozen(obj.entry):
-            raise ImmutableEntryError(
-                f"entry {obj.entry.number} is validated: no line can be added"
-            )
-    for obj in session.dirty:
-        if not isinstance(obj, ChainLink | JournalEntry | JournalLine):
-            continue
-        if not session.is_modified(obj, include_collections=False):
-            continue
-        if isinstance(obj, ChainLink):
-            raise ImmutableEntryError(f"chain link {obj.seq} can never be changed")
-        entry = obj if isinstance(obj, JournalEntry) else obj.entry
-        if _entry_frozen(entry):
-            raise ImmutableEntryError(
-                f"entry {entry.number} is validated: it can never be edited;"
-                " post a reversing entry instead"
-            )
-    # Something to seal at commit? A new document or entry, or a draft being validated (not
-    # an invoice's follow-up status, which is outside the chain and must not wait for the
-    # issuing lock).
+def _mark_to_seal(session: Session, _ctx: Any, _instances: Any) -> None:
+    """Something to seal at commit? A new document or entry, or a draft being validated (not
+    an invoice's follow-up status, which is outside the chain and must not wait for the
+    issuing lock)."""
     if any(isinstance(obj, Invoice | Payslip | JournalEntry) for obj in session.new) or any(
         isinstance(obj, JournalEntry) for obj in session.dirty
     ):
         session.info["books_to_seal"] = True
-
-
-def _do_orm_execute(state: ORMExecuteState) -> None:
-    if not (state.is_update or state.is_delete):
-        return
-    for mapper in state.all_mappers:
-        if mapper.class_ in (ChainLink, JournalEntry, JournalLine):
-            raise ImmutableEntryError(
-                f"bulk {'update' if state.is_update else 'delete'} of {mapper.class_.__name__} "
-                "refused: the books are immutable"
-            )
 
 
 def _before_commit(session: Session) -> None:
@@ -530,9 +473,8 @@ def _before_commit(session: Session) -> None:
 
 def install() -> None:
     """Listen on every Session (idempotent)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "do_orm_execute", _do_orm_execute)
+    if not event.contains(Session, "before_commit", _before_commit):
+        event.listen(Session, "before_flush", _mark_to_seal)
         event.listen(Session, "before_commit", _before_commit)
 
 
@@ -1310,7 +1252,3 @@ def invoiced_by_service(year: int) -> dict[str | None, Decimal]:
         out[key] += (-1 if kind == "credit_note" else 1) * D(str(total))
     return {k: v.quantize(CENT) for k, v in out.items()}
 
-
-# The listeners guard every session of the process as soon as the books are imported (the
-# invoicing services import this module, so does the app factory through the blueprint).
-install()
