@@ -112,7 +112,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eage.api import API_PREFIX, json_errors_under_api
     from eage.api import bp as api_bp
     from eage.auth.routes import bp as auth_bp
-    from eage.books import services as books_services
+    from eage.books import chain
     from eage.books.routes import bp as books_bp
     from eage.budget.routes import bp as budget_bp
     from eage.catalog.routes import bp as catalog_bp
@@ -129,7 +129,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eage.timesheets.routes import bp as timesheets_bp
 
     immutability.install()
-    books_services.install()  # the inalterability chain seals at commit
+    chain.install()  # the inalterability chain seals at commit
     for bp in (
         core_bp,
         auth_bp,

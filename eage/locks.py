@@ -12,6 +12,8 @@ needs no dialect-specific SQL, so the same code serialises both databases.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import update
 from sqlalchemy.orm import Session, scoped_session
 
@@ -21,7 +23,7 @@ from eage.models import AppLock
 ISSUING = "issuing"
 
 
-def take_issuing_lock(session: Session | scoped_session[Session] | None = None) -> None:
+def take_issuing_lock(session: Session | scoped_session[Any] | None = None) -> None:
     """Hold the issuing lock until the end of ``session``'s transaction (the app's session
     by default). The row is seeded by the migrations; created here if it is missing."""
     s = session if session is not None else db.session

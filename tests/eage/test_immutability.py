@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from eage.books import services as books
+from eage.books import entries
 from eage.closing import services as closing
 from eage.extensions import db
 from eage.immutability import FROZEN, Freeze, ImmutableError
@@ -86,19 +86,19 @@ def test_follow_up_fields_still_move(closed) -> None:
 
 
 def test_a_draft_entry_moves_until_validated_then_takes_no_new_line(app, demo) -> None:
-    draft = books.create_manual_entry(
+    draft = entries.create_manual_entry(
         day=date(2026, 11, 16),
         label="Essai",
         piece_ref="X",
         lines=[
-            books.ManualLine("512000", debit=Decimal("1.00")),
-            books.ManualLine("756000", credit=Decimal("1.00")),
+            entries.ManualLine("512000", debit=Decimal("1.00")),
+            entries.ManualLine("756000", credit=Decimal("1.00")),
         ],
     )
     draft.label = "Essai corrigé"
     draft.lines[0].label = "Banque"
     db.session.commit()  # a draft is not frozen
-    books.validate_entry(draft)
+    entries.validate_entry(draft)
     new_line = JournalLine(
         position=3, account_number="512000", account_label="Banque", label="x", debit=0, credit=0
     )
