@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 
 from eage.books import entries
 from eage.closing import services as closing
@@ -45,7 +45,8 @@ def closed(app, october_time) -> None:  # noqa: F811
 
 
 def frozen_row(rule: Freeze) -> Any:
-    row = db.session.scalars(select(rule.model).limit(1)).first()
+    first = select(rule.model).order_by(*inspect(rule.model).primary_key).limit(1)
+    row = db.session.scalars(first).first()
     assert row is not None and rule.frozen_when(row), rule.model.__name__
     return row
 
