@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from eage.books.ledgers import (
     LedgerFilter,
@@ -71,6 +71,7 @@ def _workbook(
     subtitle: str,
     header: list[str],
     rows: Iterable[list[Any]],
+    *,
     money_columns: set[int],
     total_rows: set[int] | None = None,
 ) -> bytes:
@@ -113,8 +114,8 @@ def trial_balance_xlsx(flt: LedgerFilter) -> bytes:
         _period(flt),
         ["Compte", "Intitulé", "Débit", "Crédit", "Solde débiteur", "Solde créditeur"],
         data,
-        {2, 3, 4, 5},
-        {len(data)},
+        money_columns={2, 3, 4, 5},
+        total_rows={len(data)},
     )
 
 
@@ -164,7 +165,9 @@ def _ledger_xlsx(title: str, sections: list[LedgerSection], flt: LedgerFilter) -
     for s in sections:
         data.extend(_section_rows(s))
         totals.add(len(data))
-    return _workbook(title, _period(flt), _LEDGER_HEADER, data, {9, 10, 11}, totals)
+    return _workbook(
+        title, _period(flt), _LEDGER_HEADER, data, money_columns={9, 10, 11}, total_rows=totals
+    )
 
 
 def general_ledger_xlsx(flt: LedgerFilter) -> bytes:

@@ -65,6 +65,30 @@ def entry_of(inv: Invoice) -> JournalEntry:
     return db.session.scalars(select(JournalEntry).where(JournalEntry.invoice_id == inv.id)).one()
 
 
+def fec_total(records: list[dict[str, str]], prefix: str, journal: str = "PA") -> Decimal:
+    """Debit − credit of the FEC lines of a journal on accounts starting with ``prefix``."""
+    return sum(
+        (
+            fec_decimal(r["Debit"]) - fec_decimal(r["Credit"])
+            for r in records
+            if r["CompteNum"].startswith(prefix) and r["JournalCode"] == journal
+        ),
+        Decimal(0),
+    )
+
+
+def assert_payroll_and_bank_totals(records: list[dict[str, str]], slips: list[Payslip]) -> None:
+    """PA = the payslips, account by account; BQ = the payment received."""
+    assert fec_total(records, "641") == sum(s.gross for s in slips)
+    assert fec_total(records, "645") == sum(s.employer_cost - s.gross for s in slips)
+    assert fec_total(records, "421") == -sum(s.net_paid for s in slips)
+    assert fec_total(records, "4421") == -sum(s.tax_withheld for s in slips)
+    assert fec_total(records, "43") == -sum(
+        s.employee_contributions + s.employer_contributions - s.reductions for s in slips
+    )
+    assert fec_total(records, "512", "BQ") == Decimal("300.00")
+
+
 # --------------------------------------------------------------------------- the year's FEC
 
 
@@ -166,24 +190,7 @@ def test_fec_of_the_year_follows_a47_a1_and_agrees_with_the_documents(
     assert ledgers.invoiced_by_service(2026)[None] == Decimal("250.00")
     assert ledgers.invoiced_by_service(2026)["PAIE"] == Decimal("71.97") + Decimal("12.34")
 
-    def total(prefix: str, journal: str = "PA") -> Decimal:
-        return sum(
-            (
-                fec_decimal(r["Debit"]) - fec_decimal(r["Credit"])
-                for r in records
-                if r["CompteNum"].startswith(prefix) and r["JournalCode"] == journal
-            ),
-            Decimal(0),
-        )
-
-    assert total("641") == sum(s.gross for s in slips)
-    assert total("645") == sum(s.employer_cost - s.gross for s in slips)
-    assert total("421") == -sum(s.net_paid for s in slips)
-    assert total("4421") == -sum(s.tax_withheld for s in slips)
-    assert total("43") == -sum(
-        s.employee_contributions + s.employer_contributions - s.reductions for s in slips
-    )
-    assert total("512", "BQ") == Decimal("300.00")
+    assert_payroll_and_bank_totals(records, slips)
 
     # Analytics: every revenue line names its member, service lines their service.
     for line in db.session.scalars(
