@@ -15,12 +15,12 @@ from sqlalchemy.orm import selectinload
 from accounting.calendar import french_public_holidays
 from accounting.money import D
 from eage import audit
-from eage.books import services as books
+from eage.books import posting
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.invoicing import services as invoicing
-from eage.invoicing.numbering import take_issuing_lock
 from eage.jobs import NullProgress, Progress
+from eage.locks import take_issuing_lock
 from eage.models import (
     Contract,
     Employee,
@@ -273,7 +273,7 @@ def close_month(
         written += invoicing.render_and_store(
             issued, month=month, progress=progress, statement_members=[p.member for p in plans]
         )
-        books.post_payslips(payslips, user_id=user_id)
+        posting.post_payslips(payslips, user_id=user_id)
         for inv in issued:
             (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
         result.payslips = [p.number for p in payslips]

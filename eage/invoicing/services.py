@@ -16,10 +16,11 @@ from accounting import invoicing as domain
 from accounting.collection import late_penalty
 from accounting.money import D, round_cents
 from eage import audit
-from eage.books import services as books
+from eage.books import posting
 from eage.core.services import month_bounds
 from eage.extensions import db
-from eage.invoicing.numbering import next_number, take_issuing_lock
+from eage.invoicing.numbering import next_number
+from eage.locks import take_issuing_lock
 from eage.models import (
     Invoice,
     InvoiceLine,
@@ -185,7 +186,7 @@ def issue_document(
         user_id=user_id,
         summary=f"{member.code} {totals.incl_tax} € ({origin})",
     )
-    books.post_invoice(inv, user_id=user_id)
+    posting.post_invoice(inv, user_id=user_id)
     return inv
 
 
@@ -603,7 +604,7 @@ def record_payment(
         payment.allocations.append(PaymentAllocation(invoice=inv, amount=part))
     db.session.add(payment)
     db.session.flush()
-    books.post_payment(payment, user_id=user_id)
+    posting.post_payment(payment, user_id=user_id)
     for inv, _part in plan:
         refresh_status(inv)
     audit.record(

@@ -30,8 +30,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, event, func, inspect, literal, select
-from sqlalchemy.orm import ORMExecuteState, Session, selectinload
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import selectinload
 
 import payroll
 from accounting.calendar import french_public_holidays
@@ -79,50 +79,6 @@ _HUNDRED = Decimal(100)
 
 class PayslipError(ValueError):
     """Input the payslip services refuse (unknown employee, month not under contract…)."""
-
-
-class ImmutablePayslipError(RuntimeError):
-    """Raised on any attempt to edit or delete an issued payslip (ARCHITECTURE §4)."""
-
-
-# ------------------------------------------------------------------------------------------
-# Immutability
-# ------------------------------------------------------------------------------------------
-
-
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    for obj in session.deleted:
-        if isinstance(obj, Payslip):
-            raise ImmutablePayslipError(f"payslip {obj.number} is issued: it can never be deleted")
-    for obj in session.dirty:
-        if not isinstance(obj, Payslip) or not session.is_modified(obj, include_collections=False):
-            continue
-        state = inspect(obj)
-        changed = sorted(
-            attr.key
-            for attr in state.mapper.column_attrs
-            if state.attrs[attr.key].history.has_changes()
-        )
-        if changed:
-            raise ImmutablePayslipError(
-                f"payslip {obj.number} is issued: it can never be edited ({', '.join(changed)})"
-            )
-
-
-def _do_orm_execute(state: ORMExecuteState) -> None:
-    if (state.is_update or state.is_delete) and any(
-        mapper.class_ is Payslip for mapper in state.all_mappers
-    ):
-        raise ImmutablePayslipError(
-            "bulk update or delete of payslips refused: issued payslips are immutable"
-        )
-
-
-def install_immutability() -> None:
-    """Listen on every Session (idempotent)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "do_orm_execute", _do_orm_execute)
 
 
 # ------------------------------------------------------------------------------------------
@@ -544,7 +500,6 @@ def issue_month_payslips(
     this month's payslip are skipped. The caller holds the transaction: this function only
     adds and flushes; the relative paths of the files it wrote are appended to ``written``
     (to discard them if the caller rolls back). Returns the payslips issued now."""
-    install_immutability()
     month = month.replace(day=1)
     key = month_key(month)
     try:

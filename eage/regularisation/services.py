@@ -17,7 +17,7 @@ from sqlalchemy import select
 from eage import audit
 from eage.extensions import db
 from eage.invoicing import services as invoicing
-from eage.invoicing.numbering import take_issuing_lock
+from eage.locks import take_issuing_lock
 from eage.models import Invoice, Member, MonthLock, Service
 
 
