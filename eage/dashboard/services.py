@@ -26,8 +26,8 @@ from typing import Any
 
 from sqlalchemy import extract, func, select
 
-from accounting.allocation import largest_remainder
 from accounting.money import CENT, ROUND_HALF_UP, ZERO, D
+from accounting.split import largest_remainder
 from eage.allocation import services as allocation_services
 from eage.dashboard import cache
 from eage.extensions import db
