@@ -31,11 +31,11 @@ from .model import (
     HEADING_EXONERATIONS,
     HEADING_SANTE,
     HEADINGS,
-    Contract,
+    ContractTerms,
     EarningLine,
     EmployerSettings,
-    Payslip,
     PayslipLine,
+    PayslipResult,
     RgduYtd,
     WorkedTime,
 )
@@ -86,7 +86,7 @@ class MonthPeriod:
         return (self.end - self.start).days + 1
 
 
-def month_period(month: date, contract: Contract) -> MonthPeriod:
+def month_period(month: date, contract: ContractTerms) -> MonthPeriod:
     """The days of ``month`` under ``contract`` (refuses a month without any)."""
     first = month.replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
@@ -324,13 +324,13 @@ def _employer_rate(rule: ContributionRule, settings: EmployerSettings) -> Decima
 
 
 def compute_payslip(
-    contract: Contract,
+    contract: ContractTerms,
     month: date,
     worked_time: WorkedTime,
     settings: EmployerSettings,
     params: YearParams,
     ytd: RgduYtd | None = None,
-) -> Payslip:
+) -> PayslipResult:
     """Compute the payslip of ``month`` (any day of it) for ``contract``.
 
     ``ytd`` holds the cumulative figures of the previous months of the same calendar year for
@@ -715,7 +715,7 @@ def compute_payslip(
         ZERO, net_before_tax + non_deductible + employer_welfare - round_cents(tax_exempt_extra)
     )
     tax_withheld = round_cents(net_taxable * contract.pas_rate)
-    return Payslip(
+    return PayslipResult(
         month=day,
         earnings=tuple(earnings),
         lines=tuple(lines),
@@ -756,11 +756,11 @@ def simulate(
     settings: EmployerSettings | None = None,
     params: YearParams | None = None,
     pas_rate: Decimal | int | str = 0,
-) -> Payslip:
+) -> PayslipResult:
     """A one-month hiring-cost simulation (``eage simulate-payslip``): ``gross`` for
     ``hours_per_week``, a complete month, no extra hours, no absence."""
     day = _parse_month(month)
-    contract = Contract(
+    contract = ContractTerms(
         weekly_hours=D(hours_per_week),
         monthly_gross=D(gross),
         cadre=cadre,

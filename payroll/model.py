@@ -26,11 +26,11 @@ __all__ = [
     "HEADING_OTHER_EMPLOYER",
     "HEADING_RETRAITE",
     "HEADING_SANTE",
-    "Contract",
+    "ContractTerms",
     "EarningLine",
     "EmployerSettings",
-    "Payslip",
     "PayslipLine",
+    "PayslipResult",
     "RgduYtd",
     "WorkedTime",
     "fmt_rate",
@@ -80,8 +80,9 @@ def _opt2(amount: Decimal | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Contract:
-    """The employment contract as far as pay is concerned.
+class ContractTerms:
+    """The terms of the employment contract that pay depends on (the stored contract is the
+    ORM's ``eage.models.Contract``; the payslip service builds these terms from it).
 
     ``monthly_gross`` is the base salary for ``weekly_hours`` (mensualised over 52/12 weeks);
     ``weekly_hours`` below the legal 35 h make a part-time contract. ``start``/``end`` (either
@@ -197,8 +198,9 @@ class PayslipLine:
 
 
 @dataclass(frozen=True)
-class Payslip:
-    """A computed payslip.
+class PayslipResult:
+    """A computed payslip: what :func:`payroll.compute_payslip` returns (the issued payslip is
+    the ORM's ``eage.models.Payslip``, which stores this result's figures and JSON).
 
     Invariants (tested): ``gross − employee_contributions = net_before_tax`` and
     ``gross + employer_contributions − reductions = employer_cost``. ``employer_contributions``
