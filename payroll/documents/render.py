@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from weasyprint import HTML  # type: ignore[import-untyped]
+from weasyprint.urls import FatalURLFetchingError, URLFetcher  # type: ignore[import-untyped]
 
 from accounting.money import ZERO, D
 
@@ -159,27 +161,17 @@ def payslip_html(doc: PayslipDocument) -> str:
 def render_pdf(html: str, *, identifier: str) -> bytes:
     """HTML → PDF with WeasyPrint; ``identifier`` seeds the PDF file identifier so that a
     document renders to the same bytes each time. Documents load no external resource."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # heavy: imported lazily
-
-    pdf: bytes = HTML(string=html, url_fetcher=_no_fetch()).write_pdf(
+    pdf: bytes = HTML(string=html, url_fetcher=_NoFetch()).write_pdf(
         pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
     )
     return pdf
 
 
-@lru_cache(maxsize=1)
-def _no_fetch() -> Any:
+class _NoFetch(URLFetcher):  # type: ignore[misc]
     """A URL fetcher that refuses everything: payroll documents are self-contained."""
-    from weasyprint.urls import (  # type: ignore[import-untyped]
-        FatalURLFetchingError,
-        URLFetcher,
-    )
 
-    class NoFetch(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise FatalURLFetchingError(f"payroll documents load no resource (asked for {url})")
-
-    return NoFetch()
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        raise FatalURLFetchingError(f"payroll documents load no resource (asked for {url})")
 
 
 def payslip_pdf(doc: PayslipDocument) -> bytes:
