@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounting.chart import contribution_body, member_aux_number
-from accounting.money import CENT, ZERO, D
+from accounting.money import ZERO, D, is_cents, round_cents
 
 __all__ = [
     "FEC_COLUMNS",
@@ -143,7 +143,7 @@ def check_entry(entry: Entry) -> list[Problem]:
         elif not debit and not credit:
             problems.append(Problem(i, "montant manquant"))
         for amount in (debit, credit):
-            if amount != amount.quantize(CENT):
+            if not is_cents(amount):
                 problems.append(Problem(i, "au plus deux décimales"))
                 break
     if entry.lines and entry.total_debit != entry.total_credit:
@@ -540,7 +540,8 @@ def fec_filename(siren: str, closing: date) -> str:
 
 def fec_amount(amount: Decimal) -> str:
     """``1234,50``: decimal comma, no thousands separator, two decimals."""
-    return f"{D(amount).quantize(CENT):f}".replace(".", ",")
+    # Entries are checked to whole cents (check_entry): the rounding never rounds anything.
+    return f"{round_cents(amount):f}".replace(".", ",")
 
 
 def fec_text(text: str | None) -> str:

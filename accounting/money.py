@@ -7,11 +7,12 @@ Every amount in eage is a :class:`decimal.Decimal` built through :func:`D`, neve
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
     "CENT",
     "ROUND_FLOOR",
+    "ROUND_HALF_EVEN",
     "ROUND_HALF_UP",
     "ZERO",
     "D",

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from accounting.money import ZERO, D, is_cents, round_cents
+from accounting.money import CENT, ROUND_HALF_EVEN, ZERO, D, is_cents, round_cents
 from accounting.split import largest_remainder
 
 __all__ = [
@@ -149,7 +149,9 @@ def _service_codes(inputs: RateInputs) -> list[str]:
 
 
 def _fmt(amount: Decimal) -> str:
-    return f"{D(amount):.2f}".replace(".", ",")
+    """An amount echoed in a problem message, to the cent. Half-even, as the ``:.2f`` format
+    it replaces did: the messages read as before; it only shows input that is refused."""
+    return f"{D(amount).quantize(CENT, rounding=ROUND_HALF_EVEN):f}".replace(".", ",")
 
 
 def _structural_problems(inputs: RateInputs) -> list[RateProblem]:

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from accounting.money import ZERO, fmt2
+from accounting.money import ROUND_HALF_EVEN, ZERO, fmt2
 
 __all__ = [
     "HEADINGS",
@@ -68,7 +68,10 @@ def fmt_rate(rate: Decimal | None) -> str | None:
     """A fraction as a percentage string with 2 to 4 decimals: 0.069 → "6.90"."""
     if rate is None:
         return None
-    pct = (rate * _PERCENT).quantize(Decimal("0.0001"))
+    # Half-even, the mode Decimal's default context applied here before it was named: a rate
+    # shown on the payslip, not money (SPEC §5 rounds money half-up); kept so a payslip prints
+    # the rates it always printed.
+    pct = (rate * _PERCENT).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
     text = f"{pct:f}"
     whole, _, decimals = text.partition(".")
     decimals = decimals.rstrip("0")

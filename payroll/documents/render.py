@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from weasyprint import HTML  # type: ignore[import-untyped]
 from weasyprint.urls import FatalURLFetchingError, URLFetcher  # type: ignore[import-untyped]
 
-from accounting.money import ZERO, D
+from accounting.money import ROUND_HALF_UP, ZERO, D
 
 from ..model import (
     HEADING_CSG_DEDUCTIBLE,
@@ -146,7 +146,8 @@ def payslip_context(doc: PayslipDocument) -> dict[str, Any]:
         "absence": absence,
         "extra_hours": sum((_dec(e["hours"]) for e in extra), ZERO),
         "employer_after_reductions": employer_after,
-        "pas_rate_percent": (doc.pas_rate * 100).quantize(Decimal("0.01")),
+        # Exact: the rate is stored as a percentage with two decimals (Numeric(5, 2)).
+        "pas_rate_percent": (doc.pas_rate * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
         "month_label": formats.month_label(doc.period_start),
         "keep_mention": KEEP_MENTION,
         "glossary_mention": GLOSSARY_MENTION,
