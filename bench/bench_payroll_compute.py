@@ -1,6 +1,7 @@
 """Compute 500 payslips (varied pay, hours, status, extra hours, months) and print the time.
 
-Goal: < 2 s on the 2-core reference machine. Run: ``.venv/bin/python bench/bench_payroll_compute.py``.
+Goal: < 2 s on the 2-core reference machine.
+Run: ``.venv/bin/python bench/bench_payroll_compute.py``.
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import payroll  # noqa: E402
-from payroll.documents import (  # noqa: E402
+import payroll
+from payroll.documents import (
     EmployeeIdentity,
     Employer,
     PaidLeave,

@@ -303,7 +303,9 @@ def _reduction_coefficient(
 # ------------------------------------------------------------------------------------------
 
 
-def compute_payslip(
+# The engine's entry point keeps its positional signature: eage/payslips and the tests call it
+# so (keyword-only arguments, the house style, everywhere else).
+def compute_payslip(  # noqa: PLR0917
     contract: ContractTerms,
     month: date,
     worked_time: WorkedTime,
@@ -322,14 +324,22 @@ def compute_payslip(
     frame = month_frame(contract, day, params)
     pay = gross_pay(contract, frame, worked_time, params)
     references = ceiling_and_smic(contract, frame, pay, params)
-    welfare = health_and_prevoyance(contract, pay.gross, references.pmss, settings, params, day)
-    bases = contribution_bases(pay.gross, welfare.employer_total, references, params, day)
-    contributions = contribution_lines(contract, bases, references, settings, params, day)
-    csg = csg_crds(pay, bases.ceiling, welfare.employer_total, params, day)
-    general = general_reduction(
-        bases.assiette, references.smic_reference, ytd, settings.headcount, params, day
+    welfare = health_and_prevoyance(
+        contract, pay.gross, references.pmss, settings, params=params, day=day
     )
-    overtime = overtime_reductions(pay, bases.assiette, contributions, settings, params, day)
+    bases = contribution_bases(
+        pay.gross, welfare.employer_total, references, params=params, day=day
+    )
+    contributions = contribution_lines(
+        contract, bases, references, settings, params=params, day=day
+    )
+    csg = csg_crds(pay, bases.ceiling, welfare.employer_total, params=params, day=day)
+    general = general_reduction(
+        bases.assiette, references.smic_reference, ytd, settings.headcount, params=params, day=day
+    )
+    overtime = overtime_reductions(
+        pay, bases.assiette, contributions, settings, params=params, day=day
+    )
     lines = sorted_lines(
         welfare.lines, contributions.lines, csg.lines, general.lines, overtime.lines
     )
@@ -555,6 +565,7 @@ def health_and_prevoyance(
     gross: Decimal,
     pmss: Decimal,
     settings: EmployerSettings,
+    *,
     params: YearParams,
     day: date,
 ) -> Welfare:
@@ -564,25 +575,25 @@ def health_and_prevoyance(
         "complementaire_sante",
         HEADING_SANTE,
         "Complémentaire santé",
-        health_total,
-        None,
-        health_total - health_employer,
-        None,
-        health_employer,
-        "Art. L911-7 CSS (part employeur ≥ 50 %)",
+        base=health_total,
+        employee_raw=health_total - health_employer,
+        employer_raw=health_employer,
+        source="Art. L911-7 CSS (part employeur ≥ 50 %)",
     )
     prevoyance = _line(
         "prevoyance",
         HEADING_SANTE,
         "Complémentaire Incapacité Invalidité Décès",
-        gross,
-        settings.prevoyance_employee_rate,
-        gross * settings.prevoyance_employee_rate,
-        settings.prevoyance_employer_rate,
-        gross * settings.prevoyance_employer_rate,
-        "Contrat de prévoyance de l'employeur",
+        base=gross,
+        employee_rate=settings.prevoyance_employee_rate,
+        employee_raw=gross * settings.prevoyance_employee_rate,
+        employer_rate=settings.prevoyance_employer_rate,
+        employer_raw=gross * settings.prevoyance_employer_rate,
+        source="Contrat de prévoyance de l'employeur",
     )
-    cadre = cadre_prevoyance(gross, pmss, settings, params, day) if contract.cadre else None
+    cadre = (
+        cadre_prevoyance(gross, pmss, settings, params=params, day=day) if contract.cadre else None
+    )
     lines = []
     if health_total > 0:
         lines.append(health)
@@ -599,7 +610,7 @@ def health_and_prevoyance(
 
 
 def cadre_prevoyance(
-    gross: Decimal, pmss: Decimal, settings: EmployerSettings, params: YearParams, day: date
+    gross: Decimal, pmss: Decimal, settings: EmployerSettings, *, params: YearParams, day: date
 ) -> PayslipLine:
     """The employer's prévoyance of cadres, at least the legal rate, on tranche 1 of the full
     monthly ceiling, as modele-social `prévoyances . employeur . cadres` (its `plafond
@@ -612,12 +623,10 @@ def cadre_prevoyance(
         "prevoyance_cadre",
         HEADING_SANTE,
         "Prévoyance cadres (tranche 1)",
-        min(gross, pmss),
-        None,
-        ZERO,
-        rate,
-        min(gross, pmss) * rate,
-        params.source("cadre_prevoyance_min_employer_rate", day),
+        base=min(gross, pmss),
+        employer_rate=rate,
+        employer_raw=min(gross, pmss) * rate,
+        source=params.source("cadre_prevoyance_min_employer_rate", day),
     )
 
 
@@ -652,6 +661,7 @@ def contribution_bases(
     gross: Decimal,
     employer_welfare: Decimal,
     references: References,
+    *,
     params: YearParams,
     day: date,
 ) -> ContributionBases:
@@ -685,6 +695,7 @@ def contribution_lines(
     bases: ContributionBases,
     references: References,
     settings: EmployerSettings,
+    *,
     params: YearParams,
     day: date,
 ) -> Contributions:
@@ -712,12 +723,12 @@ def contribution_lines(
                 rule.code,
                 rule.heading,
                 rule.label,
-                base,
-                rule.employee_rate or None,
-                raw_employee[rule.code],
-                employer_rate or None,
-                base * employer_rate,
-                rule.source,
+                base=base,
+                employee_rate=rule.employee_rate or None,
+                employee_raw=raw_employee[rule.code],
+                employer_rate=employer_rate or None,
+                employer_raw=base * employer_rate,
+                source=rule.source,
             )
         )
     return Contributions(lines=tuple(lines), raw_employee=MappingProxyType(raw_employee))
@@ -758,7 +769,7 @@ class CsgCrds:
 
 
 def csg_crds(
-    pay: Pay, ceiling: Decimal, employer_welfare: Decimal, params: YearParams, day: date
+    pay: Pay, ceiling: Decimal, employer_welfare: Decimal, *, params: YearParams, day: date
 ) -> CsgCrds:
     """CSG/CRDS: 98.25 % of gross up to 4 ceilings, 100 % beyond, plus the employer's
     health/prévoyance contributions (art. L136-1-1 CSS). Overtime and complementary hours
@@ -778,25 +789,25 @@ def csg_crds(
             "csg_deductible",
             HEADING_CSG_DEDUCTIBLE,
             "CSG déductible de l'impôt sur le revenu",
-            taxable_base,
-            csg_ded,
-            params.source("csg_deductible", day),
+            base=taxable_base,
+            rate=csg_ded,
+            source=params.source("csg_deductible", day),
         ),
         _employee_line(
             "csg_non_deductible",
             HEADING_CSG_NON_DEDUCTIBLE,
             "CSG non déductible de l'impôt sur le revenu",
-            taxable_base,
-            csg_nd,
-            params.source("csg_non_deductible", day),
+            base=taxable_base,
+            rate=csg_nd,
+            source=params.source("csg_non_deductible", day),
         ),
         _employee_line(
             "crds",
             HEADING_CSG_NON_DEDUCTIBLE,
             "CRDS non déductible de l'impôt sur le revenu",
-            csg_base,
-            crds,
-            params.source("crds", day),
+            base=csg_base,
+            rate=crds,
+            source=params.source("crds", day),
         ),
     ]
     if extra_base > 0:
@@ -805,9 +816,9 @@ def csg_crds(
                 "csg_extra_hours",
                 HEADING_CSG_NON_DEDUCTIBLE,
                 "CSG sur heures supplémentaires et complémentaires exonérées d'impôt",
-                extra_base,
-                csg_ded + csg_nd,
-                "Art. L136-1-1 CSS et art. 81 quater CGI",
+                base=extra_base,
+                rate=csg_ded + csg_nd,
+                source="Art. L136-1-1 CSS et art. 81 quater CGI",
             )
         )
     return CsgCrds(lines=tuple(lines), tax_exempt_extra=tax_exempt_extra)
@@ -835,6 +846,7 @@ def general_reduction(
     smic_reference: Decimal,
     ytd: RgduYtd | None,
     headcount: int,
+    *,
     params: YearParams,
     day: date,
 ) -> GeneralReduction:
@@ -855,12 +867,10 @@ def general_reduction(
         "rgdu",
         HEADING_EXONERATIONS,
         label,
-        assiette,
-        None,
-        ZERO,
-        -coefficient,
-        -amount,
-        params.reduction.source,
+        base=assiette,
+        employer_rate=-coefficient,
+        employer_raw=-amount,
+        source=params.reduction.source,
     )
     return GeneralReduction(
         coefficient=coefficient,
@@ -883,6 +893,7 @@ def overtime_reductions(
     assiette: Decimal,
     contributions: Contributions,
     settings: EmployerSettings,
+    *,
     params: YearParams,
     day: date,
 ) -> OvertimeReductions:
@@ -909,23 +920,18 @@ def overtime_reductions(
         "overtime_employee_reduction",
         HEADING_EXONERATIONS,
         "Réduction de cotisations salariales heures supplémentaires",
-        pay.overtime_pay,
-        -rate,
-        -pay.overtime_pay * rate,
-        None,
-        ZERO,
-        params.source("overtime_employee_reduction_cap", day),
+        base=pay.overtime_pay,
+        employee_rate=-rate,
+        employee_raw=-pay.overtime_pay * rate,
+        source=params.source("overtime_employee_reduction_cap", day),
     )
     employer = _line(
         "overtime_employer_deduction",
         HEADING_EXONERATIONS,
         "Déduction forfaitaire patronale heures supplémentaires",
-        pay.overtime_hours,
-        None,
-        ZERO,
-        None,
-        -employer_deduction,
-        params.source("overtime_employer_deduction_small", day),
+        base=pay.overtime_hours,
+        employer_raw=-employer_deduction,
+        source=params.source("overtime_employer_deduction_small", day),
     )
     return OvertimeReductions(lines=(employee, employer) if employer_deduction > 0 else (employee,))
 
@@ -1007,11 +1013,12 @@ def _line(
     code: str,
     heading: str,
     label: str,
+    *,
     base: Decimal | None,
-    employee_rate: Decimal | None,
-    employee_raw: Decimal,
-    employer_rate: Decimal | None,
-    employer_raw: Decimal,
+    employee_rate: Decimal | None = None,
+    employee_raw: Decimal = ZERO,
+    employer_rate: Decimal | None = None,
+    employer_raw: Decimal = ZERO,
     source: str = "",
 ) -> PayslipLine:
     """A contribution line, its base and amounts rounded half-up to the cent (SPEC §5)."""
@@ -1029,10 +1036,12 @@ def _line(
 
 
 def _employee_line(
-    code: str, heading: str, label: str, base: Decimal, rate: Decimal, source: str
+    code: str, heading: str, label: str, *, base: Decimal, rate: Decimal, source: str
 ) -> PayslipLine:
     """A line the employee alone pays: base × rate."""
-    return _line(code, heading, label, base, rate, base * rate, None, ZERO, source)
+    return _line(
+        code, heading, label, base=base, employee_rate=rate, employee_raw=base * rate, source=source
+    )
 
 
 def _parse_month(month: date | str) -> date:
@@ -1045,7 +1054,8 @@ def _parse_month(month: date | str) -> date:
         raise PayrollError(f"month must be YYYY-MM, got {month!r}") from exc
 
 
-def simulate(
+# Positional for the same reason as compute_payslip (eage/payslips/services.py calls it so).
+def simulate(  # noqa: PLR0917
     gross: Decimal | int | str,
     month: date | str,
     hours_per_week: Decimal | int | str = 35,

@@ -139,8 +139,8 @@ def _convention_head(document: DocxDocument, doc: ConventionDocument) -> None:
         doc.seller,
         "Convention de mise à disposition",
         meta,
-        "Structure utilisatrice – membre du groupement",
-        doc.member,
+        party_label="Structure utilisatrice – membre du groupement",
+        party=doc.member,
     )
 
 

@@ -218,6 +218,7 @@ def _head(
     seller: SellerParty,
     title: str,
     meta: Sequence[tuple[str, str]],
+    *,
     party_label: str,
     party: Party,
 ) -> None:
@@ -283,7 +284,14 @@ def _invoice_head(document: DocxDocument, doc: InvoiceDocument) -> None:
         meta.append(("Date d'échéance", formats.fr_date(doc.due_date)))
     if doc.purchase_order:
         meta.append(("Votre commande", doc.purchase_order))
-    _head(document, doc.seller, doc.title, meta, "Client – structure adhérente", doc.buyer)
+    _head(
+        document,
+        doc.seller,
+        doc.title,
+        meta,
+        party_label="Client – structure adhérente",
+        party=doc.buyer,
+    )
     if doc.delivery_address:
         _para(document, "Adresse de livraison : " + ", ".join(doc.delivery_address))
     if doc.is_credit_note:
@@ -436,8 +444,8 @@ def _statement_head(document: DocxDocument, stmt: TimeStatement, month: str) -> 
         stmt.seller,
         "Relevé mensuel de mise à disposition",
         meta,
-        "Structure utilisatrice – membre du groupement",
-        stmt.member,
+        party_label="Structure utilisatrice – membre du groupement",
+        party=stmt.member,
     )
     _para(
         document,

@@ -43,7 +43,7 @@ def test_percentages_become_fractions() -> None:
     params = load_params(2026)
     assert params.value("csg_base_ratio", date(2026, 1, 1)) == Decimal("0.9825")
     assert params.value("csg_deductible", date(2026, 1, 1)) == Decimal("0.0680")
-    ags = [r for r in params.contributions if r.code == "ags"][0]
+    ags = next(r for r in params.contributions if r.code == "ags")
     assert ags.employer_rate == Decimal("0.0025")
 
 
