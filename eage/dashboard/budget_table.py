@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from accounting.allocation import largest_remainder
+from accounting.split import largest_remainder
 from accounting.money import ZERO
 from eage.dashboard import budget_actuals
 from eage.dashboard.budget_actuals import LineActuals

@@ -208,8 +208,8 @@ def contract_for_month(employee: Employee, month: date) -> Contract | None:
     return max(overlapping, key=lambda c: c.start_date) if overlapping else None
 
 
-def engine_contract(employee: Employee, contract: Contract) -> payroll.Contract:
-    return payroll.Contract(
+def engine_contract(employee: Employee, contract: Contract) -> payroll.ContractTerms:
+    return payroll.ContractTerms(
         weekly_hours=D(contract.weekly_hours),
         monthly_gross=D(contract.monthly_gross),
         cadre=contract.cadre,
@@ -368,7 +368,7 @@ class Computation:
     employee: Employee
     contract: Contract
     month: date
-    payslip: payroll.Payslip
+    payslip: payroll.PayslipResult
     worked_time: payroll.WorkedTime
     worked_minutes: int
     leave: PaidLeave
@@ -430,7 +430,7 @@ def compute_preview(employee: Employee, month: date) -> Computation:
         raise PayslipError(f"{employee.code} : {exc}") from exc
 
 
-def lines_json(slip: payroll.Payslip) -> list[dict[str, Any]]:
+def lines_json(slip: payroll.PayslipResult) -> list[dict[str, Any]]:
     """The engine's JSON lines, with their code."""
     return [{"code": line.code, **line.to_json_dict()} for line in slip.lines]
 
@@ -747,7 +747,9 @@ def grouped_lines(row: Payslip) -> list[tuple[str, list[dict[str, Any]]]]:
     return [(h, by_heading[h]) for h in payroll.HEADINGS if h in by_heading]
 
 
-def display_totals(source: Payslip | payroll.Payslip, pas_rate_percent: Decimal) -> dict[str, Any]:
+def display_totals(
+    source: Payslip | payroll.PayslipResult, pas_rate_percent: Decimal
+) -> dict[str, Any]:
     """The totals a page shows, employer contributions also after reductions."""
     out: dict[str, Any] = {name: D(getattr(source, name)) for name in TOTALS}
     out["employer_after"] = out["employer_contributions"] - out["reductions"]
@@ -755,7 +757,7 @@ def display_totals(source: Payslip | payroll.Payslip, pas_rate_percent: Decimal)
     return out
 
 
-def engine_sections(slip: payroll.Payslip) -> list[tuple[str, list[dict[str, Any]]]]:
+def engine_sections(slip: payroll.PayslipResult) -> list[tuple[str, list[dict[str, Any]]]]:
     """A computed (not issued) payslip's lines under their headings."""
     lines = lines_json(slip)
     return [
@@ -772,7 +774,7 @@ def engine_sections(slip: payroll.Payslip) -> list[tuple[str, list[dict[str, Any
 
 @dataclass(frozen=True)
 class Simulation:
-    payslip: payroll.Payslip
+    payslip: payroll.PayslipResult
     gross: Decimal
     weekly_hours: Decimal
     cadre: bool

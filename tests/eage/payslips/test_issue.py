@@ -35,7 +35,7 @@ def test_demo_employees_get_balanced_payslips_matching_the_engine(issued) -> Non
     for row in issued:
         weekly, gross, cadre, pas = DEMO_CONTRACTS[row.employee.code]
         expected = payroll.compute_payslip(
-            payroll.Contract(
+            payroll.ContractTerms(
                 weekly_hours=weekly,
                 monthly_gross=gross,
                 cadre=cadre,
@@ -172,7 +172,7 @@ def test_rgdu_continues_from_the_previous_payslip_of_the_year(demo_time) -> None
     )
     weekly, gross, cadre, pas = DEMO_CONTRACTS["KBENALI"]
     expected = payroll.compute_payslip(
-        payroll.Contract(
+        payroll.ContractTerms(
             weekly_hours=weekly,
             monthly_gross=gross,
             cadre=cadre,
