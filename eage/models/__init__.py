@@ -4,6 +4,7 @@ from eage.models.audit import AuditLog
 from eage.models.base import Base
 from eage.models.books import ChainLink, JournalEntry, JournalLine, LedgerAccount  # noqa: F401
 from eage.models.budget import BudgetLine, Expense
+from eage.models.catalog import Service, ServiceRate
 from eage.models.finance import OperatingIncome  # noqa: F401
 from eage.models.invoicing import (
     AppLock,
@@ -17,7 +18,6 @@ from eage.models.invoicing import (
 from eage.models.members import Member, PlannedHours
 from eage.models.organisation import FiscalYear, MonthLock, Organisation
 from eage.models.payroll import PAYSLIP_STATUSES, Payslip  # noqa: F401
-from eage.models.services import Service, ServiceRate
 from eage.models.staff import Contract, Employee
 from eage.models.timesheets import ABSENCE_CODES, INTERNAL, MonthTimeSummary, TimesheetEntry
 from eage.models.users import ROLES, ApiToken, User
