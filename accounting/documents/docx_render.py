@@ -21,9 +21,10 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from accounting.documents import formats
+from accounting import formats
 from accounting.documents.html import invoice_rows, statement_details
 from accounting.invoicing import InvoiceDocument, Party, SellerParty, TimeStatement
+from accounting.months import Month
 
 ACCENT = RGBColor(0x1D, 0x4E, 0x5F)
 MUTED = RGBColor(0x52, 0x60, 0x6D)
@@ -384,7 +385,7 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
 
 
 def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> bytes:
-    month = formats.month_label(stmt.year, stmt.month)
+    month = formats.month_label(Month(stmt.year, stmt.month))
     document = _open(template)
     document.core_properties.title = f"Relevé mensuel de mise à disposition – {month}"
     document.core_properties.author = stmt.seller.name

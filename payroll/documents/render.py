@@ -17,6 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from accounting import formats
 from accounting.money import ZERO, D
 
 from ..model import (
@@ -25,7 +26,6 @@ from ..model import (
     HEADING_EXONERATIONS,
     HEADINGS,
 )
-from . import formats
 from .model import JournalRow, PayslipDocument
 
 __all__ = [
@@ -80,10 +80,10 @@ def environment() -> Environment:
     env.filters.update(
         money=formats.money,
         amount=formats.amount,
-        hours=formats.hours,
+        hours=formats.amount,
         unit_rate=formats.unit_rate,
         rate=formats.rate,
-        days=formats.days,
+        days=formats.amount,
         fr_date=formats.fr_date,
         ssn=formats.ssn,
     )
