@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import ApiToken, AuditLog, Member, User
 
 ROLE_LABELS = {

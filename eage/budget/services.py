@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from accounting.money import D
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import BudgetLine, FiscalYear
 
 KIND_LABELS = {"staff": "Personnel", "overhead": "Frais de structure", "income": "Produits"}

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import extract, func, select
 
 from accounting.money import ZERO, D
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import Expense, Invoice, OperatingIncome, Service
 
 FIELDS = ("date", "account", "label", "amount", "service_id")

@@ -19,9 +19,9 @@ from stdnum.fr import siret as siret_mod
 from stdnum.fr import tva as tva_mod
 
 from accounting.money import D, round_cents
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import INTERNAL, FiscalYear, Member, PlannedHours, Service
 
 VAT_REGIME_LABELS = {

@@ -38,9 +38,9 @@ from accounting.documents.convention import (
 )
 from accounting.invoicing import Party, SellerParty
 from accounting.money import ZERO, D, round_cents
+from accounting.problems import Problem, ProblemsError
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import (
     BudgetLine,
     Contract,
@@ -59,14 +59,6 @@ from eage.payslips.services import employer_settings
 
 MONTHS = 12
 DEFAULT_HOURS_DENOMINATOR = 1607
-
-
-class RatesError(ValueError):
-    """A request the rate services refuse (nothing was written)."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
 
 
 # ------------------------------------------------------------------------------------------
@@ -526,11 +518,11 @@ def adopt(
 ) -> list[RateChange]:
     """Write the year's ServiceRate rows (create or update), each change audited with its
     before/after, plus one line recording the proposal and the hypotheses it rests on.
-    One commit; nothing written on any problem (RatesError with every problem)."""
+    One commit; nothing written on any problem (ProblemsError with every problem)."""
     _, invoiced = months_of_year(year)
     problems = check_adoption(year, rates, confirmed=confirmed, invoiced_months=invoiced)
     if problems:
-        raise RatesError(problems)
+        raise ProblemsError(problems)
     services = {
         s.code: s for s in db.session.scalars(select(Service).options(selectinload(Service.rates)))
     }
@@ -646,7 +638,7 @@ def convention_document(
     today = today or date.today()
     org = db.session.scalar(select(Organisation).limit(1))
     if org is None:
-        raise RatesError([Problem(None, "L'identité du groupement n'est pas renseignée.")])
+        raise ProblemsError.single("L'identité du groupement n'est pas renseignée.")
     fiscal_year = db.session.get(FiscalYear, year)
     planned = {p.service_id: D(p.hours) for p in member.planned_hours if p.year == year}
     rates = {

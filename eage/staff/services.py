@@ -16,10 +16,10 @@ from sqlalchemy.orm import selectinload
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.fr import nir
 
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
 from eage.filters import fr_date
-from eage.forms_fr import Problem
 from eage.models import Contract, Employee
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
