@@ -55,21 +55,22 @@ class Table:
 
 def read_table(source: Source, columns: Columns, filename: str | None = None) -> Table:
     """Every non-blank data row of the file, under the caller's column names."""
-    cells = _read_cells(source, filename)
-    if not cells:
+    frame = _read_frame(source, filename)
+    if frame.shape[0] == 0:
         raise ProblemsError.single(
             f"fichier vide : l'en-tête {', '.join(columns.required)} est requis"
         )
-    header = cells[0]
+    cells = [frame[c].tolist() for c in frame.columns]  # column by column, header first
+    header = [column[0] for column in cells]
     positions = _positions(header, columns)
     return Table(
         headers={name: str(header[i]).strip() for name, i in positions.items()},
-        rows=_rows(cells, [positions.get(name) for name in columns.names]),
+        rows=_rows(cells, [positions.get(name) for name in columns.names], _text_only(frame)),
     )
 
 
-def _read_cells(source: Source, filename: str | None) -> list[list[Any]]:
-    """The file's rows (header first) as lists of cells; [] for an empty file."""
+def _read_frame(source: Source, filename: str | None) -> pd.DataFrame:
+    """The file's rows, header first, one column per header cell; no row for an empty file."""
     name = filename or (str(source) if isinstance(source, str | Path) else "")
     suffix = Path(name).suffix.lower()
     if suffix in XLSX_SUFFIXES:
@@ -90,7 +91,7 @@ def _bytes(source: Source) -> bytes:
     return source.read()
 
 
-def _read_csv(data: bytes) -> list[list[Any]]:
+def _read_csv(data: bytes) -> pd.DataFrame:
     if data.startswith(ZIP_MAGIC):
         raise ProblemsError.single(
             "ce fichier est un classeur Excel : donnez-lui l'extension .xlsx"
@@ -103,16 +104,15 @@ def _read_csv(data: bytes) -> list[list[Any]]:
             " enregistrez-le en « CSV UTF-8 »"
         ) from exc
     if not text:
-        return []
+        return pd.DataFrame()
     first_line = text.split("\n", 1)[0]
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         header = _csv_frame(text, separator, nrows=1)
     except pd.errors.EmptyDataError:  # the first line is blank: a header without columns
-        return [[]]
+        return pd.DataFrame([[""]])
     # Only the header's columns are read: a longer row keeps its extra cells to itself.
-    frame = _csv_frame(text, separator, usecols=range(header.shape[1]))
-    return _cells(frame)
+    return _csv_frame(text, separator, usecols=range(header.shape[1]))
 
 
 def _csv_frame(text: str, separator: str, **options: Any) -> pd.DataFrame:
@@ -129,20 +129,14 @@ def _csv_frame(text: str, separator: str, **options: Any) -> pd.DataFrame:
     )
 
 
-def _read_xlsx(data: bytes) -> list[list[Any]]:
+def _read_xlsx(data: bytes) -> pd.DataFrame:
     """The first sheet; empty cells read as ''."""
     try:
-        frame = pd.read_excel(
+        return pd.read_excel(
             io.BytesIO(data), engine="openpyxl", header=None, dtype=object, na_filter=False
         )
     except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
         raise ProblemsError.single(f"classeur XLSX illisible : {exc}") from exc
-    return _cells(frame)
-
-
-def _cells(frame: pd.DataFrame) -> list[list[Any]]:
-    cells: list[list[Any]] = frame.to_numpy(dtype=object).tolist()
-    return cells
 
 
 def _positions(header: Sequence[Any], columns: Columns) -> dict[str, int]:
@@ -163,12 +157,29 @@ def _positions(header: Sequence[Any], columns: Columns) -> dict[str, int]:
     return positions
 
 
+def _text_only(frame: pd.DataFrame) -> bool:
+    """Every cell is text (a CSV read as typed)."""
+    return all(isinstance(dtype, pd.StringDtype) for dtype in frame.dtypes)
+
+
 def _rows(
-    cells: list[list[Any]], positions: Sequence[int | None]
+    cells: list[list[Any]], positions: Sequence[int | None], text_only: bool
 ) -> list[tuple[int, tuple[Any, ...]]]:
-    rows: list[tuple[int, tuple[Any, ...]]] = []
-    for number, row in enumerate(cells[1:], start=2):
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
-            continue
-        rows.append((number, tuple(None if i is None else row[i] for i in positions)))
-    return rows
+    """(row number, the wanted columns' values) of the non-blank rows below the header."""
+    absent = [None] * len(cells[0])
+    values = list(zip(*(absent if i is None else cells[i] for i in positions), strict=True))
+    return [(i + 1, values[i]) for i in _filled_rows(cells, text_only)]
+
+
+def _filled_rows(cells: list[list[Any]], text_only: bool) -> list[int]:
+    """Indexes of the data rows with something in them (a blank row is skipped, still
+    counted): text that is not only spaces, or a cell of another type."""
+    rows = enumerate(zip(*cells, strict=True))
+    next(rows)  # the header
+    if text_only:
+        return [i for i, row in rows if "".join(row).strip()]
+    return [i for i, row in rows if any(_filled(c) for c in row)]
+
+
+def _filled(cell: Any) -> bool:
+    return bool(cell.strip()) if isinstance(cell, str) else cell is not None
