@@ -415,7 +415,17 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
         "suivants du Code du travail), par salarié, service et jour. Heures en "
         "centièmes (7,50 = 7 h 30).",
     )
+    _statement_summary(document, stmt)
+    _statement_details(document, stmt)
+    for note in stmt.notes:
+        _para(document, note, size=8, color=MUTED)
+    _para(document, space_after=8)
+    _statement_signatures(document, stmt)
+    return _save(document)
 
+
+def _statement_summary(document: DocxDocument, stmt: TimeStatement) -> None:
+    """Hours per employee × service, with the totals."""
     document.add_heading("Récapitulatif", level=2)
     services = stmt.services
     matrix = stmt.minutes_by_employee_service()
@@ -444,7 +454,11 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
         bold_rows=(len(body) - 1,),
     )
 
+
+def _statement_details(document: DocxDocument, stmt: TimeStatement) -> None:
+    """Each employee's days, with their total."""
     document.add_heading("Détail par salarié", level=2)
+    by_emp = stmt.minutes_by_employee()
     details = statement_details(stmt)
     if not details:
         _para(document, "Aucune heure de mise à disposition ce mois-ci.", color=MUTED)
@@ -468,10 +482,9 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
             widths_mm=(28, 62, 24, 66),
             bold_rows=(len(lines) - 1,),
         )
-    for note in stmt.notes:
-        _para(document, note, size=8, color=MUTED)
 
-    _para(document, space_after=8)
+
+def _statement_signatures(document: DocxDocument, stmt: TimeStatement) -> None:
     signs = document.add_table(rows=1, cols=2)
     signs.style = document.styles["Table Grid"]
     blocks = (
@@ -494,7 +507,6 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
         run.bold = True
         for text in (f"Nom et qualité : {signatory}", "Date :", sign, "", "", ""):
             cell.add_paragraph().add_run(text).font.size = Pt(8.5)
-    return _save(document)
 
 
 def _save(document: DocxDocument) -> bytes:

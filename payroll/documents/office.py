@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -108,12 +109,33 @@ def _para(
         run.font.color.rgb = color
 
 
+WIDTHS = (80.0, 20.0, 16.0, 22.0, 16.0, 22.0)  # mm, the six columns of both tables
+
+
 def payslip_docx(doc: PayslipDocument) -> bytes:
     """The payslip as an editable Word document (same mentions as the PDF)."""
     ctx = payslip_context(doc)
-    slip = ctx["slip"]
-    employer = doc.employer
-    employee = doc.employee
+    document = _a4_document(doc)
+    _para(document, "BULLETIN DE PAIE", bold=True, size=14, color=BRAND)
+    _para(
+        document,
+        f"Période du {formats.fr_date(doc.period_start)} au "
+        f"{formats.fr_date(doc.period_end)} · n° {doc.number} · "
+        f"payé le {formats.fr_date(doc.payment_date)} par {doc.payment_method}",
+    )
+    _parties(document, doc)
+    _para(document, "")
+    _pay_table(document, ctx)
+    _para(document, "")
+    _contributions_table(document, ctx)
+    _para(document, "")
+    _month_notes(document, doc, ctx)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _a4_document(doc: PayslipDocument) -> DocxDocument:
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -123,18 +145,16 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
     style.font.name = "DejaVu Sans"
     style.font.size = Pt(8)
     document.core_properties.title = f"Bulletin de paie {doc.number}"
-    document.core_properties.author = employer.name
+    document.core_properties.author = doc.employer.name
     document.core_properties.created = _FIXED_TIME
     document.core_properties.modified = _FIXED_TIME
+    return document
 
-    _para(document, "BULLETIN DE PAIE", bold=True, size=14, color=BRAND)
-    _para(
-        document,
-        f"Période du {formats.fr_date(doc.period_start)} au "
-        f"{formats.fr_date(doc.period_end)} · n° {doc.number} · "
-        f"payé le {formats.fr_date(doc.payment_date)} par {doc.payment_method}",
-    )
 
+def _parties(document: DocxDocument, doc: PayslipDocument) -> None:
+    """Employer and employee side by side, with the mandatory identifications."""
+    employer = doc.employer
+    employee = doc.employee
     parties = document.add_table(rows=1, cols=2)
     parties.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = parties.rows[0].cells
@@ -174,9 +194,10 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
             run = paragraph.add_run(value)
             run.font.size = Pt(7.5)
             run.bold = key in ("Employeur", "Salarié")
-    _para(document, "")
 
-    widths = (80.0, 20.0, 16.0, 22.0, 16.0, 22.0)
+
+def _pay_table(document: DocxDocument, ctx: dict[str, Any]) -> None:
+    """The earnings, down to the gross salary."""
     pay = document.add_table(rows=0, cols=6)
     pay.style = "Table Grid"
     _row(
@@ -200,13 +221,15 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
         )
     _row(
         pay,
-        ["SALAIRE BRUT", "", "", "", "", formats.amount(slip["gross"])],
+        ["SALAIRE BRUT", "", "", "", "", formats.amount(ctx["slip"]["gross"])],
         bold=True,
         fill="F0F4F8",
     )
-    _widths(pay, widths)
-    _para(document, "")
+    _widths(pay, WIDTHS)
 
+
+def _contributions_table(document: DocxDocument, ctx: dict[str, Any]) -> None:
+    """Contributions by heading (« bulletin clarifié »), then the net amounts and the tax."""
     table = document.add_table(rows=0, cols=6)
     table.style = "Table Grid"
     _row(
@@ -249,6 +272,12 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
                     formats.amount(line["employer_amount"], True),
                 ],
             )
+    _net_rows(table, ctx)
+    _widths(table, WIDTHS)
+
+
+def _net_rows(table: Table, ctx: dict[str, Any]) -> None:
+    slip = ctx["slip"]
     _row(
         table,
         [
@@ -304,9 +333,11 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
         bold=True,
         fill="F0F4F8",
     )
-    _widths(table, widths)
-    _para(document, "")
 
+
+def _month_notes(document: DocxDocument, doc: PayslipDocument, ctx: dict[str, Any]) -> None:
+    """Hours, paid leave, employer cost, and the mentions to keep the payslip."""
+    slip = ctx["slip"]
     leave = doc.leave
     hours_text = [f"Heures normales (contrat) : {formats.amount(ctx['normal_hours'])} h"]
     hours_text += [f"{e['label']} : {formats.amount(e['hours'])} h" for e in ctx["extra_lines"]]
@@ -331,10 +362,6 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
     )
     _para(document, ctx["keep_mention"], bold=True, size=8, color=BRAND)
     _para(document, ctx["glossary_mention"], size=6.5)
-
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 # ------------------------------------------------------------------------------------------
