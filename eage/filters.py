@@ -47,7 +47,7 @@ def tr(msgid: str, **variables: object) -> str:
     close's job, benchmarks), without asking Flask-Babel for a locale it would then keep
     for the whole app context."""
     if has_request_context():
-        return gettext(msgid, **variables)
+        return str(gettext(msgid, **variables))
     return msgid % variables if variables else msgid
 
 
