@@ -402,7 +402,7 @@ def _day_problems(
             if authorised
             else "maximum légal 10 h par jour (art. L3121-18 C. trav.)"
         )
-        limit = 12 if authorised else 10
+        limit = (DAY_MAX_EXCEPTION_MINUTES if authorised else DAY_MAX_MINUTES) // 60
         message = (
             f"plus de {limit} h le {fr_date(day)} pour {who} ({short_duration(total)}) : {rule}"
         )
