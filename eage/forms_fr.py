@@ -57,7 +57,7 @@ class FrDecimalField(StringField):
 
     def _value(self) -> str:
         if self.raw_data:
-            return self.raw_data[0]
+            return str(self.raw_data[0])
         if self.data is None or self.data == "":
             return ""
         return formats.plain_decimal(self.data, self.places)
@@ -125,7 +125,8 @@ class Range:
             sign = "≥" if self.min_inclusive else ">"
             return f"La valeur doit être {sign} {lo} et ≤ {hi}."
         if lo is not None:
-            return f"La valeur doit être {'supérieure ou égale' if self.min_inclusive else 'supérieure'} à {lo}."
+            bound = "supérieure ou égale" if self.min_inclusive else "supérieure"
+            return f"La valeur doit être {bound} à {lo}."
         return f"La valeur doit être inférieure ou égale à {hi}."
 
 

@@ -39,7 +39,7 @@ def _year_arg() -> int:
     return year
 
 
-def _whatif_args() -> dict[str, str]:
+def _whatif_args() -> dict[str, Any]:
     """The hypotheses of the query string, to carry them from the page to the adoption."""
     return {k: v for k, v in request.args.items() if k.startswith(WHATIF_PREFIXES) and v.strip()}
 

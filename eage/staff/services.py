@@ -155,7 +155,8 @@ def check_contract(
         problems.append(
             Problem(
                 "weekly_hours",
-                "La durée hebdomadaire doit être supérieure à 0 et au plus 48 h (art. L3121-20 C. trav.).",
+                "La durée hebdomadaire doit être supérieure à 0 et au plus 48 h"
+                " (art. L3121-20 C. trav.).",
             )
         )
     if start and (end is None or end >= start):
@@ -169,7 +170,8 @@ def check_contract(
                 problems.append(
                     Problem(
                         "start_date",
-                        f"Ce contrat chevauche le contrat {other.kind} {_period(other.start_date, other.end_date)} : "
+                        f"Ce contrat chevauche le contrat {other.kind}"
+                        f" {_period(other.start_date, other.end_date)} : "
                         "les contrats d'un salarié ne peuvent pas se recouvrir.",
                     )
                 )

@@ -93,7 +93,8 @@ def week() -> ResponseReturnValue:
     if monday is None:
         if request.args.get("semaine"):
             flash(
-                "Semaine invalide (attendu AAAA-Wnn, par ex. 2026-W48) : semaine en cours affichée.",
+                "Semaine invalide (attendu AAAA-Wnn, par ex. 2026-W48) :"
+                " semaine en cours affichée.",
                 "warning",
             )
         today = date.today()

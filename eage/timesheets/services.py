@@ -313,21 +313,34 @@ def grid_from_form(
         rows.append(GridRow(member, activity, cells))
     saved_cells = {(r.member, r.activity): r for r in saved.rows if r.member}
     for row in rows:
-        before = saved_cells.get((row.member, row.activity))
-        for d in range(7):
-            if saved.locked[d]:
-                row.cells[d] = ""
-            if not row.cells[d]:
-                continue
-            if before is not None and before.minutes[d] and row.cells[d] == before.cells[d]:
-                # Left as displayed ("2,17" for 130 min): keep the recorded minutes exactly.
-                row.minutes[d] = before.minutes[d]
-                continue
-            try:
-                row.minutes[d] = max(parse_minutes(row.cells[d]), 0)
-            except ProblemsError:
-                row.minutes[d] = 0
-    # Locked days: the recorded time stays, shown read-only on its own rows.
+        _read_cells(row, saved_cells.get((row.member, row.activity)), saved.locked)
+    _keep_locked_days(rows, saved)
+    exceptions = [bool(form.get(f"exception-{d}")) and not saved.locked[d] for d in range(7)]
+    for d in range(7):
+        if saved.locked[d]:
+            exceptions[d] = saved.exceptions[d]
+    return WeekGrid(employee, monday, saved.days, saved.locked, rows, exceptions)
+
+
+def _read_cells(row: GridRow, before: GridRow | None, locked: list[bool]) -> None:
+    """The minutes of a posted row's open cells (0 where unreadable: the check says why)."""
+    for d in range(7):
+        if locked[d]:
+            row.cells[d] = ""
+        if not row.cells[d]:
+            continue
+        if before is not None and before.minutes[d] and row.cells[d] == before.cells[d]:
+            # Left as displayed ("2,17" for 130 min): keep the recorded minutes exactly.
+            row.minutes[d] = before.minutes[d]
+            continue
+        try:
+            row.minutes[d] = max(parse_minutes(row.cells[d]), 0)
+        except ProblemsError:
+            row.minutes[d] = 0
+
+
+def _keep_locked_days(rows: list[GridRow], saved: WeekGrid) -> None:
+    """Locked days: the recorded time stays, shown read-only on its own rows."""
     for old in saved.rows:
         if any(old.minutes[d] for d in range(7) if saved.locked[d]):
             target = next(
@@ -340,11 +353,6 @@ def grid_from_form(
                 if saved.locked[d]:
                     target.cells[d] = old.cells[d]
                     target.minutes[d] = old.minutes[d]
-    exceptions = [bool(form.get(f"exception-{d}")) and not saved.locked[d] for d in range(7)]
-    for d in range(7):
-        if saved.locked[d]:
-            exceptions[d] = saved.exceptions[d]
-    return WeekGrid(employee, monday, saved.days, saved.locked, rows, exceptions)
 
 
 def save_week(

@@ -11,9 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, delete, func, insert, literal, or_, select, union_all
+from sqlalchemy import (
+    CursorResult,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from accounting.months import Month
 from eage.extensions import db
@@ -39,8 +50,11 @@ def summarise_month(lock: MonthLock) -> int:
     grouped = (
         _sums(t).add_columns(literal(lock.month)).where(t.date >= month.start, t.date < month.end)
     )
-    result = db.session.execute(
-        insert(MonthTimeSummary).from_select([*GROUP, "minutes", "month"], grouped)
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            insert(MonthTimeSummary).from_select([*GROUP, "minutes", "month"], grouped)
+        ),
     )
     lock.time_summarised = True
     return max(result.rowcount or 0, 0)

@@ -431,7 +431,8 @@ def _week_problems(
         if total > WEEK_MAX_MINUTES:
             message = (
                 f"plus de 48 h la semaine {year}-W{number:02d} pour {run.employee_codes[emp_id]} "
-                f"({short_duration(total)}) : maximum légal 48 h par semaine (art. L3121-20 C. trav.)"
+                f"({short_duration(total)}) : maximum légal 48 h par semaine"
+                " (art. L3121-20 C. trav.)"
             )
             problems.append(Problem("hours", message, row=keys[-1], rows=tuple(keys)))
     return problems

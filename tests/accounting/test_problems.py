@@ -26,6 +26,6 @@ def test_the_error_carries_every_problem_and_says_the_blocking_ones() -> None:
 
 
 def test_single() -> None:
-    with pytest.raises(ProblemsError, match="^date manquante$") as caught:
+    with pytest.raises(ProblemsError, match=r"^date manquante$") as caught:
         raise ProblemsError.single("date manquante", "date")
     assert caught.value.problems == [Problem("date", "date manquante")]
