@@ -35,6 +35,7 @@ from sqlalchemy.orm import selectinload
 
 import payroll
 from accounting.calendar import french_public_holidays
+from accounting.formats import month_label
 from accounting.money import ZERO, D, round_cents
 from eage import audit
 from eage.core.services import month_bounds
@@ -60,7 +61,6 @@ from payroll.documents import (
     payslip_docx,
     payslip_pdf,
 )
-from payroll.documents.formats import month_label
 
 # Absence codes that are not working time (SPEC §5 "Time"); FORMATION is working time.
 NOT_WORKED = ("CP", "MALADIE", "SANS_SOLDE")

@@ -9,12 +9,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 import payroll
+from accounting import formats
 from eage.extensions import db
 from eage.invoicing.storage import read, storage_root, verify
 from eage.models import Employee, FiscalYear, Service, StoredDocument, TimesheetEntry
 from eage.models.payroll import Payslip
 from eage.payslips import services
-from payroll.documents import formats
 from tests.conftest import TODAY
 from tests.eage.payslips.conftest import NOVEMBER
 
