@@ -35,6 +35,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from accounting.money import CENT, ROUND_HALF_EVEN
+
 YEAR = 2026
 EMPLOYEES = 500
 MEMBERS = 1000
@@ -70,6 +72,7 @@ def timesheet_rows(
     emp_ids: list[int],
     member_ids: list[int],
     service_ids: list[int],
+    *,
     seed: int = 5,
 ) -> list[tuple[Any, ...]]:
     """(date, employee_id, member_id, service_id, absence_code, minutes) × n; ~8 % internal."""
@@ -158,7 +161,7 @@ def load(app: Any, n_rows: int, spread: str) -> dict[str, Any]:
     slips = []
     for k, e in enumerate(emp_ids):
         gross = Decimal(1800 + (k % 40) * 25)
-        employer = (gross * Decimal("0.42")).quantize(Decimal("0.01"))
+        employer = (gross * Decimal("0.42")).quantize(CENT, rounding=ROUND_HALF_EVEN)
         for m in range(1, 13):
             slips.append(
                 dict(
@@ -246,8 +249,9 @@ def load(app: Any, n_rows: int, spread: str) -> dict[str, Any]:
                     copy.write_row((*r, False, now))
         else:
             cur.executemany(
-                "INSERT INTO timesheet_entry (date, employee_id, member_id, service_id, absence_code,"
-                " minutes, authorised_exception, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                "INSERT INTO timesheet_entry (date, employee_id, member_id, service_id,"
+                " absence_code, minutes, authorised_exception, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
                 [(r[0].isoformat(), *r[1:], now.isoformat(sep=" ")) for r in rows],
             )
         raw.commit()
@@ -376,10 +380,12 @@ def run(label: str, url: str, n_rows: int, spread: str, instance: str) -> dict[s
     print(f"\n== {label} ({n_rows:,} timesheet rows, spread={spread})")
     print(f"   generate rows {info['generate_s']:.2f} s · insert {info['insert_s']:.2f} s")
     print(
-        f"   bare GROUP BY member, service : {closed_year['bare_s'] * 1000:8.0f} ms ({closed_year['bare_rows']} groups)"
+        f"   bare GROUP BY member, service : {closed_year['bare_s'] * 1000:8.0f} ms "
+        f"({closed_year['bare_rows']} groups)"
     )
     print(
-        f"   allocation minutes GROUP BY  : {closed_year['groups_s'] * 1000:8.0f} ms ({closed_year['groups']} groups)"
+        f"   allocation minutes GROUP BY  : {closed_year['groups_s'] * 1000:8.0f} ms "
+        f"({closed_year['groups']} groups)"
     )
     print(f"   months' time summarised at close: {summarise_s * 1000:5.0f} ms for the 12 months")
     for name, figures in (
@@ -389,15 +395,18 @@ def run(label: str, url: str, n_rows: int, spread: str, instance: str) -> dict[s
     ):
         print(f"   -- {name}")
         print(
-            f"   GET /api/v1/allocation (year): {figures['api_s'] * 1000:8.0f} ms ({figures['rows_out']} rows)"
+            f"   GET /api/v1/allocation (year): {figures['api_s'] * 1000:8.0f} ms "
+            f"({figures['rows_out']} rows)"
         )
         print(
-            f"   ratio API / bare GROUP BY    : {figures['api_s'] / figures['bare_s']:8.2f}×  (goal ≤ 2×)"
+            f"   ratio API / bare GROUP BY    : {figures['api_s'] / figures['bare_s']:8.2f}×  "
+            "(goal ≤ 2×)"
         )
         print(f"   /repartition/ page (year)    : {figures['page_s'] * 1000:8.0f} ms")
     assert open_year["payload"] == closed_year["payload"] == current_year["payload"]
     print(
-        f"   Σ total_cost {closed_year['total']} € = employer cost {closed_year['employer_cost']} € + overheads − income ✓"
+        f"   Σ total_cost {closed_year['total']} € = employer cost "
+        f"{closed_year['employer_cost']} € + overheads − income ✓"
         " (same from summaries and timesheets)"
     )
     return {**closed_year, **info, "open": open_year, "summarise_s": summarise_s}

@@ -108,11 +108,13 @@ def main() -> None:
         bare = (time.perf_counter() - t0) / len(sample)
 
     print(
-        f"close-month: {close_s:.1f} s for {invoices} invoices + {result.statements} time statements"
+        f"close-month: {close_s:.1f} s for {invoices} invoices + "
+        f"{result.statements} time statements"
     )
     print(f"per invoice with all its documents: {1000 * close_s / invoices:.0f} ms")
     print(
-        f"bare WeasyPrint render of one invoice: {1000 * bare:.0f} ms → × {invoices} = {bare * invoices:.1f} s"
+        f"bare WeasyPrint render of one invoice: {1000 * bare:.0f} ms → × {invoices} = "
+        f"{bare * invoices:.1f} s"
     )
     print(f"ratio close / bare rendering: {close_s / (bare * invoices):.2f} (goal ≤ 1.5)")
 

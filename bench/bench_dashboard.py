@@ -27,11 +27,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT.parent))
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_allocation as synthetic  # noqa: E402  (the same synthetic group)
+import bench_allocation as synthetic  # the same synthetic group
+
+from accounting.money import CENT, ROUND_HALF_EVEN
 
 YEAR = synthetic.YEAR
 
@@ -74,7 +75,7 @@ def complete(app: Any) -> None:
                 "account": a,
                 "label": lbl,
                 "kind": k,
-                "amount": (amount * scale).quantize(Decimal("1")),
+                "amount": (amount * scale).quantize(Decimal("1"), rounding=ROUND_HALF_EVEN),
             }
             for a, lbl, k, amount in BUDGET
         ],
@@ -122,9 +123,10 @@ def complete(app: Any) -> None:
         per.setdefault((member_id, int(m)), []).append((service_id, int(minutes)))
     invoices, lines = [], []
     ordered = sorted(per.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    hourly = Decimal("34.00")
     for seq, ((member_id, m), services_minutes) in enumerate(ordered, start=1):
         amounts = [
-            (s, mins, (Decimal(mins) * Decimal("34.00") / 60).quantize(Decimal("0.01")))
+            (s, mins, (Decimal(mins) * hourly / 60).quantize(CENT, rounding=ROUND_HALF_EVEN))
             for s, mins in sorted(services_minutes)
         ]
         total = sum((a for _, _, a in amounts), Decimal("0.00"))
@@ -272,14 +274,16 @@ def run(label: str, url: str, rows: int) -> None:
         db.session.remove()
         db.engine.dispose()
     print(
-        f"   GET /tableau-de-bord/, closed year kept  : {f['warm_s'] * 1000:8.0f} ms   (goal < 200 ms; "
+        f"   GET /tableau-de-bord/, closed year kept  : {f['warm_s'] * 1000:8.0f} ms   "
+        "(goal < 200 ms; "
         f"{f['bytes'] / 1024:.0f} KiB, {f['members']} members)"
     )
     print(f"     of which the fingerprint queries     : {f['fingerprint_s'] * 1000:8.0f} ms")
     print(f"     dashboard figures (services), kept   : {f['board_s'] * 1000:8.0f} ms")
     print(f"     charts (SVG)                         : {f['charts_s'] * 1000:8.0f} ms")
     print(
-        f"   GET /tableau-de-bord/, nothing kept    : {f['cold_s'] * 1000:8.0f} ms   (first view after a change)"
+        f"   GET /tableau-de-bord/, nothing kept    : {f['cold_s'] * 1000:8.0f} ms   "
+        "(first view after a change)"
     )
     print(f"     allocation of the year (service)     : {f['year_s'] * 1000:8.0f} ms")
     print(f"     12 monthly allocations (service)     : {f['months_s'] * 1000:8.0f} ms")

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import payroll
+from accounting.money import CENT, ROUND_HALF_EVEN
 from payroll.documents import (
     EmployeeIdentity,
     Employer,
@@ -51,7 +52,7 @@ def employees(n: int) -> list[tuple[str, payroll.ContractTerms, payroll.WorkedTi
     for i in range(n):
         weekly = HOURS[i % len(HOURS)]
         full_time_pay = Decimal(1850) + Decimal(i * 37 % 4600)
-        gross = (full_time_pay * weekly / 35).quantize(Decimal("0.01"))
+        gross = (full_time_pay * weekly / 35).quantize(CENT, rounding=ROUND_HALF_EVEN)
         extra = {"2026-W46": Decimal(i % 7)} if i % 3 == 0 else {}
         absence = Decimal(7) if i % 11 == 0 else Decimal(0)
         contract = payroll.ContractTerms(

@@ -17,16 +17,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from accounting.documents import (  # noqa: E402
+from accounting.documents import (
     render_invoice,
     render_invoice_docx,
     render_invoice_html,
     render_time_statement_docx,
     render_time_statement_pdf,
 )
-from accounting.documents.pdf import html_to_pdf  # noqa: E402
-from accounting.facturx import build_cii_xml, embed  # noqa: E402
-from accounting.invoicing import (  # noqa: E402
+from accounting.documents.pdf import html_to_pdf
+from accounting.facturx import build_cii_xml, embed
+from accounting.invoicing import (
     InvoiceDocument,
     Party,
     SellerParty,

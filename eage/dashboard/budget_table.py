@@ -171,8 +171,8 @@ def _total_row(label: str, rows: Sequence[BudgetRow], kind: str, through: int) -
         kind,
         through,
         {key: sum((getattr(r, key) for r in rows), ZERO) for key in FIGURES},
-        tuple(sum((r.budget_months[m - 1] for r in rows), ZERO) for m in MONTHS),
-        tuple(sum((r.actual_months[m - 1] for r in rows), ZERO) for m in MONTHS),
+        budget_months=tuple(sum((r.budget_months[m - 1] for r in rows), ZERO) for m in MONTHS),
+        actual_months=tuple(sum((r.actual_months[m - 1] for r in rows), ZERO) for m in MONTHS),
     )
 
 
@@ -183,8 +183,12 @@ def _net_row(charges: BudgetRow, income: BudgetRow, through: int) -> BudgetRow:
         "overhead",
         through,
         {key: getattr(charges, key) - getattr(income, key) for key in FIGURES},
-        tuple(a - b for a, b in zip(charges.budget_months, income.budget_months, strict=True)),
-        tuple(a - b for a, b in zip(charges.actual_months, income.actual_months, strict=True)),
+        budget_months=tuple(
+            a - b for a, b in zip(charges.budget_months, income.budget_months, strict=True)
+        ),
+        actual_months=tuple(
+            a - b for a, b in zip(charges.actual_months, income.actual_months, strict=True)
+        ),
     )
 
 
@@ -193,6 +197,7 @@ def _footer_row(
     kind: str,
     through: int,
     figures: Mapping[str, Decimal],
+    *,
     budget_months: tuple[Decimal, ...],
     actual_months: tuple[Decimal, ...],
 ) -> BudgetRow:

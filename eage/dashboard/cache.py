@@ -5,8 +5,9 @@ month (the capacity reuses the year's grouped minutes): even read from the close
 summaries (:mod:`eage.timesheets.summary`), a large group's year is tens of thousands of
 groups to split, 13 times. Timesheets of a **closed** month can no longer be created, changed
 or deleted (SPEC §5 "Time"), and issued payslips and invoices never change (SPEC §5
-"Numbering", ARCHITECTURE §4). So a result over closed months only is kept, keyed by a fingerprint of everything else
-it depends on, read in a handful of cheap grouped queries on each page view:
+"Numbering", ARCHITECTURE §4). So a result over closed months only is kept, keyed by a
+fingerprint of everything else it depends on, read in a handful of cheap grouped queries on
+each page view:
 
 * each month's lock (`month_lock.closed_at`: reopening and closing again changes it, a
   reopened month is no longer closed and is never served from here);

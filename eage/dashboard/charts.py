@@ -18,6 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from accounting.money import CENT, ROUND_HALF_EVEN
 from eage.dashboard.allocation_months import MonthlyBars
 from eage.dashboard.allocation_table import MemberShare
 from eage.dashboard.board import Dashboard
@@ -68,13 +69,14 @@ def hours_short(value: float) -> str:
 
 def money_text(value: Any) -> str:
     """Exact figure for tooltips: '1 234,50 €'."""
-    d = Decimal(value or 0).quantize(Decimal("0.01"))
+    # Half-even, the decimal context's default these tooltips always used (display only).
+    d = Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_EVEN)
     text = f"{abs(d):,.2f}".replace(",", "\u202f").replace(".", ",")
     return ("−" if d < 0 else "") + text + "\xa0€"
 
 
 def hours_text(value: Any) -> str:
-    d = Decimal(value or 0).quantize(Decimal("0.01"))
+    d = Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_EVEN)
     return f"{d:,.2f}".replace(",", "\u202f").replace(".", ",") + "\xa0h"
 
 
@@ -142,6 +144,7 @@ def line_chart(
     desc: str,
     categories: Sequence[str],
     series: Sequence[dict[str, Any]],
+    *,
     height: int = 300,
 ) -> Markup:
     """Lines over categories. series: {label, values (None = no point), colour, style}."""
@@ -158,14 +161,17 @@ def line_chart(
     out = _open(chart_id, title, desc, height)
     for t in ticks:
         out.append(
-            f'<line x1="{left}" y1="{y(t):.1f}" x2="{WIDTH - right}" y2="{y(t):.1f}" stroke="{GRID}"/>'
+            f'<line x1="{left}" y1="{y(t):.1f}" x2="{WIDTH - right}" y2="{y(t):.1f}" '
+            f'stroke="{GRID}"/>'
         )
         out.append(
-            f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{escape(euros_short(t))}</text>'
+            f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">'
+            f"{escape(euros_short(t))}</text>"
         )
     for i, c in enumerate(categories):
         out.append(
-            f'<text x="{left + i * step_x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(c)}</text>'
+            f'<text x="{left + i * step_x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
+            f"{escape(c)}</text>"
         )
     for s in series:
         points = [
@@ -184,7 +190,8 @@ def line_chart(
         for x, yy, v, c in points:
             out.append(
                 f'<circle class="point" cx="{x:.1f}" cy="{yy:.1f}" r="3.5" fill="{s["colour"]}">'
-                f"<title>{escape(s['label'])} — {escape(c)} : {escape(money_text(v))}</title></circle>"
+                f"<title>{escape(s['label'])} — {escape(c)} : {escape(money_text(v))}</title>"
+                "</circle>"
             )
     out += _legend([(s["label"], s["colour"], s.get("style", "line")) for s in series], height - 22)
     out.append("</svg>")
@@ -197,6 +204,7 @@ def stacked_bars(
     desc: str,
     categories: Sequence[str],
     series: Sequence[dict[str, Any]],
+    *,
     height: int = 320,
 ) -> Markup:
     """Vertical bars per category, stacked by series: {label, values}."""
@@ -220,7 +228,8 @@ def stacked_bars(
             f'<line x1="{left}" y1="{yy:.1f}" x2="{WIDTH - right}" y2="{yy:.1f}" stroke="{GRID}"/>'
         )
         out.append(
-            f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{escape(euros_short(t))}</text>'
+            f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">'
+            f"{escape(euros_short(t))}</text>"
         )
     for i, c in enumerate(categories):
         x = left + i * slot + (slot - bar_w) / 2
@@ -238,7 +247,8 @@ def stacked_bars(
                 f"{escape(money_text(s['values'][i]))}</title></rect>"
             )
         out.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(c)}</text>'
+            f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
+            f"{escape(c)}</text>"
         )
     out += _legend(
         [(s["label"], PALETTE[k % len(PALETTE)], "solid") for k, s in enumerate(series)],
@@ -254,6 +264,7 @@ def grouped_hbars(
     desc: str,
     items: Sequence[dict[str, Any]],
     keys: Sequence[tuple[str, str, str]],
+    *,
     unit: str = "money",
     flag_key: str | None = None,
 ) -> Markup:
@@ -281,7 +292,8 @@ def grouped_hbars(
             f'<line x1="{x(t):.1f}" y1="{top}" x2="{x(t):.1f}" y2="{axis_y}" stroke="{GRID}"/>'
         )
         out.append(
-            f'<text x="{x(t):.1f}" y="{axis_y + 14}" text-anchor="middle">{escape(fmt_axis(t))}</text>'
+            f'<text x="{x(t):.1f}" y="{axis_y + 14}" text-anchor="middle">'
+            f"{escape(fmt_axis(t))}</text>"
         )
     for i, it in enumerate(items):
         y0 = top + i * group_h
@@ -316,6 +328,7 @@ def hbars(
     title: str,
     desc: str,
     items: Sequence[dict[str, Any]],
+    *,
     value_key: str = "value",
     note_key: str | None = None,
     colour: str = PALETTE[0],
@@ -341,7 +354,8 @@ def hbars(
 
     out = _open(chart_id, title, desc, height, width)
     out.append(
-        f'<line x1="{x(0):.1f}" y1="{top - 4}" x2="{x(0):.1f}" y2="{top + bar_h * len(items)}" stroke="{INK}"/>'
+        f'<line x1="{x(0):.1f}" y1="{top - 4}" x2="{x(0):.1f}" y2="{top + bar_h * len(items)}" '
+        f'stroke="{INK}"/>'
     )
     for i, it in enumerate(items):
         y0 = top + i * bar_h
@@ -365,7 +379,8 @@ def hbars(
         if diverging and v < 0 and tx - 7 * len(text) < label_w:
             tx, anchor = x(0) + 5, "start"
         out.append(
-            f'<text x="{tx:.1f}" y="{y0 + bar_h / 2 + 4:.1f}" text-anchor="{anchor}">{escape(text)}</text>'
+            f'<text x="{tx:.1f}" y="{y0 + bar_h / 2 + 4:.1f}" text-anchor="{anchor}">'
+            f"{escape(text)}</text>"
         )
     out.append("</svg>")
     return Markup("\n".join(out))
@@ -458,7 +473,8 @@ def allocation_months_chart(year: int, monthly: MonthlyBars) -> Markup:
         _("Coût réparti par adhérent et par mois, %(year)s", year=year),
         _(
             "Une barre par mois, empilée par adhérent (les principaux adhérents un par un, les "
-            "autres regroupés) ; chiffres dans le tableau « Coût réparti par adhérent et par mois »."
+            "autres regroupés) ; chiffres dans le tableau « Coût réparti par adhérent et par "
+            "mois »."
         ),
         [_(m) for m in monthly.months],
         [{"label": s.label, "values": s.values} for s in monthly.series],

@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from eage.dashboard.table import Cell, Column, Table
 

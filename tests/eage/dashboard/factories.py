@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import extract, func, select
 
+from accounting.money import CENT, ROUND_HALF_EVEN
 from eage.demo import load_demo
 from eage.extensions import db
 from eage.models import Member, PlannedHours, Service, ServiceRate, TimesheetEntry
@@ -91,7 +92,7 @@ def realistic_year(today: date = date(2026, 11, 28)) -> None:
     ).all()
     per_invoice: dict[tuple[str, int], list[tuple[str, str | None, str]]] = {}
     for member_code, service_code, m, minutes in grouped:
-        amount = (D(minutes) * rates[service_code] / 60).quantize(D("0.01"))
+        amount = (D(minutes) * rates[service_code] / 60).quantize(CENT, rounding=ROUND_HALF_EVEN)
         per_invoice.setdefault((member_code, int(m)), []).append(
             ("service", service_code, str(amount))
         )
