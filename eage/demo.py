@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from stdnum import luhn
 from stdnum.fr import siren as siren_mod
 
@@ -364,7 +364,7 @@ def _generate_time(
                         )
                     )
     if rows:
-        db.session.execute(TimesheetEntry.__table__.insert(), rows)
+        db.session.execute(insert(TimesheetEntry), rows)
     return len(rows)
 
 
@@ -375,11 +375,30 @@ def load_demo(
     today = today or date.today()
     year = year or today.year
     report: list[str] = []
+    _load_organisation(report)
+    services = _load_services(year, report)
+    members = _load_members(year, services, report)
+    employees = _load_employees(report)
+    _load_fiscal_year(year, report)
+    _load_users(members, report)
+    db.session.flush()
+    if with_time:
+        _load_time(
+            year, today, members=members, services=services, employees=employees, report=report
+        )
+    if report:
+        audit.record("load-demo", "demo", year, summary="; ".join(report)[:500])
+    db.session.commit()
+    return report or [f"demo group for {year} already loaded: nothing to do"]
 
+
+def _load_organisation(report: list[str]) -> None:
     if db.session.scalar(select(func.count(Organisation.id))) == 0:
         db.session.add(_org())
         report.append("organisation: L'équipe associée")
 
+
+def _load_services(year: int, report: list[str]) -> dict[str, Service]:
     services: dict[str, Service] = {}
     for code, label, rate in SERVICES:
         svc = db.session.scalar(select(Service).where(Service.code == code))
@@ -392,7 +411,10 @@ def load_demo(
             report.append(f"rate {code} {year}: {rate} €/h")
         services[code] = svc
     db.session.flush()
+    return services
 
+
+def _load_members(year: int, services: dict[str, Service], report: list[str]) -> list[Member]:
     members: list[Member] = []
     for code, name, form, seed, regime, street, email, planned, payroll in MEMBERS:
         m = db.session.scalar(select(Member).where(Member.code == code))
@@ -421,7 +443,10 @@ def load_demo(
             if not any(p.year == year and p.service_id == svc.id for p in m.planned_hours):
                 m.planned_hours.append(PlannedHours(year=year, service=svc, hours=Decimal(hours)))
         members.append(m)
+    return members
 
+
+def _load_employees(report: list[str]) -> list[tuple[Employee, str, Decimal]]:
     employees: list[tuple[Employee, str, Decimal]] = []
     for code, first, last, job, classif, weekly, gross, cadre, main, ssn, pas in EMPLOYEES:
         e = db.session.scalar(select(Employee).where(Employee.code == code))
@@ -448,11 +473,14 @@ def load_demo(
             db.session.add(e)
             report.append(f"employee {code} ({weekly} h/week)")
         employees.append((e, main, weekly))
+    return employees
 
+
+def _load_fiscal_year(year: int, report: list[str]) -> None:
+    """The fiscal year and its budget lines."""
     if db.session.get(FiscalYear, year) is None:
         db.session.add(FiscalYear(year=year))
         report.append(f"fiscal year {year}")
-
     if not db.session.scalar(select(func.count(BudgetLine.id)).where(BudgetLine.year == year)):
         for account, label, kind, amount in BUDGET:
             db.session.add(
@@ -460,6 +488,8 @@ def load_demo(
             )
         report.append(f"budget {year}: {sum(b[3] for b in BUDGET)} €")
 
+
+def _load_users(members: list[Member], report: list[str]) -> None:
     for email, (role, member_code, name, password) in DEMO_PASSWORDS.items():
         if db.session.scalar(select(User).where(User.email == email)) is None:
             member = next((m for m in members if m.code == member_code), None)
@@ -467,22 +497,26 @@ def load_demo(
             user.set_password(password)
             db.session.add(user)
             report.append(f"user {email} ({role})")
-    db.session.flush()
 
-    if with_time:
-        existing = db.session.scalar(
-            select(func.count(TimesheetEntry.id)).where(
-                TimesheetEntry.date >= date(year, 1, 1), TimesheetEntry.date <= date(year, 12, 31)
-            )
+
+def _load_time(
+    year: int,
+    today: date,
+    *,
+    members: list[Member],
+    services: dict[str, Service],
+    employees: list[tuple[Employee, str, Decimal]],
+    report: list[str],
+) -> None:
+    """The year's generated time, once, and only for a year that has begun."""
+    existing = db.session.scalar(
+        select(func.count(TimesheetEntry.id)).where(
+            TimesheetEntry.date >= date(year, 1, 1), TimesheetEntry.date <= date(year, 12, 31)
         )
-        if not existing and date(year, 1, 1) <= today:
-            n = _generate_time(year, today, members, services, employees)
-            report.append(f"timesheets {year}: {n} entries")
-
-    if report:
-        audit.record("load-demo", "demo", year, summary="; ".join(report)[:500])
-    db.session.commit()
-    return report or [f"demo group for {year} already loaded: nothing to do"]
+    )
+    if not existing and date(year, 1, 1) <= today:
+        n = _generate_time(year, today, members, services, employees)
+        report.append(f"timesheets {year}: {n} entries")
 
 
 def credentials() -> list[tuple[str, str, str]]:

@@ -455,13 +455,6 @@ def _statement_head(document: DocxDocument, stmt: TimeStatement, month: str) -> 
         "suivants du Code du travail), par salarié, service et jour. Heures en "
         "centièmes (7,50 = 7 h 30).",
     )
-    _statement_summary(document, stmt)
-    _statement_details(document, stmt)
-    for note in stmt.notes:
-        _para(document, note, size=8, color=MUTED)
-    _para(document, space_after=8)
-    _statement_signatures(document, stmt)
-    return _save(document)
 
 
 def _statement_summary(document: DocxDocument, stmt: TimeStatement) -> None:

@@ -10,6 +10,7 @@ record's content and its predecessor's hash.
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -65,7 +66,7 @@ class JournalEntry(Base):
     date: Mapped[date]
     label: Mapped[str] = mapped_column(String(300))
     piece_ref: Mapped[str] = mapped_column(String(60))
-    piece_date: Mapped[date]
+    piece_date: Mapped[dt.date]  # `date` is the column above
     origin: Mapped[str] = mapped_column(String(12))  # invoice / payslip / payment / manual
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), unique=True)
     payslip_id: Mapped[int | None] = mapped_column(ForeignKey("payslip.id"), unique=True)
