@@ -278,6 +278,10 @@ def test_time_statement_html_and_docx() -> None:
     assert hours(stmt.total_minutes) in cells
     assert any("Le Fil (association Limace)" in c for c in cells)
     assert any("Bon pour accord" in c for c in cells)
+    # Each section once, in the order of the PDF: summary, details, then one signature table.
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 2")]
+    assert headings == ["Récapitulatif", "Détail par salarié"]
+    assert sum(any("Bon pour accord" in c.text for c in t._cells) for t in document.tables) == 1
 
 
 def test_documents_load_no_external_resource() -> None:
