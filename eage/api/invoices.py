@@ -19,8 +19,8 @@ from eage.auth.roles import ROLES_ALL
 from eage.core.services import month_bounds, parse_month
 from eage.extensions import db
 from eage.invoicing import services
-from eage.invoicing.storage import read
 from eage.models import Invoice
+from eage.storage import read
 
 DOC_KINDS = {"pdf": "invoice_pdf", "docx": "invoice_docx", "xml": "invoice_xml"}
 

@@ -776,7 +776,7 @@ class IntegrityReport:
 
 
 def _chain_items(check_files: bool, altered: list[str]) -> Iterator[ledger.ChainItem]:
-    from eage.invoicing.storage import verify
+    from eage.storage import verify
 
     links = db.session.scalars(select(ChainLink).order_by(ChainLink.seq)).all()
     loaded: dict[str, dict[int, Any]] = {}

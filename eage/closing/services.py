@@ -1,9 +1,18 @@
 """Close the month (SPEC §4 step 2): check, then in one transaction lock the month's time,
 issue one provisional invoice per member with billable time (or, after a reopening, a
-complementary invoice / credit note for the difference), and produce the documents."""
+complementary invoice / credit note for the difference) and every employee's payslip, and
+produce the documents.
+
+The close orchestrates the issuing areas and posts nothing itself: by the posting rule, the
+function that issues a document posts it in the same transaction (``invoicing.issue_planned``
+the invoices and credit notes, ``issue_month_payslips`` the payslips). Invoices are issued
+before payslips so the sales entries come before the payroll entries, as they always have
+(the FEC lists entries in validation order)."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,8 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from accounting.calendar import french_public_holidays
 from accounting.money import D
-from eage import audit
-from eage.books import services as books
+from eage import audit, storage
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.invoicing import services as invoicing
@@ -32,9 +40,12 @@ from eage.models import (
     ServiceRate,
     TimesheetEntry,
 )
+from eage.models.payroll import Payslip
 from eage.payslips.services import issue_month_payslips
 from eage.timesheets import locks as time_locks
 from eage.timesheets import summary
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -226,6 +237,45 @@ def billed_for_month(month: date) -> dict[int, dict[int, tuple[int, Decimal]]]:
     return dict(out)
 
 
+def _issue_invoices(
+    plans: list[invoicing.MemberPlan],
+    month: date,
+    *,
+    today: date,
+    user_id: int | None,
+    progress: Progress | NullProgress,
+) -> list[Invoice]:
+    issued: list[Invoice] = []
+    for i, plan in enumerate(plans, start=1):
+        progress.step(i - 1, len(plans) + 1, f"{plan.member.code} : émission")
+        issued.extend(invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id))
+    return issued
+
+
+def _record(
+    result: CloseResult, issued: list[Invoice], payslips: list[Payslip], statements: int
+) -> None:
+    for inv in issued:
+        (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
+    result.payslips = [p.number for p in payslips]
+    result.statements = statements
+    result.changed = True
+
+
+def _audit(result: CloseResult, already_closed: bool, user_id: int | None) -> None:
+    issued = [*result.payslips, *result.invoices, *result.credit_notes]
+    audit.record(
+        "close",
+        "month",
+        result.month,
+        user_id=user_id,
+        summary=(
+            f"{'re-closed' if already_closed else 'closed'}: "
+            f"{', '.join(issued) or 'nothing issued'}"
+        )[:500],
+    )
+
+
 def close_month(
     month: date,
     *,
@@ -234,6 +284,7 @@ def close_month(
     progress: Progress | NullProgress | None = None,
 ) -> CloseResult:
     """Close `month` (idempotent). Raises CloseRefused when a blocking problem remains."""
+    started = time.perf_counter()
     today = today or date.today()
     progress = progress or NullProgress()
     key = month_key(month)
@@ -252,50 +303,31 @@ def close_month(
     billable = billable_minutes(month)
     billed = billed_for_month(month)
     plans = invoicing.plan_month_documents(month, billable, billed, rates)
-    written: list[str] = []
-    try:
-        progress.step(0, len(plans) + 1, "bulletins de paie")
-        payslips = issue_month_payslips(month, user_id=user_id, issue_date=today, written=written)
+    with storage.transaction():
+        issued = _issue_invoices(plans, month, today=today, user_id=user_id, progress=progress)
+        progress.step(len(plans), len(plans) + 1, "bulletins de paie")
+        payslips = issue_month_payslips(month, user_id=user_id, issue_date=today)
         if already_closed and not plans and not payslips:
             db.session.rollback()
+            logger.info("month %s already closed (user %s): nothing changed", key, user_id)
             return result
         if lock is None:
             lock = MonthLock(month=key, closed_by_id=user_id)
             db.session.add(lock)
         summary.summarise_month(lock)  # the frozen time, grouped for the allocation
-        total = len(plans)
-        issued: list[Invoice] = []
-        for i, plan in enumerate(plans, start=1):
-            progress.step(i - 1, total, f"{plan.member.code} : émission")
-            issued.extend(
-                invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id)
-            )
-        written += invoicing.render_and_store(
+        invoicing.render_and_store(
             issued, month=month, progress=progress, statement_members=[p.member for p in plans]
         )
-        books.post_payslips(payslips, user_id=user_id)
-        for inv in issued:
-            (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
-        result.payslips = [p.number for p in payslips]
-        result.statements = len(plans)
-        result.changed = True
-        audit.record(
-            "close",
-            "month",
-            key,
-            user_id=user_id,
-            summary=(
-                f"{'re-closed' if already_closed else 'closed'}: "
-                f"{', '.join([*result.payslips, *result.invoices, *result.credit_notes]) or 'nothing issued'}"
-            )[:500],
-        )
+        _record(result, issued, payslips, statements=len(plans))
+        _audit(result, already_closed, user_id)
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        from eage.invoicing.storage import discard
-
-        discard(written)
-        raise
+    logger.info(
+        "month %s closed by user %s in %.2f s: %s",
+        key,
+        user_id,
+        time.perf_counter() - started,
+        result.summary(),
+    )
     return result
 
 

@@ -3,6 +3,7 @@ the member portal (a member user only ever reaches its own member's documents)."
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -18,8 +19,8 @@ from eage.extensions import db
 from eage.forms_fr import choices, parse_fr_decimal
 from eage.invoicing import services
 from eage.invoicing.forms import CreditNoteForm, PaymentForm
-from eage.invoicing.storage import read
-from eage.models import Invoice, Member, StoredDocument
+from eage.models import Invoice, Member, Payment, StoredDocument
+from eage.storage import read
 
 bp = Blueprint("invoicing", __name__)
 
@@ -116,8 +117,6 @@ def document(document_id: int) -> Response:
             abort(404)
     if doc.kind.startswith("payslip") and current_user.role == "member":
         abort(404)
-    import io
-
     return send_file(
         io.BytesIO(read(doc)),
         mimetype=doc.media_type,
@@ -179,8 +178,6 @@ def send(number: str) -> Response:
 @bp.route("/paiements/", methods=["GET", "POST"])
 @roles_required(*BACK_OFFICE)
 def payments() -> str | Response:
-    from eage.models import Payment
-
     form = PaymentForm()
     members = db.session.scalars(select(Member).order_by(Member.code)).all()
     form.member.choices = choices([(m.id, f"{m.code} — {m.name}") for m in members])

@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 from eage.auth.roles import BACK_OFFICE, roles_required
 from eage.core.services import parse_month
 from eage.extensions import db
-from eage.invoicing.storage import read
 from eage.models import Employee, StoredDocument
 from eage.models.payroll import Payslip
 from eage.payslips import services
 from eage.payslips.forms import SimulatorForm
+from eage.storage import read
 
 bp = Blueprint("payslips", __name__, url_prefix="/paie")
 

@@ -4,6 +4,12 @@ immutable payslips with their PDF and .docx; previews, the simulator and the pay
 The month close (eage/closing) calls :func:`issue_month_payslips` inside its transaction;
 this module only adds and flushes, never commits.
 
+Posting rule (the same for every issued document): the function that issues a document
+posts its journal entry, in the same transaction — :func:`issue_month_payslips` posts the
+``PA`` entry of each payslip it issues (``books.post_payslips``), as
+``invoicing.issue_document`` posts each invoice. Its files are recorded by the caller's
+``storage.transaction()``.
+
 Rules taken from the timesheets (grouped in the database, per employee, day and category):
 
 * **Extra hours** are counted per ISO week: minutes worked (every entry except the absence
@@ -23,6 +29,8 @@ Rules taken from the timesheets (grouped in the database, per employee, day and 
 from __future__ import annotations
 
 import calendar
+import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,7 +44,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, selectinload
 import payroll
 from accounting.calendar import french_public_holidays
 from accounting.money import ZERO, D, round_cents
-from eage import audit
+from eage import audit, parties, storage
+from eage.books import services as books
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.models import (
@@ -44,7 +53,6 @@ from eage.models import (
     Employee,
     FiscalYear,
     Organisation,
-    StoredDocument,
     TimesheetEntry,
 )
 from eage.models.payroll import Payslip
@@ -61,6 +69,8 @@ from payroll.documents import (
     payslip_pdf,
 )
 from payroll.documents.formats import month_label
+
+logger = logging.getLogger(__name__)
 
 # Absence codes that are not working time (SPEC §5 "Time"); FORMATION is working time.
 NOT_WORKED = ("CP", "MALADIE", "SANS_SOLDE")
@@ -208,20 +218,10 @@ def employer_settings(
 
 
 def employer_identity() -> Employer:
-    org = db.session.scalar(select(Organisation).limit(1))
+    org = parties.organisation()
     if org is None:
         raise PayslipError("no organisation: load or create the group first")
-    return Employer(
-        name=org.name,
-        legal_form=org.legal_form,
-        address=org.address,
-        postcode=org.postcode,
-        city=org.city,
-        siret=org.siret,
-        ape_code=org.ape_code or "",
-        collective_agreement=org.collective_agreement
-        or "Aucune (code du travail : congés art. L3141-1 s., préavis art. L1234-1 s.)",
-    )
+    return parties.employer(org)
 
 
 def employee_identity(employee: Employee, contract: Contract) -> EmployeeIdentity:
@@ -521,30 +521,36 @@ def employees_under_contract(month: date) -> list[Employee]:
     )
 
 
-def _store(data: bytes, relative: str, kind: str, month: str) -> StoredDocument:
-    """Store a document once; a file left behind by a rolled-back close (no row points to
-    it) is replaced."""
-    from eage.invoicing.storage import storage_root, store
+def _issue_one(
+    comp: Computation, employer: Employer, *, key: str, issue_date: date, user_id: int | None
+) -> Payslip:
+    """The payslip row of one computation, with its PDF and .docx stored under
+    ``payslips/YYYY-MM/``. A file left behind by a rolled-back close (no row points to it)
+    is replaced."""
+    doc = document_for(comp, employer)
+    base = f"payslips/{key}/{comp.number}"
+    pdf = storage.store(
+        payslip_pdf(doc), f"{base}.pdf", "payslip_pdf", replace_orphan=True, month=key
+    )
+    docx = storage.store(
+        payslip_docx(doc), f"{base}.docx", "payslip_docx", replace_orphan=True, month=key
+    )
+    row = _row_from(comp, doc, issue_date=issue_date, user_id=user_id)
+    row.pdf_document = pdf
+    row.docx_document = docx
+    db.session.add(row)
+    return row
 
-    path = storage_root() / relative
-    if (
-        path.exists()
-        and db.session.scalar(select(StoredDocument.id).where(StoredDocument.path == relative))
-        is None
-    ):
-        path.unlink()
-    return store(data, relative, kind, month=month)
 
-
-def issue_month_payslips(
-    month: date, *, user_id: int | None, issue_date: date, written: list[str] | None = None
-) -> list[Payslip]:
-    """Compute and issue the payslip of every employee under contract in ``month``, with its
-    PDF and .docx stored under ``payslips/YYYY-MM/``. Idempotent: employees who already have
-    this month's payslip are skipped. The caller holds the transaction: this function only
-    adds and flushes; the relative paths of the files it wrote are appended to ``written``
-    (to discard them if the caller rolls back). Returns the payslips issued now."""
+def issue_month_payslips(month: date, *, user_id: int | None, issue_date: date) -> list[Payslip]:
+    """Compute, issue and post the payslip of every employee under contract in ``month``,
+    with its PDF and .docx stored under ``payslips/YYYY-MM/``. Idempotent: employees who
+    already have this month's payslip are skipped. The caller holds the transaction (and,
+    in the close, the issuing lock): this function only adds and flushes; the files it
+    writes are recorded by the caller's ``storage.transaction()``. Returns the payslips
+    issued now."""
     install_immutability()
+    started = time.perf_counter()
     month = month.replace(day=1)
     key = month_key(month)
     try:
@@ -564,19 +570,7 @@ def issue_month_payslips(
             comp = _compute(employee, month, times[employee.id], settings, params)
         except payroll.PayrollError as exc:
             raise PayslipError(f"{employee.code} : {exc}") from exc
-        doc = document_for(comp, employer)
-        base = f"payslips/{key}/{comp.number}"
-        pdf = _store(payslip_pdf(doc), f"{base}.pdf", "payslip_pdf", key)
-        if written is not None:
-            written.append(pdf.path)
-        docx = _store(payslip_docx(doc), f"{base}.docx", "payslip_docx", key)
-        if written is not None:
-            written.append(docx.path)
-        row = _row_from(comp, doc, issue_date=issue_date, user_id=user_id)
-        row.pdf_document = pdf
-        row.docx_document = docx
-        db.session.add(row)
-        issued.append(row)
+        issued.append(_issue_one(comp, employer, key=key, issue_date=issue_date, user_id=user_id))
     audit.record(
         "issue",
         "payslips",
@@ -585,6 +579,14 @@ def issue_month_payslips(
         summary=f"{len(issued)} bulletin(s) : " + ", ".join(p.number for p in issued),
     )
     db.session.flush()
+    books.post_payslips(issued, user_id=user_id)
+    logger.info(
+        "%d payslip(s) of %s issued and posted by user %s in %.2f s",
+        len(issued),
+        key,
+        user_id,
+        time.perf_counter() - started,
+    )
     return issued
 
 

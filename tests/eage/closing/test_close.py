@@ -14,7 +14,6 @@ from eage.closing import services as closing
 from eage.demo import load_demo
 from eage.extensions import db
 from eage.invoicing.immutability import ImmutableDocumentError
-from eage.invoicing.storage import read, sha256
 from eage.models import (
     AuditLog,
     Invoice,
@@ -25,6 +24,7 @@ from eage.models import (
     StoredDocument,
     TimesheetEntry,
 )
+from eage.storage import read, sha256
 
 OCT = date(2026, 10, 1)
 TODAY = date(2026, 11, 28)
