@@ -152,7 +152,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     json_errors_under_api(app)
     csrf.exempt(api_bp)
 
-    from eage.cli import register_commands
+    from eage.commands import register_commands
 
     register_commands(app)
 
