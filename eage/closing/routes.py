@@ -23,8 +23,8 @@ from werkzeug.wrappers import Response
 from eage import jobs
 from eage.auth.roles import ADMINISTRATION, BACK_OFFICE, OPERATIONS, roles_required
 from eage.closing import services
+from eage.closing.forms import CloseForm, ReopenForm
 from eage.core.services import parse_month
-from eage.invoicing.forms import CloseForm, ReopenForm
 
 bp = Blueprint("closing", __name__)
 
