@@ -77,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         STORAGE_PATH=str(instance / "storage"),
         OUTBOX_PATH=str(instance / "outbox"),
         WTF_CSRF_TIME_LIMIT=None,
+        JOB_RUNNER="thread",  # eage/jobs.py: "thread" (make run) or "inline" (tests)
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -155,6 +156,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eage.commands import register_commands
 
     register_commands(app)
+
+    from eage import jobs
+    from eage.dashboard import events as dashboard_events
+
+    jobs.init_app(app)
+    dashboard_events.register(app)
 
     @app.before_request
     def _remember_user() -> None:

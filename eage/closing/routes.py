@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -22,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from eage import jobs
 from eage.auth.roles import ADMINISTRATION, BACK_OFFICE, OPERATIONS, roles_required
-from eage.closing import services
+from eage.closing import job, services
 from eage.closing.forms import CloseForm, ReopenForm
 from eage.core.services import parse_month
 
@@ -52,48 +50,6 @@ def index() -> str:
     )
 
 
-def _run_close(app, month: date, user_id: int, progress: jobs.Progress) -> None:  # type: ignore[no-untyped-def]
-    with app.app_context():
-        try:
-            result = services.close_month(month, user_id=user_id, progress=progress)
-        except services.CloseRefused as exc:
-            progress.finish(
-                "failed", "clôture refusée", [p.message for p in exc.problems if p.blocking]
-            )
-        except Exception as exc:  # reported on the page; the transaction was rolled back
-            current_app.logger.exception("month close failed")
-            progress.finish("failed", f"erreur : {exc}")
-        else:
-            lines = result.payslips + result.invoices + result.credit_notes
-            progress.finish("done", _french_summary(result), lines)
-            if result.changed:
-                _warm_dashboard(month.year)
-
-
-def _warm_dashboard(year: int) -> None:
-    """Compute the managers' dashboard of the year once the close is done, so the closed
-    months' figures are already kept when a manager opens it (seconds at 1,000 members
-    otherwise, see eage/dashboard/cache.py). A failure here never touches the close."""
-    from eage.dashboard import services as dashboard
-
-    try:
-        dashboard.dashboard(year)
-    except Exception:  # pragma: no cover - reported in the log, the page computes it later
-        current_app.logger.exception("dashboard warm-up after the close failed")
-
-
-def _french_summary(result: services.CloseResult) -> str:
-    if not result.changed:
-        return f"Le mois {result.month} est déjà clôturé : rien n'a changé."
-    text = (
-        f"Mois {result.month} clôturé : {len(result.payslips)} bulletin(s) de paie, "
-        f"{len(result.invoices)} facture(s)"
-    )
-    if result.credit_notes:
-        text += f", {len(result.credit_notes)} avoir(s)"
-    return text + f", {result.statements} relevé(s) de mise à disposition."
-
-
 @bp.route("/cloture/", methods=["POST"])
 @roles_required(*OPERATIONS)
 def close() -> Response:
@@ -110,13 +66,7 @@ def close() -> Response:
         flash("Confirmez que vous avez vérifié les avertissements.", "warning")
         return redirect(url_for("closing.index", mois=form.month.data))
     progress = jobs.Progress("close")
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("TESTING") and not app.config.get("CLOSE_IN_THREAD"):
-        _run_close(app, month, current_user.id, progress)
-    else:
-        threading.Thread(
-            target=_run_close, args=(app, month, current_user.id, progress), daemon=True
-        ).start()
+    jobs.runner().submit(job.run_close, month, current_user.id, progress)
     return redirect(url_for("closing.progress_page", job_id=progress.id, mois=form.month.data))
 
 
