@@ -8,20 +8,21 @@ reads grouped sums from the database and hands them over as
   code carries that code in place of the service,
 * the overhead expenses and the operating income (subsidies) of the period.
 
-Every split goes through :func:`largest_remainder`, in integer cents, so each step adds up
-to the cent and the result does not depend on the order of the inputs.
+Every split goes through the largest-remainder rule of :mod:`accounting.split`, in integer
+cents, so each step adds up to the cent and the result does not depend on the order of the
+inputs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import itemgetter
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import NamedTuple
 
-from accounting.money import ZERO, D, MoneyError, from_cents, to_cents
+from accounting.money import ZERO, D, MoneyError, from_cents, is_cents, to_cents
+from accounting.split import largest_remainder_cents, split_cents
 
 __all__ = [
     "INTERNAL",
@@ -30,86 +31,13 @@ __all__ = [
     "AllocationLine",
     "TimeBlock",
     "allocate_period",
-    "largest_remainder",
-    "largest_remainder_cents",
 ]
 
 INTERNAL = "INTERNE"
 
 
-class _Comparable(Protocol):
-    def __lt__(self, other: Any, /) -> bool: ...
-
-
-Key = TypeVar("Key", bound=_Comparable)
-
-
 class AllocationError(ValueError):
-    """An amount that cannot be split (no weight to split it over, bad weights, not cents)."""
-
-
-def largest_remainder_cents(total: int, weights: Sequence[tuple[Key, int]]) -> dict[Key, int]:
-    """Split `total` cents over `weights` (SPEC §5 "Largest-remainder rule"), in cents.
-
-    Each key first gets ``floor(total × w / Σw)``; the cents left over go one each to the
-    largest fractional parts; equal fractional parts are served in ascending key order. Keys
-    are compared as given: the allocation uses ``(member code, service code, …)`` tuples, so
-    ties go by member code then service code, as SPEC says. A negative total is split as its
-    absolute value, then negated. The shares always add up to `total` exactly.
-
-    Weights are non-negative integers (minutes); a key may appear once. When the weights add
-    up to zero, a zero total gives every key 0 and any other total raises
-    :class:`AllocationError` — there is nothing to split it over.
-    """
-    seen: set[Key] = set()
-    weight_sum = 0
-    for key, weight in weights:
-        if isinstance(weight, bool) or not isinstance(weight, int):
-            raise AllocationError(f"weight of {key!r} must be an integer, got {weight!r}")
-        if weight < 0:
-            raise AllocationError(f"weight of {key!r} is negative: {weight}")
-        if key in seen:
-            raise AllocationError(f"key {key!r} appears twice")
-        seen.add(key)
-        weight_sum += weight
-    if weight_sum == 0:
-        if total != 0:
-            raise AllocationError(f"cannot split {from_cents(total)} over a total weight of 0")
-        return {key: 0 for key, _ in weights}
-    return _split_cents(total, weights, weight_sum)
-
-
-def _split_cents(total: int, weights: Iterable[tuple[Key, int]], weight_sum: int) -> dict[Key, int]:
-    """The arithmetic of :func:`largest_remainder_cents` for weights already checked (unique
-    keys, non-negative integers adding up to `weight_sum` > 0)."""
-    sign = -1 if total < 0 else 1
-    amount = abs(total)
-    products = [(key, amount * weight) for key, weight in weights]
-    shares = {key: product // weight_sum for key, product in products}
-    leftover = amount - sum(shares.values())
-    if leftover:
-        # Largest fractional part first (remainder / Σw, compared as integers); ties by key.
-        remainders = [(product % weight_sum, key) for key, product in products]
-        remainders.sort(key=itemgetter(1))
-        remainders.sort(key=itemgetter(0), reverse=True)
-        for _remainder, key in remainders[:leftover]:
-            shares[key] += 1
-    if sign < 0:
-        return {key: -share for key, share in shares.items()}
-    return shares
-
-
-def largest_remainder(total: Decimal, weights: Sequence[tuple[Key, int]]) -> dict[Key, Decimal]:
-    """Split an amount at the cent over integer weights; see :func:`largest_remainder_cents`.
-
-    >>> largest_remainder(Decimal("100.00"), [(("A", "PAIE"), 1), (("B", "PAIE"), 1), (("C", "PAIE"), 1)])
-    {('A', 'PAIE'): Decimal('33.34'), ('B', 'PAIE'): Decimal('33.33'), ('C', 'PAIE'): Decimal('33.33')}
-    """
-    try:
-        cents = to_cents(D(total))
-    except MoneyError as exc:
-        raise AllocationError(str(exc)) from exc
-    return {key: from_cents(c) for key, c in largest_remainder_cents(cents, weights).items()}
+    """Inputs that cannot be allocated (minutes that are not whole, amounts below the cent)."""
 
 
 class TimeBlock(NamedTuple):
@@ -178,6 +106,25 @@ class Allocation:
 # code, True) for internal time — sorted by member code then service code (SPEC tie rule); the
 # longer tuple sorts after the pair of a member coded like INTERNE, keeping the two apart.
 _Step1Key = tuple[str, str] | tuple[str, str, bool]
+_Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class _Time:
+    """The period's minutes, read once: each employee's by step-1 key, and the members'
+    billable minutes by (member, service) over all employees."""
+
+    per_employee: Mapping[str, Mapping[_Step1Key, int]]
+    billable: Mapping[_Pair, int]
+
+
+@dataclass(frozen=True)
+class _DirectCosts:
+    """Step 1 in cents: the members' direct shares, the internal share, the cost split."""
+
+    direct: Mapping[_Pair, int]
+    internal: int
+    employer: int
 
 
 def allocate_period(
@@ -203,14 +150,39 @@ def allocate_period(
     Duplicate time blocks for the same (employee, member, service) are added together; the
     result does not depend on the order of any input.
     """
-    overheads = D(overheads)
-    income = D(income)
-    for name, value in (("overheads", overheads), ("income", income)):
-        if value != value.quantize(Decimal("0.01")):
-            raise AllocationError(f"{name} must be whole cents: {value}")
+    overhead_cents = _whole_cents("overheads", overheads)
+    income_cents = _whole_cents("income", income)
+    time = _read_time(minutes)
+    step1 = _split_employee_costs(employee_costs, time.per_employee)
+    structure_cents = step1.internal + overhead_cents - income_cents
+    weights = sorted(time.billable.items())
+    if weights:
+        structure, unallocated = largest_remainder_cents(structure_cents, weights), 0
+    else:
+        structure, unallocated = {}, structure_cents
+    return Allocation(
+        lines=_lines(time.billable, step1.direct, structure),
+        employer_cost=from_cents(step1.employer),
+        overheads=from_cents(overhead_cents),
+        income=from_cents(income_cents),
+        internal_cost=from_cents(step1.internal),
+        structure_cost=from_cents(structure_cents),
+        unallocated=from_cents(unallocated),
+    )
 
+
+def _whole_cents(name: str, amount: Decimal) -> int:
+    value = D(amount)
+    if not is_cents(value):
+        raise AllocationError(f"{name} must be whole cents: {value}")
+    return to_cents(value)
+
+
+def _read_time(minutes: Iterable[TimeBlock | tuple[str, str | None, str, int]]) -> _Time:
+    """Add up the time blocks by employee and step-1 key, and the billable minutes by
+    (member, service); refuse minutes that are not non-negative integers."""
     per_employee: dict[str, dict[_Step1Key, int]] = {}
-    billable: dict[tuple[str, str], int] = {}
+    billable: dict[_Pair, int] = {}
     for employee, member, service, mins in minutes:
         if type(mins) is not int or mins < 0:
             raise AllocationError(
@@ -228,9 +200,15 @@ def allocate_period(
             pair = (member, service)
             blocks[pair] = blocks.get(pair, 0) + mins
             billable[pair] = billable.get(pair, 0) + mins
+    return _Time(per_employee, billable)
 
-    # Step 1: each employee's cost over that employee's minutes.
-    direct: dict[_Step1Key, int] = defaultdict(int)
+
+def _split_employee_costs(
+    employee_costs: Mapping[str, Decimal], per_employee: Mapping[str, Mapping[_Step1Key, int]]
+) -> _DirectCosts:
+    """Step 1: each employee's cost over that employee's minutes; the internal share and
+    the costs of employees without time go to the structure."""
+    direct: dict[_Pair, int] = defaultdict(int)
     internal_cents = 0
     employer_cents = 0
     for employee, cost in employee_costs.items():
@@ -244,24 +222,19 @@ def allocate_period(
             internal_cents += cents  # cost without time: the structure carries it
             continue
         # Weights checked as the blocks were read: unique keys, positive integer minutes.
-        for key, share in _split_cents(cents, blocks.items(), sum(blocks.values())).items():
+        for key, share in split_cents(cents, blocks.items(), sum(blocks.values())).items():
             if len(key) == 3:
                 internal_cents += share
             else:
                 direct[key] += share
+    return _DirectCosts(direct, internal_cents, employer_cents)
 
-    # Step 2: the structure cost over members' billable minutes.
-    structure_cents = internal_cents + to_cents(overheads) - to_cents(income)
-    weights = sorted(billable.items())
-    unallocated = 0
-    if weights:
-        structure = largest_remainder_cents(structure_cents, weights)
-    else:
-        structure, unallocated = {}, structure_cents
 
-    # Step 3: direct + structure per (member, service).
-    keys: list[tuple[str, str]] = sorted(set(billable) | set(direct))  # type: ignore[arg-type]
-    lines = tuple(
+def _lines(
+    billable: Mapping[_Pair, int], direct: Mapping[_Pair, int], structure: Mapping[_Pair, int]
+) -> tuple[AllocationLine, ...]:
+    """Step 3: direct + structure per (member, service), sorted by member then service."""
+    return tuple(
         AllocationLine(
             member=m,
             service=s,
@@ -269,14 +242,5 @@ def allocate_period(
             direct_cost=from_cents(direct.get((m, s), 0)),
             structure_cost=from_cents(structure.get((m, s), 0)),
         )
-        for m, s in keys
-    )
-    return Allocation(
-        lines=lines,
-        employer_cost=from_cents(employer_cents),
-        overheads=from_cents(to_cents(overheads)),
-        income=from_cents(to_cents(income)),
-        internal_cost=from_cents(internal_cents),
-        structure_cost=from_cents(structure_cents),
-        unallocated=from_cents(unallocated),
+        for m, s in sorted(set(billable) | set(direct))
     )

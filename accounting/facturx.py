@@ -34,10 +34,12 @@ from accounting.invoicing import (
     NO_DISCOUNT_MENTION,
     RECOVERY_INDEMNITY_MENTION,
     InvoiceDocument,
+    InvoiceLine,
     Party,
+    VatBreakdown,
     line_vat,
 )
-from accounting.money import CENT, fmt2
+from accounting.money import fmt2, is_cents
 
 __all__ = [
     "EN16931_GUIDELINE",
@@ -117,7 +119,7 @@ def _rate(value: Decimal) -> str:
 def _quantity(value: Decimal) -> str:
     """Quantities and prices: at least two decimals, at most what the value carries
     ('37.75', '0.0167', '36.50', '1.00')."""
-    if value == value.quantize(CENT):
+    if is_cents(value):
         return fmt2(value)
     return format(value.normalize(), "f")
 
@@ -160,6 +162,45 @@ def _payment_terms(doc: InvoiceDocument) -> str:
 
 def build_cii_data(doc: InvoiceDocument) -> dict[str, Any]:
     """The EN 16931 business-term dict for ``facturx.generate_cii_xml``."""
+    out_of_scope = _out_of_scope(doc)
+    data: dict[str, Any] = {
+        "BT-1": doc.number,
+        "BT-2": doc.issue_date,
+        "BT-3": doc.type_code,
+        "BT-5": doc.currency,
+        "BT-23": BUSINESS_PROCESS_SERVICES,
+        "BT-24": EN16931_GUIDELINE,
+        "BG-1": _notes(doc),
+        "BT-20": _payment_terms(doc),
+        "BT-72": doc.period_end,
+        "BT-73": doc.period_start,
+        "BT-74": doc.period_end,
+        "BT-83": doc.number,  # remittance information: the number to quote on the transfer
+        "BG-4": _party(doc.seller, with_vat=not out_of_scope, legal_info=True),
+        "BG-7": _party(doc.buyer, with_vat=not out_of_scope, legal_info=False),
+    }
+    data.update(_due_date_order_and_delivery(doc))
+    data.update(_payment_means(doc))
+    if doc.cited_invoices:
+        data["BG-3"] = [{"BT-25": r.number, "BT-26": r.issue_date} for r in doc.cited_invoices]
+    data["BG-25"] = [_line_item(i, line, doc) for i, line in enumerate(doc.lines, start=1)]
+    data["BG-23"] = [_vat_breakdown(b) for b in doc.totals.breakdown]
+    t = doc.totals
+    data.update(
+        {
+            "BT-106": _amount(t.excl_tax),
+            "BT-109": _amount(t.excl_tax),
+            "BT-110": _amount(t.vat),
+            "BT-112": _amount(t.incl_tax),
+            "BT-115": _amount(t.incl_tax),
+        }
+    )
+    return data
+
+
+def _out_of_scope(doc: InvoiceDocument) -> bool:
+    """Whether the whole document is outside the scope of VAT (the membership fee); refuses
+    what EN 16931 cannot express."""
     categories = {b.category for b in doc.totals.breakdown}
     if "O" in categories and len(categories) > 1:
         raise FacturXError(
@@ -172,7 +213,12 @@ def build_cii_data(doc: InvoiceDocument) -> dict[str, Any]:
             "EN 16931 BR-S-02/BR-E-02: the seller's VAT identifier is required on a "
             "standard-rated or exempt invoice"
         )
+    return out_of_scope
 
+
+def _notes(doc: InvoiceDocument) -> list[dict[str, str]]:
+    """BG-1: the credit mention, the payment mentions, the reform's mentions, free notes and
+    the seller's regulatory identity."""
     notes: list[dict[str, str]] = []
     if doc.is_credit_note and doc.credit_mention:
         notes.append({"BT-21": "AAI", "BT-22": doc.credit_mention})  # general information
@@ -195,23 +241,11 @@ def build_cii_data(doc: InvoiceDocument) -> dict[str, Any]:
             if p
         )
         notes.append({"BT-21": "REG", "BT-22": ident})  # regulatory information
+    return notes
 
-    data: dict[str, Any] = {
-        "BT-1": doc.number,
-        "BT-2": doc.issue_date,
-        "BT-3": doc.type_code,
-        "BT-5": doc.currency,
-        "BT-23": BUSINESS_PROCESS_SERVICES,
-        "BT-24": EN16931_GUIDELINE,
-        "BG-1": notes,
-        "BT-20": _payment_terms(doc),
-        "BT-72": doc.period_end,
-        "BT-73": doc.period_start,
-        "BT-74": doc.period_end,
-        "BT-83": doc.number,  # remittance information: the number to quote on the transfer
-        "BG-4": _party(doc.seller, with_vat=not out_of_scope, legal_info=True),
-        "BG-7": _party(doc.buyer, with_vat=not out_of_scope, legal_info=False),
-    }
+
+def _due_date_order_and_delivery(doc: InvoiceDocument) -> dict[str, Any]:
+    data: dict[str, Any] = {}
     if not doc.is_credit_note:
         data["BT-9"] = doc.due_date
     if doc.purchase_order:
@@ -223,63 +257,57 @@ def build_cii_data(doc: InvoiceDocument) -> dict[str, Any]:
             "country_code": doc.buyer.country or "FR",
             **{k: v for k, v in zip(("addr_l1", "addr_l2", "addr_l3"), lines, strict=False)},
         }
-    if doc.seller.iban:
-        iban = doc.seller.iban.replace(" ", "").upper()
-        data["BT-81"] = SEPA_CREDIT_TRANSFER if iban[:2] in _SEPA_PREFIXES else CREDIT_TRANSFER
-        data["BT-82"] = "Virement SEPA" if data["BT-81"] == SEPA_CREDIT_TRANSFER else "Virement"
-        data["BT-84"] = iban
-        data["BT-85"] = doc.seller.name
-        if doc.seller.bic:
-            data["BT-86"] = doc.seller.bic.replace(" ", "").upper()
-    if doc.cited_invoices:
-        data["BG-3"] = [{"BT-25": r.number, "BT-26": r.issue_date} for r in doc.cited_invoices]
-
-    lines_data: list[dict[str, Any]] = []
-    for i, line in enumerate(doc.lines, start=1):
-        category, rate = line_vat(line.kind, doc.vat_regime)
-        entry: dict[str, Any] = {
-            "BT-126": str(i),
-            "BT-129": _quantity(line.precise_quantity),
-            "BT-130": line.unit,
-            "BT-146": _quantity(line.unit_price),
-            "BT-131": _amount(line.amount),
-            "BT-151": category,
-            "BT-153": line.label,
-        }
-        if category != "O":  # BR-O-05: no line VAT rate for "not subject to VAT"
-            entry["BT-152"] = _rate(rate)
-        if line.service_code:
-            entry["BT-155"] = line.service_code
-        lines_data.append(entry)
-    data["BG-25"] = lines_data
-
-    breakdown: list[dict[str, Any]] = []
-    for b in doc.totals.breakdown:
-        entry = {
-            "BT-116": _amount(b.base),
-            "BT-117": _amount(b.vat),
-            "BT-118": b.category,
-        }
-        if b.category != "O":  # BR-O-12…: no rate in an O breakdown
-            entry["BT-119"] = _rate(b.rate)
-        if b.mention:
-            entry["BT-120"] = b.mention
-        if b.exemption_code:
-            entry["BT-121"] = b.exemption_code
-        breakdown.append(entry)
-    data["BG-23"] = breakdown
-
-    t = doc.totals
-    data.update(
-        {
-            "BT-106": _amount(t.excl_tax),
-            "BT-109": _amount(t.excl_tax),
-            "BT-110": _amount(t.vat),
-            "BT-112": _amount(t.incl_tax),
-            "BT-115": _amount(t.incl_tax),
-        }
-    )
     return data
+
+
+def _payment_means(doc: InvoiceDocument) -> dict[str, Any]:
+    """BT-81…86: credit transfer to the seller's IBAN (SEPA when its country is)."""
+    if not doc.seller.iban:
+        return {}
+    iban = doc.seller.iban.replace(" ", "").upper()
+    means = SEPA_CREDIT_TRANSFER if iban[:2] in _SEPA_PREFIXES else CREDIT_TRANSFER
+    data: dict[str, Any] = {
+        "BT-81": means,
+        "BT-82": "Virement SEPA" if means == SEPA_CREDIT_TRANSFER else "Virement",
+        "BT-84": iban,
+        "BT-85": doc.seller.name,
+    }
+    if doc.seller.bic:
+        data["BT-86"] = doc.seller.bic.replace(" ", "").upper()
+    return data
+
+
+def _line_item(i: int, line: InvoiceLine, doc: InvoiceDocument) -> dict[str, Any]:
+    category, rate = line_vat(line.kind, doc.vat_regime)
+    entry: dict[str, Any] = {
+        "BT-126": str(i),
+        "BT-129": _quantity(line.precise_quantity),
+        "BT-130": line.unit,
+        "BT-146": _quantity(line.unit_price),
+        "BT-131": _amount(line.amount),
+        "BT-151": category,
+        "BT-153": line.label,
+    }
+    if category != "O":  # BR-O-05: no line VAT rate for "not subject to VAT"
+        entry["BT-152"] = _rate(rate)
+    if line.service_code:
+        entry["BT-155"] = line.service_code
+    return entry
+
+
+def _vat_breakdown(b: VatBreakdown) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "BT-116": _amount(b.base),
+        "BT-117": _amount(b.vat),
+        "BT-118": b.category,
+    }
+    if b.category != "O":  # BR-O-12…: no rate in an O breakdown
+        entry["BT-119"] = _rate(b.rate)
+    if b.mention:
+        entry["BT-120"] = b.mention
+    if b.exemption_code:
+        entry["BT-121"] = b.exemption_code
+    return entry
 
 
 def check_cii_xml(xml: bytes) -> None:

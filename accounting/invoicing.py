@@ -631,6 +631,25 @@ class InvoiceDocument:
 
 
 def _check_document(doc: InvoiceDocument) -> list[str]:
+    """Every structural problem of the document, at once: kind, regime and number, period,
+    lines, the fee on its own, citations and payment terms, currency."""
+    problems = _kind_regime_and_number_problems(doc)
+    if doc.period_start > doc.period_end:
+        problems.append("the service period ends before it starts")
+    problems.extend(_line_problems(doc.lines))
+    if doc.kind == "invoice" and doc.cited_invoices:
+        problems.append("only credit notes cite preceding invoices")
+    if doc.kind == "invoice" and not 0 <= doc.payment_terms_days <= MAX_PAYMENT_TERMS_DAYS:
+        problems.append(
+            f"payment terms must be between 0 and {MAX_PAYMENT_TERMS_DAYS} days "
+            f"(art. L441-10 C. com.); got {doc.payment_terms_days}"
+        )
+    if doc.currency != "EUR":
+        problems.append("only euro invoices are supported")
+    return problems
+
+
+def _kind_regime_and_number_problems(doc: InvoiceDocument) -> list[str]:
     problems: list[str] = []
     if doc.kind not in _KIND_PREFIX:
         problems.append(f"unknown document kind {doc.kind!r}")
@@ -639,19 +658,21 @@ def _check_document(doc: InvoiceDocument) -> list[str]:
     try:
         parsed = parse_invoice_number(doc.number)
     except InvoiceError as exc:
-        problems.extend(exc.problems)
-    else:
-        if parsed.kind != doc.kind:
-            problems.append(f"number {doc.number} is not in the {doc.kind} series")
-        if parsed.year != doc.issue_date.year:
-            problems.append(
-                f"number {doc.number} is not in the series of its issue year {doc.issue_date.year}"
-            )
-    if doc.period_start > doc.period_end:
-        problems.append("the service period ends before it starts")
-    if not doc.lines:
+        return [*problems, *exc.problems]
+    if parsed.kind != doc.kind:
+        problems.append(f"number {doc.number} is not in the {doc.kind} series")
+    if parsed.year != doc.issue_date.year:
+        problems.append(
+            f"number {doc.number} is not in the series of its issue year {doc.issue_date.year}"
+        )
+    return problems
+
+
+def _line_problems(lines: Sequence[InvoiceLine]) -> list[str]:
+    problems: list[str] = []
+    if not lines:
         problems.append("a document needs at least one line")
-    for i, line in enumerate(doc.lines, start=1):
+    for i, line in enumerate(lines, start=1):
         if line.kind not in LINE_KINDS:
             problems.append(f"line {i}: unknown kind {line.kind!r}")
         if D(line.amount) < 0:
@@ -662,21 +683,12 @@ def _check_document(doc: InvoiceDocument) -> list[str]:
             problems.append(f"line {i}: amount {line.amount} is not rounded to the cent")
         if not line.label.strip():
             problems.append(f"line {i}: a line needs a description")
-    kinds = {line.kind for line in doc.lines}
+    kinds = {line.kind for line in lines}
     if "fee" in kinds and kinds != {"fee"}:
         problems.append(
             "the membership fee (outside the scope of VAT) must be invoiced on its own: "
             "EN 16931 forbids mixing category O with other VAT categories (BR-O-11…14)"
         )
-    if doc.kind == "invoice" and doc.cited_invoices:
-        problems.append("only credit notes cite preceding invoices")
-    if doc.kind == "invoice" and not 0 <= doc.payment_terms_days <= MAX_PAYMENT_TERMS_DAYS:
-        problems.append(
-            f"payment terms must be between 0 and {MAX_PAYMENT_TERMS_DAYS} days "
-            f"(art. L441-10 C. com.); got {doc.payment_terms_days}"
-        )
-    if doc.currency != "EUR":
-        problems.append("only euro invoices are supported")
     return problems
 
 

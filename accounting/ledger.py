@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounting.chart import contribution_body, member_aux_number
-from accounting.money import CENT, ZERO, D
+from accounting.money import ZERO, D, is_cents, round_cents
 
 __all__ = [
     "FEC_COLUMNS",
@@ -143,7 +143,7 @@ def check_entry(entry: Entry) -> list[Problem]:
         elif not debit and not credit:
             problems.append(Problem(i, "montant manquant"))
         for amount in (debit, credit):
-            if amount != amount.quantize(CENT):
+            if not is_cents(amount):
                 problems.append(Problem(i, "au plus deux décimales"))
                 break
     if entry.lines and entry.total_debit != entry.total_credit:
@@ -540,7 +540,8 @@ def fec_filename(siren: str, closing: date) -> str:
 
 def fec_amount(amount: Decimal) -> str:
     """``1234,50``: decimal comma, no thousands separator, two decimals."""
-    return f"{D(amount).quantize(CENT):f}".replace(".", ",")
+    # Entries are checked to whole cents (check_entry): the rounding never rounds anything.
+    return f"{round_cents(amount):f}".replace(".", ",")
 
 
 def fec_text(text: str | None) -> str:
@@ -630,47 +631,63 @@ def check_fec(data: bytes, filename: str | None = None) -> list[str]:
         return [*problems, str(exc)]
     totals: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for n, rec in enumerate(records, start=2):
-        for column in ("EcritureDate", "PieceDate", "ValidDate"):
-            if not _valid_date(rec[column]):
-                problems.append(f"ligne {n} : {column} {rec[column]!r} n'est pas une date AAAAMMJJ")
-        if rec["DateLet"] and not _valid_date(rec["DateLet"]):
-            problems.append(f"ligne {n} : DateLet {rec['DateLet']!r} invalide")
-        for column in (
-            "JournalCode",
-            "JournalLib",
-            "EcritureNum",
-            "CompteNum",
-            "CompteLib",
-            "PieceRef",
-            "EcritureLib",
-        ):
-            if not rec[column].strip():
-                problems.append(f"ligne {n} : {column} vide")
-        if not re.match(r"^\d{3}", rec["CompteNum"]):
-            problems.append(
-                f"ligne {n} : CompteNum {rec['CompteNum']!r} ne commence pas par "
-                "trois chiffres du PCG"
-            )
-        if bool(rec["CompAuxNum"]) != bool(rec["CompAuxLib"]):
-            problems.append(f"ligne {n} : CompAuxNum et CompAuxLib vont ensemble")
-        amounts = []
-        for column in ("Debit", "Credit"):
-            if not _FEC_AMOUNT.match(rec[column]):
-                problems.append(
-                    f"ligne {n} : {column} {rec[column]!r} n'est pas un montant 1234,56"
-                )
-                amounts.append(ZERO)
-            else:
-                amounts.append(fec_decimal(rec[column]))
-        if amounts[0] and amounts[1]:
-            problems.append(f"ligne {n} : montant au débit et au crédit")
+        problems.extend(_fec_line_problems(n, rec))
+        amount_problems, debit, credit = _fec_line_amounts(n, rec)
+        problems.extend(amount_problems)
         key = (rec["JournalCode"], rec["EcritureNum"])
-        totals[key][0] += amounts[0]
-        totals[key][1] += amounts[1]
+        totals[key][0] += debit
+        totals[key][1] += credit
     for (journal, number), (debit, credit) in totals.items():
         if debit != credit:
             problems.append(f"écriture {journal} {number} déséquilibrée : {debit} ≠ {credit}")
     return problems
+
+
+_FEC_REQUIRED_TEXT = (
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "CompteNum",
+    "CompteLib",
+    "PieceRef",
+    "EcritureLib",
+)
+
+
+def _fec_line_problems(n: int, rec: Mapping[str, str]) -> list[str]:
+    """Dates, required texts and accounts of FEC line `n` (its amounts: below)."""
+    problems = [
+        f"ligne {n} : {column} {rec[column]!r} n'est pas une date AAAAMMJJ"
+        for column in ("EcritureDate", "PieceDate", "ValidDate")
+        if not _valid_date(rec[column])
+    ]
+    if rec["DateLet"] and not _valid_date(rec["DateLet"]):
+        problems.append(f"ligne {n} : DateLet {rec['DateLet']!r} invalide")
+    problems.extend(
+        f"ligne {n} : {column} vide" for column in _FEC_REQUIRED_TEXT if not rec[column].strip()
+    )
+    if not re.match(r"^\d{3}", rec["CompteNum"]):
+        problems.append(
+            f"ligne {n} : CompteNum {rec['CompteNum']!r} ne commence pas par trois chiffres du PCG"
+        )
+    if bool(rec["CompAuxNum"]) != bool(rec["CompAuxLib"]):
+        problems.append(f"ligne {n} : CompAuxNum et CompAuxLib vont ensemble")
+    return problems
+
+
+def _fec_line_amounts(n: int, rec: Mapping[str, str]) -> tuple[list[str], Decimal, Decimal]:
+    """The debit and credit of FEC line `n` (0 where unreadable) and their problems."""
+    problems: list[str] = []
+    amounts = []
+    for column in ("Debit", "Credit"):
+        if not _FEC_AMOUNT.match(rec[column]):
+            problems.append(f"ligne {n} : {column} {rec[column]!r} n'est pas un montant 1234,56")
+            amounts.append(ZERO)
+        else:
+            amounts.append(fec_decimal(rec[column]))
+    if amounts[0] and amounts[1]:
+        problems.append(f"ligne {n} : montant au débit et au crédit")
+    return problems, amounts[0], amounts[1]
 
 
 def result_by_class(records: Sequence[Mapping[str, str]]) -> dict[str, Decimal]:

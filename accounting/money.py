@@ -7,11 +7,12 @@ Every amount in eage is a :class:`decimal.Decimal` built through :func:`D`, neve
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
     "CENT",
     "ROUND_FLOOR",
+    "ROUND_HALF_EVEN",
     "ROUND_HALF_UP",
     "ZERO",
     "D",
@@ -20,6 +21,7 @@ __all__ = [
     "to_cents",
     "from_cents",
     "fmt2",
+    "is_cents",
 ]
 
 CENT = Decimal("0.01")
@@ -58,17 +60,25 @@ def round_cents(amount: Decimal) -> Decimal:
     return D(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def is_cents(amount: Decimal) -> bool:
+    """Whether ``amount`` is a whole number of cents (no digit below the cent)."""
+    q = D(amount)
+    # A test, not a rounding: the mode only matters for amounts that fail it.
+    return q == q.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def to_cents(amount: Decimal) -> int:
     """An amount already at the cent, as an integer number of cents."""
     q = D(amount)
-    if q != q.quantize(CENT):
+    if not is_cents(q):
         raise MoneyError(f"{amount} is not a whole number of cents")
     return int(q * 100)
 
 
 def from_cents(cents: int) -> Decimal:
     """Integer cents back to a Decimal amount with two decimals."""
-    return (Decimal(cents) / 100).quantize(CENT)
+    # Exact: an integer divided by 100 has two decimals at most, so nothing is rounded.
+    return (Decimal(cents) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def fmt2(amount: Decimal) -> str:

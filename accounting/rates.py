@@ -11,8 +11,9 @@ where the budgeted cost of s is
 * plus the **overheads net of the budgeted income** (subsidies) spread over the services
   pro rata to their planned billable hours.
 
-Every split of an amount uses the largest-remainder rule of SPEC §5 (shares in cents, the
-cents left over going to the largest fractional parts, ties broken by code), so the
+Every split of an amount uses the largest-remainder rule of SPEC §5
+(:func:`accounting.split.largest_remainder`: shares in cents, the cents left over going to
+the largest fractional parts, ties broken by code), so the
 services' costs add up to the budget to the cent. The rate itself is the only rounding
 (half-up to the cent): rate × hours is therefore close to, not equal to, the cost — the
 year-end regularisation trues the members up to the real cost (SPEC §5).
@@ -26,9 +27,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
-from accounting.money import CENT, ZERO, D, from_cents, round_cents, to_cents
+from accounting.money import CENT, ROUND_HALF_EVEN, ZERO, D, is_cents, round_cents
+from accounting.split import largest_remainder
 
 __all__ = [
     "EmployeeSplit",
@@ -39,44 +40,7 @@ __all__ = [
     "ServiceRateLine",
     "check_rate_inputs",
     "propose_rates",
-    "split_largest_remainder",
 ]
-
-
-# --------------------------------------------------------------------------------------
-# Largest remainder
-# --------------------------------------------------------------------------------------
-
-
-def split_largest_remainder(
-    total: Decimal, weights: Mapping[str, Decimal | int]
-) -> dict[str, Decimal]:
-    """Split ``total`` (whole cents) over ``weights`` (≥ 0, not all zero) — SPEC §5
-    "Largest-remainder rule": each share is ``floor(total × w / Σw)`` cents; the cents left
-    over go one each to the largest fractional parts, ties broken by key (a code). A
-    negative total is split as its absolute value, then negated. Shares always add up to
-    ``total`` exactly. The arithmetic is exact (fractions), whatever the weights' scale."""
-    cents = to_cents(total)
-    if any(D(w) < 0 for w in weights.values()):
-        raise ValueError("weights must be >= 0")
-    exact_weights = {key: Fraction(D(w)) for key, w in weights.items()}
-    denominator = sum(exact_weights.values(), Fraction(0))
-    if denominator == 0:
-        if cents == 0:
-            return {key: ZERO for key in weights}
-        raise ValueError("cannot split a non-zero amount over zero weights")
-    sign = -1 if cents < 0 else 1
-    magnitude = abs(cents)
-    floors: dict[str, int] = {}
-    remainders: dict[str, Fraction] = {}
-    for key, weight in exact_weights.items():
-        exact = magnitude * weight / denominator
-        floors[key] = exact.numerator // exact.denominator
-        remainders[key] = exact - floors[key]
-    left = magnitude - sum(floors.values())
-    for key in sorted(remainders, key=lambda k: (-remainders[k], k))[:left]:
-        floors[key] += 1
-    return {key: from_cents(sign * floors[key]) for key in weights}
 
 
 # --------------------------------------------------------------------------------------
@@ -184,48 +148,67 @@ def _service_codes(inputs: RateInputs) -> list[str]:
     return sorted(codes)
 
 
-def _is_cents(amount: Decimal) -> bool:
-    return D(amount) == D(amount).quantize(CENT)
-
-
 def _fmt(amount: Decimal) -> str:
-    return f"{D(amount):.2f}".replace(".", ",")
+    """An amount echoed in a problem message, to the cent. Half-even, as the ``:.2f`` format
+    it replaces did: the messages read as before; it only shows input that is refused."""
+    return f"{D(amount).quantize(CENT, rounding=ROUND_HALF_EVEN):f}".replace(".", ",")
 
 
 def _structural_problems(inputs: RateInputs) -> list[RateProblem]:
+    """Amounts, hours and shares that are wrong in themselves, else costs that cannot land."""
+    problems = [
+        *_staff_cost_problems(inputs.staff_cost),
+        *_budget_problems(inputs),
+        *_negative_hours_and_shares(inputs),
+    ]
+    return problems or _placement_problems(inputs)
+
+
+def _staff_cost_problems(staff_cost: Mapping[str, Decimal]) -> list[RateProblem]:
     problems: list[RateProblem] = []
-    for code in sorted(inputs.staff_cost):
-        cost = D(inputs.staff_cost[code])
+    for code in sorted(staff_cost):
+        cost = D(staff_cost[code])
         if cost < 0:
             problems.append(
                 RateProblem(code, f"{code} : coût de personnel négatif ({_fmt(cost)} €).")
             )
-        elif not _is_cents(cost):
+        elif not is_cents(cost):
             problems.append(
                 RateProblem(code, f"{code} : coût de personnel au-delà du centime ({cost}).")
             )
+    return problems
+
+
+def _budget_problems(inputs: RateInputs) -> list[RateProblem]:
+    problems: list[RateProblem] = []
     for label, amount in (("frais de structure", inputs.overheads), ("produits", inputs.income)):
         amount = D(amount)
         if amount < 0:
             problems.append(RateProblem("", f"Montant des {label} négatif ({_fmt(amount)} €)."))
-        elif not _is_cents(amount):
+        elif not is_cents(amount):
             problems.append(RateProblem("", f"Montant des {label} au-delà du centime ({amount})."))
-    for service in sorted(inputs.planned_hours):
-        hours = D(inputs.planned_hours[service])
-        if hours < 0:
-            problems.append(
-                RateProblem(service, f"{service} : heures prévues négatives ({_fmt(hours)}).")
-            )
+    return problems
+
+
+def _negative_hours_and_shares(inputs: RateInputs) -> list[RateProblem]:
+    problems = [
+        RateProblem(service, f"{service} : heures prévues négatives ({_fmt(hours)}).")
+        for service, hours in sorted((s, D(h)) for s, h in inputs.planned_hours.items())
+        if hours < 0
+    ]
     for code in sorted(inputs.shares):
         for service in sorted(inputs.shares[code]):
             if D(inputs.shares[code][service]) < 0:
                 problems.append(
                     RateProblem(code, f"{code} : part négative sur le service {service}.")
                 )
-    if problems:
-        return problems
+    return problems
 
-    # Costs that cannot land anywhere.
+
+def _placement_problems(inputs: RateInputs) -> list[RateProblem]:
+    """Costs that cannot land anywhere: a staff cost without shares, shares on a service
+    without planned hours, overheads without any planned hour."""
+    problems: list[RateProblem] = []
     unplaced: set[str] = set()
     for code in sorted(inputs.staff_cost):
         if D(inputs.staff_cost[code]) == 0:
@@ -240,17 +223,19 @@ def _structural_problems(inputs: RateInputs) -> list[RateProblem]:
                 )
             )
             continue
-        for service, weight in weights.items():
-            if D(weight) > 0 and D(inputs.planned_hours.get(service, ZERO)) == 0:
-                unplaced.add(service)
-    for service in sorted(unplaced):
-        problems.append(
-            RateProblem(
-                service,
-                f"{service} : du coût de personnel lui est attribué mais aucune heure "
-                "facturable n'est prévue.",
-            )
+        unplaced.update(
+            service
+            for service, weight in weights.items()
+            if D(weight) > 0 and D(inputs.planned_hours.get(service, ZERO)) == 0
         )
+    problems.extend(
+        RateProblem(
+            service,
+            f"{service} : du coût de personnel lui est attribué mais aucune heure "
+            "facturable n'est prévue.",
+        )
+        for service in sorted(unplaced)
+    )
     total_hours = sum((D(h) for h in inputs.planned_hours.values()), ZERO)
     if total_hours == 0 and D(inputs.overheads) - D(inputs.income) != 0:
         problems.append(
@@ -270,7 +255,7 @@ def _compute(inputs: RateInputs) -> RateProposal:
     for code in sorted(inputs.staff_cost):
         cost = D(inputs.staff_cost[code])
         weights = {s: D(w) for s, w in inputs.shares.get(code, {}).items()}
-        split = split_largest_remainder(cost, weights) if weights else {}
+        split = largest_remainder(cost, weights) if weights else {}
         for service, amount in split.items():
             staff_by_service[service] += amount
         employees.append(EmployeeSplit(code, cost, dict(sorted(split.items()))))
@@ -281,7 +266,7 @@ def _compute(inputs: RateInputs) -> RateProposal:
     hours = {s: D(inputs.planned_hours.get(s, ZERO)) for s in services}
     total_hours = sum(hours.values(), ZERO)
     overhead_share = (
-        split_largest_remainder(net, hours) if total_hours > 0 else dict.fromkeys(services, ZERO)
+        largest_remainder(net, hours) if total_hours > 0 else dict.fromkeys(services, ZERO)
     )
 
     lines = []

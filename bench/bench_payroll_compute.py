@@ -1,6 +1,7 @@
 """Compute 500 payslips (varied pay, hours, status, extra hours, months) and print the time.
 
-Goal: < 2 s on the 2-core reference machine. Run: ``.venv/bin/python bench/bench_payroll_compute.py``.
+Goal: < 2 s on the 2-core reference machine.
+Run: ``.venv/bin/python bench/bench_payroll_compute.py``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import time
 from datetime import date
 from decimal import Decimal
 
-from payroll import Contract, EmployerSettings, WorkedTime, compute_payslip, load_params
+from payroll import ContractTerms, EmployerSettings, WorkedTime, compute_payslip, load_params
 
 N = 500
 
@@ -24,7 +25,7 @@ def main() -> None:
     for i in range(N):
         year = 2026 if i % 4 else 2025
         month = date(year, i % 12 + 1, 1)
-        contract = Contract(
+        contract = ContractTerms(
             weekly_hours=hours[i % len(hours)],
             monthly_gross=Decimal(1800 + (i * 37) % 5000),
             cadre=i % 7 == 0,

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import payroll  # noqa: E402
-from payroll.documents import (  # noqa: E402
+import payroll
+from payroll.documents import (
     EmployeeIdentity,
     Employer,
     PaidLeave,
@@ -46,7 +46,7 @@ EMPLOYER = Employer(
 HOURS = (Decimal(35), Decimal(35), Decimal(35), Decimal("28"), Decimal("24"), Decimal("17.5"))
 
 
-def employees(n: int) -> list[tuple[str, payroll.Contract, payroll.WorkedTime]]:
+def employees(n: int) -> list[tuple[str, payroll.ContractTerms, payroll.WorkedTime]]:
     out = []
     for i in range(n):
         weekly = HOURS[i % len(HOURS)]
@@ -54,7 +54,7 @@ def employees(n: int) -> list[tuple[str, payroll.Contract, payroll.WorkedTime]]:
         gross = (full_time_pay * weekly / 35).quantize(Decimal("0.01"))
         extra = {"2026-W46": Decimal(i % 7)} if i % 3 == 0 else {}
         absence = Decimal(7) if i % 11 == 0 else Decimal(0)
-        contract = payroll.Contract(
+        contract = payroll.ContractTerms(
             weekly_hours=weekly,
             monthly_gross=gross,
             cadre=i % 5 == 0 and weekly == 35,
@@ -66,13 +66,15 @@ def employees(n: int) -> list[tuple[str, payroll.Contract, payroll.WorkedTime]]:
 
 
 def compute_all(
-    people: list[tuple[str, payroll.Contract, payroll.WorkedTime]], params: payroll.YearParams
-) -> list[payroll.Payslip]:
+    people: list[tuple[str, payroll.ContractTerms, payroll.WorkedTime]], params: payroll.YearParams
+) -> list[payroll.PayslipResult]:
     settings = payroll.EmployerSettings()
     return [payroll.compute_payslip(c, MONTH, w, settings, params) for _, c, w in people]
 
 
-def document(code: str, contract: payroll.Contract, slip: payroll.Payslip) -> PayslipDocument:
+def document(
+    code: str, contract: payroll.ContractTerms, slip: payroll.PayslipResult
+) -> PayslipDocument:
     return PayslipDocument(
         number=f"BP-2026-11-{code}",
         period_start=MONTH,

@@ -107,11 +107,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     filters.register(app)
     auth_routes.register_login(app)
 
+    from eage import immutability
     from eage.admin.routes import bp as admin_bp
     from eage.allocation.routes import bp as allocation_bp
     from eage.api import API_PREFIX, json_errors_under_api
     from eage.api import bp as api_bp
     from eage.auth.routes import bp as auth_bp
+    from eage.books import chain
     from eage.books.routes import bp as books_bp
     from eage.budget.routes import bp as budget_bp
     from eage.catalog.routes import bp as catalog_bp
@@ -119,7 +121,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eage.core.routes import bp as core_bp
     from eage.dashboard.routes import bp as dashboard_bp
     from eage.expenses.routes import bp as expenses_bp
-    from eage.invoicing import immutability
     from eage.invoicing.routes import bp as invoicing_bp
     from eage.members.routes import bp as members_bp
     from eage.payslips.routes import bp as payslips_bp
@@ -129,6 +130,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eage.timesheets.routes import bp as timesheets_bp
 
     immutability.install()
+    chain.install()  # the inalterability chain seals at commit
     for bp in (
         core_bp,
         auth_bp,

@@ -11,11 +11,11 @@ from .compute import (
 )
 from .model import (
     HEADINGS,
-    Contract,
+    ContractTerms,
     EarningLine,
     EmployerSettings,
-    Payslip,
     PayslipLine,
+    PayslipResult,
     RgduYtd,
     WorkedTime,
 )
@@ -23,12 +23,12 @@ from .params import ParamsError, YearParams, load_params, load_params_file
 
 __all__ = [
     "HEADINGS",
-    "Contract",
+    "ContractTerms",
     "EarningLine",
     "EmployerSettings",
     "ParamsError",
-    "Payslip",
     "PayslipLine",
+    "PayslipResult",
     "PayrollError",
     "RgduYtd",
     "WorkedTime",

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from accounting.money import ZERO, fmt2
+from accounting.money import ROUND_HALF_EVEN, ZERO, fmt2
 
 __all__ = [
     "HEADINGS",
@@ -26,11 +26,11 @@ __all__ = [
     "HEADING_OTHER_EMPLOYER",
     "HEADING_RETRAITE",
     "HEADING_SANTE",
-    "Contract",
+    "ContractTerms",
     "EarningLine",
     "EmployerSettings",
-    "Payslip",
     "PayslipLine",
+    "PayslipResult",
     "RgduYtd",
     "WorkedTime",
     "fmt_rate",
@@ -68,7 +68,10 @@ def fmt_rate(rate: Decimal | None) -> str | None:
     """A fraction as a percentage string with 2 to 4 decimals: 0.069 → "6.90"."""
     if rate is None:
         return None
-    pct = (rate * _PERCENT).quantize(Decimal("0.0001"))
+    # Half-even, the mode Decimal's default context applied here before it was named: a rate
+    # shown on the payslip, not money (SPEC §5 rounds money half-up); kept so a payslip prints
+    # the rates it always printed.
+    pct = (rate * _PERCENT).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
     text = f"{pct:f}"
     whole, _, decimals = text.partition(".")
     decimals = decimals.rstrip("0")
@@ -80,8 +83,9 @@ def _opt2(amount: Decimal | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Contract:
-    """The employment contract as far as pay is concerned.
+class ContractTerms:
+    """The terms of the employment contract that pay depends on (the stored contract is the
+    ORM's ``eage.models.Contract``; the payslip service builds these terms from it).
 
     ``monthly_gross`` is the base salary for ``weekly_hours`` (mensualised over 52/12 weeks);
     ``weekly_hours`` below the legal 35 h make a part-time contract. ``start``/``end`` (either
@@ -197,8 +201,9 @@ class PayslipLine:
 
 
 @dataclass(frozen=True)
-class Payslip:
-    """A computed payslip.
+class PayslipResult:
+    """A computed payslip: what :func:`payroll.compute_payslip` returns (the issued payslip is
+    the ORM's ``eage.models.Payslip``, which stores this result's figures and JSON).
 
     Invariants (tested): ``gross − employee_contributions = net_before_tax`` and
     ``gross + employer_contributions − reductions = employer_cost``. ``employer_contributions``

@@ -21,7 +21,10 @@ from accounting.money import D
 
 __all__ = [
     "PARAMS_DIR",
+    "REQUIRED_PARAMS",
+    "REQUIRED_REDUCTION_PARAMS",
     "BaseKind",
+    "CodeList",
     "ContributionRule",
     "DatedValue",
     "Param",
@@ -39,6 +42,61 @@ AppliesTo = Literal["all", "cadre", "non_cadre"]
 _BASES: tuple[str, ...] = ("total", "T1", "T2", "4PSS", "CET")
 _APPLIES: tuple[str, ...] = ("all", "cadre", "non_cadre")
 _HUNDRED = Decimal(100)
+
+# What payroll/compute.py reads: a file lacking any of them is refused at load time, every
+# missing name listed at once (tests/payroll/test_params.py checks this list against compute.py).
+REQUIRED_PARAMS: tuple[str, ...] = (
+    "smic_hourly",
+    "pmss",
+    "legal_weekly_hours",
+    "weeks_per_year",
+    "days_per_month_for_ceiling",
+    "agirc_arrco_limit_pss",
+    "chomage_base_limit_pss",
+    "overtime_first_tier_hours",
+    "overtime_first_tier_rate",
+    "overtime_second_tier_rate",
+    "complementary_first_tier_fraction",
+    "complementary_first_tier_rate",
+    "complementary_second_tier_rate",
+    "overtime_employee_reduction_cap",
+    "overtime_employer_deduction_small",
+    "overtime_employer_deduction_large",
+    "overtime_employer_deduction_headcount",
+    "overtime_tax_exempt_yearly",
+    "csg_base_ratio",
+    "csg_base_ratio_limit_pss",
+    "csg_deductible",
+    "csg_non_deductible",
+    "crds",
+    "cadre_prevoyance_min_employer_rate",
+    "prevoyance_social_exemption_pss",
+    "prevoyance_social_exemption_gross",
+    "prevoyance_social_exemption_cap_pss",
+)
+# By kind of general reduction; "reduced_rates_smic_hourly" (2025's reduced maladie and
+# allocations familiales rates) is optional.
+REQUIRED_REDUCTION_PARAMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "rgdu": (
+            "tmin",
+            "tdelta_small",
+            "tdelta_large",
+            "exponent",
+            "smic_multiple",
+            "coefficient_decimals",
+            "large_employer_headcount",
+        ),
+        "fillon": (
+            "t_small",
+            "t_large",
+            "smic_multiple",
+            "divisor",
+            "coefficient_decimals",
+            "large_employer_headcount",
+        ),
+    }
+)
 
 
 class ParamsError(ValueError):
@@ -80,6 +138,15 @@ class Param:
             if dated.start <= day and dated.source:
                 found = dated.source
         return found
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """Contribution codes that a rule of law names (e.g. the pension contributions of the
+    overtime reduction), in the order the file gives them, with that rule's source."""
+
+    codes: tuple[str, ...]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -144,6 +211,7 @@ class YearParams:
     params: Mapping[str, Param]
     contributions: tuple[ContributionRule, ...]
     reduction: ReductionParams
+    overtime_reduction_contributions: CodeList
     path: Path | None = None
 
     def value(self, name: str, day: date) -> Decimal:
@@ -284,14 +352,11 @@ def _contribution(i: int, table: object) -> ContributionRule:
 
 
 def load_params_file(path: Path) -> YearParams:
-    """Load one parameter file (used directly by tests on a modified copy)."""
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle, parse_float=Decimal)
-    except FileNotFoundError as exc:
-        raise ParamsError(f"no payroll parameters file {path}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ParamsError(f"{path}: {exc}") from exc
+    """Load one parameter file (used directly by tests on a modified copy).
+
+    Every parameter the computation reads must be there: the missing ones are reported
+    together, in one :class:`ParamsError`."""
+    data = _read_toml(path)
     year = data.get("year")
     if not isinstance(year, int):
         raise ParamsError(f"{path}: 'year' must be an integer")
@@ -299,13 +364,46 @@ def load_params_file(path: Path) -> YearParams:
     if not isinstance(raw_params, dict):
         raise ParamsError(f"{path}: a [params] table is required")
     params = {name: _param(name, table, year) for name, table in raw_params.items()}
-    raw_reduction = data.get("reduction")
+    reduction = _reduction(data.get("reduction"), path, year)
+    raw_contributions = data.get("contributions")
+    if not isinstance(raw_contributions, list) or not raw_contributions:
+        raise ParamsError(f"{path}: [[contributions]] are required")
+    contributions = tuple(_contribution(i, t) for i, t in enumerate(raw_contributions))
+    overtime_codes = _code_list(data, "overtime_employee_reduction", "contributions", path)
+    problems = [
+        *_missing_params(params, reduction),
+        *_unknown_codes(overtime_codes, contributions, "overtime_employee_reduction"),
+    ]
+    if problems:
+        raise ParamsError(f"{path}: " + "; ".join(problems))
+    return YearParams(
+        year=year,
+        reference_model=str(data.get("reference_model", "")),
+        params=MappingProxyType(params),
+        contributions=contributions,
+        reduction=reduction,
+        overtime_reduction_contributions=overtime_codes,
+        path=path,
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle, parse_float=Decimal)
+    except FileNotFoundError as exc:
+        raise ParamsError(f"no payroll parameters file {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ParamsError(f"{path}: {exc}") from exc
+
+
+def _reduction(raw_reduction: object, path: Path, year: int) -> ReductionParams:
     if not isinstance(raw_reduction, dict):
         raise ParamsError(f"{path}: a [reduction] table is required")
     kind = raw_reduction.get("kind")
     if kind not in ("rgdu", "fillon"):
         raise ParamsError(f"{path}: reduction.kind must be 'rgdu' or 'fillon'")
-    reduction = ReductionParams(
+    return ReductionParams(
         kind=cast(Literal["rgdu", "fillon"], kind),
         source=_text(raw_reduction, "source", "reduction"),
         params=MappingProxyType(
@@ -316,17 +414,33 @@ def load_params_file(path: Path) -> YearParams:
             }
         ),
     )
-    raw_contributions = data.get("contributions")
-    if not isinstance(raw_contributions, list) or not raw_contributions:
-        raise ParamsError(f"{path}: [[contributions]] are required")
-    return YearParams(
-        year=year,
-        reference_model=str(data.get("reference_model", "")),
-        params=MappingProxyType(params),
-        contributions=tuple(_contribution(i, t) for i, t in enumerate(raw_contributions)),
-        reduction=reduction,
-        path=path,
+
+
+def _code_list(data: Mapping[str, Any], table_name: str, key: str, path: Path) -> CodeList:
+    table = data.get(table_name)
+    if not isinstance(table, dict):
+        raise ParamsError(f"{path}: a [{table_name}] table is required")
+    codes = table.get(key)
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        raise ParamsError(f"{path}: {table_name}.{key} must be a list of contribution codes")
+    return CodeList(codes=tuple(codes), source=_text(table, "source", table_name))
+
+
+def _missing_params(params: Mapping[str, Param], reduction: ReductionParams) -> list[str]:
+    missing = [f"parameter {name!r} missing" for name in REQUIRED_PARAMS if name not in params]
+    missing.extend(
+        f"reduction parameter {name!r} missing"
+        for name in REQUIRED_REDUCTION_PARAMS[reduction.kind]
+        if name not in reduction.params
     )
+    return missing
+
+
+def _unknown_codes(
+    codes: CodeList, contributions: tuple[ContributionRule, ...], where: str
+) -> list[str]:
+    known = {rule.code for rule in contributions}
+    return [f"{where}: unknown contribution {code!r}" for code in codes.codes if code not in known]
 
 
 _CACHE: dict[int, YearParams] = {}

@@ -120,7 +120,7 @@ def render_annual_statement_docx(stmt: AnnualStatement, template: bytes | None =
     meta = [("Exercice", str(stmt.year)), ("Établi le", formats.fr_date(stmt.issue_date))]
     if stmt.reference:
         meta.append(("Référence", stmt.reference))
-    _head(document, stmt.seller, title, meta, "Structure adhérente", stmt.member)
+    _head(document, stmt.seller, title, meta, party_label="Structure adhérente", party=stmt.member)
     _para(
         document,
         f"Heures de mise à disposition, coût réel et facturation de {stmt.member.name} "

@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 from docx.document import Document as DocxDocument
-from docx.shared import Pt
 
 from accounting.documents import formats
 from accounting.documents.docx_render import (
@@ -27,7 +26,7 @@ from accounting.documents.docx_render import (
     _open,
     _para,
     _save,
-    _set,
+    _signatures,
 )
 from accounting.invoicing import Party, SellerParty
 from accounting.money import ZERO, round_cents
@@ -109,6 +108,21 @@ def _hours(value: Decimal) -> str:
 
 def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> bytes:
     document = _open(template)
+    _convention_head(document, doc)
+    _parties(document, doc)
+    _article_1_object(document, doc)
+    _article_2_staff(document, doc)
+    _article_3_planned_hours(document, doc)
+    _article_4_rates(document, doc)
+    _article_5_invoicing(document, doc)
+    _articles_6_to_8_obligations(document, doc)
+    _article_9_duration(document, doc)
+    _convention_signatures(document, doc)
+    return _save(document)
+
+
+def _convention_head(document: DocxDocument, doc: ConventionDocument) -> None:
+    """Properties, footer and the head: references of the convention, the member."""
     title = f"Convention de mise à disposition de personnel – année {doc.year}"
     document.core_properties.title = title
     document.core_properties.author = doc.seller.name
@@ -125,10 +139,13 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
         doc.seller,
         "Convention de mise à disposition",
         meta,
-        "Structure utilisatrice – membre du groupement",
-        doc.member,
+        party_label="Structure utilisatrice – membre du groupement",
+        party=doc.member,
     )
 
+
+def _parties(document: DocxDocument, doc: ConventionDocument) -> None:
+    """The two parties, as they sign."""
     seller, member = doc.seller, doc.member
     document.add_heading("Entre les soussignés", level=2)
     _para(
@@ -152,6 +169,9 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
     )
     _para(document, "d'autre part, il est convenu ce qui suit.", space_after=6)
 
+
+def _article_1_object(document: DocxDocument, doc: ConventionDocument) -> None:
+    seller = doc.seller
     _article(document, 1, "Objet et cadre légal")
     _para(
         document,
@@ -171,6 +191,9 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
         "l'article 5.",
     )
 
+
+def _article_2_staff(document: DocxDocument, doc: ConventionDocument) -> None:
+    """Particular conditions: the staff, their job, qualification, hours; schedule and duration."""
     _article(document, 2, "Conditions particulières : personnel mis à disposition")
     _para(
         document,
@@ -222,6 +245,8 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
         f"Durée : du {formats.fr_date(doc.start)} au {formats.fr_date(doc.end)} (article 9).",
     )
 
+
+def _article_3_planned_hours(document: DocxDocument, doc: ConventionDocument) -> None:
     _article(document, 3, "Volume d'heures prévisionnel par service")
     rows = [
         [
@@ -250,6 +275,8 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
         color=MUTED,
     )
 
+
+def _article_4_rates(document: DocxDocument, doc: ConventionDocument) -> None:
     _article(document, 4, "Taux horaires")
     _para(
         document,
@@ -263,6 +290,10 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
         "réel.",
     )
 
+
+def _article_5_invoicing(document: DocxDocument, doc: ConventionDocument) -> None:
+    """Provisional monthly invoices, the year-end regularisation, payment, VAT and the fee."""
+    seller = doc.seller
     _article(document, 5, "Facturation et règlement")
     _para(
         document,
@@ -304,6 +335,10 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
             f"l'adhérent l'année précédente, plafonnée à {formats.money(doc.fee_cap)}.",
         )
 
+
+def _articles_6_to_8_obligations(document: DocxDocument, doc: ConventionDocument) -> None:
+    """The group stays the employer; the member organises the work; joint liability."""
+    seller = doc.seller
     _article(document, 6, "Obligations du groupement, employeur")
     _para(
         document,
@@ -345,6 +380,8 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
         "les membres relève des statuts du groupement.",
     )
 
+
+def _article_9_duration(document: DocxDocument, doc: ConventionDocument) -> None:
     _article(document, 9, "Durée, révision et fin")
     _para(
         document,
@@ -356,24 +393,30 @@ def convention_docx(doc: ConventionDocument, template: bytes | None = None) -> b
         "régularisation de l'année restent dues.",
     )
 
+
+def _convention_signatures(document: DocxDocument, doc: ConventionDocument) -> None:
+    seller, member = doc.seller, doc.member
     _para(document, space_after=6)
     _para(document, f"Fait à {seller.city}, le {PLACEHOLDER}, en deux exemplaires originaux.")
-    signs = document.add_table(rows=1, cols=2)
-    signs.style = document.styles["Table Grid"]
-    blocks = (
-        ("Pour le groupement d'employeurs", seller.name, doc.ge_signatory),
-        ("Pour la structure utilisatrice", member.name, doc.member_signatory),
+    _signatures(
+        document,
+        (
+            (
+                "Pour le groupement d'employeurs",
+                seller.name,
+                (
+                    f"Nom et qualité : {doc.ge_signatory or PLACEHOLDER}",
+                    "« Lu et approuvé », signature et cachet",
+                ),
+            ),
+            (
+                "Pour la structure utilisatrice",
+                member.name,
+                (
+                    f"Nom et qualité : {doc.member_signatory or PLACEHOLDER}",
+                    "« Lu et approuvé », signature et cachet",
+                ),
+            ),
+        ),
+        blank_lines=3,
     )
-    for cell, (label, name, signatory) in zip(signs.rows[0].cells, blocks, strict=True):
-        _set(cell, label.upper(), size=7, color=MUTED)
-        run = cell.add_paragraph().add_run(name)
-        run.bold = True
-        for text in (
-            f"Nom et qualité : {signatory or PLACEHOLDER}",
-            "« Lu et approuvé », signature et cachet",
-            "",
-            "",
-            "",
-        ):
-            cell.add_paragraph().add_run(text).font.size = Pt(8.5)
-    return _save(document)

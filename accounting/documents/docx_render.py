@@ -218,6 +218,7 @@ def _head(
     seller: SellerParty,
     title: str,
     meta: Sequence[tuple[str, str]],
+    *,
     party_label: str,
     party: Party,
 ) -> None:
@@ -255,6 +256,18 @@ def _head(
 
 def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
     document = _open(template)
+    _invoice_head(document, doc)
+    _invoice_lines(document, doc)
+    _invoice_totals(document, doc)
+    _invoice_payment(document, doc)
+    if doc.time_annex:
+        _invoice_time_annex(document, doc)
+    return _save(document)
+
+
+def _invoice_head(document: DocxDocument, doc: InvoiceDocument) -> None:
+    """Properties, footer, the head (seller, title, references, buyer) and the mentions
+    above the lines."""
     document.core_properties.title = f"{doc.title} {doc.number}"
     document.core_properties.author = doc.seller.name
     document.core_properties.subject = f"{doc.title} {doc.number} – {doc.buyer.name}"
@@ -271,7 +284,14 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
         meta.append(("Date d'échéance", formats.fr_date(doc.due_date)))
     if doc.purchase_order:
         meta.append(("Votre commande", doc.purchase_order))
-    _head(document, doc.seller, doc.title, meta, "Client – structure adhérente", doc.buyer)
+    _head(
+        document,
+        doc.seller,
+        doc.title,
+        meta,
+        party_label="Client – structure adhérente",
+        party=doc.buyer,
+    )
     if doc.delivery_address:
         _para(document, "Adresse de livraison : " + ", ".join(doc.delivery_address))
     if doc.is_credit_note:
@@ -280,6 +300,8 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
         suffix = f" – {doc.operation_description}" if i == 0 else ""
         _para(document, mention + suffix)
 
+
+def _invoice_lines(document: DocxDocument, doc: InvoiceDocument) -> None:
     rows = invoice_rows(doc)
     _grid(
         document,
@@ -299,6 +321,10 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
     )
     _para(document, space_after=2)
 
+
+def _invoice_totals(document: DocxDocument, doc: InvoiceDocument) -> None:
+    """Totals excluding tax, VAT per rate, including tax and what is due (or credited),
+    then the VAT mentions."""
     totals: list[list[str]] = [["Total HT", formats.money(doc.totals.excl_tax)]]
     for b in doc.totals.breakdown:
         totals.append([b.total_label, formats.money(b.vat)])
@@ -324,6 +350,9 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
     for mention in doc.vat_mentions:
         _para(document, mention, bold=True, color=ACCENT)
 
+
+def _invoice_payment(document: DocxDocument, doc: InvoiceDocument) -> None:
+    """How to pay (or what the credit note does), the conditions and the notes."""
     document.add_heading("Règlement", level=3)
     if doc.is_credit_note:
         _para(document, "Montant à déduire de votre prochain règlement, ou remboursé par virement.")
@@ -346,46 +375,57 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
     for note in doc.notes:
         _para(document, note, size=8, color=MUTED)
 
-    if doc.time_annex:
-        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        document.add_heading("Annexe – relevé des temps", level=2)
-        _para(
-            document,
-            f"{doc.title} {doc.number} – {doc.buyer.name} – période du "
-            f"{formats.fr_date(doc.period_start)} au {formats.fr_date(doc.period_end)}. "
-            "Heures en centièmes (7,50 = 7 h 30).",
-            color=MUTED,
-            size=8,
-        )
-        labels = {r.service_code: r.service_label for r in doc.time_annex if r.service_label}
-        annex = sorted(doc.time_annex, key=lambda r: (r.day, r.employee_name, r.service_code))
-        body = [
-            [
-                formats.fr_date(r.day),
-                r.employee_name,
-                r.service_label or r.service_code,
-                formats.hours(r.minutes),
-            ]
-            for r in annex
+
+def _invoice_time_annex(document: DocxDocument, doc: InvoiceDocument) -> None:
+    """The time statement annexed to the invoice, on a page of its own."""
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_heading("Annexe – relevé des temps", level=2)
+    _para(
+        document,
+        f"{doc.title} {doc.number} – {doc.buyer.name} – période du "
+        f"{formats.fr_date(doc.period_start)} au {formats.fr_date(doc.period_end)}. "
+        "Heures en centièmes (7,50 = 7 h 30).",
+        color=MUTED,
+        size=8,
+    )
+    labels = {r.service_code: r.service_label for r in doc.time_annex if r.service_label}
+    annex = sorted(doc.time_annex, key=lambda r: (r.day, r.employee_name, r.service_code))
+    body = [
+        [
+            formats.fr_date(r.day),
+            r.employee_name,
+            r.service_label or r.service_code,
+            formats.hours(r.minutes),
         ]
-        first_total = len(body)
-        for code, minutes in doc.annex_totals_by_service():
-            body.append([f"Total {labels.get(code, code)}", "", "", formats.hours(minutes)])
-        body.append(["Total des heures", "", "", formats.hours(doc.annex_total_minutes)])
-        _grid(
-            document,
-            ["Date", "Salarié", "Service", "Heures"],
-            body,
-            numeric=(3,),
-            widths_mm=(28, 60, 62, 30),
-            bold_rows=tuple(range(first_total, len(body))),
-        )
-    return _save(document)
+        for r in annex
+    ]
+    first_total = len(body)
+    for code, minutes in doc.annex_totals_by_service():
+        body.append([f"Total {labels.get(code, code)}", "", "", formats.hours(minutes)])
+    body.append(["Total des heures", "", "", formats.hours(doc.annex_total_minutes)])
+    _grid(
+        document,
+        ["Date", "Salarié", "Service", "Heures"],
+        body,
+        numeric=(3,),
+        widths_mm=(28, 60, 62, 30),
+        bold_rows=tuple(range(first_total, len(body))),
+    )
 
 
 def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> bytes:
     month = formats.month_label(stmt.year, stmt.month)
     document = _open(template)
+    _statement_head(document, stmt, month)
+    _statement_summary(document, stmt)
+    _statement_details(document, stmt)
+    for note in stmt.notes:
+        _para(document, note, size=8, color=MUTED)
+    _statement_signatures(document, stmt)
+    return _save(document)
+
+
+def _statement_head(document: DocxDocument, stmt: TimeStatement, month: str) -> None:
     document.core_properties.title = f"Relevé mensuel de mise à disposition – {month}"
     document.core_properties.author = stmt.seller.name
     document.core_properties.subject = f"{stmt.member.name} – {month}"
@@ -404,8 +444,8 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
         stmt.seller,
         "Relevé mensuel de mise à disposition",
         meta,
-        "Structure utilisatrice – membre du groupement",
-        stmt.member,
+        party_label="Structure utilisatrice – membre du groupement",
+        party=stmt.member,
     )
     _para(
         document,
@@ -415,6 +455,9 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
         "centièmes (7,50 = 7 h 30).",
     )
 
+
+def _statement_summary(document: DocxDocument, stmt: TimeStatement) -> None:
+    """Hours by employee and service, with the totals."""
     document.add_heading("Récapitulatif", level=2)
     services = stmt.services
     matrix = stmt.minutes_by_employee_service()
@@ -443,6 +486,10 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
         bold_rows=(len(body) - 1,),
     )
 
+
+def _statement_details(document: DocxDocument, stmt: TimeStatement) -> None:
+    """Each employee's days, services and hours."""
+    by_emp = stmt.minutes_by_employee()
     document.add_heading("Détail par salarié", level=2)
     details = statement_details(stmt)
     if not details:
@@ -467,33 +514,48 @@ def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> b
             widths_mm=(28, 62, 24, 66),
             bold_rows=(len(lines) - 1,),
         )
-    for note in stmt.notes:
-        _para(document, note, size=8, color=MUTED)
 
+
+def _statement_signatures(document: DocxDocument, stmt: TimeStatement) -> None:
     _para(document, space_after=8)
-    signs = document.add_table(rows=1, cols=2)
-    signs.style = document.styles["Table Grid"]
-    blocks = (
+    _signatures(
+        document,
         (
-            "Pour le groupement d'employeurs",
-            stmt.seller.name,
-            stmt.ge_signatory,
-            "Signature et cachet",
+            (
+                "Pour le groupement d'employeurs",
+                stmt.seller.name,
+                (f"Nom et qualité : {stmt.ge_signatory}", "Date :", "Signature et cachet"),
+            ),
+            (
+                "Pour la structure utilisatrice",
+                stmt.member.name,
+                (
+                    f"Nom et qualité : {stmt.member_signatory}",
+                    "Date :",
+                    "« Bon pour accord », signature et cachet",
+                ),
+            ),
         ),
-        (
-            "Pour la structure utilisatrice",
-            stmt.member.name,
-            stmt.member_signatory,
-            "« Bon pour accord », signature et cachet",
-        ),
+        blank_lines=3,
     )
-    for cell, (label, name, signatory, sign) in zip(signs.rows[0].cells, blocks, strict=True):
+
+
+def _signatures(
+    document: DocxDocument,
+    blocks: Sequence[tuple[str, str, Sequence[str]]],
+    *,
+    blank_lines: int,
+) -> None:
+    """A bordered table with one signature block per party: its label, its name in bold,
+    the lines to fill in, then blank lines to sign on."""
+    signs = document.add_table(rows=1, cols=len(blocks))
+    signs.style = document.styles["Table Grid"]
+    for cell, (label, name, texts) in zip(signs.rows[0].cells, blocks, strict=True):
         _set(cell, label.upper(), size=7, color=MUTED)
         run = cell.add_paragraph().add_run(name)
         run.bold = True
-        for text in (f"Nom et qualité : {signatory}", "Date :", sign, "", "", ""):
+        for text in (*texts, *[""] * blank_lines):
             cell.add_paragraph().add_run(text).font.size = Pt(8.5)
-    return _save(document)
 
 
 def _save(document: DocxDocument) -> bytes:

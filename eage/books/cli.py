@@ -8,6 +8,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from accounting.ledger import check_fec
+from eage.books.errors import BooksError
+from eage.books.fec import build_fec
+from eage.books.integrity import verify_integrity
+
 
 @click.command("export-fec")
 @click.argument("year")
@@ -22,14 +27,11 @@ from flask.cli import with_appcontext
 @with_appcontext
 def export_fec_command(year: str, output: Path) -> None:
     """Write the year's FEC (art. A47 A-1 LPF), checked against the format before it is kept."""
-    from accounting.ledger import check_fec
-    from eage.books import services
-
     if not re.fullmatch(r"\d{4}", year):
         raise click.ClickException(f"year must be YYYY, got {year!r}")
     try:
-        fec = services.fec(int(year))
-    except services.BooksError as exc:
+        fec = build_fec(int(year))
+    except BooksError as exc:
         raise click.ClickException(str(exc)) from None
     problems = check_fec(fec.data, fec.filename)
     if problems:
@@ -48,9 +50,7 @@ def export_fec_command(year: str, output: Path) -> None:
 @with_appcontext
 def verify_integrity_command(no_files: bool) -> None:
     """Re-walk the inalterability chain; exit status 1 when a link is broken."""
-    from eage.books import services
-
-    report = services.verify_integrity(check_files=not no_files)
+    report = verify_integrity(check_files=not no_files)
     for line in report.lines():
         click.echo(line)
     if not report.ok:

@@ -10,18 +10,20 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from accounting.chart import JOURNALS
+from accounting.chart import JOURNALS, PURPOSES
 from accounting.money import ZERO
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
-from eage.books import services
+from eage.books import entries, ledgers, xlsx
+from eage.books.chart import active_accounts, chart_of_accounts, save_account
+from eage.books.errors import BooksError
+from eage.books.fec import download_fec
 from eage.books.forms import OD_ROWS, AccountForm, ConfirmForm, ManualEntryForm
+from eage.books.integrity import verify_integrity
 from eage.core.services import parse_month
 from eage.extensions import db
 from eage.forms_fr import parse_fr_decimal
-from eage.models import Member, Service
 from eage.models.books import JournalEntry, LedgerAccount
 
 bp = Blueprint("books", __name__, url_prefix="/comptabilite")
@@ -42,36 +44,25 @@ def _day(name: str, default: date) -> date:
         return default
 
 
-def _filter() -> services.LedgerFilter:
+def _filter() -> ledgers.LedgerFilter:
     year = _year()
-    member_code = (request.args.get("adherent") or "").upper()
-    service_code = (request.args.get("service") or "").upper()
-    member_id = (
-        db.session.scalar(select(Member.id).where(Member.code == member_code))
-        if member_code
-        else None
-    )
-    service_id = (
-        db.session.scalar(select(Service.id).where(Service.code == service_code))
-        if service_code
-        else None
-    )
     journal = request.args.get("journal") or None
-    return services.LedgerFilter(
-        start=_day("du", date(year, 1, 1)),
-        end=_day("au", date(year, 12, 31)),
+    return ledgers.ledger_filter(
+        _day("du", date(year, 1, 1)),
+        _day("au", date(year, 12, 31)),
         journal=journal if journal in JOURNALS else None,
         account=(request.args.get("compte") or "").strip().upper() or None,
-        member_id=member_id,
-        service_id=service_id,
+        member_code=(request.args.get("adherent") or "").upper(),
+        service_code=(request.args.get("service") or "").upper(),
         include_drafts=request.args.get("brouillons") == "1",
     )
 
 
 def _filter_context() -> dict[str, object]:
+    members, services = ledgers.filter_choices()
     return {
-        "members": db.session.scalars(select(Member).order_by(Member.code)).all(),
-        "services_list": db.session.scalars(select(Service).order_by(Service.code)).all(),
+        "members": members,
+        "services_list": services,
         "journals": JOURNALS,
         "args": request.args,
     }
@@ -91,17 +82,16 @@ def index() -> str:
     journal = request.args.get("journal") or None
     status = request.args.get("statut") or None
     year = None if month else _year()
-    rows = services.entries(
+    rows = entries.search(
         journal=journal if journal in JOURNALS else None,
         year=year,
         month=month.strftime("%Y-%m") if month else None,
         status=status,
     )
-    totals = (sum((e.total_debit for e in rows), ZERO), sum((e.total_credit for e in rows), ZERO))
     return render_template(
         "books/index.html",
         rows=rows,
-        totals=totals,
+        totals=entries.totals(rows),
         journals=JOURNALS,
         journal=journal,
         month=month,
@@ -119,32 +109,37 @@ def entry(entry_id: int) -> str:
     return render_template("books/entry.html", entry=row, journals=JOURNALS, form=ConfirmForm())
 
 
-def _manual_lines() -> tuple[list[services.ManualLine], dict[int, str]]:
+_OD_FIELDS = ("account", "debit", "credit", "label", "member", "service")
+
+
+def _typed_row(n: int) -> dict[str, str]:
+    return {k: (request.form.get(f"line-{n}-{k}") or "").strip() for k in _OD_FIELDS}
+
+
+def _manual_lines() -> tuple[list[entries.ManualLine], dict[int, str]]:
     """The typed rows (empty ones skipped), numbered as the user sees them, and the rows'
     unreadable amounts."""
-    lines: list[services.ManualLine] = []
+    lines: list[entries.ManualLine] = []
     errors: dict[int, str] = {}
     for n in range(1, OD_ROWS + 1):
-        get = lambda k, n=n: (request.form.get(f"line-{n}-{k}") or "").strip()  # noqa: E731
-        if not any(get(k) for k in ("account", "debit", "credit", "label")):
+        row = _typed_row(n)
+        if not any(row[k] for k in ("account", "debit", "credit", "label")):
             continue
         amounts: list[Decimal] = []
         for k in ("debit", "credit"):
             try:
-                amounts.append(parse_fr_decimal(get(k)) if get(k) else ZERO)
+                amounts.append(parse_fr_decimal(row[k]) if row[k] else ZERO)
             except ValueError:
-                errors[len(lines) + 1] = f"montant illisible : {get(k)}"
+                errors[len(lines) + 1] = f"montant illisible : {row[k]}"
                 amounts.append(ZERO)
-        member = get("member")
-        service = get("service")
         lines.append(
-            services.ManualLine(
-                account=get("account"),
+            entries.ManualLine(
+                account=row["account"],
                 debit=amounts[0],
                 credit=amounts[1],
-                label=get("label"),
-                member_id=int(member) if member.isdigit() else None,
-                service_id=int(service) if service.isdigit() else None,
+                label=row["label"],
+                member_id=int(row["member"]) if row["member"].isdigit() else None,
+                service_id=int(row["service"]) if row["service"].isdigit() else None,
             )
         )
     return lines, errors
@@ -161,32 +156,24 @@ def new_entry() -> str | Response:
             problems = [f"ligne {n} : {msg}" for n, msg in unreadable.items()]
         else:
             try:
-                row = services.create_manual_entry(
+                row = entries.create_manual_entry(
                     day=form.day.data,
                     label=form.label.data or "",
                     piece_ref=form.piece_ref.data or "",
                     lines=lines,
                     user_id=current_user.id,
                 )
-            except services.BooksError as exc:
-                problems = [
-                    p.message if p.line is None else f"ligne {p.line} : {p.message}"
-                    for p in exc.problems
-                ]
+            except BooksError as exc:
+                problems = exc.messages()
             else:
                 flash("Écriture enregistrée en brouillon : vérifiez-la puis validez-la.", "success")
                 return redirect(url_for("books.entry", entry_id=row.id))
-    services.ensure_chart()
-    accounts = db.session.scalars(
-        select(LedgerAccount).where(LedgerAccount.active.is_(True)).order_by(LedgerAccount.number)
-    ).all()
-    db.session.commit()
     return render_template(
         "books/entry_form.html",
         form=form,
         problems=problems,
         rows=OD_ROWS,
-        accounts=accounts,
+        accounts=active_accounts(),
         values=request.form,
         **_filter_context(),
     )
@@ -200,8 +187,8 @@ def validate(entry_id: int) -> Response:
         abort(404)
     if ConfirmForm().validate_on_submit():
         try:
-            services.validate_entry(row, user_id=current_user.id)
-        except services.BooksError as exc:
+            entries.validate_entry(row, user_id=current_user.id)
+        except BooksError as exc:
             flash(str(exc), "danger")
         else:
             flash(f"Écriture {row.number} validée : elle ne peut plus être modifiée.", "success")
@@ -216,8 +203,8 @@ def delete(entry_id: int) -> Response:
         abort(404)
     if ConfirmForm().validate_on_submit():
         try:
-            services.delete_draft(row, user_id=current_user.id)
-        except services.BooksError as exc:
+            entries.delete_draft(row, user_id=current_user.id)
+        except BooksError as exc:
             flash(str(exc), "danger")
             return redirect(url_for("books.entry", entry_id=entry_id))
         flash("Brouillon supprimé.", "success")
@@ -230,11 +217,7 @@ def delete(entry_id: int) -> Response:
 @bp.route("/plan")
 @roles_required(*BACK_OFFICE)
 def chart() -> str:
-    from accounting.chart import PURPOSES
-
-    return render_template(
-        "books/chart.html", accounts=services.chart_of_accounts(), purposes=PURPOSES
-    )
+    return render_template("books/chart.html", accounts=chart_of_accounts(), purposes=PURPOSES)
 
 
 @bp.route("/plan/nouveau", methods=["GET", "POST"])
@@ -247,16 +230,15 @@ def account(account_id: int | None = None) -> str | Response:
     form = AccountForm(obj=row)
     if form.validate_on_submit():
         try:
-            services.save_account(
+            save_account(
                 row,
                 number=form.number.data or "",
                 label=form.label.data or "",
                 active=bool(form.active.data),
                 user_id=current_user.id,
             )
-        except services.BooksError as exc:
-            for p in exc.problems:
-                form.form_errors.append(p.message)
+        except BooksError as exc:
+            form.form_errors.extend(p.message for p in exc.problems)
         else:
             flash("Compte enregistré.", "success")
             return redirect(url_for("books.chart"))
@@ -272,15 +254,15 @@ def trial_balance() -> str | Response:
     flt = _filter()
     if request.args.get("format") == "xlsx":
         return _xlsx(
-            services.trial_balance_xlsx(flt), f"balance-{flt.start:%Y%m%d}-{flt.end:%Y%m%d}.xlsx"
+            xlsx.trial_balance_xlsx(flt), f"balance-{flt.start:%Y%m%d}-{flt.end:%Y%m%d}.xlsx"
         )
-    rows = services.trial_balance(flt)
-    totals = {
-        k: sum((getattr(r, k) for r in rows), ZERO)
-        for k in ("debit", "credit", "debit_balance", "credit_balance")
-    }
+    rows = ledgers.trial_balance(flt)
     return render_template(
-        "books/balance.html", rows=rows, totals=totals, flt=flt, **_filter_context()
+        "books/balance.html",
+        rows=rows,
+        totals=ledgers.balance_totals(rows),
+        flt=flt,
+        **_filter_context(),
     )
 
 
@@ -290,12 +272,12 @@ def general_ledger() -> str | Response:
     flt = _filter()
     if request.args.get("format") == "xlsx":
         return _xlsx(
-            services.general_ledger_xlsx(flt),
+            xlsx.general_ledger_xlsx(flt),
             f"grand-livre-{flt.start:%Y%m%d}-{flt.end:%Y%m%d}.xlsx",
         )
     return render_template(
         "books/ledger.html",
-        sections=services.general_ledger(flt),
+        sections=ledgers.general_ledger(flt),
         flt=flt,
         title="Grand livre",
         endpoint="books.general_ledger",
@@ -309,12 +291,12 @@ def member_ledger() -> str | Response:
     flt = _filter()
     if request.args.get("format") == "xlsx":
         return _xlsx(
-            services.member_ledger_xlsx(flt),
+            xlsx.member_ledger_xlsx(flt),
             f"grand-livre-adherents-{flt.start:%Y%m%d}-{flt.end:%Y%m%d}.xlsx",
         )
     return render_template(
         "books/ledger.html",
-        sections=services.member_ledger(flt),
+        sections=ledgers.member_ledger(flt),
         flt=flt,
         title="Grand livre des adhérents (411)",
         endpoint="books.member_ledger",
@@ -328,7 +310,7 @@ def member_ledger() -> str | Response:
 @bp.route("/integrite")
 @roles_required(*BACK_OFFICE)
 def integrity() -> str:
-    report = services.verify_integrity(check_files=request.args.get("fichiers") != "0")
+    report = verify_integrity(check_files=request.args.get("fichiers") != "0")
     return render_template("books/integrity.html", report=report)
 
 
@@ -336,14 +318,10 @@ def integrity() -> str:
 @roles_required(*BACK_OFFICE)
 def fec(year: int) -> Response:
     try:
-        out = services.fec(year)
-    except services.BooksError as exc:
+        out = download_fec(year)
+    except BooksError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("books.index"))
-    from eage import audit
-
-    audit.record("export", "fec", year, summary=f"{out.filename}: {out.entries} entries")
-    db.session.commit()
     return send_file(
         io.BytesIO(out.data),
         mimetype="text/plain; charset=iso-8859-15",

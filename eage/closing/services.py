@@ -27,8 +27,8 @@ from eage import audit, storage
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.invoicing import services as invoicing
-from eage.invoicing.numbering import take_issuing_lock
 from eage.jobs import NullProgress, Progress
+from eage.locks import take_issuing_lock
 from eage.models import (
     Contract,
     Employee,

@@ -31,16 +31,9 @@ from sqlalchemy import extract, func, select
 
 from eage.allocation import services as allocation_services
 from eage.extensions import db
-from eage.models import (
-    Employee,
-    Expense,
-    Invoice,
-    Member,
-    MonthLock,
-    OperatingIncome,
-    Payslip,
-    Service,
-)
+from eage.models import Employee, Expense, Invoice, Member, MonthLock, Service
+from eage.models.finance import OperatingIncome
+from eage.models.payroll import Payslip
 
 MAX_ENTRIES = 64
 _entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()

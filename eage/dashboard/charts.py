@@ -6,7 +6,7 @@ and the page puts the same figures in a table next to it, so nothing is said by 
 Colours are the Okabe–Ito palette, readable by colour-blind people.
 
 Amounts become pixel positions here, and only here: the conversion to ``float`` is geometry,
-never money (money stays ``Decimal`` in services.py).
+never money (money stays ``Decimal`` in the tables' modules).
 """
 
 from __future__ import annotations
@@ -18,6 +18,14 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from eage.dashboard.allocation_months import MonthlyBars
+from eage.dashboard.allocation_table import MemberShare
+from eage.dashboard.board import Dashboard
+from eage.dashboard.budget_months import CumulativeCost
+from eage.dashboard.budget_table import OVER_STATUSES, BudgetLineBar
+from eage.dashboard.capacity_table import EmployeeBars
+from eage.dashboard.figures import MONTH_ABBR
+from eage.dashboard.regularisation_table import MemberBar
 from eage.filters import tr as _
 
 PALETTE = (
@@ -99,7 +107,8 @@ def _open(chart_id: str, title: str, desc: str, height: int, width: int = WIDTH)
 
 def _legend(items: Sequence[tuple[str, str, str]], y: int, x0: int = 60) -> list[str]:
     """(label, colour, style) swatches in a row (wrapping); style 'solid'|'dash'|'outline'."""
-    out, x = ['<g class="legend">'], x0
+    out = ['<g class="legend">']
+    x: float = x0
     for label, colour, style in items:
         width = 34 + 7.5 * len(label)
         if x + width > WIDTH - 10:
@@ -215,7 +224,7 @@ def stacked_bars(
         )
     for i, c in enumerate(categories):
         x = left + i * slot + (slot - bar_w) / 2
-        base = top + plot_h
+        base: float = top + plot_h
         for k, s in enumerate(series):
             v = _num(s["values"][i])
             if v <= 0:
@@ -362,17 +371,27 @@ def hbars(
     return Markup("\n".join(out))
 
 
-def build(dashboard: Any) -> dict[str, Markup]:
-    """Every chart of a :class:`~eage.dashboard.services.Dashboard`, by name, its text in the
+def build(dashboard: Dashboard) -> dict[str, Markup]:
+    """Every chart of a :class:`~eage.dashboard.board.Dashboard`, by name, its text in the
     reader's language."""
-    from eage.dashboard.services import MONTH_ABBR
+    year, c = dashboard.year, dashboard.charts
+    charts = {
+        "budget_cumul": budget_cumulative_chart(year, c.budget.cumulative),
+        "budget_lignes": budget_lines_chart(year, c.budget.lines),
+    }
+    if c.allocation.monthly.months:
+        charts["repartition_mois"] = allocation_months_chart(year, c.allocation.monthly)
+    if c.allocation.shares:
+        charts["parts"] = shares_chart(year, c.allocation.shares)
+    if c.capacity.employees:
+        charts["capacite"] = capacity_chart(year, c.capacity)
+    if c.regularisation:
+        charts["regularisation"] = regularisation_chart(c.regularisation)
+    return charts
 
-    year = dashboard.year
-    months = [_(m) for m in MONTH_ABBR]
-    charts: dict[str, Markup] = {}
-    b = dashboard.charts["budget"]["cumulative"]
-    budget_lines = dashboard.charts["budget"]["lines"]
-    charts["budget_cumul"] = line_chart(
+
+def budget_cumulative_chart(year: int, cumulative: CumulativeCost) -> Markup:
+    return line_chart(
         "chart-budget-cumul",
         _("Coût net cumulé %(year)s : budget, réalisé et prévision", year=year),
         _(
@@ -380,44 +399,50 @@ def build(dashboard: Any) -> dict[str, Markup]:
             "arrêté, puis prévision linéaire jusqu'en décembre. Chiffres dans le tableau "
             "« Budget et réalisé par ligne »."
         ),
-        months,
+        [_(m) for m in MONTH_ABBR],
         [
             {
                 "label": _("Budget cumulé"),
-                "values": b["budget"],
+                "values": cumulative.budget,
                 "colour": "#8A8A8A",
                 "style": "line",
             },
             {
                 "label": _("Réalisé cumulé"),
-                "values": b["actual"],
+                "values": cumulative.actual,
                 "colour": PALETTE[0],
                 "style": "line",
             },
             {
                 "label": _("Prévision (rythme actuel)"),
-                "values": b["forecast"],
+                "values": cumulative.forecast,
                 "colour": PALETTE[5],
                 "style": "dash",
             },
         ],
     )
-    lines = [
-        dict(
-            line,
-            flag_bad=line["status"] in ("over", "unbudgeted", "income_short"),
-            flag=_(line["status_label"]),
-        )
-        for line in budget_lines
+
+
+def budget_lines_chart(year: int, lines: Sequence[BudgetLineBar]) -> Markup:
+    items = [
+        {
+            "label": line.label,
+            "budget": line.budget,
+            "actual": line.actual,
+            "forecast": line.forecast,
+            "flag_bad": line.status_code in OVER_STATUSES,
+            "flag": _(line.status),
+        }
+        for line in lines
     ]
-    charts["budget_lignes"] = grouped_hbars(
+    return grouped_hbars(
         "chart-budget-lignes",
         _("Budget %(year)s, réalisé à date et prévision par ligne", year=year),
         _(
             "Pour chaque ligne de budget : le budget de l'année, le réalisé à date et la prévision "
             "de fin d'année ; les lignes en dépassement sont signalées par « ▲ » en toutes lettres."
         ),
-        lines,
+        items,
         [
             ("budget", _("Budget"), "#8A8A8A"),
             ("actual", _("Réalisé à date"), PALETTE[0]),
@@ -425,68 +450,75 @@ def build(dashboard: Any) -> dict[str, Markup]:
         ],
         flag_key="flag",
     )
-    a = dashboard.charts["allocation"]
-    if a["monthly"]["months"]:
-        charts["repartition_mois"] = stacked_bars(
-            "chart-repartition-mois",
-            _("Coût réparti par adhérent et par mois, %(year)s", year=year),
-            _(
-                "Une barre par mois, empilée par adhérent (les principaux adhérents un par un, les "
-                "autres regroupés) ; chiffres dans le tableau « Coût réparti par adhérent et par mois »."
-            ),
-            [_(m) for m in a["monthly"]["months"]],
-            a["monthly"]["series"],
+
+
+def allocation_months_chart(year: int, monthly: MonthlyBars) -> Markup:
+    return stacked_bars(
+        "chart-repartition-mois",
+        _("Coût réparti par adhérent et par mois, %(year)s", year=year),
+        _(
+            "Une barre par mois, empilée par adhérent (les principaux adhérents un par un, les "
+            "autres regroupés) ; chiffres dans le tableau « Coût réparti par adhérent et par mois »."
+        ),
+        [_(m) for m in monthly.months],
+        [{"label": s.label, "values": s.values} for s in monthly.series],
+    )
+
+
+def shares_chart(year: int, shares: Sequence[MemberShare]) -> Markup:
+    return hbars(
+        "chart-parts",
+        _("Part de chaque adhérent dans le coût de l'année %(year)s", year=year),
+        _("Coût total réparti à date par adhérent, avec sa part en pourcentage."),
+        [{"label": s.label, "value": s.value, "note": _percent(s.share)} for s in shares],
+        note_key="note",
+        width=560,
+        label_w=210,
+    )
+
+
+def capacity_chart(year: int, bars: EmployeeBars) -> Markup:
+    title = _("Capacité par salarié, %(year)s à date", year=year)
+    if len(bars.employees) < bars.total:
+        title += _(
+            " — les %(n)s salariés les plus éloignés de leur disponible, sur %(total)s",
+            n=len(bars.employees),
+            total=bars.total,
         )
-    if a["shares"]:
-        charts["parts"] = hbars(
-            "chart-parts",
-            _("Part de chaque adhérent dans le coût de l'année %(year)s", year=year),
-            _("Coût total réparti à date par adhérent, avec sa part en pourcentage."),
-            [dict(s, note=_percent(s["share"])) for s in a["shares"]],
-            note_key="note",
-            width=560,
-            label_w=210,
-        )
-    c = dashboard.charts["capacity"]
-    if c["employees"]:
-        title = _("Capacité par salarié, %(year)s à date", year=year)
-        if len(c["employees"]) < c["total"]:
-            title += _(
-                " — les %(n)s salariés les plus éloignés de leur disponible, sur %(total)s",
-                n=len(c["employees"]),
-                total=c["total"],
-            )
-        charts["capacite"] = grouped_hbars(
-            "chart-capacite",
-            title,
-            _(
-                "Pour chaque salarié : heures disponibles à date (ETP × durée annuelle), heures "
-                "travaillées et heures facturables."
-            ),
-            c["employees"],
-            [
-                ("available", _("Disponible à date"), "#8A8A8A"),
-                ("worked", _("Travaillé"), PALETTE[0]),
-                ("billable", _("Facturable"), PALETTE[2]),
-            ],
-            unit="hours",
-        )
-    r = dashboard.charts["regularisation"]
-    if r["members"]:
-        charts["regularisation"] = hbars(
-            "chart-regularisation",
-            _(
-                "Régularisation par adhérent si l'exercice se terminait "
-                "aujourd'hui (les plus grands écarts un par un)"
-            ),
-            _(
-                "À droite (orange) : coût réel supérieur au facturé, facture complémentaire ; à "
-                "gauche (bleu) : trop facturé, avoir."
-            ),
-            r["members"],
-            diverging=True,
-        )
-    return charts
+    return grouped_hbars(
+        "chart-capacite",
+        title,
+        _(
+            "Pour chaque salarié : heures disponibles à date (ETP × durée annuelle), heures "
+            "travaillées et heures facturables."
+        ),
+        [
+            {"label": e.label, "available": e.available, "worked": e.worked, "billable": e.billable}
+            for e in bars.employees
+        ],
+        [
+            ("available", _("Disponible à date"), "#8A8A8A"),
+            ("worked", _("Travaillé"), PALETTE[0]),
+            ("billable", _("Facturable"), PALETTE[2]),
+        ],
+        unit="hours",
+    )
+
+
+def regularisation_chart(bars: Sequence[MemberBar]) -> Markup:
+    return hbars(
+        "chart-regularisation",
+        _(
+            "Régularisation par adhérent si l'exercice se terminait "
+            "aujourd'hui (les plus grands écarts un par un)"
+        ),
+        _(
+            "À droite (orange) : coût réel supérieur au facturé, facture complémentaire ; à "
+            "gauche (bleu) : trop facturé, avoir."
+        ),
+        [{"label": b.label, "value": b.value} for b in bars],
+        diverging=True,
+    )
 
 
 def _percent(value: Any) -> str:

@@ -1,8 +1,7 @@
 """Every dashboard table as .xlsx (pandas + openpyxl, formatted) and as CSV.
 
-The exports write the very :class:`~eage.dashboard.services.Table` the page shows, rows then
-footer rows, so their figures are the page's. pandas is imported here, lazily (it costs half
-a second at import: STACK-NOTES §6), never at app start.
+The exports write the very :class:`~eage.dashboard.table.Table` the page shows, rows then
+footer rows, so their figures are the page's.
 
 * .xlsx: one sheet, header row in bold and frozen, euro format on money columns, two
   decimals on hours, percentages as percentages, widths fitted to the content.
@@ -17,7 +16,11 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from eage.dashboard.services import Table
+import pandas as pd
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from eage.dashboard.table import Cell, Column, Table
 
 EURO_FORMAT = '#,##0.00\\ "€";[Red]\\-#,##0.00\\ "€"'
 HOURS_FORMAT = "#,##0.00"
@@ -26,7 +29,15 @@ NUMBER_FORMAT = "0.00"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cell(value: Any) -> Any:
+NUMBER_FORMATS = {
+    "money": EURO_FORMAT,
+    "hours": HOURS_FORMAT,
+    "percent": PERCENT_FORMAT,
+    "number": NUMBER_FORMAT,
+}
+
+
+def _cell(value: Cell) -> str | float | None:
     """Decimals to floats for the spreadsheet (Excel stores IEEE doubles anyway; each cell is
     already rounded to the cent / to 1e-4 for shares)."""
     if isinstance(value, Decimal):
@@ -34,14 +45,10 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def to_xlsx(table: Table, year: int) -> bytes:
-    import pandas as pd
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
+def to_xlsx(table: Table[Any], year: int) -> bytes:
     rows = _shown_rows(table)
     frame = pd.DataFrame(
-        [[_cell(row.get(c.key)) for c in table.columns] for row in rows],
+        [[_cell(value) for value in row] for row in rows],
         columns=[c.title for c in table.columns],
     )
     buffer = io.BytesIO()
@@ -53,41 +60,39 @@ def to_xlsx(table: Table, year: int) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        n_rows = len(table.rows)
         for index, column in enumerate(table.columns, start=1):
-            letter = get_column_letter(index)
-            number_format = {
-                "money": EURO_FORMAT,
-                "hours": HOURS_FORMAT,
-                "percent": PERCENT_FORMAT,
-                "number": NUMBER_FORMAT,
-            }.get(column.kind)
-            width = len(column.title)
-            for r, row in enumerate(rows, start=2):
-                cell = sheet.cell(row=r, column=index)
-                if number_format:
-                    cell.number_format = number_format
-                if r - 2 >= n_rows:
-                    cell.font = Font(bold=True)  # footer (totals) rows
-                value = row.get(column.key)
-                shown = _shown_width(value, column.kind)
-                width = max(width, shown)
-            sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+            _format_column(sheet, index, column, [row[index - 1] for row in rows], len(table.rows))
         sheet.title = sheet_name
     workbook_bytes = buffer.getvalue()
     return workbook_bytes
 
 
-def _shown_rows(table: Table) -> list[dict[str, Any]]:
-    """The rows as the page shows them: statuses and totals' text in the reader's language."""
+def _format_column(sheet: Any, index: int, column: Column, values: list[Cell], n_rows: int) -> None:
+    """Column `index` (from 1) of the sheet: its number format, the footer (totals) rows in
+    bold, its width fitted to the title and the values."""
+    number_format = NUMBER_FORMATS.get(column.kind)
+    width = len(column.title)
+    for r, value in enumerate(values, start=2):
+        cell = sheet.cell(row=r, column=index)
+        if number_format:
+            cell.number_format = number_format
+        if r - 2 >= n_rows:
+            cell.font = Font(bold=True)  # footer (totals) rows
+        width = max(width, _shown_width(value, column.kind))
+    sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
+
+
+def _shown_rows(table: Table[Any]) -> list[list[Cell]]:
+    """The rows' cells (column by column) as the page shows them: statuses and totals' text
+    in the reader's language."""
     n = len(table.rows)
     return [
-        {c.key: c.shown(row.get(c.key), i >= n) for c in table.columns}
+        [c.shown(row.cell(c.key), i >= n) for c in table.columns]
         for i, row in enumerate(table.all_rows())
     ]
 
 
-def _shown_width(value: Any, kind: str) -> int:
+def _shown_width(value: Cell, kind: str) -> int:
     if value is None:
         return 0
     if kind == "money":
@@ -99,7 +104,7 @@ def _shown_width(value: Any, kind: str) -> int:
     return len(str(value))
 
 
-def csv_value(value: Any, kind: str) -> str:
+def csv_value(value: Cell, kind: str) -> str:
     if value is None:
         return ""
     if kind == "percent":
@@ -109,10 +114,12 @@ def csv_value(value: Any, kind: str) -> str:
     return str(value)
 
 
-def to_csv(table: Table) -> bytes:
+def to_csv(table: Table[Any]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([c.title for c in table.columns])
     for row in _shown_rows(table):
-        writer.writerow([csv_value(row.get(c.key), c.kind) for c in table.columns])
+        writer.writerow(
+            [csv_value(value, c.kind) for value, c in zip(row, table.columns, strict=True)]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

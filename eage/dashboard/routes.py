@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from eage.auth.roles import BACK_OFFICE, roles_required
 from eage.core.services import parse_month
 from eage.dashboard import charts, exports, services
+from eage.dashboard.table import TABLES
 
 PAGE_ROWS = 50  # longer tables (a large group's members) show this many rows; exports have all
 
@@ -52,7 +53,7 @@ def index() -> ResponseReturnValue:
 @roles_required(*BACK_OFFICE)
 def export(name: str, fmt: str) -> ResponseReturnValue:
     """One route for every table: /tableau-de-bord/export/budget.xlsx?annee=2026."""
-    if name not in services.TABLES or fmt not in ("xlsx", "csv"):
+    if name not in TABLES or fmt not in ("xlsx", "csv"):
         abort(404)
     year, through = _params()
     table = services.table(year, name, through)

@@ -1,29 +1,17 @@
 """Numbers `F-YYYY-NNNN` and `A-YYYY-NNNN`: unique, chronological, continuous (art. 242
 nonies A ann. II CGI, 7°) — also when several processes issue at once.
 
-Every issuing transaction starts with `take_issuing_lock()`, an UPDATE on one row: PostgreSQL
-holds its row lock and SQLite its write lock until commit, so issuers queue up and each reads
-the series after the previous one committed. A rollback gives its numbers back."""
+Every issuing transaction starts with `eage.locks.take_issuing_lock()`, so issuers queue up
+and each reads the series after the previous one committed. A rollback gives its numbers
+back."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
-
 from accounting.invoicing import format_invoice_number
 from eage.extensions import db
-from eage.models import AppLock, NumberSequence
+from eage.models import NumberSequence
 
-ISSUING = "issuing"
 SERIES = {"invoice": "F", "credit_note": "A"}
-
-
-def take_issuing_lock() -> None:
-    result = db.session.execute(
-        update(AppLock).where(AppLock.name == ISSUING).values(counter=AppLock.counter + 1)
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        db.session.add(AppLock(name=ISSUING, counter=1))
-        db.session.flush()
 
 
 def next_number(kind: str, year: int) -> tuple[str, int]:

@@ -3,7 +3,7 @@ payments and follow-up, sending. The arithmetic lives in accounting/invoicing.py
 
 Posting rule (the same for every issued document): the function that issues a document
 posts its journal entry, in the same transaction — :func:`issue_document` posts each invoice
-and credit note (``books.post_invoice``) as it numbers it; the month close, the credit notes,
+and credit note (``posting.post_invoice``) as it numbers it; the month close, the credit notes,
 the fees and the year-end regularisation all issue through it. Their files are written
 inside ``storage.transaction()``, so a failure leaves neither rows nor files."""
 
@@ -29,13 +29,14 @@ from accounting import invoicing as domain
 from accounting.collection import late_penalty
 from accounting.money import D, round_cents
 from eage import audit, parties, storage
-from eage.books import services as books
+from eage.books import posting
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.filters import fr_date, money, month_label
 from eage.invoicing import documents
 from eage.invoicing.errors import InvoicingError as InvoicingError  # services.InvoicingError
-from eage.invoicing.numbering import next_number, take_issuing_lock
+from eage.invoicing.numbering import next_number
+from eage.locks import take_issuing_lock
 from eage.models import (
     FiscalYear,
     Invoice,
@@ -139,7 +140,7 @@ def issue_document(
         user_id=user_id,
         summary=f"{member.code} {totals.incl_tax} € ({origin})",
     )
-    books.post_invoice(inv, user_id=user_id)
+    posting.post_invoice(inv, user_id=user_id)
     return inv
 
 
@@ -599,7 +600,7 @@ def record_payment(
         payment.allocations.append(PaymentAllocation(invoice=inv, amount=part))
     db.session.add(payment)
     db.session.flush()
-    books.post_payment(payment, user_id=user_id)
+    posting.post_payment(payment, user_id=user_id)
     for inv, _part in plan:
         refresh_status(inv)
     audit.record(

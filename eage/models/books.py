@@ -3,7 +3,7 @@ journal entries and their lines, and the inalterability chain.
 
 Entries are generated from the documents (VT, PA, BQ) and validated as they are posted;
 only OD entries are typed, as drafts, until the accountant validates them. A validated
-entry never changes (listener in eage/books/services.py); every validated entry, issued
+entry never changes (guard declared in eage/immutability.py); every validated entry, issued
 invoice, credit note and payslip gets one :class:`ChainLink`, whose hash covers the
 record's content and its predecessor's hash.
 """

@@ -1,7 +1,8 @@
 """Invoices, credit notes, their lines, stored documents, payments, number series.
 
-Issued documents are immutable (SPEC §5 "Numbering"): a listener in eage/invoicing/immutability.py
-refuses any change except the follow-up fields (status, sent_at), and every deletion.
+Issued documents are immutable (SPEC §5 "Numbering"): the guard declared in
+eage/immutability.py refuses any change except the follow-up fields (status, sent_at), and
+every deletion.
 """
 
 from __future__ import annotations

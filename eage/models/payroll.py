@@ -1,7 +1,7 @@
 """Issued payslips (SPEC §3 "Payslip"): one per employee and month, immutable once issued.
 
 The totals are columns (reports and the allocation sum them in the database); the lines are
-the engine's JSON (``payroll.Payslip.to_json_dict()["lines"]``), frozen as issued. The
+the engine's JSON (``payroll.PayslipResult.to_json_dict()["lines"]``), frozen as issued. The
 documents (PDF, .docx) are :class:`StoredDocument` rows stored under
 ``payslips/YYYY-MM/<number>.pdf``. A listener in eage/payslips/services.py refuses any update
 or deletion of an issued payslip (ARCHITECTURE §4).

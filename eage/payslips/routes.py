@@ -21,8 +21,6 @@ from eage.storage import read
 
 bp = Blueprint("payslips", __name__, url_prefix="/paie")
 
-services.install_immutability()
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -6,7 +6,7 @@ this module only adds and flushes, never commits.
 
 Posting rule (the same for every issued document): the function that issues a document
 posts its journal entry, in the same transaction — :func:`issue_month_payslips` posts the
-``PA`` entry of each payslip it issues (``books.post_payslips``), as
+``PA`` entry of each payslip it issues (``posting.post_payslips``), as
 ``invoicing.issue_document`` posts each invoice. Its files are recorded by the caller's
 ``storage.transaction()``.
 
@@ -38,14 +38,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, event, func, inspect, literal, select
-from sqlalchemy.orm import ORMExecuteState, Session, selectinload
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import selectinload
 
 import payroll
 from accounting.calendar import french_public_holidays
 from accounting.money import ZERO, D, round_cents
 from eage import audit, parties, storage
-from eage.books import services as books
+from eage.books import posting
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.models import (
@@ -89,50 +89,6 @@ _HUNDRED = Decimal(100)
 
 class PayslipError(ValueError):
     """Input the payslip services refuse (unknown employee, month not under contract…)."""
-
-
-class ImmutablePayslipError(RuntimeError):
-    """Raised on any attempt to edit or delete an issued payslip (ARCHITECTURE §4)."""
-
-
-# ------------------------------------------------------------------------------------------
-# Immutability
-# ------------------------------------------------------------------------------------------
-
-
-def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    for obj in session.deleted:
-        if isinstance(obj, Payslip):
-            raise ImmutablePayslipError(f"payslip {obj.number} is issued: it can never be deleted")
-    for obj in session.dirty:
-        if not isinstance(obj, Payslip) or not session.is_modified(obj, include_collections=False):
-            continue
-        state = inspect(obj)
-        changed = sorted(
-            attr.key
-            for attr in state.mapper.column_attrs
-            if state.attrs[attr.key].history.has_changes()
-        )
-        if changed:
-            raise ImmutablePayslipError(
-                f"payslip {obj.number} is issued: it can never be edited ({', '.join(changed)})"
-            )
-
-
-def _do_orm_execute(state: ORMExecuteState) -> None:
-    if (state.is_update or state.is_delete) and any(
-        mapper.class_ is Payslip for mapper in state.all_mappers
-    ):
-        raise ImmutablePayslipError(
-            "bulk update or delete of payslips refused: issued payslips are immutable"
-        )
-
-
-def install_immutability() -> None:
-    """Listen on every Session (idempotent)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "do_orm_execute", _do_orm_execute)
 
 
 # ------------------------------------------------------------------------------------------
@@ -252,8 +208,8 @@ def contract_for_month(employee: Employee, month: date) -> Contract | None:
     return max(overlapping, key=lambda c: c.start_date) if overlapping else None
 
 
-def engine_contract(employee: Employee, contract: Contract) -> payroll.Contract:
-    return payroll.Contract(
+def engine_contract(employee: Employee, contract: Contract) -> payroll.ContractTerms:
+    return payroll.ContractTerms(
         weekly_hours=D(contract.weekly_hours),
         monthly_gross=D(contract.monthly_gross),
         cadre=contract.cadre,
@@ -412,7 +368,7 @@ class Computation:
     employee: Employee
     contract: Contract
     month: date
-    payslip: payroll.Payslip
+    payslip: payroll.PayslipResult
     worked_time: payroll.WorkedTime
     worked_minutes: int
     leave: PaidLeave
@@ -474,7 +430,7 @@ def compute_preview(employee: Employee, month: date) -> Computation:
         raise PayslipError(f"{employee.code} : {exc}") from exc
 
 
-def lines_json(slip: payroll.Payslip) -> list[dict[str, Any]]:
+def lines_json(slip: payroll.PayslipResult) -> list[dict[str, Any]]:
     """The engine's JSON lines, with their code."""
     return [{"code": line.code, **line.to_json_dict()} for line in slip.lines]
 
@@ -549,7 +505,6 @@ def issue_month_payslips(month: date, *, user_id: int | None, issue_date: date) 
     in the close, the issuing lock): this function only adds and flushes; the files it
     writes are recorded by the caller's ``storage.transaction()``. Returns the payslips
     issued now."""
-    install_immutability()
     started = time.perf_counter()
     month = month.replace(day=1)
     key = month_key(month)
@@ -579,7 +534,7 @@ def issue_month_payslips(month: date, *, user_id: int | None, issue_date: date) 
         summary=f"{len(issued)} bulletin(s) : " + ", ".join(p.number for p in issued),
     )
     db.session.flush()
-    books.post_payslips(issued, user_id=user_id)
+    posting.post_payslips(issued, user_id=user_id)
     logger.info(
         "%d payslip(s) of %s issued and posted by user %s in %.2f s",
         len(issued),
@@ -794,7 +749,9 @@ def grouped_lines(row: Payslip) -> list[tuple[str, list[dict[str, Any]]]]:
     return [(h, by_heading[h]) for h in payroll.HEADINGS if h in by_heading]
 
 
-def display_totals(source: Payslip | payroll.Payslip, pas_rate_percent: Decimal) -> dict[str, Any]:
+def display_totals(
+    source: Payslip | payroll.PayslipResult, pas_rate_percent: Decimal
+) -> dict[str, Any]:
     """The totals a page shows, employer contributions also after reductions."""
     out: dict[str, Any] = {name: D(getattr(source, name)) for name in TOTALS}
     out["employer_after"] = out["employer_contributions"] - out["reductions"]
@@ -802,7 +759,7 @@ def display_totals(source: Payslip | payroll.Payslip, pas_rate_percent: Decimal)
     return out
 
 
-def engine_sections(slip: payroll.Payslip) -> list[tuple[str, list[dict[str, Any]]]]:
+def engine_sections(slip: payroll.PayslipResult) -> list[tuple[str, list[dict[str, Any]]]]:
     """A computed (not issued) payslip's lines under their headings."""
     lines = lines_json(slip)
     return [
@@ -819,7 +776,7 @@ def engine_sections(slip: payroll.Payslip) -> list[tuple[str, list[dict[str, Any
 
 @dataclass(frozen=True)
 class Simulation:
-    payslip: payroll.Payslip
+    payslip: payroll.PayslipResult
     gross: Decimal
     weekly_hours: Decimal
     cadre: bool

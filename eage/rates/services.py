@@ -38,6 +38,7 @@ from accounting.documents.convention import (
 )
 from accounting.invoicing import Party, SellerParty
 from accounting.money import ZERO, D, round_cents
+from accounting.split import largest_remainder
 from eage import audit
 from eage.extensions import db
 from eage.forms_fr import Problem
@@ -371,7 +372,7 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
                     Problem(None, "Le coût de personnel devient négatif avec ces hypothèses.")
                 )
             else:
-                staff_cost = domain.split_largest_remainder(
+                staff_cost = largest_remainder(
                     staff_total, {code: m * MONTHS for code, (_, m, _) in estimates.items()}
                 )
         else:

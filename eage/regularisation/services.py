@@ -24,7 +24,7 @@ from eage import audit, storage
 from eage.allocation.services import allocation
 from eage.extensions import db
 from eage.invoicing import services as invoicing
-from eage.invoicing.numbering import take_issuing_lock
+from eage.locks import take_issuing_lock
 from eage.models import Invoice, Member, MonthLock, Service
 
 logger = logging.getLogger(__name__)

@@ -1,8 +1,8 @@
 """What a payslip document prints, as plain data (no Flask, no database).
 
-The payslip itself is the engine's JSON form (:meth:`payroll.Payslip.to_json_dict`): amounts
-are two-decimal strings and rates percentages, so a document renders the same whether it
-comes straight from :func:`payroll.compute_payslip` or from an issued payslip read back from
+The payslip itself is the engine's JSON form (:meth:`payroll.PayslipResult.to_json_dict`):
+amounts are two-decimal strings and rates percentages, so a document renders the same whether
+it comes straight from :func:`payroll.compute_payslip` or from an issued payslip read back from
 the database.
 """
 

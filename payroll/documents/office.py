@@ -4,18 +4,28 @@ as .xlsx (openpyxl). Same content as the PDFs, from the same context."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import (  # type: ignore[import-untyped]
+    Alignment,
+    Border,
+    Font,
+    PatternFill,
+    Side,
+)
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from . import formats
 from .model import JournalRow, PayslipDocument
@@ -110,9 +120,33 @@ def _para(
 def payslip_docx(doc: PayslipDocument) -> bytes:
     """The payslip as an editable Word document (same mentions as the PDF)."""
     ctx = payslip_context(doc)
-    slip = ctx["slip"]
-    employer = doc.employer
-    employee = doc.employee
+    document = _new_document(doc)
+    _para(document, "BULLETIN DE PAIE", bold=True, size=14, color=BRAND)
+    _para(
+        document,
+        f"Période du {formats.fr_date(doc.period_start)} au "
+        f"{formats.fr_date(doc.period_end)} · n° {doc.number} · "
+        f"payé le {formats.fr_date(doc.payment_date)} par {doc.payment_method}",
+    )
+    _parties(document, doc)
+    _para(document, "")
+    _pay_table(document, ctx)
+    _para(document, "")
+    _contributions_table(document, ctx)
+    _para(document, "")
+    _month_notes(document, doc, ctx)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# The six columns of the pay and contribution tables, in millimetres.
+_WIDTHS = (80.0, 20.0, 16.0, 22.0, 16.0, 22.0)
+
+
+def _new_document(doc: PayslipDocument) -> DocxDocument:
+    """An A4 document in the payslip's font, its properties at a fixed time (same bytes for
+    the same payslip)."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -122,18 +156,16 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
     style.font.name = "DejaVu Sans"
     style.font.size = Pt(8)
     document.core_properties.title = f"Bulletin de paie {doc.number}"
-    document.core_properties.author = employer.name
+    document.core_properties.author = doc.employer.name
     document.core_properties.created = _FIXED_TIME
     document.core_properties.modified = _FIXED_TIME
+    return document
 
-    _para(document, "BULLETIN DE PAIE", bold=True, size=14, color=BRAND)
-    _para(
-        document,
-        f"Période du {formats.fr_date(doc.period_start)} au "
-        f"{formats.fr_date(doc.period_end)} · n° {doc.number} · "
-        f"payé le {formats.fr_date(doc.payment_date)} par {doc.payment_method}",
-    )
 
+def _parties(document: DocxDocument, doc: PayslipDocument) -> None:
+    """The employer's and the employee's identities, side by side."""
+    employer = doc.employer
+    employee = doc.employee
     parties = document.add_table(rows=1, cols=2)
     parties.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = parties.rows[0].cells
@@ -173,9 +205,11 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
             run = paragraph.add_run(value)
             run.font.size = Pt(7.5)
             run.bold = key in ("Employeur", "Salarié")
-    _para(document, "")
 
-    widths = (80.0, 20.0, 16.0, 22.0, 16.0, 22.0)
+
+def _pay_table(document: DocxDocument, ctx: Mapping[str, Any]) -> None:
+    """The pay elements and the gross pay."""
+    slip = ctx["slip"]
     pay = document.add_table(rows=0, cols=6)
     pay.style = "Table Grid"
     _row(
@@ -203,9 +237,12 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
         bold=True,
         fill="F0F4F8",
     )
-    _widths(pay, widths)
-    _para(document, "")
+    _widths(pay, _WIDTHS)
 
+
+def _contributions_table(document: DocxDocument, ctx: Mapping[str, Any]) -> None:
+    """Contributions by heading of the « bulletin clarifié », then the totals, net amounts,
+    withholding tax and net paid."""
     table = document.add_table(rows=0, cols=6)
     table.style = "Table Grid"
     _row(
@@ -248,6 +285,13 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
                     formats.amount(line["employer_amount"], True),
                 ],
             )
+    _totals_and_net_rows(table, ctx)
+    _widths(table, _WIDTHS)
+
+
+def _totals_and_net_rows(table: Table, ctx: Mapping[str, Any]) -> None:
+    """Total contributions, net social amount, net before tax, withholding tax, net paid."""
+    slip = ctx["slip"]
     _row(
         table,
         [
@@ -303,9 +347,11 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
         bold=True,
         fill="F0F4F8",
     )
-    _widths(table, widths)
-    _para(document, "")
 
+
+def _month_notes(document: DocxDocument, doc: PayslipDocument, ctx: Mapping[str, Any]) -> None:
+    """The month's hours, paid leave, employer cost and reductions, the keep-it mention."""
+    slip = ctx["slip"]
     leave = doc.leave
     hours_text = [f"Heures normales (contrat) : {formats.hours(ctx['normal_hours'])} h"]
     hours_text += [f"{e['label']} : {formats.hours(e['hours'])} h" for e in ctx["extra_lines"]]
@@ -331,10 +377,6 @@ def payslip_docx(doc: PayslipDocument) -> bytes:
     _para(document, ctx["keep_mention"], bold=True, size=8, color=BRAND)
     _para(document, ctx["glossary_mention"], size=6.5)
 
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
 
 # ------------------------------------------------------------------------------------------
 # Payroll journal as .xlsx
@@ -346,10 +388,6 @@ EURO_FORMAT = '#,##0.00\\ "€";[Red]\\-#,##0.00\\ "€"'
 def journal_xlsx(rows: Sequence[JournalRow], *, month_label: str, employer_name: str) -> bytes:
     """The monthly payroll journal: one row per payslip, each contribution family split into
     employee and employer parts, totals on the last row (values, equal to the payslips')."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
     wb = Workbook()
     ws = wb.active
     ws.title = "Journal de paie"
@@ -357,48 +395,15 @@ def journal_xlsx(rows: Sequence[JournalRow], *, month_label: str, employer_name:
     wb.properties.title = f"Journal de paie — {month_label}"
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME
-
-    headers = ["Matricule", "Salarié", "Bulletin", "Salaire brut"]
-    for label, _ in JOURNAL_FAMILIES:
-        headers += [f"{label} sal.", f"{label} pat."]
-    headers += [
-        "Total cot. salariales",
-        "Total cot. patronales",
-        "Allègements",
-        "Net social",
-        "Net avant impôt",
-        "Prélèvement à la source",
-        "Net payé",
-        "Coût employeur",
-    ]
+    headers = _journal_headers()
     ws.append(headers)
-
-    def values(payslip: Any, families: list[tuple[Decimal, Decimal]]) -> list[Decimal]:
-        out = [Decimal(str(payslip["gross"]))]
-        for employee_part, employer_part in families:
-            out += [employee_part, employer_part]
-        out += [
-            Decimal(str(payslip[name]))
-            for name in (
-                "employee_contributions",
-                "employer_contributions",
-                "reductions",
-                "net_social",
-                "net_before_tax",
-                "tax_withheld",
-                "net_paid",
-                "employer_cost",
-            )
-        ]
-        return out
-
     for row in rows:
         ws.append(
             [
                 row.employee_code,
                 row.employee_name,
                 row.number,
-                *values(row.payslip, family_amounts(row.payslip)),
+                *_journal_values(row.payslip, family_amounts(row.payslip)),
             ]
         )
     totals = journal_totals(rows)
@@ -407,10 +412,46 @@ def journal_xlsx(rows: Sequence[JournalRow], *, month_label: str, employer_name:
             "TOTAL",
             f"{len(rows)} salarié(s)",
             "",
-            *values({k: str(v) for k, v in totals.items()}, journal_family_totals(rows)),
+            *_journal_values({k: str(v) for k, v in totals.items()}, journal_family_totals(rows)),
         ]
     )
+    _style_journal(ws, len(headers))
+    ws.oddHeader.center.text = f"{employer_name} — journal de paie {month_label}"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
+
+_JOURNAL_TOTALS = (
+    ("employee_contributions", "Total cot. salariales"),
+    ("employer_contributions", "Total cot. patronales"),
+    ("reductions", "Allègements"),
+    ("net_social", "Net social"),
+    ("net_before_tax", "Net avant impôt"),
+    ("tax_withheld", "Prélèvement à la source"),
+    ("net_paid", "Net payé"),
+    ("employer_cost", "Coût employeur"),
+)
+
+
+def _journal_headers() -> list[str]:
+    headers = ["Matricule", "Salarié", "Bulletin", "Salaire brut"]
+    for label, _ in JOURNAL_FAMILIES:
+        headers += [f"{label} sal.", f"{label} pat."]
+    return headers + [label for _, label in _JOURNAL_TOTALS]
+
+
+def _journal_values(payslip: Any, families: list[tuple[Decimal, Decimal]]) -> list[Decimal]:
+    """Gross, each family's (employee, employer) amounts, then the payslip's totals."""
+    out = [Decimal(str(payslip["gross"]))]
+    for employee_part, employer_part in families:
+        out += [employee_part, employer_part]
+    return out + [Decimal(str(payslip[name])) for name, _ in _JOURNAL_TOTALS]
+
+
+def _style_journal(ws: Any, columns: int) -> None:
+    """Header row in the brand colour, the totals row in bold, euro formats, widths, frozen
+    employee columns and a filter over the payslip rows."""
     header_fill = PatternFill("solid", fgColor="1D4E5F")
     thin = Side(style="thin", color="1D4E5F")
     for cell in ws[1]:
@@ -423,7 +464,7 @@ def journal_xlsx(rows: Sequence[JournalRow], *, month_label: str, employer_name:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F0F4F8")
         cell.border = Border(top=thin, bottom=thin)
-    for col in range(4, len(headers) + 1):
+    for col in range(4, columns + 1):
         for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=col, max_col=col):
             cell.number_format = EURO_FORMAT
         ws.column_dimensions[get_column_letter(col)].width = 14
@@ -431,9 +472,4 @@ def journal_xlsx(rows: Sequence[JournalRow], *, month_label: str, employer_name:
     ws.column_dimensions["B"].width = 24
     ws.column_dimensions["C"].width = 22
     ws.freeze_panes = "D2"  # header row and the employee columns stay in view
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, last - 1)}"
-    ws.oddHeader.center.text = f"{employer_name} — journal de paie {month_label}"
-
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(1, last - 1)}"

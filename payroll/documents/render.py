@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from weasyprint import HTML  # type: ignore[import-untyped]
+from weasyprint.urls import FatalURLFetchingError, URLFetcher  # type: ignore[import-untyped]
 
-from accounting.money import ZERO, D
+from accounting.money import ROUND_HALF_UP, ZERO, D
 
 from ..model import (
     HEADING_CSG_DEDUCTIBLE,
@@ -144,7 +146,8 @@ def payslip_context(doc: PayslipDocument) -> dict[str, Any]:
         "absence": absence,
         "extra_hours": sum((_dec(e["hours"]) for e in extra), ZERO),
         "employer_after_reductions": employer_after,
-        "pas_rate_percent": (doc.pas_rate * 100).quantize(Decimal("0.01")),
+        # Exact: the rate is stored as a percentage with two decimals (Numeric(5, 2)).
+        "pas_rate_percent": (doc.pas_rate * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
         "month_label": formats.month_label(doc.period_start),
         "keep_mention": KEEP_MENTION,
         "glossary_mention": GLOSSARY_MENTION,
@@ -159,27 +162,17 @@ def payslip_html(doc: PayslipDocument) -> str:
 def render_pdf(html: str, *, identifier: str) -> bytes:
     """HTML → PDF with WeasyPrint; ``identifier`` seeds the PDF file identifier so that a
     document renders to the same bytes each time. Documents load no external resource."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # heavy: imported lazily
-
-    pdf: bytes = HTML(string=html, url_fetcher=_no_fetch()).write_pdf(
+    pdf: bytes = HTML(string=html, url_fetcher=_NoFetch()).write_pdf(
         pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
     )
     return pdf
 
 
-@lru_cache(maxsize=1)
-def _no_fetch() -> Any:
+class _NoFetch(URLFetcher):  # type: ignore[misc]
     """A URL fetcher that refuses everything: payroll documents are self-contained."""
-    from weasyprint.urls import (  # type: ignore[import-untyped]
-        FatalURLFetchingError,
-        URLFetcher,
-    )
 
-    class NoFetch(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise FatalURLFetchingError(f"payroll documents load no resource (asked for {url})")
-
-    return NoFetch()
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        raise FatalURLFetchingError(f"payroll documents load no resource (asked for {url})")
 
 
 def payslip_pdf(doc: PayslipDocument) -> bytes:

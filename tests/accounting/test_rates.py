@@ -9,64 +9,14 @@ from decimal import Decimal
 
 import pytest
 
-from accounting.money import MoneyError
 from accounting.rates import (
     RateError,
     RateInputs,
     check_rate_inputs,
     propose_rates,
-    split_largest_remainder,
 )
 
 D = Decimal
-
-
-# --------------------------------------------------------------------------- largest remainder
-
-
-@pytest.mark.parametrize(
-    ("total", "weights", "expected"),
-    [
-        # 100.00 over 1/1/1: 3333 cents each, 1 cent left → the first code (tie broken by code).
-        ("100.00", {"B": 1, "A": 1, "C": 1}, {"A": "33.34", "B": "33.33", "C": "33.33"}),
-        # 10.00 over 1/2: 333.33… / 666.66… cents → the larger remainder (B, .67) gets the cent.
-        ("10.00", {"A": 1, "B": 2}, {"A": "3.33", "B": "6.67"}),
-        # Negative totals are split as their absolute value, then negated.
-        ("-100.00", {"A": 1, "B": 1, "C": 1}, {"A": "-33.34", "B": "-33.33", "C": "-33.33"}),
-        # Decimal weights (planned hours) work exactly.
-        (
-            "14000.00",
-            {"GESTION": D("1660"), "PAIE": D("1250"), "RESEAU": D("740")},
-            {"GESTION": "6367.12", "PAIE": "4794.52", "RESEAU": "2838.36"},
-        ),
-        # A zero weight gets nothing, even a left-over cent.
-        ("0.01", {"A": 0, "B": 3}, {"A": "0.00", "B": "0.01"}),
-        ("0.00", {"A": 0, "B": 0}, {"A": "0.00", "B": "0.00"}),
-    ],
-    ids=[
-        "tie-by-code",
-        "largest-remainder",
-        "negative-total",
-        "decimal-weights",
-        "zero-weight",
-        "zero-over-zero",
-    ],
-)
-def test_split_largest_remainder_spec_5(
-    total: str, weights: dict[str, Decimal | int], expected: dict[str, str]
-) -> None:
-    shares = split_largest_remainder(D(total), weights)
-    assert shares == {k: D(v) for k, v in expected.items()}
-    assert sum(shares.values()) == D(total)
-
-
-def test_split_refuses_what_cannot_be_split() -> None:
-    with pytest.raises(ValueError):
-        split_largest_remainder(D("1.00"), {"A": 0})
-    with pytest.raises(ValueError):
-        split_largest_remainder(D("1.00"), {"A": -1, "B": 2})
-    with pytest.raises(MoneyError):
-        split_largest_remainder(D("1.001"), {"A": 1})
 
 
 # --------------------------------------------------------------------------- proposal

@@ -1,18 +1,34 @@
-"""Every route of app.url_map, for every role: who is let in (SPEC §2, §8).
+"""Every route of app.url_map, for every role and for a visitor not signed in (SPEC §2, §8).
 
-A route without a declared role list fails this test, so nothing ships unprotected."""
+The expectation is the hand-written table in tests/eage/access_table.py, not the decorators
+under test: an allowed role is never refused (401/403) and never meets a server error (5xx); a
+refused role gets 403 or 404; a visitor is sent to the login page (401 on the API). An endpoint
+missing from the table fails the walk, so nothing ships without an entry."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
-from flask import Flask
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from eage.auth.roles import ADMIN, MEMBER
-from eage.models import ROLES
+from eage.extensions import db
+from eage.models import ROLES, ApiToken, User
+from tests.conftest import ROLE_EMAILS
+from tests.eage.access_table import ACCESS, ANONYMOUS, SIGNED_IN, allowed
+
+LoginAs = Callable[[str], FlaskClient]
+Bearer = Callable[[str], dict[str, str]]
 
 PUBLIC_ENDPOINTS = {"static", "bootstrap.static"}
-SKIPPED_IN_WALK = {"auth.logout"}  # would end the session mid-walk; tested in test_app
-SAMPLE_ARGS = {
+LAST_OF_THE_WALK = "auth.logout"  # ends the session: walked after everything else
+# Ids of rows the demo group has (member 1, employee 1 and its contract 1, service 1…).
+SAMPLE_ARGS: dict[str, str | int] = {
     "id": 1,
     "member_id": 1,
     "employee_id": 1,
@@ -20,29 +36,101 @@ SAMPLE_ARGS = {
     "user_id": 1,
     "line_id": 1,
     "contract_id": 1,
+    "account_id": 1,
     "year": 2026,
     "month": "2026-11",
     "code": "LEFIL",
+    "member_code": "LEFIL",
     "number": "F-2026-0001",
+    "ref": "F-2026-0001",
     "lang": "fr",
     "filename": "eage.css",
     "token_id": 1,
+    "name": "budget",
+    "fmt": "pdf",
 }
 
 
-def _routes(app: Flask) -> list[tuple[str, str, str]]:
+@dataclass(frozen=True)
+class Visit:
+    endpoint: str
+    method: str
+    url: str
+    status: int
+    location: str
+
+    @property
+    def is_api(self) -> bool:
+        return self.url.startswith("/api/")
+
+
+def _requests(app: Flask) -> list[tuple[str, str, str]]:
+    """(endpoint, method, url) for every rule and method: the API first (the admin's walk
+    revokes token 1), then pages to read, then forms to post (a deletion does not hide a page
+    still to be read), signing out last."""
     out = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC_ENDPOINTS | SKIPPED_IN_WALK:
-            continue
-        args = {a: SAMPLE_ARGS.get(a, 1) for a in rule.arguments}
+        values: dict[str, Any] = {a: SAMPLE_ARGS.get(a, 1) for a in rule.arguments}
         with app.test_request_context():
-            from flask import url_for
+            url = url_for(rule.endpoint, **values)
+        methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        out += [(rule.endpoint, m, url) for m in methods]
+    return sorted(
+        out,
+        key=lambda r: (r[0] == LAST_OF_THE_WALK, not r[2].startswith("/api/"), r[1] != "GET", r),
+    )
 
-            url = url_for(rule.endpoint, **args)
-        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS", "HEAD"})[0]
-        out.append((rule.endpoint, method, url))
-    return out
+
+def _walk(app: Flask, client: FlaskClient, headers: dict[str, str] | None = None) -> list[Visit]:
+    visits = []
+    for endpoint, method, url in _requests(app):
+        api_headers = headers if url.startswith("/api/") else None
+        with client.open(url, method=method, headers=api_headers) as response:
+            location = response.headers.get("Location", "")
+            visits.append(Visit(endpoint, method, url, response.status_code, location))
+    return visits
+
+
+def _problem(who: str, visit: Visit) -> str | None:
+    """What is wrong with this answer to `who`, or None."""
+    if visit.endpoint not in ACCESS:
+        return "missing from tests/eage/access_table.py"
+    if visit.status >= 500:
+        return "server error"
+    if who in allowed(visit.endpoint, visit.method):
+        return "refused" if visit.status in (401, 403) else None
+    if who != ANONYMOUS:
+        return None if visit.status in (403, 404) else "let in"
+    if visit.is_api:
+        return None if visit.status == 401 else "let in without a token"
+    sent_to_login = visit.status == 302 and "/connexion" in visit.location
+    return None if sent_to_login else "not sent to the login page"
+
+
+def _problems(who: str, visits: list[Visit]) -> list[tuple[str, str, int, str]]:
+    found = [(v.endpoint, v.method, v.status, _problem(who, v)) for v in visits]
+    return [(ep, m, status, p) for ep, m, status, p in found if p is not None]
+
+
+@pytest.fixture()
+def bearer(demo: None) -> Bearer:
+    """bearer('member') → the Authorization header of a new API token of that demo user."""
+
+    def _headers(role: str) -> dict[str, str]:
+        user = db.session.scalars(select(User).filter_by(email=ROLE_EMAILS[role])).one()
+        row, token = ApiToken.issue(user)
+        db.session.add(row)
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return _headers
+
+
+def test_the_table_names_every_endpoint_and_only_those(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(endpoints - set(ACCESS)) == [], "add these endpoints to access_table.py"
+    assert sorted(set(ACCESS) - endpoints) == [], "these rows of access_table.py are stale"
+    assert set(ROLES) == SIGNED_IN
 
 
 def test_every_view_declares_its_roles(app: Flask) -> None:
@@ -55,48 +143,39 @@ def test_every_view_declares_its_roles(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_roles_on_every_route(app: Flask, login_as, role: str) -> None:
+def test_roles_on_every_route(app: Flask, login_as: LoginAs, bearer: Bearer, role: str) -> None:
     client = login_as(role)
-    refused, wrongly_refused = [], []
-    for endpoint, method, url in _routes(app):
-        view = app.view_functions[endpoint]
-        allowed = view.allowed_roles  # None = public
-        if getattr(view, "api", False):
-            continue  # API routes authenticate by token: tested in test_api
-        response = client.open(url, method=method)
-        if allowed is None:
-            continue
-        if role in allowed:
-            if response.status_code in (401, 403):
-                wrongly_refused.append((endpoint, response.status_code))
-        elif response.status_code != 403:
-            refused.append((endpoint, method, response.status_code))
-    assert refused == [], f"{role} was let into routes it must not reach"
-    assert wrongly_refused == [], f"{role} was refused routes it may use"
+    visits = _walk(app, client, headers=bearer(role))
+    assert _problems(role, visits) == [], f"{role}: (endpoint, method, status, problem)"
 
 
-def test_member_user_reaches_no_back_office_page(app: Flask, login_as) -> None:
+def test_anonymous_is_sent_to_login(app: Flask, client: FlaskClient, demo: None) -> None:
+    visits = _walk(app, client)
+    assert _problems(ANONYMOUS, visits) == []
+
+
+def test_member_user_reaches_no_back_office_page(app: Flask, login_as: LoginAs) -> None:
     client = login_as(MEMBER)
-    let_in = []
-    for endpoint, method, url in _routes(app):
-        view = app.view_functions[endpoint]
-        if getattr(view, "api", False) or view.allowed_roles is None:
-            continue
-        if MEMBER not in view.allowed_roles and client.open(url, method=method).status_code != 403:
-            let_in.append(endpoint)
-    assert let_in == []
     assert client.get("/portail").status_code == 200
+    let_in = [
+        v.endpoint
+        for v in _walk(app, client)
+        if not v.is_api
+        and MEMBER not in allowed(v.endpoint, v.method)
+        and v.status not in (403, 404)
+    ]
+    assert let_in == []
 
 
-def test_anonymous_is_sent_to_login(app: Flask, client) -> None:
-    for endpoint, method, url in _routes(app):
-        view = app.view_functions[endpoint]
-        if getattr(view, "api", False) or view.allowed_roles is None:
-            continue
-        response = client.open(url, method=method)
-        assert response.status_code == 302 and "/connexion" in response.headers["Location"], (
-            endpoint
-        )
+def test_a_browser_session_does_not_open_the_api(app: Flask, login_as: LoginAs) -> None:
+    """The API authenticates by token only: a signed-in session without one gets 401."""
+    client = login_as("accountant")
+    opened = [
+        (v.endpoint, v.status)
+        for v in _walk(app, client)
+        if v.is_api and ANONYMOUS not in ACCESS[v.endpoint] and v.status != 401
+    ]
+    assert opened == []
 
 
 def test_admin_only_pages(app: Flask) -> None:

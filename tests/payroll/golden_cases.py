@@ -11,7 +11,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from payroll import Contract, EmployerSettings, Payslip, WorkedTime, compute_payslip, load_params
+from payroll import (
+    ContractTerms,
+    EmployerSettings,
+    PayslipResult,
+    WorkedTime,
+    compute_payslip,
+    load_params,
+)
 
 CASES_FILE = Path(__file__).parent / "golden" / "cases.json"
 
@@ -21,7 +28,7 @@ class GoldenCase:
     id: str
     description: str
     month: date
-    contract: Contract
+    contract: ContractTerms
     worked_time: WorkedTime
     expected: dict[str, Decimal]
     model: str
@@ -31,7 +38,7 @@ class GoldenCase:
     def has_extra_hours(self) -> bool:
         return any(h > 0 for h in self.worked_time.extra_hours_by_week.values())
 
-    def compute(self) -> Payslip:
+    def compute(self) -> PayslipResult:
         return compute_payslip(
             self.contract,
             self.month,
@@ -63,7 +70,7 @@ def golden_cases() -> tuple[GoldenCase, ...]:
                 id=raw["id"],
                 description=raw["description"],
                 month=date(year, month, 1),
-                contract=Contract(
+                contract=ContractTerms(
                     weekly_hours=Decimal(c["weekly_hours"]),
                     monthly_gross=Decimal(c["monthly_gross"]),
                     cadre=c["cadre"],

@@ -50,7 +50,7 @@ def _doc(
 ) -> PayslipDocument:
     gross = Decimal("2950") if cadre else Decimal("2400")
     slip = payroll.compute_payslip(
-        payroll.Contract(
+        payroll.ContractTerms(
             weekly_hours=Decimal(35), monthly_gross=gross, cadre=cadre, pas_rate=Decimal("0.021")
         ),
         date(2026, 11, 1),

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from payroll import (
-    Contract,
+    ContractTerms,
     EmployerSettings,
-    Payslip,
+    PayslipResult,
     RgduYtd,
     WorkedTime,
     compute_payslip,
@@ -25,7 +25,7 @@ from .golden_cases import GoldenCase, golden_cases
 CENT = Decimal("0.01")
 
 
-def assert_balanced(slip: Payslip) -> None:
+def assert_balanced(slip: PayslipResult) -> None:
     assert slip.gross - slip.employee_contributions == slip.net_before_tax
     assert slip.gross + slip.employer_contributions - slip.reductions == slip.employer_cost
     assert slip.net_before_tax - slip.tax_withheld == slip.net_paid
@@ -99,7 +99,7 @@ def test_random_payslips_balance(
     pas: Decimal,
     headcount: int,
 ) -> None:
-    contract = Contract(weekly, gross, cadre, month.replace(day=start_day), None, pas)
+    contract = ContractTerms(weekly, gross, cadre, month.replace(day=start_day), None, pas)
     if start_day > 1:  # an entry month: no absence on top (it could exceed the pay due)
         absence = Decimal(0)
     slip = compute_payslip(
@@ -130,7 +130,7 @@ def test_yearly_regularisation_adds_up(pays: list[Decimal]) -> None:
     params = load_params(2026)
     for index, pay in enumerate(pays):
         slip = compute_payslip(
-            Contract(Decimal(35), pay),
+            ContractTerms(Decimal(35), pay),
             date(2026, index + 1, 1),
             WorkedTime(),
             EmployerSettings(),

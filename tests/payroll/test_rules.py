@@ -9,10 +9,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from payroll import (
-    Contract,
+    ContractTerms,
     EmployerSettings,
     PayrollError,
-    Payslip,
+    PayslipResult,
     WorkedTime,
     compute_payslip,
     fillon_coefficient,
@@ -41,8 +41,8 @@ def payslip(
     absence: str = "0",
     settings: EmployerSettings = SETTINGS,
     pas_rate: str = "0",
-) -> Payslip:
-    contract = Contract(D(hours), D(gross), cadre, start, end, D(pas_rate))
+) -> PayslipResult:
+    contract = ContractTerms(D(hours), D(gross), cadre, start, end, D(pas_rate))
     worked = WorkedTime({w: D(h) for w, h in (extra or {}).items()}, D(absence))
     return compute_payslip(contract, month, worked, settings, load_params(month.year))
 
@@ -252,7 +252,7 @@ def test_progressive_regularisation_on_cumulative_figures_D241_7() -> None:
     what was already applied (URSSAF « régularisation progressive »)."""
     jan = payslip("2000", date(2026, 1, 1))
     feb = compute_payslip(
-        Contract(D(35), D(4000)), date(2026, 2, 1), WorkedTime(), SETTINGS, P2026, jan.rgdu_ytd
+        ContractTerms(D(35), D(4000)), date(2026, 2, 1), WorkedTime(), SETTINGS, P2026, jan.rgdu_ytd
     )
     smic = D("12.02") * D(1820) / 12
     cumulative = rgdu_coefficient(D(6000), 2 * smic, **RGDU_2026)
@@ -266,7 +266,12 @@ def test_progressive_regularisation_on_cumulative_figures_D241_7() -> None:
 def test_regularisation_can_take_back_the_reduction() -> None:
     jan = payslip("1823.03", date(2026, 1, 1))
     feb = compute_payslip(
-        Contract(D(35), D(10000)), date(2026, 2, 1), WorkedTime(), SETTINGS, P2026, jan.rgdu_ytd
+        ContractTerms(D(35), D(10000)),
+        date(2026, 2, 1),
+        WorkedTime(),
+        SETTINGS,
+        P2026,
+        jan.rgdu_ytd,
     )
     assert feb.rgdu == -jan.rgdu == D("-725.75")
     assert feb.line("rgdu").employer_amount == D("725.75")

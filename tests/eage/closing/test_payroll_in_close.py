@@ -49,11 +49,11 @@ def test_payslip_matches_the_engine(app) -> None:
     load_demo(2026, today=date(2026, 10, 31))
     closing.close_month(date(2026, 10, 1), today=date(2026, 11, 28))
     slip = db.session.scalar(select(Payslip).where(Payslip.number == "BP-2026-10-JFOURNIER"))
-    from payroll import Contract
+    from payroll import ContractTerms
 
     params = load_params(2026)
     engine = compute_payslip(
-        Contract(
+        ContractTerms(
             weekly_hours=Decimal("17.5"),
             monthly_gross=Decimal("1250.00"),
             cadre=False,

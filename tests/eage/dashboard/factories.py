@@ -8,13 +8,9 @@ from decimal import Decimal
 
 from sqlalchemy import extract, func, select
 
+from eage.demo import load_demo
 from eage.extensions import db
-from eage.models import (
-    Member,
-    PlannedHours,
-    Service,
-    TimesheetEntry,
-)
+from eage.models import Member, PlannedHours, Service, ServiceRate, TimesheetEntry
 from tests.factories import (  # noqa: F401  (re-exported for the dashboard tests)
     add_expense,
     add_income,
@@ -70,9 +66,6 @@ def realistic_year(today: date = date(2026, 11, 28)) -> None:
     """A plausible 2026 for the demo group, closed to the end of October: the demo's
     generated time (January to `today`), payslips, monthly invoices at the year's rates
     (computed from grouped minutes), overheads and a subsidy. For the browser test's eyes."""
-    from eage.demo import load_demo
-    from eage.models import ServiceRate
-
     load_demo(2026, today=today, with_time=True)
     pay = {
         "CMARTIN": ("2950.00", "1327.50", "0.00"),

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from eage.dashboard import cache, services
+from eage.dashboard.board import Dashboard
 from eage.models import MonthLock
 from tests.eage.dashboard.factories import add_expense, add_payslip
 
@@ -23,8 +24,9 @@ def closed(two_months, db):  # type: ignore[no-untyped-def]
     cache.clear()
 
 
-def _regularisation_total(board: services.Dashboard) -> Decimal:
-    return board.tables["regularisation"].totals[0]["total_cost"]
+def _regularisation_total(board: Dashboard) -> Decimal:
+    total: Decimal = board.tables["regularisation"].totals[0].total_cost
+    return total
 
 
 def test_second_view_reuses_closed_months(closed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
