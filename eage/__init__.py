@@ -54,6 +54,17 @@ def select_locale() -> str:
     return "fr"
 
 
+def _install_jobs_and_listeners(app: Flask) -> None:
+    """The job runner JOB_RUNNER names (eage/jobs.py), and the receivers of what the app
+    announces (eage/events.py). Imported here, like the blueprints: with the app, not with
+    `import eage`."""
+    from eage import jobs
+    from eage.dashboard import events as dashboard_events
+
+    jobs.init_app(app)
+    dashboard_events.register(app)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -158,12 +169,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eage.commands import register_commands
 
     register_commands(app)
-
-    from eage import jobs
-    from eage.dashboard import events as dashboard_events
-
-    jobs.init_app(app)
-    dashboard_events.register(app)
+    _install_jobs_and_listeners(app)
 
     @app.before_request
     def _remember_user() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import secrets
 import threading
 import time
@@ -109,7 +108,7 @@ class Progress:
     def _write(self) -> None:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.state, ensure_ascii=False))
-        os.replace(tmp, self.path)
+        tmp.replace(self.path)
 
     def step(self, done: int, total: int, message: str = "") -> None:
         self.state.update(done=done, total=total, message=message, at=time.time())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -66,7 +65,7 @@ def store(
         raise FileExistsError(f"document already stored: {relative}")
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_bytes(data)
-    os.replace(tmp, path)
+    tmp.replace(path)
     written = _written.get()
     if written is not None:
         written.append(relative)

@@ -161,7 +161,8 @@ INVOICES_PATHS: dict[str, Any] = {
     },
     "/invoices/{number}": {
         "get": {
-            "summary": "One invoice or credit note; append .pdf (Factur-X), .docx or .xml for its documents",
+            "summary": "One invoice or credit note; append .pdf (Factur-X), .docx or .xml "
+            "for its documents",
             "parameters": [
                 {
                     "name": "number",

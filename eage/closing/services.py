@@ -102,22 +102,13 @@ def _working_days(start: date, end: date) -> list[date]:
     return days
 
 
-def check_month(month: date, today: date | None = None) -> list[Problem]:
-    """Every problem of the month at once; blocking ones refuse the close (SPEC §4)."""
-    today = today or date.today()
-    start, end = month_bounds(month)
-    problems: list[Problem] = []
-    if end > today:
-        problems.append(
-            Problem(
-                True,
-                f"le mois {month_key(month)} n'est pas terminé : "
-                f"clôture possible à partir du {end.strftime('%d/%m/%Y')}",
-            )
-        )
-
-    employees = db.session.scalars(select(Employee).options(selectinload(Employee.contracts))).all()
+def _time_outside_contracts(
+    employees: list[Employee], start: date, end: date
+) -> tuple[list[Problem], dict[int, set[date]]]:
+    """Blocking: time entered on a day no contract covers. Also returns the days with time
+    of each employee."""
     by_id = {e.id: e for e in employees}
+    problems: list[Problem] = []
     days_with_time: dict[int, set[date]] = defaultdict(set)
     for employee_id, day in db.session.execute(
         select(TimesheetEntry.employee_id, TimesheetEntry.date)
@@ -134,7 +125,14 @@ def check_month(month: date, today: date | None = None) -> list[Problem]:
                     "hors de tout contrat de travail",
                 )
             )
+    return problems, days_with_time
 
+
+def _days_without_time(
+    employees: list[Employee], days_with_time: dict[int, set[date]], start: date, end: date
+) -> list[Problem]:
+    """Warnings: working days under contract with no time entered."""
+    problems: list[Problem] = []
     for emp in employees:
         missing = [
             d
@@ -151,37 +149,63 @@ def check_month(month: date, today: date | None = None) -> list[Problem]:
                     f"ouvré(s) sous contrat ({listed}{more}) — à confirmer",
                 )
             )
+    return problems
 
+
+def _billing_gaps(month: date) -> list[Problem]:
+    """Blocking: a member with billable time but no address or SIRET to invoice, a service
+    with billable time but no hourly rate for the year."""
     billable = billable_minutes(month)
-    if billable:
-        members = {
-            m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(billable)))
-        }
-        for member_id in billable:
-            m = members[member_id]
-            missing_fields = [
-                label
-                for label, value in (
-                    ("adresse", m.address and m.postcode and m.city),
-                    ("SIRET", m.siret),
-                )
-                if not value
-            ]
-            if missing_fields:
-                problems.append(
-                    Problem(
-                        True,
-                        f"{m.code} : du temps facturable mais pas de "
-                        f"{' ni de '.join(missing_fields)} — à compléter sur la fiche adhérent",
-                    )
-                )
-        service_ids = {s for per in billable.values() for s in per}
-        rates = rates_for(month.year)
-        for sid in sorted(service_ids - set(rates)):
-            svc = db.session.get(Service, sid)
-            problems.append(
-                Problem(True, f"{svc.code if svc else sid} : pas de taux horaire pour {month.year}")
+    if not billable:
+        return []
+    problems: list[Problem] = []
+    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(billable)))}
+    for member_id in billable:
+        m = members[member_id]
+        missing_fields = [
+            label
+            for label, value in (
+                ("adresse", m.address and m.postcode and m.city),
+                ("SIRET", m.siret),
             )
+            if not value
+        ]
+        if missing_fields:
+            problems.append(
+                Problem(
+                    True,
+                    f"{m.code} : du temps facturable mais pas de "
+                    f"{' ni de '.join(missing_fields)} — à compléter sur la fiche adhérent",
+                )
+            )
+    service_ids = {s for per in billable.values() for s in per}
+    rates = rates_for(month.year)
+    for sid in sorted(service_ids - set(rates)):
+        svc = db.session.get(Service, sid)
+        problems.append(
+            Problem(True, f"{svc.code if svc else sid} : pas de taux horaire pour {month.year}")
+        )
+    return problems
+
+
+def check_month(month: date, today: date | None = None) -> list[Problem]:
+    """Every problem of the month at once; blocking ones refuse the close (SPEC §4)."""
+    today = today or date.today()
+    start, end = month_bounds(month)
+    problems: list[Problem] = []
+    if end > today:
+        problems.append(
+            Problem(
+                True,
+                f"le mois {month_key(month)} n'est pas terminé : "
+                f"clôture possible à partir du {end.strftime('%d/%m/%Y')}",
+            )
+        )
+    employees = list(db.session.scalars(select(Employee).options(selectinload(Employee.contracts))))
+    outside, days_with_time = _time_outside_contracts(employees, start, end)
+    problems += outside
+    problems += _days_without_time(employees, days_with_time, start, end)
+    problems += _billing_gaps(month)
     return problems
 
 

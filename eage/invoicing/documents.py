@@ -83,6 +83,7 @@ def domain_line(
     label: str,
     amount: Decimal,
     service_code: str,
+    *,
     minutes: int | None = None,
     rate: Decimal | None = None,
 ) -> domain.InvoiceLine:
@@ -117,8 +118,8 @@ def to_document(inv: Invoice) -> domain.InvoiceDocument:
             line.label,
             line.amount,
             line.service.code if line.service else "",
-            line.minutes,
-            line.rate,
+            minutes=line.minutes,
+            rate=line.rate,
         )
         for line in inv.lines
     ]

@@ -70,7 +70,7 @@ class LineSpec:
 def _domain_line(spec: LineSpec) -> domain.InvoiceLine:
     service_code = spec.service.code if spec.service else ""
     return documents.domain_line(
-        spec.kind, spec.label, spec.amount, service_code, spec.minutes, spec.rate
+        spec.kind, spec.label, spec.amount, service_code, minutes=spec.minutes, rate=spec.rate
     )
 
 
@@ -409,10 +409,8 @@ def _issue_fees(
     )
     issued: list[Invoice] = []
     for m in db.session.scalars(select(Member).order_by(Member.code)).all():
-        if (
-            m.id in already
-            or not m.is_member_on(date(year, 12, 31))
-            and not m.is_member_on(date(year, 1, 1))
+        if m.id in already or (
+            not m.is_member_on(date(year, 12, 31)) and not m.is_member_on(date(year, 1, 1))
         ):
             continue
         amount = domain.membership_fee(m.previous_year_gross_payroll, fy.fee_rate, fy.fee_cap)
@@ -499,7 +497,7 @@ def refresh_status(invoice: Invoice) -> None:
         invoice.status = new
 
 
-def _open_invoices(member: Member) -> list[Invoice]:
+def open_invoices(member: Member) -> list[Invoice]:
     """The member's invoices still owed something, oldest first."""
     return [
         i
@@ -561,13 +559,13 @@ def _payment_plan(
         errors.append("le montant a au plus deux décimales")
     if method not in PAYMENT_METHODS:
         errors.append("mode de paiement inconnu")
-    open_invoices = _open_invoices(member)
+    owed = open_invoices(member)
     plan: list[tuple[Invoice, Decimal]] = []
     if not errors:
         plan, errors = (
-            _allocated_as_asked(open_invoices, amount, allocations)
+            _allocated_as_asked(owed, amount, allocations)
             if allocations
-            else _allocated_oldest_first(open_invoices, amount)
+            else _allocated_oldest_first(owed, amount)
         )
     if errors:
         raise InvoicingError(errors)
@@ -740,8 +738,9 @@ def _invoice_email(invoice: Invoice, pdf: StoredDocument) -> EmailMessage:
     msg["To"] = invoice.member.email
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain="eage.local")
+    document = "notre avoir" if invoice.is_credit_note else "notre facture"
     msg.set_content(
-        f"Bonjour,\n\nVeuillez trouver ci-joint {'notre avoir' if invoice.is_credit_note else 'notre facture'} "
+        f"Bonjour,\n\nVeuillez trouver ci-joint {document} "
         f"{invoice.number} du {fr_date(invoice.issue_date)}, d'un montant de "
         f"{money(invoice.total_incl_tax)}"
         + (

@@ -75,6 +75,7 @@ def _decimal(
 )
 @with_appcontext
 def simulate_payslip_command(
+    *,
     gross: str,
     month: str,
     hours_per_week: str,

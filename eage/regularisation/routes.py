@@ -53,8 +53,8 @@ def run() -> Response:
     else:
         if result.changed:
             flash(
-                f"Exercice {year} régularisé : {len(result.invoices)} facture(s) complémentaire(s), "
-                f"{len(result.credit_notes)} avoir(s).",
+                f"Exercice {year} régularisé : {len(result.invoices)} "
+                f"facture(s) complémentaire(s), {len(result.credit_notes)} avoir(s).",
                 "success",
             )
         else:
