@@ -1,16 +1,15 @@
-"""Jinja filters: French formats for money, dates and hours (SPEC §8)."""
+"""Jinja filters: the French formats of accounting/formats.py (SPEC §8), in the reader's
+language; and the translation helpers of pages and services."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
 from flask import Flask, has_request_context
 from flask_babel import get_locale, gettext
 
-from accounting.money import D, round_cents
+from accounting import formats
 from eage.auth.roles import can
 
 
@@ -23,32 +22,24 @@ def _locale() -> str:
 
 def money(value: Decimal | int | str | None) -> str:
     """1234.5 → '1 234,50 €' (CLDR French: narrow no-break space as thousands separator)."""
-    if value is None or value == "":
-        return ""
-    return format_currency(round_cents(D(value)), "EUR", locale=_locale())
+    return formats.money(value, locale=_locale())
 
 
 def number2(value: Decimal | int | str | None) -> str:
-    if value is None or value == "":
-        return ""
-    return format_decimal(D(value), format="#,##0.00", locale=_locale())
+    return formats.number2(value, locale=_locale())
 
 
-def minutes_to_hours(minutes: int | None) -> str:
-    """Whole minutes shown as hours with two decimals: 450 → '7,50'."""
-    if not minutes:
-        return ""
-    return number2(round_cents(Decimal(minutes) / 60))
+def hours(minutes: int | None) -> str:
+    """Whole minutes shown as hours with two decimals: 450 → '7,50'; '' for none."""
+    return formats.hours(minutes, blank_zero=True, locale=_locale())
 
 
 def fr_date(value: date | None, fmt: str = "short") -> str:
-    if value is None:
-        return ""
-    return format_date(value, format=fmt, locale=_locale())
+    return formats.fr_date(value, fmt, locale=_locale())
 
 
 def month_label(value: date) -> str:
-    return format_date(value, "MMMM y", locale=_locale())
+    return formats.month_label(value, locale=_locale())
 
 
 def tr(msgid: str, **variables: object) -> str:
@@ -56,7 +47,7 @@ def tr(msgid: str, **variables: object) -> str:
     close's job, benchmarks), without asking Flask-Babel for a locale it would then keep
     for the whole app context."""
     if has_request_context():
-        return gettext(msgid, **variables)
+        return str(gettext(msgid, **variables))
     return msgid % variables if variables else msgid
 
 
@@ -71,7 +62,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money,
         number2=number2,
-        hours=minutes_to_hours,
+        hours=hours,
         fr_date=fr_date,
         month_label=month_label,
         translated=translated,

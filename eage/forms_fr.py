@@ -6,15 +6,16 @@ French input is parsed here, in the forms, never in the domain (ARCHITECTURE §3
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel.numbers import format_decimal
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+
+from accounting import formats
+from accounting.problems import Problem
 
 # Spaces a French user (or a copy-paste from a spreadsheet) may put between thousands.
 _SPACES = (" ", "\u00a0", "\u202f", "\u2009", "'")
@@ -56,12 +57,10 @@ class FrDecimalField(StringField):
 
     def _value(self) -> str:
         if self.raw_data:
-            return self.raw_data[0]
+            return str(self.raw_data[0])
         if self.data is None or self.data == "":
             return ""
-        return format_decimal(
-            self.data, format="0." + "0" * self.places if self.places else "0", locale="fr"
-        )
+        return formats.plain_decimal(self.data, self.places)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
@@ -120,27 +119,20 @@ class Range:
             raise ValidationError(self.message or self._default())
 
     def _default(self) -> str:
-        lo = format_decimal(self.minimum, locale="fr") if self.minimum is not None else None
-        hi = format_decimal(self.maximum, locale="fr") if self.maximum is not None else None
+        lo = formats.number(self.minimum) if self.minimum is not None else None
+        hi = formats.number(self.maximum) if self.maximum is not None else None
         if lo is not None and hi is not None:
             sign = "≥" if self.min_inclusive else ">"
             return f"La valeur doit être {sign} {lo} et ≤ {hi}."
         if lo is not None:
-            return f"La valeur doit être {'supérieure ou égale' if self.min_inclusive else 'supérieure'} à {lo}."
+            bound = "supérieure ou égale" if self.min_inclusive else "supérieure"
+            return f"La valeur doit être {bound} à {lo}."
         return f"La valeur doit être inférieure ou égale à {hi}."
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One validation problem of a service: the form field it belongs to, a French message.
-    `field=None` is a problem of the whole form."""
-
-    field: str | None
-    message: str
-
-
 def attach_problems(form: FlaskForm, problems: Iterable[Problem]) -> None:
-    """Put each problem next to its field; those of no field go to `form.form_errors`."""
+    """Put each problem of a service next to its field (``Problem.field`` names the form
+    field); those of no field, or of a field the form lacks, go to `form.form_errors`."""
     for p in problems:
         f = getattr(form, p.field, None) if p.field else None
         if f is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from accounting.documents import formats
+from accounting import formats
 from accounting.documents.docx_render import MUTED, _footer, _grid, _head, _open, _para, _save
 from accounting.documents.html import environment
 from accounting.documents.pdf import html_to_pdf

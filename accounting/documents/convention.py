@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from docx.document import Document as DocxDocument
 
-from accounting.documents import formats
+from accounting import formats
 from accounting.documents.docx_render import (
     MUTED,
     _footer,

@@ -21,9 +21,10 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from accounting.documents import formats
+from accounting import formats
 from accounting.documents.html import invoice_rows, statement_details
 from accounting.invoicing import InvoiceDocument, Party, SellerParty, TimeStatement
+from accounting.months import Month
 
 ACCENT = RGBColor(0x1D, 0x4E, 0x5F)
 MUTED = RGBColor(0x52, 0x60, 0x6D)
@@ -414,7 +415,7 @@ def _invoice_time_annex(document: DocxDocument, doc: InvoiceDocument) -> None:
 
 
 def time_statement_docx(stmt: TimeStatement, template: bytes | None = None) -> bytes:
-    month = formats.month_label(stmt.year, stmt.month)
+    month = formats.month_label(Month(stmt.year, stmt.month))
     document = _open(template)
     _statement_head(document, stmt, month)
     _statement_summary(document, stmt)
@@ -454,6 +455,13 @@ def _statement_head(document: DocxDocument, stmt: TimeStatement, month: str) -> 
         "suivants du Code du travail), par salarié, service et jour. Heures en "
         "centièmes (7,50 = 7 h 30).",
     )
+    _statement_summary(document, stmt)
+    _statement_details(document, stmt)
+    for note in stmt.notes:
+        _para(document, note, size=8, color=MUTED)
+    _para(document, space_after=8)
+    _statement_signatures(document, stmt)
+    return _save(document)
 
 
 def _statement_summary(document: DocxDocument, stmt: TimeStatement) -> None:
@@ -489,8 +497,8 @@ def _statement_summary(document: DocxDocument, stmt: TimeStatement) -> None:
 
 def _statement_details(document: DocxDocument, stmt: TimeStatement) -> None:
     """Each employee's days, services and hours."""
-    by_emp = stmt.minutes_by_employee()
     document.add_heading("Détail par salarié", level=2)
+    by_emp = stmt.minutes_by_employee()
     details = statement_details(stmt)
     if not details:
         _para(document, "Aucune heure de mise à disposition ce mois-ci.", color=MUTED)

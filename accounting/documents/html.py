@@ -10,7 +10,7 @@ from typing import Any
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from accounting.documents import formats
+from accounting import formats
 from accounting.invoicing import (
     InvoiceDocument,
     InvoiceLine,
@@ -18,6 +18,7 @@ from accounting.invoicing import (
     TimeStatementRow,
     line_vat,
 )
+from accounting.months import Month
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -105,7 +106,7 @@ def statement_details(stmt: TimeStatement) -> list[tuple[str, list[TimeStatement
 def statement_context(stmt: TimeStatement) -> dict[str, Any]:
     return {
         "stmt": stmt,
-        "month": formats.month_label(stmt.year, stmt.month),
+        "month": formats.month_label(Month(stmt.year, stmt.month)),
         "matrix": stmt.minutes_by_employee_service(),
         "by_employee": stmt.minutes_by_employee(),
         "by_service": stmt.minutes_by_service(),

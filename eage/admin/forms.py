@@ -14,7 +14,7 @@ REQUIRED = "Ce champ est obligatoire."
 def _int_or_none(value: object) -> int | None:
     if value in (None, "", "None"):
         return None
-    return int(value)  # type: ignore[call-overload]
+    return int(str(value))
 
 
 class UserForm(FlaskForm):

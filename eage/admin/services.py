@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import ApiToken, AuditLog, Member, User
 
 ROLE_LABELS = {
@@ -32,7 +32,22 @@ def check_user(data: dict[str, Any], user: User | None, acting: User | None) -> 
             problems.append(
                 Problem("email", "Cette adresse e-mail est déjà celle d'un autre utilisateur.")
             )
-    role, member_id = data.get("role"), data.get("member_id")
+    problems += _membership_problems(data.get("role"), data.get("member_id"))
+    problems += _password_problems(data.get("password"), data.get("password_confirm"), user)
+    if user is not None and acting is not None and user.id == acting.id:
+        role = data.get("role")
+        if role and role != "admin":
+            problems.append(
+                Problem("role", "Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
+            )
+        if data.get("active") is False:
+            problems.append(Problem("active", "Vous ne pouvez pas désactiver votre propre compte."))
+    return problems
+
+
+def _membership_problems(role: str | None, member_id: int | None) -> list[Problem]:
+    """A member user belongs to a member structure; no other user does."""
+    problems: list[Problem] = []
     if role == "member" and not member_id:
         problems.append(
             Problem(
@@ -47,7 +62,14 @@ def check_user(data: dict[str, Any], user: User | None, acting: User | None) -> 
         )
     if member_id and db.session.get(Member, member_id) is None:
         problems.append(Problem("member_id", "Structure adhérente inconnue."))
-    password, confirm = data.get("password"), data.get("password_confirm")
+    return problems
+
+
+def _password_problems(
+    password: str | None, confirm: str | None, user: User | None
+) -> list[Problem]:
+    """A new user needs a password; a password is long enough and typed twice alike."""
+    problems: list[Problem] = []
     if user is None and not password:
         problems.append(
             Problem("password", "Le mot de passe est obligatoire pour un nouvel utilisateur.")
@@ -59,13 +81,6 @@ def check_user(data: dict[str, Any], user: User | None, acting: User | None) -> 
             problems.append(
                 Problem("password_confirm", "Les deux mots de passe ne sont pas identiques.")
             )
-    if user is not None and acting is not None and user.id == acting.id:
-        if role and role != "admin":
-            problems.append(
-                Problem("role", "Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
-            )
-        if data.get("active") is False:
-            problems.append(Problem("active", "Vous ne pouvez pas désactiver votre propre compte."))
     return problems
 
 

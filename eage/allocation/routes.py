@@ -11,18 +11,18 @@ from sqlalchemy import select
 
 from accounting.allocation import AllocationError
 from accounting.money import ZERO
+from accounting.months import Month
 from eage.allocation import services
 from eage.auth.roles import BACK_OFFICE, roles_required
-from eage.core.services import parse_month
 from eage.extensions import db
 from eage.models import Member, Service
 
 bp = Blueprint("allocation", __name__, url_prefix="/repartition")
 
 
-def _default_period(today: date) -> tuple[date, date]:
+def _default_period(today: date) -> tuple[Month, Month]:
     """The current year up to the current month."""
-    return date(today.year, 1, 1), today.replace(day=1)
+    return Month(today.year, 1), Month.of(today)
 
 
 @bp.route("/")
@@ -31,8 +31,8 @@ def index() -> ResponseReturnValue:
     """`?de=YYYY-MM&a=YYYY-MM`; without them, January to the current month."""
     first_default, last_default = _default_period(date.today())
     raw_from, raw_to = request.args.get("de"), request.args.get("a")
-    first = parse_month(raw_from) if raw_from else first_default
-    last = parse_month(raw_to) if raw_to else last_default
+    first = Month.parse_or_none(raw_from) if raw_from else first_default
+    last = Month.parse_or_none(raw_to) if raw_to else last_default
     errors = []
     if first is None:
         errors.append(f"Mois de début invalide « {raw_from} » : attendu AAAA-MM (ex. 2026-01).")
@@ -55,8 +55,8 @@ def index() -> ResponseReturnValue:
         period=period,
         table=table,
         errors=errors,
-        first=raw_from if first is None else f"{first:%Y-%m}",
-        last=raw_to if last is None else f"{last:%Y-%m}",
+        first=raw_from if first is None else first.key,
+        last=raw_to if last is None else last.key,
         names=names,
         labels=labels,
     ), (400 if errors else 200)

@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select
 
 from accounting.allocation import Allocation, allocate_period
 from accounting.money import CENT, ROUND_HALF_UP, ZERO, D
-from eage.core.services import month_bounds, parse_month
+from accounting.months import Month
 from eage.extensions import db
 from eage.models import (
     Employee,
@@ -92,42 +92,44 @@ class PeriodAllocation:
         return sorted({r.member for r in self.rows})
 
 
-def _month(value: date | str, name: str) -> date:
+Period = Month | date | str  # a month: Month, any day of it, or "YYYY-MM"
+
+
+def _month(value: Period, name: str) -> Month:
+    if isinstance(value, Month):
+        return value
     if isinstance(value, date):
-        return value.replace(day=1)
-    parsed = parse_month(value)
-    if parsed is None:
-        raise PeriodError(f"{name} must be a month YYYY-MM, got {value!r}")
-    return parsed
+        return Month.of(value)
+    try:
+        return Month.parse(value)
+    except ValueError:
+        raise PeriodError(f"{name} must be a month YYYY-MM, got {value!r}") from None
 
 
-def period_bounds(first_month: date | str, last_month: date | str) -> tuple[date, date]:
-    """First month's first day and the day after the last month (half-open interval)."""
+def period_months(first_month: Period, last_month: Period) -> tuple[Month, Month]:
+    """The period's first and last months (PeriodError when it ends before it starts)."""
     first = _month(first_month, "from")
     last = _month(last_month, "to")
     if last < first:
-        raise PeriodError(f"the period ends ({last:%Y-%m}) before it starts ({first:%Y-%m})")
-    return first, month_bounds(last)[1]
+        raise PeriodError(f"the period ends ({last}) before it starts ({first})")
+    return first, last
 
 
-def compute(first_month: date | str, last_month: date | str) -> PeriodAllocation:
+def compute(first_month: Period, last_month: Period) -> PeriodAllocation:
     """The allocation of the months `first_month`…`last_month` (inclusive).
 
     Time and expenses count by their date; payslips by their month; invoices and credit
     notes when their whole service period lies within the period (a year's regularisation
     counts for that whole year only). Fee lines are never counted as invoiced.
     """
-    start, end = period_bounds(first_month, last_month)
-    first_key = f"{start:%Y-%m}"
-    last_key = f"{_month(last_month, 'to'):%Y-%m}"
-
+    first, last = period_months(first_month, last_month)
     employees = dict(db.session.execute(select(Employee.id, Employee.code)).all())
     members = dict(db.session.execute(select(Member.id, Member.code)).all())
     services = dict(db.session.execute(select(Service.id, Service.code)).all())
 
     # Minutes per (employee, member or internal, service or absence): grouped in the database,
     # from the closed months' summaries and the open months' timesheet rows.
-    time = summary.time_sums(start, _month(last_month, "to"))
+    time = summary.time_sums(first, last)
     blocks = [  # TimeBlock fields as plain tuples: tens of thousands at a large group's year
         (
             employees[emp_id],
@@ -137,37 +139,13 @@ def compute(first_month: date | str, last_month: date | str) -> PeriodAllocation
         )
         for emp_id, member_id, service_id, absence, total in time
     ]
-
-    # Employer cost per employee from the issued payslips of the period's months.
-    costs = {
-        employees[emp_id]: D(total)
-        for emp_id, total in db.session.execute(
-            select(Payslip.employee_id, func.sum(Payslip.employer_cost))
-            .where(
-                Payslip.status == "issued", Payslip.month >= first_key, Payslip.month <= last_key
-            )
-            .group_by(Payslip.employee_id)
-        )
-    }
-    overheads = D(
-        db.session.scalar(
-            select(func.coalesce(func.sum(Expense.amount), ZERO)).where(
-                Expense.date >= start, Expense.date < end
-            )
-        )
-        or ZERO
+    result = allocate_period(
+        _employer_costs(first, last, employees),
+        blocks,
+        _dated_sum(Expense, first.start, last.end),
+        _dated_sum(OperatingIncome, first.start, last.end),
     )
-    income = D(
-        db.session.scalar(
-            select(func.coalesce(func.sum(OperatingIncome.amount), ZERO)).where(
-                OperatingIncome.date >= start, OperatingIncome.date < end
-            )
-        )
-        or ZERO
-    )
-
-    result = allocate_period(costs, blocks, overheads, income)
-    invoiced = _invoiced(start, end, members, services)
+    invoiced = _invoiced(first.start, last.end, members, services)
 
     lines = {(ln.member, ln.service): ln for ln in result.lines}
     rows = []
@@ -184,7 +162,31 @@ def compute(first_month: date | str, last_month: date | str) -> PeriodAllocation
                 invoiced=invoiced.get(key, ZERO),
             )
         )
-    return PeriodAllocation(start, _month(last_month, "to"), rows, result, time)
+    return PeriodAllocation(first.start, last.start, rows, result, time)
+
+
+def _employer_costs(first: Month, last: Month, employees: dict[int, str]) -> dict[str, Decimal]:
+    """Employer cost per employee code from the issued payslips of the period's months."""
+    return {
+        employees[emp_id]: D(total)
+        for emp_id, total in db.session.execute(
+            select(Payslip.employee_id, func.sum(Payslip.employer_cost))
+            .where(
+                Payslip.status == "issued", Payslip.month >= first.key, Payslip.month <= last.key
+            )
+            .group_by(Payslip.employee_id)
+        )
+    }
+
+
+def _dated_sum(model: type[Expense] | type[OperatingIncome], start: date, end: date) -> Decimal:
+    """Σ amount of the expenses (or the operating income) dated within [start, end)."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(model.amount), ZERO)).where(
+            model.date >= start, model.date < end
+        )
+    )
+    return D(total or ZERO)
 
 
 def _invoiced(
@@ -211,7 +213,7 @@ def _invoiced(
 
 
 def allocation(
-    first_month: date | str, last_month: date | str, member: str | None = None
+    first_month: Period, last_month: Period, member: str | None = None
 ) -> list[AllocationRow]:
     """Rows per member and service of the months `first_month`…`last_month` (dates — any
     day of the month — or "YYYY-MM"), sorted by member then service code. `member` keeps

@@ -79,7 +79,7 @@ def create_timesheets() -> ResponseReturnValue:
         user_id=int(g.api_user.id),
     )
     errors = shape_errors + [
-        {"index": p.key, "field": p.field, "message": p.message} for p in result.problems
+        {"index": p.row, "field": p.field, "message": p.message} for p in result.problems
     ]
     if errors:
         errors.sort(key=lambda e: e["index"])

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
+from eage.extensions import login_manager
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 ACCOUNTANT = "accountant"
@@ -32,8 +34,6 @@ def roles_required(*roles: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                from eage.extensions import login_manager
-
                 return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)

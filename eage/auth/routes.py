@@ -22,7 +22,7 @@ def register_login(app: Flask) -> None:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
+    @login_manager.user_loader  # type: ignore[untyped-decorator]  # Flask-Login has no types
     def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id))
 

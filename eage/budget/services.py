@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from accounting.money import D
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import BudgetLine, FiscalYear
 
 KIND_LABELS = {"staff": "Personnel", "overhead": "Frais de structure", "income": "Produits"}
@@ -161,7 +161,8 @@ def budget_of(year: int) -> Budget:
 
 
 def fiscal_year_or_defaults(year: int) -> tuple[FiscalYear, bool]:
-    """The year's settings, or (unsaved) the previous year's / the defaults; and whether it exists."""
+    """The year's settings, or (unsaved) the previous year's / the defaults; and whether it
+    exists."""
     fy = db.session.get(FiscalYear, year)
     if fy is not None:
         return fy, True
@@ -189,7 +190,8 @@ def check_settings(data: dict[str, Any]) -> list[Problem]:
         problems.append(
             Problem(
                 "health_employer_share",
-                "La part employeur de la mutuelle est d'au moins 50 % (art. L911-7 du Code de la sécurité sociale).",
+                "La part employeur de la mutuelle est d'au moins 50 % "
+                "(art. L911-7 du Code de la sécurité sociale).",
             )
         )
     return problems

@@ -81,6 +81,7 @@ def rate(service_id: int, year: int) -> str | Response:
     current = services.rate_for(service, year)
     form = RateForm(obj=current)
     if form.validate_on_submit():
+        assert form.rate.data is not None  # InputRequired
         services.set_rate(service, year, form.rate.data)
         flash(f"Taux {year} du service {service.code} enregistré.", "success")
         return redirect(url_for("catalog.index", annee=year))

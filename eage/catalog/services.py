@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import FiscalYear, Service, ServiceRate
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from accounting.months import Month
 from eage.auth.roles import BACK_OFFICE, PORTAL, public, roles_required
 from eage.core import services
 
@@ -34,11 +35,11 @@ def portal() -> str:
     member = current_user.member
     if member is None:
         abort(403)
-    month = services.parse_month(request.args.get("mois")) or date.today().replace(day=1)
+    month = Month.parse_or_none(request.args.get("mois")) or Month.of(date.today())
     return render_template(
         "core/portal.html",
         member=member,
-        month=month,
+        month=month.start,
         summary=services.member_month_summary(member.id, month),
     )
 

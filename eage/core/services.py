@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 
+from accounting.months import Month
 from eage.extensions import db
 from eage.models import Employee, Member, MonthLock, Service, TimesheetEntry
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# Transitional: the months of payslips, invoicing, closing, books, dashboard and the API are
+# still dates; these two go when those areas read them as accounting.months.Month.
 
 
 def parse_month(text: str | None) -> date | None:
     """'2026-11' → date(2026, 11, 1); None when absent or malformed."""
-    if not text:
-        return None
-    m = _MONTH.match(text.strip())
-    return date(int(m.group(1)), int(m.group(2)), 1) if m else None
+    month = Month.parse_or_none(text)
+    return None if month is None else month.start
 
 
 def month_bounds(month: date) -> tuple[date, date]:
     """First day of the month and first day of the next."""
-    nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return month.replace(day=1), nxt
+    return Month.of(month).start, Month.of(month).end
 
 
 @dataclass(frozen=True)
@@ -37,10 +35,10 @@ class Overview:
 
 
 def overview(today: date) -> Overview:
-    start, end = month_bounds(today.replace(day=1))
+    month = Month.of(today)
     minutes = db.session.scalar(
         select(func.coalesce(func.sum(TimesheetEntry.minutes), 0)).where(
-            TimesheetEntry.date >= start, TimesheetEntry.date < end
+            TimesheetEntry.date >= month.start, TimesheetEntry.date < month.end
         )
     )
     return Overview(
@@ -60,15 +58,14 @@ class ServiceMinutes:
     minutes: int
 
 
-def member_month_summary(member_id: int, month: date) -> list[ServiceMinutes]:
-    start, end = month_bounds(month)
+def member_month_summary(member_id: int, month: Month) -> list[ServiceMinutes]:
     rows = db.session.execute(
         select(Service.code, Service.label, func.sum(TimesheetEntry.minutes))
         .join(Service, TimesheetEntry.service_id == Service.id)
         .where(
             TimesheetEntry.member_id == member_id,
-            TimesheetEntry.date >= start,
-            TimesheetEntry.date < end,
+            TimesheetEntry.date >= month.start,
+            TimesheetEntry.date < month.end,
         )
         .group_by(Service.code, Service.label)
         .order_by(Service.code)

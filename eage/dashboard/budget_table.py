@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from accounting.split import largest_remainder
 from accounting.money import ZERO
+from accounting.split import largest_remainder
 from eage.dashboard import budget_actuals
 from eage.dashboard.budget_actuals import LineActuals
 from eage.dashboard.figures import MONTHS, N_, ratio, run_rate

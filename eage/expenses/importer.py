@@ -10,56 +10,43 @@ reported as ``row N: <reason>`` — the same rules as the timesheet import (SPEC
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from accounting.problems import Problem, ProblemsError
 from eage.expenses import services
 from eage.forms_fr import parse_fr_decimal
-from eage.timesheets.parsing import ParseError, parse_date
+from eage.tables import Columns, read_table
+from eage.timesheets.parsing import parse_date
 
-REQUIRED_COLUMNS = ("date", "account", "label", "amount")
-OPTIONAL_COLUMNS = ("service",)
-ALIASES = {
-    "date": "date",
-    "jour": "date",
-    "account": "account",
-    "compte": "account",
-    "label": "label",
-    "libelle": "label",
-    "libellé": "label",
-    "amount": "amount",
-    "montant": "amount",
-    "service": "service",
-    "activite": "service",
-    "activité": "service",
-}
-ROW_CONVENTION = "les numéros de ligne comptent l'en-tête comme ligne 1"
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read as an expense list (format, encoding, header)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}: {self.message}"
+COLUMNS = Columns(
+    required=("date", "account", "label", "amount"),
+    optional=("service",),
+    aliases={
+        "date": "date",
+        "jour": "date",
+        "account": "account",
+        "compte": "account",
+        "label": "label",
+        "libelle": "label",
+        "libellé": "label",
+        "amount": "amount",
+        "montant": "amount",
+        "service": "service",
+        "activite": "service",
+        "activité": "service",
+    },
+    optional_note="service facultatif",
+)
 
 
 @dataclass
 class ImportResult:
     rows: int
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     imported: int = 0
     total: Decimal = Decimal("0.00")
 
@@ -72,76 +59,18 @@ class ImportResult:
         return len({p.row for p in self.problems})
 
     def messages(self) -> list[str]:
-        return [str(p) for p in self.problems]
+        return [f"row {p.row}: {p.message}" for p in self.problems]
 
 
 def read_rows(
     source: str | Path | IO[bytes], filename: str | None = None
 ) -> list[tuple[int, dict[str, Any]]]:
-    """(row number, {column: raw value}) for every non-blank data row."""
-    name = filename or (str(source) if isinstance(source, str | Path) else "")
-    suffix = Path(name).suffix.lower()
-    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(data)
-    if suffix not in (".csv", ".txt", ""):
-        raise ImportFileError(
-            f"format de fichier non pris en charge : {suffix} (attendu .csv ou .xlsx)"
-        )
-    if data.startswith(b"PK\x03\x04"):
-        raise ImportFileError("ce fichier est un classeur Excel : donnez-lui l'extension .xlsx")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"le fichier n'est pas en UTF-8 (octet invalide en position {exc.start}) :"
-            " enregistrez-le en « CSV UTF-8 »"
-        ) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
-        raise ImportFileError(f"classeur XLSX illisible : {exc}") from exc
-    try:
-        return _rows(wb.worksheets[0].iter_rows(values_only=True))
-    finally:
-        wb.close()
-
-
-def _rows(rows: Iterable[Any]) -> list[tuple[int, dict[str, Any]]]:
-    it = iter(rows)
-    header = next(it, None)
-    if header is None:
-        raise ImportFileError("fichier vide : l'en-tête date, account, label, amount est requis")
-    columns: dict[str, int] = {}
-    for i, cell in enumerate(header):
-        canonical = ALIASES.get("" if cell is None else str(cell).strip().lower())
-        if canonical and canonical not in columns:
-            columns[canonical] = i
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        found = ", ".join(str(c) for c in header if c not in (None, "")) or "rien"
-        raise ImportFileError(
-            f"colonnes manquantes dans l'en-tête (ligne 1) : {', '.join(missing)} ;"
-            f" attendu : {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}"
-            f" (service facultatif) ; trouvé : {found}"
-        )
-    out = []
-    for number, row in enumerate(it, start=2):
-        if not row or all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
-            continue
-        cells = list(row)
-        out.append(
-            (number, {name: cells[i] if i < len(cells) else None for name, i in columns.items()})
-        )
-    return out
+    """(row number, {column: raw value}) for every non-blank data row; ProblemsError when the
+    file cannot be read as an expense list."""
+    table = read_table(source, COLUMNS, filename)
+    return [
+        (number, dict(zip(COLUMNS.names, values, strict=True))) for number, values in table.rows
+    ]
 
 
 def _amount(value: Any) -> Decimal:
@@ -164,56 +93,66 @@ def _amount(value: Any) -> Decimal:
 
 def check_rows(
     raw_rows: list[tuple[int, dict[str, Any]]],
-) -> tuple[list[dict[str, Any]], list[RowProblem]]:
+) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Parse and check every row; return the clean rows and *every* problem."""
     frozen = services.regularised_years()
     service_ids = services.service_ids_by_code()
     clean: list[dict[str, Any]] = []
-    problems: list[RowProblem] = []
+    problems: list[Problem] = []
     for number, raw in raw_rows:
-        row_problems: list[RowProblem] = []
-        data: dict[str, Any] = {
-            "date": None,
-            "account": "",
-            "label": "",
-            "amount": None,
-            "service_id": None,
-        }
-        try:
-            value = raw.get("date")
-            data["date"] = (
-                value.date()
-                if isinstance(value, datetime)
-                else (value if isinstance(value, date) else parse_date(value))
-            )
-        except ParseError as exc:
-            row_problems.append(RowProblem(number, "date", str(exc)))
-        account = raw.get("account")
-        if isinstance(account, int | float) and not isinstance(account, bool):
-            account = str(int(account))  # a spreadsheet may store 613200 as a number
-        data["account"] = "" if account is None else str(account).strip()
-        data["label"] = "" if raw.get("label") is None else str(raw["label"]).strip()
-        try:
-            data["amount"] = _amount(raw.get("amount"))
-        except ValueError as exc:
-            row_problems.append(RowProblem(number, "amount", str(exc)))
-        code = "" if raw.get("service") is None else str(raw["service"]).strip()
-        if code:
-            sid = service_ids.get(code.upper())
-            if sid is None:
-                row_problems.append(RowProblem(number, "service", f"service inconnu « {code} »"))
-            data["service_id"] = sid
-        for p in services.check_expense(data, frozen):
-            if p.field in ("date", "amount") and any(rp.field == p.field for rp in row_problems):
-                continue  # already reported as unreadable
-            if p.field == "service_id":
-                continue
-            row_problems.append(RowProblem(number, p.field or "", _lower_first(p.message)))
+        data, row_problems = _check_row(raw, frozen, service_ids)
         if row_problems:
-            problems.extend(row_problems)
+            problems.extend(replace(p, row=number) for p in row_problems)
         else:
             clean.append(data)
     return clean, problems
+
+
+def _check_row(
+    raw: dict[str, Any], frozen: set[int], service_ids: dict[str, int]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """One row read as an expense, and its problems: what cannot be read, then the rules of
+    a typed expense (services.check_expense) in the file's words."""
+    problems: list[Problem] = []
+    data: dict[str, Any] = {
+        "date": None,
+        "account": _account(raw.get("account")),
+        "label": "" if raw.get("label") is None else str(raw["label"]).strip(),
+        "amount": None,
+        "service_id": None,
+    }
+    try:
+        data["date"] = _date(raw.get("date"))
+    except ProblemsError as exc:
+        problems.append(Problem("date", str(exc)))
+    try:
+        data["amount"] = _amount(raw.get("amount"))
+    except ValueError as exc:
+        problems.append(Problem("amount", str(exc)))
+    code = "" if raw.get("service") is None else str(raw["service"]).strip()
+    if code:
+        data["service_id"] = service_ids.get(code.upper())
+        if data["service_id"] is None:
+            problems.append(Problem("service", f"service inconnu « {code} »"))
+    for p in services.check_expense(data, frozen):
+        if p.field in ("date", "amount") and any(rp.field == p.field for rp in problems):
+            continue  # already reported as unreadable
+        if p.field == "service_id":
+            continue
+        problems.append(Problem(p.field or "", _lower_first(p.message)))
+    return data, problems
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else parse_date(value)
+
+
+def _account(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(int(value))  # a spreadsheet may store 613200 as a number
+    return "" if value is None else str(value).strip()
 
 
 def _lower_first(message: str) -> str:
@@ -231,7 +170,7 @@ def import_expenses(
     clean, problems = check_rows(raw_rows)
     result = ImportResult(rows=len(raw_rows), problems=problems)
     if not raw_rows:
-        result.problems.append(RowProblem(1, "", "aucune dépense dans le fichier"))
+        result.problems.append(Problem("", "aucune dépense dans le fichier", row=1))
     if result.problems:
         return result
     result.total = sum((r["amount"] for r in clean), Decimal("0.00"))

@@ -11,12 +11,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from accounting.problems import ProblemsError
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
 from eage.expenses import importer, services
 from eage.expenses.forms import ExpenseForm, ImportForm, IncomeForm
 from eage.extensions import db
 from eage.forms_fr import attach_problems
 from eage.models import Expense, OperatingIncome
+from eage.tables import ROW_CONVENTION
 
 bp = Blueprint("expenses", __name__, url_prefix="/depenses")
 
@@ -185,16 +187,16 @@ def import_file() -> ResponseReturnValue:
     form = ImportForm()
     if not form.validate_on_submit():
         return render_template(
-            "expenses/import.html", form=form, convention=importer.ROW_CONVENTION, result=None
+            "expenses/import.html", form=form, convention=ROW_CONVENTION, result=None
         ), (422 if form.is_submitted() else 200)
     upload = form.file.data
     name = Path(upload.filename or "depenses.csv").name
     try:
         rows = importer.read_rows(upload.stream, filename=name)
-    except importer.ImportFileError as exc:
+    except ProblemsError as exc:
         form.file.errors = [*form.file.errors, str(exc)]
         return render_template(
-            "expenses/import.html", form=form, convention=importer.ROW_CONVENTION, result=None
+            "expenses/import.html", form=form, convention=ROW_CONVENTION, result=None
         ), 422
     result = importer.import_expenses(
         rows, source=name, dry_run=bool(form.dry_run.data), user_id=_user_id()
@@ -206,7 +208,7 @@ def import_file() -> ResponseReturnValue:
     return render_template(
         "expenses/import.html",
         form=form,
-        convention=importer.ROW_CONVENTION,
+        convention=ROW_CONVENTION,
         result=result,
         name=name,
         dry_run=bool(form.dry_run.data),

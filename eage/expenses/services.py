@@ -15,12 +15,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract, func, insert, select
 
 from accounting.money import ZERO, D
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import Expense, Invoice, OperatingIncome, Service
 
 FIELDS = ("date", "account", "label", "amount", "service_id")
@@ -112,9 +112,15 @@ def check_income(data: dict[str, Any], frozen: set[int] | None = None) -> list[P
     account = (data.get("account") or "").strip()
     bad = _account_problem(account)
     if bad is None and not account.startswith("7"):
-        bad = f"Compte {account} : un produit s'impute sur un compte de classe 7 (ex. 740000 subventions)."
+        bad = (
+            f"Compte {account} : un produit s'impute sur un compte de classe 7"
+            " (ex. 740000 subventions)."
+        )
     if bad is None and account.startswith("706"):
-        bad = f"Compte {account} : les prestations facturées aux adhérents (706) viennent des factures."
+        bad = (
+            f"Compte {account} : les prestations facturées aux adhérents (706)"
+            " viennent des factures."
+        )
     if bad:
         problems.append(Problem("account", bad))
     amount = data.get("amount")
@@ -182,7 +188,8 @@ def delete_expense(row: Expense, *, user_id: int | None = None) -> list[Problem]
         return [
             Problem(
                 None,
-                f"L'exercice {row.date.year} est régularisé : cette dépense ne peut plus être supprimée.",
+                f"L'exercice {row.date.year} est régularisé :"
+                " cette dépense ne peut plus être supprimée.",
             )
         ]
     audit.record(
@@ -201,7 +208,7 @@ def delete_expense(row: Expense, *, user_id: int | None = None) -> list[Problem]
 def create_expenses(rows: list[dict[str, Any]], *, source: str, user_id: int | None = None) -> int:
     """Write already-checked rows in one transaction, with one audit line."""
     cleaned = [_clean(r) for r in rows]
-    db.session.execute(Expense.__table__.insert(), cleaned)
+    db.session.execute(insert(Expense), cleaned)
     total = sum((r["amount"] for r in cleaned), ZERO)
     audit.record(
         "import",
@@ -260,7 +267,8 @@ def delete_income(row: OperatingIncome, *, user_id: int | None = None) -> list[P
         return [
             Problem(
                 None,
-                f"L'exercice {row.date.year} est régularisé : ce produit ne peut plus être supprimé.",
+                f"L'exercice {row.date.year} est régularisé :"
+                " ce produit ne peut plus être supprimé.",
             )
         ]
     audit.record(

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from eage.forms_fr import FrDateField, FrDecimalField, Range, choices
 from eage.members.services import VAT_REGIME_LABELS
+from eage.models import Service
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -103,7 +104,7 @@ class PlannedHoursForm(FlaskForm):
     submit = SubmitField(_l("Enregistrer les heures"))
 
 
-def planned_hours_form(services: list, values: dict[int, Decimal]) -> FlaskForm:
+def planned_hours_form(services: list[Service], values: dict[int, Decimal]) -> FlaskForm:
     class _Form(PlannedHoursForm):
         pass
 

@@ -19,9 +19,9 @@ from stdnum.fr import siret as siret_mod
 from stdnum.fr import tva as tva_mod
 
 from accounting.money import D, round_cents
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import INTERNAL, FiscalYear, Member, PlannedHours, Service
 
 VAT_REGIME_LABELS = {
@@ -77,27 +77,46 @@ def normalise_identifiers(data: dict[str, Any]) -> dict[str, Any]:
 
 def check_member(data: dict[str, Any], member_id: int | None = None) -> list[Problem]:
     """Every problem of `data` (already normalised), each against its field."""
-    problems: list[Problem] = []
-    code = data.get("code")
-    if code:
-        if not CODE_PATTERN.match(code):
-            problems.append(
-                Problem(
-                    "code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."
-                )
-            )
-        elif code == INTERNAL:
-            problems.append(
-                Problem("code", f"Le code « {INTERNAL} » est réservé au temps interne.")
-            )
-        else:
-            clash = db.session.scalar(select(Member.id).where(func.upper(Member.code) == code))
-            if clash is not None and clash != member_id:
-                problems.append(
-                    Problem("code", f"Le code « {code} » est déjà utilisé par un autre adhérent.")
-                )
-
     siren, siret, vat = data.get("siren"), data.get("siret"), data.get("vat_number")
+    problems = _code_problems(data.get("code"), member_id)
+    registration, siren_ok = _registration_problems(siren, siret)
+    problems += registration
+    problems += _vat_problems(vat, siren if siren_ok else None)
+    if data.get("vat_regime") == "vat_20" and not vat:
+        problems.append(
+            Problem(
+                "vat_number",
+                "Le numéro de TVA est obligatoire pour un adhérent assujetti à la TVA.",
+            )
+        )
+    joined, left = data.get("joined_on"), data.get("left_on")
+    if joined and left and left < joined:
+        problems.append(
+            Problem(
+                "left_on", "La date de sortie doit être postérieure ou égale à la date d'adhésion."
+            )
+        )
+    return problems
+
+
+def _code_problems(code: str | None, member_id: int | None) -> list[Problem]:
+    if not code:
+        return []
+    if not CODE_PATTERN.match(code):
+        return [
+            Problem("code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ ».")
+        ]
+    if code == INTERNAL:
+        return [Problem("code", f"Le code « {INTERNAL} » est réservé au temps interne.")]
+    clash = db.session.scalar(select(Member.id).where(func.upper(Member.code) == code))
+    if clash is not None and clash != member_id:
+        return [Problem("code", f"Le code « {code} » est déjà utilisé par un autre adhérent.")]
+    return []
+
+
+def _registration_problems(siren: str | None, siret: str | None) -> tuple[list[Problem], bool]:
+    """The SIRET and SIREN problems, and whether the SIREN is valid."""
+    problems: list[Problem] = []
     siren_ok = siret_ok = False
     if siret:
         try:
@@ -117,57 +136,33 @@ def check_member(data: dict[str, Any], member_id: int | None = None) -> list[Pro
                 "siren", "Le SIREN (ou le SIRET) est obligatoire : il figure sur chaque facture."
             )
         )
-    if siren_ok and siret_ok and siret[:9] != siren:
+    if siren_ok and siret_ok and siret is not None and siret[:9] != siren:
         problems.append(
             Problem(
                 "siren", f"Le SIREN doit être égal aux 9 premiers chiffres du SIRET ({siret[:9]})."
             )
         )
-    if vat:
-        if not vat.startswith("FR"):
-            problems.append(
-                Problem(
-                    "vat_number", "Numéro de TVA invalide : un numéro français commence par FR."
-                )
-            )
-        else:
-            try:
-                tva_mod.validate(vat)
-            except InvalidLength:
-                problems.append(
-                    Problem(
-                        "vat_number", "Numéro de TVA invalide : FR suivi de 11 caractères attendu."
-                    )
-                )
-            except ValidationError:
-                problems.append(
-                    Problem(
-                        "vat_number", "Numéro de TVA invalide : la clé ne correspond pas au numéro."
-                    )
-                )
-            else:
-                if siren_ok and vat[4:] != siren:
-                    problems.append(
-                        Problem(
-                            "vat_number", f"Le numéro de TVA ne correspond pas au SIREN {siren}."
-                        )
-                    )
-    if data.get("vat_regime") == "vat_20" and not vat:
-        problems.append(
-            Problem(
-                "vat_number",
-                "Le numéro de TVA est obligatoire pour un adhérent assujetti à la TVA.",
-            )
-        )
+    return problems, siren_ok
 
-    joined, left = data.get("joined_on"), data.get("left_on")
-    if joined and left and left < joined:
-        problems.append(
-            Problem(
-                "left_on", "La date de sortie doit être postérieure ou égale à la date d'adhésion."
-            )
-        )
-    return problems
+
+def _vat_problems(vat: str | None, valid_siren: str | None) -> list[Problem]:
+    """A French VAT number: FR, a key, the SIREN (when the SIREN is valid, it must match)."""
+    if not vat:
+        return []
+    if not vat.startswith("FR"):
+        message = "Numéro de TVA invalide : un numéro français commence par FR."
+    else:
+        try:
+            tva_mod.validate(vat)
+        except InvalidLength:
+            message = "Numéro de TVA invalide : FR suivi de 11 caractères attendu."
+        except ValidationError:
+            message = "Numéro de TVA invalide : la clé ne correspond pas au numéro."
+        else:
+            if valid_siren is None or vat[4:] == valid_siren:
+                return []
+            message = f"Le numéro de TVA ne correspond pas au SIREN {valid_siren}."
+    return [Problem("vat_number", message)]
 
 
 def _apply(member: Member, data: dict[str, Any]) -> None:

@@ -2,9 +2,10 @@
 
 from eage.models.audit import AuditLog
 from eage.models.base import Base
-from eage.models.books import ChainLink, JournalEntry, JournalLine, LedgerAccount  # noqa: F401
+from eage.models.books import ChainLink, JournalEntry, JournalLine, LedgerAccount
 from eage.models.budget import BudgetLine, Expense
-from eage.models.finance import OperatingIncome  # noqa: F401
+from eage.models.catalog import Service, ServiceRate
+from eage.models.finance import OperatingIncome
 from eage.models.invoicing import (
     AppLock,
     Invoice,
@@ -16,8 +17,7 @@ from eage.models.invoicing import (
 )
 from eage.models.members import Member, PlannedHours
 from eage.models.organisation import FiscalYear, MonthLock, Organisation
-from eage.models.payroll import PAYSLIP_STATUSES, Payslip  # noqa: F401
-from eage.models.services import Service, ServiceRate
+from eage.models.payroll import PAYSLIP_STATUSES, Payslip
 from eage.models.staff import Contract, Employee
 from eage.models.timesheets import ABSENCE_CODES, INTERNAL, MonthTimeSummary, TimesheetEntry
 from eage.models.users import ROLES, ApiToken, User
@@ -25,6 +25,7 @@ from eage.models.users import ROLES, ApiToken, User
 __all__ = [
     "ABSENCE_CODES",
     "INTERNAL",
+    "PAYSLIP_STATUSES",
     "ROLES",
     "ApiToken",
     "AppLock",
@@ -37,14 +38,20 @@ __all__ = [
     "AuditLog",
     "Base",
     "BudgetLine",
+    "ChainLink",
     "Contract",
     "Employee",
     "Expense",
     "FiscalYear",
+    "JournalEntry",
+    "JournalLine",
+    "LedgerAccount",
     "Member",
     "MonthLock",
     "MonthTimeSummary",
+    "OperatingIncome",
     "Organisation",
+    "Payslip",
     "PlannedHours",
     "Service",
     "ServiceRate",

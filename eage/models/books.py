@@ -24,8 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eage.models.base import Base, utcnow
+from eage.models.catalog import Service
 from eage.models.members import Member
-from eage.models.services import Service
 
 JOURNAL_CODES = ("VT", "PA", "BQ", "OD")
 CHAINED_RECORDS = ("entry", "invoice", "payslip")

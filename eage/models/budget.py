@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eage.models.base import Base
-from eage.models.services import Service
+from eage.models.catalog import Service
 
 BUDGET_KINDS = ("staff", "overhead", "income")
 

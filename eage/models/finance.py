@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eage.models.base import Base
-from eage.models.services import Service
+from eage.models.catalog import Service
 
 
 class OperatingIncome(Base):

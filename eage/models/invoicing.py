@@ -23,8 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eage.models.base import Base, utcnow
+from eage.models.catalog import Service
 from eage.models.members import Member
-from eage.models.services import Service
 
 INVOICE_KINDS = ("invoice", "credit_note")
 # monthly: provisional invoice of a closed month; complement: a later close invoices the

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eage.models.base import Base
+from eage.models.catalog import Service
 
 VAT_REGIMES = ("exempt_261B", "vat_20")
 
@@ -71,4 +72,4 @@ class PlannedHours(Base):
     hours: Mapped[Decimal] = mapped_column(Numeric(10, 2))
 
     member: Mapped[Member] = relationship(back_populates="planned_hours")
-    service: Mapped[Service] = relationship()  # noqa: F821  (resolved by the registry)
+    service: Mapped[Service] = relationship()

@@ -8,8 +8,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eage.models.base import Base, utcnow
+from eage.models.catalog import Service
 from eage.models.members import Member
-from eage.models.services import Service
 from eage.models.staff import Employee
 
 INTERNAL = "INTERNE"

@@ -43,6 +43,7 @@ from sqlalchemy.orm import selectinload
 
 import payroll
 from accounting.calendar import french_public_holidays
+from accounting.formats import month_label
 from accounting.money import ZERO, D, round_cents
 from eage import audit, parties, storage
 from eage.books import posting
@@ -68,7 +69,6 @@ from payroll.documents import (
     payslip_docx,
     payslip_pdf,
 )
-from payroll.documents.formats import month_label
 
 logger = logging.getLogger(__name__)
 

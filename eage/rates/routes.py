@@ -17,6 +17,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from accounting.problems import ProblemsError
 from eage.auth.roles import BACK_OFFICE, BUDGETING, PORTAL, roles_required
 from eage.forms_fr import attach_problems
 from eage.models import Member
@@ -38,7 +39,7 @@ def _year_arg() -> int:
     return year
 
 
-def _whatif_args() -> dict[str, str]:
+def _whatif_args() -> dict[str, Any]:
     """The hypotheses of the query string, to carry them from the page to the adoption."""
     return {k: v for k, v in request.args.items() if k.startswith(WHATIF_PREFIXES) and v.strip()}
 
@@ -114,7 +115,7 @@ def adopt() -> str | Response:
         changes = services.adopt(
             year, rates, proposal=study.rates, whatif=study.whatif, confirmed=confirmed
         )
-    except services.RatesError as exc:  # a concurrent close invoiced the year meanwhile
+    except ProblemsError as exc:  # a concurrent close invoiced the year meanwhile
         attach_problems(form, exc.problems)
         return _render(year, study, whatif, form)
     if changes:

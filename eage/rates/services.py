@@ -38,10 +38,10 @@ from accounting.documents.convention import (
 )
 from accounting.invoicing import Party, SellerParty
 from accounting.money import ZERO, D, round_cents
+from accounting.problems import Problem, ProblemsError
 from accounting.split import largest_remainder
 from eage import audit
 from eage.extensions import db
-from eage.forms_fr import Problem
 from eage.models import (
     BudgetLine,
     Contract,
@@ -60,14 +60,6 @@ from eage.payslips.services import employer_settings
 
 MONTHS = 12
 DEFAULT_HOURS_DENOMINATOR = 1607
-
-
-class RatesError(ValueError):
-    """A request the rate services refuse (nothing was written)."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
 
 
 # ------------------------------------------------------------------------------------------
@@ -299,6 +291,9 @@ def months_of_year(year: int) -> tuple[list[str], list[str]]:
     return closed, [m for m in invoiced if m]
 
 
+Estimates = dict[str, tuple[Decimal, Decimal, Decimal]]  # code → gross, monthly, base annual
+
+
 def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None) -> RateStudy:
     """Everything the page shows for ``year``: inputs, the computation, proposed vs current."""
     whatif = whatif or WhatIf()
@@ -306,85 +301,12 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
     problems: list[Problem] = []
     fiscal_year = db.session.get(FiscalYear, year)
     denominator = fiscal_year.hours_denominator if fiscal_year else DEFAULT_HOURS_DENOMINATOR
-
-    # --- employees and their engine estimate
-    employees = list(
-        db.session.scalars(
-            select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.code)
-        )
-    )
-    under_contract = [(e, c) for e in employees if (c := _contract_for_year(e, year, today))]
-    unknown = sorted(set(whatif.gross) - {e.code for e, _ in under_contract})
-    for code in unknown:
+    under_contract = _under_contract(year, today)
+    for code in sorted(set(whatif.gross) - {e.code for e, _ in under_contract}):
         problems.append(Problem(f"brut_{code}", f"{code} : aucun contrat en {year}."))
-    estimates: dict[
-        str, tuple[Decimal, Decimal, Decimal]
-    ] = {}  # code → gross, monthly, base annual
-    try:
-        params = payroll.load_params(year)
-    except payroll.ParamsError:
-        params = None
-        if under_contract:
-            problems.append(
-                Problem(
-                    None,
-                    f"Pas de barème de paie pour {year} : le coût "
-                    "employeur des salariés ne peut pas être estimé.",
-                )
-            )
-    if params is not None:
-        settings = employer_settings(year)
-        month = date(year, 1, 1)
-        for employee, contract in under_contract:
-            gross = whatif.gross.get(employee.code, D(contract.monthly_gross))
-            try:
-                monthly = payroll.simulate(
-                    gross, month, D(contract.weekly_hours), contract.cadre, settings, params
-                ).employer_cost
-                base = (
-                    monthly
-                    if gross == D(contract.monthly_gross)
-                    else payroll.simulate(
-                        D(contract.monthly_gross),
-                        month,
-                        D(contract.weekly_hours),
-                        contract.cadre,
-                        settings,
-                        params,
-                    ).employer_cost
-                )
-            except payroll.PayrollError as exc:
-                problems.append(Problem(f"brut_{employee.code}", f"{employee.code} : {exc}"))
-                continue
-            estimates[employee.code] = (gross, monthly, base * MONTHS)
-
+    estimates, priced = _estimates(year, whatif, under_contract, problems)
     sums = _budget_sums(year)
-    estimate_total = sum((m * MONTHS for _, m, _ in estimates.values()), ZERO)
-    base_total = sum((b for _, _, b in estimates.values()), ZERO)
-    staff_cost: dict[str, Decimal] = {}
-    staff_source = "budget" if sums["staff"] > 0 else "engine"
-    if estimates:
-        if staff_source == "budget":
-            # The budget stays the reference; a what-if salary moves it by the difference.
-            staff_total = sums["staff"] + (estimate_total - base_total)
-            if staff_total < 0:
-                problems.append(
-                    Problem(None, "Le coût de personnel devient négatif avec ces hypothèses.")
-                )
-            else:
-                staff_cost = largest_remainder(
-                    staff_total, {code: m * MONTHS for code, (_, m, _) in estimates.items()}
-                )
-        else:
-            staff_cost = {code: m * MONTHS for code, (_, m, _) in estimates.items()}
-    elif sums["staff"] > 0 and params is not None:
-        problems.append(
-            Problem(
-                None,
-                f"Budget de personnel de {sums['staff']} € sans salarié "
-                f"sous contrat en {year} : il ne peut pas être réparti.",
-            )
-        )
+    staff_cost, staff_source = _staff_costs(year, sums, estimates, priced, problems)
 
     # --- shares, planned hours, overheads
     reference = reference_period(year, today)
@@ -396,21 +318,14 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
         problems.append(Problem(f"heures_{code}", f"Service {code} inconnu."))
     hours = {code: budget_hours.get(code, ZERO) for code in known_services}
     hours.update({k: v for k, v in whatif.hours.items() if k in known_services})
-    by_code = {e.code: e for e, _ in under_contract}
-    shares: dict[str, dict[str, Decimal | int]] = {}
-    spread: set[str] = set()
-    for code in staff_cost:
-        own = minutes.get(by_code[code].id, {})
-        if sum(own.values()) > 0:
-            shares[code] = dict(own)
-        else:
-            shares[code] = {s: h for s, h in hours.items() if h > 0}
-            spread.add(code)
-    overheads = whatif.overheads if whatif.overheads is not None else sums["overhead"]
+    by_code = {e.code: e.id for e, _ in under_contract}
+    shares, spread = _shares(
+        staff_cost, {c: minutes.get(by_code[c], {}) for c in staff_cost}, hours
+    )
     inputs = domain.RateInputs(
         staff_cost=staff_cost,
         shares=shares,
-        overheads=overheads,
+        overheads=whatif.overheads if whatif.overheads is not None else sums["overhead"],
         income=sums["income"],
         planned_hours=hours,
     )
@@ -421,7 +336,139 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
         except domain.RateError as exc:
             problems.extend(Problem(None, p.message) for p in exc.problems)
 
-    current = {
+    current = _current_rates(year)
+    lines = {line.service: line for line in proposal.services} if proposal else {}
+    closed, invoiced = months_of_year(year)
+    return RateStudy(
+        year=year,
+        whatif=whatif,
+        employees=_basis(under_contract, estimates, staff_cost, minutes, spread),
+        services=[
+            ServiceRow(
+                s.code,
+                s.label,
+                budget_hours.get(s.code, ZERO),
+                lines.get(s.code),
+                current.get(s.code),
+            )
+            for s in services
+        ],
+        staff_budget=sums["staff"],
+        staff_source=staff_source,
+        estimate_total=sum((m * MONTHS for _, m, _ in estimates.values()), ZERO),
+        overheads_budget=sums["overhead"],
+        income=sums["income"],
+        hours_denominator=denominator,
+        reference=reference,
+        proposal=proposal,
+        problems=problems,
+        closed_months=closed,
+        invoiced_months=invoiced,
+    )
+
+
+def _under_contract(year: int, today: date) -> list[tuple[Employee, Contract]]:
+    """Each employee with a contract in ``year``, and that contract."""
+    employees = db.session.scalars(
+        select(Employee).options(selectinload(Employee.contracts)).order_by(Employee.code)
+    )
+    return [(e, c) for e in employees if (c := _contract_for_year(e, year, today))]
+
+
+def _estimates(
+    year: int,
+    whatif: WhatIf,
+    under_contract: list[tuple[Employee, Contract]],
+    problems: list[Problem],
+) -> tuple[Estimates, bool]:
+    """The payroll engine's monthly employer cost per employee (with the what-if gross, and
+    with the contract's for the base), and whether the year has a payroll rate table."""
+    try:
+        params = payroll.load_params(year)
+    except payroll.ParamsError:
+        if under_contract:
+            problems.append(
+                Problem(
+                    None,
+                    f"Pas de barème de paie pour {year} : le coût "
+                    "employeur des salariés ne peut pas être estimé.",
+                )
+            )
+        return {}, False
+    settings = employer_settings(year)
+    month = date(year, 1, 1)
+    estimates: Estimates = {}
+    for employee, contract in under_contract:
+        gross = whatif.gross.get(employee.code, D(contract.monthly_gross))
+        hours, cadre = D(contract.weekly_hours), contract.cadre
+        try:
+            monthly = payroll.simulate(gross, month, hours, cadre, settings, params).employer_cost
+            base = (
+                monthly
+                if gross == D(contract.monthly_gross)
+                else payroll.simulate(
+                    D(contract.monthly_gross), month, hours, cadre, settings, params
+                ).employer_cost
+            )
+        except payroll.PayrollError as exc:
+            problems.append(Problem(f"brut_{employee.code}", f"{employee.code} : {exc}"))
+            continue
+        estimates[employee.code] = (gross, monthly, base * MONTHS)
+    return estimates, True
+
+
+def _staff_costs(
+    year: int,
+    sums: dict[str, Decimal],
+    estimates: Estimates,
+    priced: bool,
+    problems: list[Problem],
+) -> tuple[dict[str, Decimal], str]:
+    """The yearly staff cost per employee, and where it comes from ("budget" or "engine")."""
+    staff_source = "budget" if sums["staff"] > 0 else "engine"
+    if not estimates:
+        if sums["staff"] > 0 and priced:
+            problems.append(
+                Problem(
+                    None,
+                    f"Budget de personnel de {sums['staff']} € sans salarié "
+                    f"sous contrat en {year} : il ne peut pas être réparti.",
+                )
+            )
+        return {}, staff_source
+    yearly = {code: m * MONTHS for code, (_, m, _) in estimates.items()}
+    if staff_source == "engine":
+        return yearly, staff_source
+    # The budget stays the reference; a what-if salary moves it by the difference.
+    base_total = sum((b for _, _, b in estimates.values()), ZERO)
+    staff_total = sums["staff"] + (sum(yearly.values(), ZERO) - base_total)
+    if staff_total < 0:
+        problems.append(Problem(None, "Le coût de personnel devient négatif avec ces hypothèses."))
+        return {}, staff_source
+    return largest_remainder(staff_total, yearly), staff_source
+
+
+def _shares(
+    staff_cost: dict[str, Decimal],
+    minutes: dict[str, dict[str, int]],
+    hours: dict[str, Decimal],
+) -> tuple[dict[str, dict[str, Decimal | int]], set[str]]:
+    """How each employee's cost splits between services: their billable minutes of the
+    reference period, else (no time at all) like the overheads, by planned hours."""
+    shares: dict[str, dict[str, Decimal | int]] = {}
+    spread: set[str] = set()
+    for code in staff_cost:
+        own = minutes[code]
+        if sum(own.values()) > 0:
+            shares[code] = dict(own)
+        else:
+            shares[code] = {s: h for s, h in hours.items() if h > 0}
+            spread.add(code)
+    return shares, spread
+
+
+def _current_rates(year: int) -> dict[str, Decimal]:
+    return {
         r.service.code: D(r.rate)
         for r in db.session.scalars(
             select(ServiceRate)
@@ -429,13 +476,16 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
             .where(ServiceRate.year == year)
         )
     }
-    lines = {line.service: line for line in proposal.services} if proposal else {}
-    rows = [
-        ServiceRow(
-            s.code, s.label, budget_hours.get(s.code, ZERO), lines.get(s.code), current.get(s.code)
-        )
-        for s in services
-    ]
+
+
+def _basis(
+    under_contract: list[tuple[Employee, Contract]],
+    estimates: Estimates,
+    staff_cost: dict[str, Decimal],
+    minutes: dict[int, dict[str, int]],
+    spread: set[str],
+) -> list[EmployeeBasis]:
+    """The employees the page lists: those the engine could price."""
     basis = []
     for employee, contract in under_contract:
         if employee.code not in estimates:
@@ -457,24 +507,7 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
                 spread_like_overheads=employee.code in spread,
             )
         )
-    closed, invoiced = months_of_year(year)
-    return RateStudy(
-        year=year,
-        whatif=whatif,
-        employees=basis,
-        services=rows,
-        staff_budget=sums["staff"],
-        staff_source=staff_source,
-        estimate_total=estimate_total,
-        overheads_budget=sums["overhead"],
-        income=sums["income"],
-        hours_denominator=denominator,
-        reference=reference,
-        proposal=proposal,
-        problems=problems,
-        closed_months=closed,
-        invoiced_months=invoiced,
-    )
+    return basis
 
 
 # ------------------------------------------------------------------------------------------
@@ -527,11 +560,11 @@ def adopt(
 ) -> list[RateChange]:
     """Write the year's ServiceRate rows (create or update), each change audited with its
     before/after, plus one line recording the proposal and the hypotheses it rests on.
-    One commit; nothing written on any problem (RatesError with every problem)."""
+    One commit; nothing written on any problem (ProblemsError with every problem)."""
     _, invoiced = months_of_year(year)
     problems = check_adoption(year, rates, confirmed=confirmed, invoiced_months=invoiced)
     if problems:
-        raise RatesError(problems)
+        raise ProblemsError(problems)
     services = {
         s.code: s for s in db.session.scalars(select(Service).options(selectinload(Service.rates)))
     }
@@ -647,7 +680,7 @@ def convention_document(
     today = today or date.today()
     org = db.session.scalar(select(Organisation).limit(1))
     if org is None:
-        raise RatesError([Problem(None, "L'identité du groupement n'est pas renseignée.")])
+        raise ProblemsError.single("L'identité du groupement n'est pas renseignée.")
     fiscal_year = db.session.get(FiscalYear, year)
     planned = {p.service_id: D(p.hours) for p in member.planned_hours if p.year == year}
     rates = {

@@ -16,10 +16,10 @@ from sqlalchemy.orm import selectinload
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.fr import nir
 
+from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
 from eage.filters import fr_date
-from eage.forms_fr import Problem
 from eage.models import Contract, Employee
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
@@ -155,7 +155,8 @@ def check_contract(
         problems.append(
             Problem(
                 "weekly_hours",
-                "La durée hebdomadaire doit être supérieure à 0 et au plus 48 h (art. L3121-20 C. trav.).",
+                "La durée hebdomadaire doit être supérieure à 0 et au plus 48 h"
+                " (art. L3121-20 C. trav.).",
             )
         )
     if start and (end is None or end >= start):
@@ -169,7 +170,8 @@ def check_contract(
                 problems.append(
                     Problem(
                         "start_date",
-                        f"Ce contrat chevauche le contrat {other.kind} {_period(other.start_date, other.end_date)} : "
+                        f"Ce contrat chevauche le contrat {other.kind}"
+                        f" {_period(other.start_date, other.end_date)} : "
                         "les contrats d'un salarié ne peuvent pas se recouvrir.",
                     )
                 )

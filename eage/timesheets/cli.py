@@ -7,6 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from accounting.problems import ProblemsError
+from eage.timesheets.importer import read_entries
+from eage.timesheets.services import import_entries
+
 
 @click.command("import-timesheets")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
@@ -24,18 +28,15 @@ def import_timesheets_command(file: str, dry_run: bool) -> None:
     exit status is 1. Row numbers are line numbers in the file: the header is row 1, the
     first entry row 2.
     """
-    from eage.timesheets.importer import ImportFileError, read_entries
-    from eage.timesheets.services import import_entries
-
     try:
         raws = read_entries(file)
-    except ImportFileError as exc:
+    except ProblemsError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     result = import_entries(raws, source=Path(file).name, dry_run=dry_run, channel="cli")
     if result.problems:
         for p in result.problems:
-            click.echo(f"row {p.key}: {p.message}")
-        rows = len({p.key for p in result.problems})
+            click.echo(f"row {p.row}: {p.message}")
+        rows = len({p.row for p in result.problems})
         click.echo(f"{rows} bad row(s) out of {len(raws)}: nothing imported", err=True)
         raise SystemExit(1)
     assert result.summary is not None

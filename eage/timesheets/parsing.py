@@ -1,7 +1,7 @@
 """Reading what people type: hours, dates and codes, French style (SPEC §7 import).
 
-Every parser raises :class:`ParseError` with a French message naming what was expected;
-callers turn it into a :class:`~eage.timesheets.validation.Problem`. Results are cached by
+Every parser raises :class:`~accounting.problems.ProblemsError` with one French message naming
+what was expected; the validation puts it on the row and field it read. Results are cached by
 the raw text, because a year of time holds few distinct dates and durations: a 100,000-row
 import parses each of them once.
 """
@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from accounting.problems import ProblemsError
 from eage.models import INTERNAL
 
 HOURS_HELP = "attendu par ex. 7,5 ou 7.5 ou 7:30 ou 7h30"
@@ -22,10 +23,6 @@ _CLOCK = re.compile(r"^(\d{1,3})\s*(?::|h|H)\s*(\d{1,2})?\s*(?:min|mn|m)?$")
 _DECIMAL = re.compile(r"^-?\d{1,3}(?:[.,]\d+)?$|^-?[.,]\d+$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _FRENCH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-class ParseError(ValueError):
-    """Input that cannot be read; the message is shown to the user as is."""
 
 
 class Minutes(int):
@@ -39,12 +36,12 @@ def parse_minutes(value: object) -> int:
     Zero and negative values are returned as read; validation refuses them with the rule.
     """
     if isinstance(value, bool) or value is None:
-        raise ParseError(f"durée manquante ({HOURS_HELP})")
+        raise ProblemsError.single(f"durée manquante ({HOURS_HELP})")
     if isinstance(value, Minutes):
         return int(value)
     if isinstance(value, time):  # a spreadsheet cell formatted as hh:mm
         if value.second or value.microsecond:
-            raise ParseError(f"durée « {value} » : pas un nombre entier de minutes")
+            raise ProblemsError.single(f"durée « {value} » : pas un nombre entier de minutes")
         return value.hour * 60 + value.minute
     if isinstance(value, timedelta):
         return _decimal_minutes(Decimal(int(value.total_seconds())) / 3600, str(value))
@@ -61,28 +58,28 @@ def parse_minutes(value: object) -> int:
 def _parse_minutes_text(raw: str) -> int:
     text = raw.strip().replace("\u00a0", " ").replace("\u202f", " ")
     if not text:
-        raise ParseError(f"durée manquante ({HOURS_HELP})")
+        raise ProblemsError.single(f"durée manquante ({HOURS_HELP})")
     m = _CLOCK.match(text)
     if m:
         hours = int(m.group(1))
         minutes = int(m.group(2) or 0)
         if minutes >= 60:
-            raise ParseError(f"durée invalide « {raw} » : {minutes} minutes (maximum 59)")
+            raise ProblemsError.single(f"durée invalide « {raw} » : {minutes} minutes (maximum 59)")
         return hours * 60 + minutes
     compact = text.replace(" ", "")
     if not _DECIMAL.match(compact):
-        raise ParseError(f"durée invalide « {raw} » ({HOURS_HELP})")
+        raise ProblemsError.single(f"durée invalide « {raw} » ({HOURS_HELP})")
     try:
         hours_dec = Decimal(compact.replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - the regex already filtered
-        raise ParseError(f"durée invalide « {raw} » ({HOURS_HELP})") from exc
+        raise ProblemsError.single(f"durée invalide « {raw} » ({HOURS_HELP})") from exc
     return _decimal_minutes(hours_dec, raw)
 
 
 def _decimal_minutes(hours: Decimal, raw: str) -> int:
     minutes = hours * 60
     if minutes != minutes.to_integral_value():
-        raise ParseError(
+        raise ProblemsError.single(
             f"durée « {raw} » h = {format(minutes.normalize(), 'f').replace('.', ',')} min :"
             " pas un nombre entier de minutes"
         )
@@ -96,7 +93,7 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     if value is None:
-        raise ParseError(f"date manquante ({DATE_HELP})")
+        raise ProblemsError.single(f"date manquante ({DATE_HELP})")
     return _parse_date_text(str(value))
 
 
@@ -104,7 +101,7 @@ def parse_date(value: object) -> date:
 def _parse_date_text(raw: str) -> date:
     text = raw.strip()
     if not text:
-        raise ParseError(f"date manquante ({DATE_HELP})")
+        raise ProblemsError.single(f"date manquante ({DATE_HELP})")
     if " " in text and _ISO.match(text.split(" ", 1)[0]):  # "2026-11-03 00:00:00" from Excel
         text = text.split(" ", 1)[0]
     m = _ISO.match(text)
@@ -113,12 +110,12 @@ def _parse_date_text(raw: str) -> date:
     else:
         m = _FRENCH.match(text)
         if not m:
-            raise ParseError(f"date invalide « {raw} » ({DATE_HELP})")
+            raise ProblemsError.single(f"date invalide « {raw} » ({DATE_HELP})")
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise ParseError(f"date inexistante « {raw} »") from exc
+        raise ProblemsError.single(f"date inexistante « {raw} »") from exc
 
 
 def parse_code(value: object) -> str:
@@ -149,14 +146,4 @@ def parse_flag(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ParseError(f"valeur « {value} » invalide pour exception (attendu oui ou non)")
-
-
-def fmt_hours(minutes: int) -> str:
-    """Minutes in messages: 630 → '10 h 30', 600 → '10 h'."""
-    h, m = divmod(minutes, 60)
-    return f"{h} h {m:02d}" if m else f"{h} h"
-
-
-def fmt_day(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    raise ProblemsError.single(f"valeur « {value} » invalide pour exception (attendu oui ou non)")

@@ -22,13 +22,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from accounting.formats import hours
+from accounting.months import Month
+from accounting.problems import ProblemsError
 from eage.auth.roles import ACCOUNTANT, BACK_OFFICE, OPERATIONS, roles_required
-from eage.core.services import parse_month
 from eage.extensions import db
 from eage.models import ABSENCE_CODES, INTERNAL, Employee, Member, Service
+from eage.tables import ROW_CONVENTION
 from eage.timesheets import services
 from eage.timesheets.forms import ConfirmForm, UploadForm
-from eage.timesheets.importer import ROW_CONVENTION, ImportFileError, read_entries
+from eage.timesheets.importer import read_entries
 
 bp = Blueprint("timesheets", __name__)
 
@@ -77,7 +80,7 @@ def _render_week(
         next_week=services.week_param(monday + timedelta(days=7)),
         editable=editable,
         day_names=services.DAY_NAMES,
-        hours_text=services.hours_text,
+        hours_text=hours,
         **_choices(),
     ), status
 
@@ -90,7 +93,8 @@ def week() -> ResponseReturnValue:
     if monday is None:
         if request.args.get("semaine"):
             flash(
-                "Semaine invalide (attendu AAAA-Wnn, par ex. 2026-W48) : semaine en cours affichée.",
+                "Semaine invalide (attendu AAAA-Wnn, par ex. 2026-W48) :"
+                " semaine en cours affichée.",
                 "warning",
             )
         today = date.today()
@@ -132,19 +136,13 @@ def week_save() -> ResponseReturnValue:
     )
 
 
-def _month_arg(name: str) -> date:
-    month = parse_month(request.args.get(name))
+def _month_arg(name: str) -> Month:
+    month = Month.parse_or_none(request.args.get(name))
     if month is None:
         if request.args.get(name):
             flash("Mois invalide (attendu AAAA-MM) : mois en cours affiché.", "warning")
-        month = date.today().replace(day=1)
+        month = Month.of(date.today())
     return month
-
-
-def _adjacent_months(month: date) -> tuple[str, str]:
-    prev = (month - timedelta(days=1)).replace(day=1)
-    nxt = (month + timedelta(days=32)).replace(day=1)
-    return prev.strftime("%Y-%m"), nxt.strftime("%Y-%m")
 
 
 @bp.route("/temps/mois")
@@ -156,15 +154,14 @@ def month_employee() -> ResponseReturnValue:
     if employee is None and request.args.get("employe"):
         flash(f"Salarié inconnu : {request.args.get('employe')}", "error")
     matrix = services.employee_month(employee, month) if employee else None
-    prev, nxt = _adjacent_months(month)
     return render_template(
         "timesheets/month_employee.html",
         employees=employees,
         employee=employee,
-        month=month,
+        month=month.start,
         matrix=matrix,
-        prev=prev,
-        next=nxt,
+        prev=month.previous().key,
+        next=month.next().key,
         week_param=services.week_param,
     )
 
@@ -183,15 +180,14 @@ def month_member() -> ResponseReturnValue:
     if member is None and code:
         flash(f"Adhérent inconnu : {code}", "error")
     matrix = services.member_month(member, month) if member else None
-    prev, nxt = _adjacent_months(month)
     return render_template(
         "timesheets/month_member.html",
         members=members,
         member=member,
-        month=month,
+        month=month.start,
         matrix=matrix,
-        prev=prev,
-        next=nxt,
+        prev=month.previous().key,
+        next=month.next().key,
         by_service=services.member_month_by_service(matrix) if matrix else [],
     )
 
@@ -246,7 +242,7 @@ def import_upload() -> ResponseReturnValue:
     started = time.perf_counter()
     try:
         raws = read_entries(data_path, filename=name)
-    except ImportFileError as exc:
+    except ProblemsError as exc:
         data_path.unlink(missing_ok=True)
         (folder / f"{token}.json").unlink(missing_ok=True)
         form.file.errors = [*form.file.errors, str(exc)]
@@ -264,7 +260,7 @@ def import_upload() -> ResponseReturnValue:
         rows=len(raws),
         result=result,
         elapsed=elapsed,
-        bad_rows=len({p.key for p in result.problems}),
+        bad_rows=len({p.row for p in result.problems}),
         confirm=ConfirmForm(token=token)
         if result.ok and result.summary and result.summary.count
         else None,
@@ -284,7 +280,7 @@ def import_confirm() -> ResponseReturnValue:
     try:
         raws = read_entries(path, filename=name)
         result = services.import_entries(raws, source=name, channel="web")
-    except ImportFileError as exc:
+    except ProblemsError as exc:
         flash(f"Fichier illisible : {exc}", "error")
         return redirect(url_for("timesheets.import_upload"))
     finally:
@@ -299,7 +295,7 @@ def import_confirm() -> ResponseReturnValue:
             name=name,
             rows=len(raws),
             result=result,
-            bad_rows=len({p.key for p in result.problems}),
+            bad_rows=len({p.row for p in result.problems}),
             confirm=None,
         ), 422
     assert result.summary is not None

@@ -16,9 +16,11 @@ from typing import Any
 
 from sqlalchemy import Integer, case, func, insert, select
 
+from accounting.formats import hours
 from accounting.money import fmt2
+from accounting.months import Month
+from accounting.problems import Problem, ProblemsError
 from eage import audit
-from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.models import (
     ABSENCE_CODES,
@@ -31,14 +33,13 @@ from eage.models import (
 )
 from eage.models.base import utcnow
 from eage.timesheets import locks as time_locks
-from eage.timesheets.parsing import Minutes, ParseError, parse_minutes
+from eage.timesheets.parsing import Minutes, parse_minutes
 from eage.timesheets.validation import (
     Checked,
-    Problem,
+    CheckedEntry,
     RawEntry,
     Reference,
     closed_month_problem,
-    month_key,
     validate,
 )
 
@@ -114,7 +115,7 @@ def import_entries(
         return ImportResult([], summary, written=False)
     # No close of these months may run while they are written (eage/timesheets/locks.py);
     # one that ended since the validation read the locks refuses the import.
-    months = {month_key(e.date) for e in checked.entries}
+    months = {Month.of(day).key for day in {e.date for e in checked.entries}}
     time_locks.lock_months(months)
     closed = time_locks.closed_among(months)
     if closed:
@@ -123,7 +124,7 @@ def import_entries(
             [
                 closed_month_problem(e.key, e.date)
                 for e in checked.entries
-                if month_key(e.date) in closed
+                if Month.of(e.date).key in closed
             ]
         )
     try:
@@ -179,14 +180,8 @@ def week_param(monday: date) -> str:
 
 
 def locked_months(first: date, last: date) -> set[str]:
-    wanted = {month_key(first), month_key(last)}
+    wanted = {Month.of(first).key, Month.of(last).key}
     return set(db.session.scalars(select(MonthLock.month).where(MonthLock.month.in_(wanted))))
-
-
-def hours_text(minutes: int) -> str:
-    """What a cell shows for recorded minutes: 450 → '7,50' (two decimals, French)."""
-    h = Decimal(minutes) / 60
-    return fmt2(h).replace(".", ",")
 
 
 @dataclass
@@ -223,7 +218,7 @@ class WeekGrid:
         """Messages per cell name ('cell-R-D'), totals' messages on every cell concerned."""
         out: dict[str, list[str]] = defaultdict(list)
         for p in self.problems:
-            for key in p.keys or (p.key,):
+            for key in p.rows or (p.row,):
                 if str(key).startswith("cell-") and p.message not in out[str(key)]:
                     out[str(key)].append(p.message)
         return out
@@ -232,7 +227,7 @@ class WeekGrid:
         """Messages about a row's member or service, shown next to its selects."""
         out: dict[int, list[str]] = defaultdict(list)
         for p in self.problems:
-            key = str(p.key)
+            key = str(p.row)
             if p.field in ("member", "service", "row"):
                 r = int(key.split("-")[1])
                 if p.message not in out[r]:
@@ -273,13 +268,14 @@ def load_week(employee: Employee, monday: date) -> WeekGrid:
         row = grid.setdefault(key, GridRow(key[0], key[1], [""] * 7))
         i = (day - monday).days
         row.minutes[i] += int(minutes)
-        row.cells[i] = hours_text(row.minutes[i])
+        # What the cell shows (450 → '7,50'), French whatever the reader's language.
+        row.cells[i] = hours(row.minutes[i])
         if exc:
             exceptions[i] = True
     ordered = [grid[k] for k in sorted(grid, key=lambda k: _row_order(*k))]
     ordered += [GridRow("", "", [""] * 7) for _ in range(EMPTY_ROWS)]
     return WeekGrid(
-        employee, monday, days, [month_key(d) in locks for d in days], ordered, exceptions
+        employee, monday, days, [Month.of(d).key in locks for d in days], ordered, exceptions
     )
 
 
@@ -317,21 +313,34 @@ def grid_from_form(
         rows.append(GridRow(member, activity, cells))
     saved_cells = {(r.member, r.activity): r for r in saved.rows if r.member}
     for row in rows:
-        before = saved_cells.get((row.member, row.activity))
-        for d in range(7):
-            if saved.locked[d]:
-                row.cells[d] = ""
-            if not row.cells[d]:
-                continue
-            if before is not None and before.minutes[d] and row.cells[d] == before.cells[d]:
-                # Left as displayed ("2,17" for 130 min): keep the recorded minutes exactly.
-                row.minutes[d] = before.minutes[d]
-                continue
-            try:
-                row.minutes[d] = max(parse_minutes(row.cells[d]), 0)
-            except ParseError:
-                row.minutes[d] = 0
-    # Locked days: the recorded time stays, shown read-only on its own rows.
+        _read_cells(row, saved_cells.get((row.member, row.activity)), saved.locked)
+    _keep_locked_days(rows, saved)
+    exceptions = [bool(form.get(f"exception-{d}")) and not saved.locked[d] for d in range(7)]
+    for d in range(7):
+        if saved.locked[d]:
+            exceptions[d] = saved.exceptions[d]
+    return WeekGrid(employee, monday, saved.days, saved.locked, rows, exceptions)
+
+
+def _read_cells(row: GridRow, before: GridRow | None, locked: list[bool]) -> None:
+    """The minutes of a posted row's open cells (0 where unreadable: the check says why)."""
+    for d in range(7):
+        if locked[d]:
+            row.cells[d] = ""
+        if not row.cells[d]:
+            continue
+        if before is not None and before.minutes[d] and row.cells[d] == before.cells[d]:
+            # Left as displayed ("2,17" for 130 min): keep the recorded minutes exactly.
+            row.minutes[d] = before.minutes[d]
+            continue
+        try:
+            row.minutes[d] = max(parse_minutes(row.cells[d]), 0)
+        except ProblemsError:
+            row.minutes[d] = 0
+
+
+def _keep_locked_days(rows: list[GridRow], saved: WeekGrid) -> None:
+    """Locked days: the recorded time stays, shown read-only on its own rows."""
     for old in saved.rows:
         if any(old.minutes[d] for d in range(7) if saved.locked[d]):
             target = next(
@@ -344,11 +353,6 @@ def grid_from_form(
                 if saved.locked[d]:
                     target.cells[d] = old.cells[d]
                     target.minutes[d] = old.minutes[d]
-    exceptions = [bool(form.get(f"exception-{d}")) and not saved.locked[d] for d in range(7)]
-    for d in range(7):
-        if saved.locked[d]:
-            exceptions[d] = saved.exceptions[d]
-    return WeekGrid(employee, monday, saved.days, saved.locked, rows, exceptions)
 
 
 def save_week(
@@ -358,11 +362,32 @@ def save_week(
     entries (employee, day, member, service/absence), a cleared cell deletes them."""
     # First: no close of the week's months runs until this is saved, and the locked days
     # read below include a close that ended just before (eage/timesheets/locks.py).
-    time_locks.lock_months({month_key(monday), month_key(monday + timedelta(days=6))})
+    time_locks.lock_months({Month.of(monday).key, Month.of(monday + timedelta(days=6)).key})
     saved = load_week(employee, monday)
-    saved_cells = {(r.member, r.activity): r for r in saved.rows if r.member}
     grid = grid_from_form(employee, monday, form, saved)
-    days = grid.days
+    raws, problems = _grid_entries(employee, grid, saved)
+    replaced = [(employee.id, day) for i, day in enumerate(grid.days) if not grid.locked[i]]
+    checked = validate(raws, replaced=replaced, reference=Reference.load())
+    problems += [_on_grid_row(p) for p in checked.problems]
+    if problems:
+        grid.problems = problems
+        return SaveResult(grid)
+    # Only open days are replaced: a closed month's entries are never touched.
+    open_days = [day for i, day in enumerate(grid.days) if not grid.locked[i]]
+    result = SaveResult(grid)
+    if not open_days:
+        return result
+    _write_week(employee, monday, checked.entries, open_days, result)
+    result.grid = load_week(employee, monday)
+    return result
+
+
+def _grid_entries(
+    employee: Employee, grid: WeekGrid, saved: WeekGrid
+) -> tuple[list[RawEntry], list[Problem]]:
+    """The typed cells of open days as entries to check (a cell left as displayed keeps its
+    recorded minutes), and the rows entered twice."""
+    saved_cells = {(r.member, r.activity): r for r in saved.rows if r.member}
     raws: list[RawEntry] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
@@ -372,123 +397,112 @@ def save_week(
             continue
         pair = (row.member, row.activity)
         if pair in seen and row.member and row.activity:
-            problems.append(
-                Problem(
-                    f"member-{r}",
-                    "row",
-                    (
-                        f"ligne en double : {row.member} / {row.activity} figure déjà à la ligne "
-                        f"{seen[pair] + 1} ; saisissez ces heures sur une seule ligne"
-                    ),
-                )
+            message = (
+                f"ligne en double : {row.member} / {row.activity} figure déjà à la ligne "
+                f"{seen[pair] + 1} ; saisissez ces heures sur une seule ligne"
             )
+            problems.append(Problem("row", message, row=f"member-{r}"))
         seen.setdefault(pair, r)
         before = saved_cells.get(pair)
         for d in typed:
-            hours: object = row.cells[d]
+            typed_hours: object = row.cells[d]
             if before is not None and before.minutes[d] and row.cells[d] == before.cells[d]:
-                hours = Minutes(before.minutes[d])
+                typed_hours = Minutes(before.minutes[d])
             raws.append(
                 RawEntry(
                     f"cell-{r}-{d}",
-                    days[d],
+                    grid.days[d],
                     employee.code,
                     row.member or None,
                     row.activity or None,
-                    hours,
+                    typed_hours,
                     None,
                     grid.exceptions[d],
                 )
             )
-    replaced = [(employee.id, day) for i, day in enumerate(days) if not grid.locked[i]]
-    checked = validate(raws, replaced=replaced, reference=Reference.load())
-    for p in checked.problems:
-        if p.field in ("member", "service"):
-            r = str(p.key).split("-")[1]
-            problems.append(Problem(f"member-{r}", p.field, p.message))
-        else:
-            problems.append(p)
-    if problems:
-        grid.problems = problems
-        return SaveResult(grid)
-    # Only open days are replaced: a closed month's entries are never touched.
-    open_days = [day for i, day in enumerate(days) if not grid.locked[i]]
-    result = SaveResult(grid)
-    if not open_days:
-        return result
-    existing = list(
-        db.session.scalars(
-            select(TimesheetEntry)
-            .where(TimesheetEntry.employee_id == employee.id, TimesheetEntry.date.in_(open_days))
-            .order_by(TimesheetEntry.id)
-        )
+    return raws, problems
+
+
+def _on_grid_row(problem: Problem) -> Problem:
+    """A problem of a cell's member or service belongs to its row's selects."""
+    if problem.field not in ("member", "service"):
+        return problem
+    r = str(problem.row).split("-")[1]
+    return Problem(problem.field, problem.message, row=f"member-{r}")
+
+
+def _write_week(
+    employee: Employee,
+    monday: date,
+    entries: list[CheckedEntry],
+    open_days: list[date],
+    result: SaveResult,
+) -> None:
+    """Each checked cell replaces the entries of its cell (kept, updated or created); the open
+    days' other entries are deleted; one audit line each, one commit."""
+    existing = db.session.scalars(
+        select(TimesheetEntry)
+        .where(TimesheetEntry.employee_id == employee.id, TimesheetEntry.date.in_(open_days))
+        .order_by(TimesheetEntry.id)
     )
     by_cell: dict[tuple[date, int | None, int | None, str | None], list[TimesheetEntry]] = (
         defaultdict(list)
     )
     for e in existing:
         by_cell[(e.date, e.member_id, e.service_id, e.absence_code)].append(e)
+    summary = f"grille {week_param(monday)} {employee.code}"
     created: list[TimesheetEntry] = []
     try:
-        for c in checked.entries:
-            key = (c.date, c.member_id, c.service_id, c.absence_code)
-            olds = by_cell.pop(key, [])
-            if not olds:
-                entry = TimesheetEntry(**c.row())
-                db.session.add(entry)
-                created.append(entry)
-                continue
-            keep, extra = olds[0], olds[1:]
-            for e in extra:
-                audit.record(
-                    "delete",
-                    "timesheet_entry",
-                    e.id,
-                    before=audit.snapshot(e),
-                    summary=f"grille {week_param(monday)} {employee.code}",
-                )
-                db.session.delete(e)
-                result.deleted += 1
-            if keep.minutes != c.minutes or keep.authorised_exception != c.exception or extra:
-                before = audit.snapshot(keep)
-                keep.minutes = c.minutes
-                keep.authorised_exception = c.exception
-                audit.record(
-                    "update",
-                    "timesheet_entry",
-                    keep.id,
-                    before=before,
-                    after=audit.snapshot(keep),
-                    summary=f"grille {week_param(monday)} {employee.code}",
-                )
-                result.updated += 1
+        for c in entries:
+            olds = by_cell.pop((c.date, c.member_id, c.service_id, c.absence_code), [])
+            if olds:
+                _replace_cell(olds, c, summary, result)
+            else:
+                created.append(TimesheetEntry(**c.row()))
+                db.session.add(created[-1])
         for olds in by_cell.values():
             for e in olds:
-                audit.record(
-                    "delete",
-                    "timesheet_entry",
-                    e.id,
-                    before=audit.snapshot(e),
-                    summary=f"grille {week_param(monday)} {employee.code}",
-                )
-                db.session.delete(e)
-                result.deleted += 1
+                _delete_entry(e, summary, result)
         db.session.flush()
         for entry in created:
             audit.record(
-                "create",
-                "timesheet_entry",
-                entry.id,
-                after=audit.snapshot(entry),
-                summary=f"grille {week_param(monday)} {employee.code}",
+                "create", "timesheet_entry", entry.id, after=audit.snapshot(entry), summary=summary
             )
         result.created = len(created)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    result.grid = load_week(employee, monday)
-    return result
+
+
+def _replace_cell(
+    olds: list[TimesheetEntry], cell: CheckedEntry, summary: str, result: SaveResult
+) -> None:
+    """The cell's first entry takes the new value; the others (older duplicates) go."""
+    keep, extra = olds[0], olds[1:]
+    for e in extra:
+        _delete_entry(e, summary, result)
+    if keep.minutes != cell.minutes or keep.authorised_exception != cell.exception or extra:
+        before = audit.snapshot(keep)
+        keep.minutes = cell.minutes
+        keep.authorised_exception = cell.exception
+        audit.record(
+            "update",
+            "timesheet_entry",
+            keep.id,
+            before=before,
+            after=audit.snapshot(keep),
+            summary=summary,
+        )
+        result.updated += 1
+
+
+def _delete_entry(entry: TimesheetEntry, summary: str, result: SaveResult) -> None:
+    audit.record(
+        "delete", "timesheet_entry", entry.id, before=audit.snapshot(entry), summary=summary
+    )
+    db.session.delete(entry)
+    result.deleted += 1
 
 
 # ---------------------------------------------------------------------------------------
@@ -514,14 +528,8 @@ class Matrix:
         return sum(self.cells.values())
 
 
-def month_days(month: date) -> list[date]:
-    start, end = month_bounds(month)
-    return [start + timedelta(days=i) for i in range((end - start).days)]
-
-
-def employee_month(employee: Employee, month: date) -> Matrix:
+def employee_month(employee: Employee, month: Month) -> Matrix:
     """Days × (member, service/absence) for one employee."""
-    start, end = month_bounds(month)
     rows = db.session.execute(
         select(
             TimesheetEntry.date,
@@ -534,8 +542,8 @@ def employee_month(employee: Employee, month: date) -> Matrix:
         .outerjoin(Service, TimesheetEntry.service_id == Service.id)
         .where(
             TimesheetEntry.employee_id == employee.id,
-            TimesheetEntry.date >= start,
-            TimesheetEntry.date < end,
+            TimesheetEntry.date >= month.start,
+            TimesheetEntry.date < month.end,
         )
         .group_by(TimesheetEntry.date, Member.code, Service.code, TimesheetEntry.absence_code)
     )
@@ -545,20 +553,19 @@ def employee_month(employee: Employee, month: date) -> Matrix:
         col = (member_code or INTERNAL, service_code or absence or "")
         columns.add(col)
         cells[(day, col)] = cells.get((day, col), 0) + int(minutes)
-    return Matrix(month_days(month), sorted(columns, key=lambda c: _row_order(*c)), cells)
+    return Matrix(month.days(), sorted(columns, key=lambda c: _row_order(*c)), cells)
 
 
-def member_month(member: Member, month: date) -> Matrix:
+def member_month(member: Member, month: Month) -> Matrix:
     """(employee, service) × days for one member."""
-    start, end = month_bounds(month)
     rows = db.session.execute(
         select(Employee.code, Service.code, TimesheetEntry.date, func.sum(TimesheetEntry.minutes))
         .join(Employee, TimesheetEntry.employee_id == Employee.id)
         .join(Service, TimesheetEntry.service_id == Service.id)
         .where(
             TimesheetEntry.member_id == member.id,
-            TimesheetEntry.date >= start,
-            TimesheetEntry.date < end,
+            TimesheetEntry.date >= month.start,
+            TimesheetEntry.date < month.end,
         )
         .group_by(Employee.code, Service.code, TimesheetEntry.date)
     )
@@ -567,7 +574,7 @@ def member_month(member: Member, month: date) -> Matrix:
     for emp_code, service_code, day, minutes in rows:
         row_keys.add((emp_code, service_code))
         cells[((emp_code, service_code), day)] = int(minutes)
-    return Matrix(sorted(row_keys), month_days(month), cells)
+    return Matrix(sorted(row_keys), month.days(), cells)
 
 
 def member_month_by_service(matrix: Matrix) -> list[tuple[str, int]]:
@@ -582,7 +589,8 @@ def member_month_by_service(matrix: Matrix) -> list[tuple[str, int]]:
 
 
 def month_entries(month: date, member_id: int | None = None) -> list[dict[str, Any]]:
-    start, end = month_bounds(month)
+    """The entries of `month` (any day of it), as the API lists them."""
+    start, end = Month.of(month).start, Month.of(month).end
     query = (
         select(
             TimesheetEntry.id,

@@ -11,11 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, delete, func, insert, literal, or_, select, union_all
+from sqlalchemy import (
+    CursorResult,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
-from eage.core.services import month_bounds
+from accounting.months import Month
 from eage.extensions import db
 from eage.models import MonthLock, MonthTimeSummary, TimesheetEntry
 
@@ -34,11 +45,16 @@ def summarise_month(lock: MonthLock) -> int:
     if lock.time_summarised:
         return 0
     db.session.flush()  # the lock row first: the summary rows refer to it
-    start, end = month_bounds(date.fromisoformat(f"{lock.month}-01"))
+    month = Month.parse(lock.month)
     t = TimesheetEntry
-    grouped = _sums(t).add_columns(literal(lock.month)).where(t.date >= start, t.date < end)
-    result = db.session.execute(
-        insert(MonthTimeSummary).from_select([*GROUP, "minutes", "month"], grouped)
+    grouped = (
+        _sums(t).add_columns(literal(lock.month)).where(t.date >= month.start, t.date < month.end)
+    )
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            insert(MonthTimeSummary).from_select([*GROUP, "minutes", "month"], grouped)
+        ),
     )
     lock.time_summarised = True
     return max(result.rowcount or 0, 0)
@@ -51,50 +67,41 @@ def drop_month(lock: MonthLock) -> None:
     db.session.flush()
 
 
-def summarised_months(first: date, last: date) -> set[str]:
-    """Months "YYYY-MM" from `first` to `last` (first days) whose time is summarised."""
+def summarised_months(first: Month, last: Month) -> set[str]:
+    """Months "YYYY-MM" from `first` to `last` whose time is summarised."""
     return set(
         db.session.scalars(
             select(MonthLock.month).where(
-                MonthLock.month >= f"{first:%Y-%m}",
-                MonthLock.month <= f"{last:%Y-%m}",
+                MonthLock.month >= first.key,
+                MonthLock.month <= last.key,
                 MonthLock.time_summarised.is_(True),
             )
         )
     )
 
 
-def _months(first: date, last: date) -> list[date]:
-    out, m = [], first.replace(day=1)
-    while m <= last:
-        out.append(m)
-        m = month_bounds(m)[1]
-    return out
-
-
-def _runs(months: Iterable[date]) -> list[tuple[date, date]]:
+def _runs(months: Iterable[Month]) -> list[tuple[date, date]]:
     """Consecutive months as half-open date ranges [first day, day after the last month)."""
     runs: list[tuple[date, date]] = []
     for m in months:
-        start, end = month_bounds(m)
-        if runs and runs[-1][1] == start:
-            runs[-1] = (runs[-1][0], end)
+        if runs and runs[-1][1] == m.start:
+            runs[-1] = (runs[-1][0], m.end)
         else:
-            runs.append((start, end))
+            runs.append((m.start, m.end))
     return runs
 
 
 def grouped_minutes(
-    first: date, last: date
+    first: Month, last: Month
 ) -> Select[tuple[int, int | None, int | None, str | None, int]]:
     """The query giving Σ minutes per (employee, member, service, absence) of the months
-    `first`…`last` (first days): from the summaries of summarised months, from the timesheet
-    rows of the others, both regrouped in the database when the period mixes them."""
+    `first`…`last`: from the summaries of summarised months, from the timesheet rows of the
+    others, both regrouped in the database when the period mixes them."""
     done = summarised_months(first, last)
     queries: list[Select[Any]] = []
     if done:
         queries.append(_sums(MonthTimeSummary).where(MonthTimeSummary.month.in_(sorted(done))))
-    raw = _runs(m for m in _months(first, last) if f"{m:%Y-%m}" not in done)
+    raw = _runs(m for m in first.through(last) if m.key not in done)
     if raw:
         t = TimesheetEntry
         queries.append(_sums(t).where(or_(*(and_(t.date >= s, t.date < e) for s, e in raw))))
@@ -103,7 +110,9 @@ def grouped_minutes(
     return _sums(union_all(*queries).subquery().c)
 
 
-def time_sums(first: date, last: date) -> list[tuple[int, int | None, int | None, str | None, int]]:
+def time_sums(
+    first: Month, last: Month
+) -> list[tuple[int, int | None, int | None, str | None, int]]:
     """(employee id, member id or None, service id or None, absence code or None, Σ minutes)
-    of the months `first`…`last` (first days), read as grouped sums, one row per group."""
+    of the months `first`…`last`, read as grouped sums, one row per group."""
     return db.session.connection().execute(grouped_minutes(first, last)).all()  # type: ignore[return-value]

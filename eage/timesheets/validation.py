@@ -17,6 +17,9 @@ from typing import Any
 
 from sqlalchemy import Integer, case, func, select
 
+from accounting.formats import fr_date, short_duration
+from accounting.months import Month
+from accounting.problems import Problem, ProblemsError, Where
 from eage.extensions import db
 from eage.models import (
     ABSENCE_CODES,
@@ -28,15 +31,7 @@ from eage.models import (
     Service,
     TimesheetEntry,
 )
-from eage.timesheets.parsing import (
-    ParseError,
-    fmt_day,
-    fmt_hours,
-    parse_code,
-    parse_date,
-    parse_flag,
-    parse_minutes,
-)
+from eage.timesheets.parsing import parse_code, parse_date, parse_flag, parse_minutes
 
 # Art. L3121-18 C. trav.: 10 h of effective work a day at most; an authorised exception
 # (derogation) may raise it, never beyond 12 h.
@@ -46,14 +41,12 @@ DAY_MAX_EXCEPTION_MINUTES = 12 * 60
 WEEK_MAX_MINUTES = 48 * 60
 NOTE_MAX = 500
 
-Key = int | str
-
 
 @dataclass(slots=True)
 class RawEntry:
     """One entry as typed or read from a file; `key` is the row number or the grid cell."""
 
-    key: Key
+    key: Where
     date: Any
     employee: Any
     member: Any
@@ -63,23 +56,9 @@ class RawEntry:
     exception: Any = None
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """What is wrong, where: `key` (row or cell), the `field`, a French message naming the
-    rule. `keys` lists every entry concerned when the rule is about a total (day, week)."""
-
-    key: Key
-    field: str
-    message: str
-    keys: tuple[Key, ...] = ()
-
-    def __str__(self) -> str:
-        return self.message
-
-
 @dataclass(slots=True)
 class CheckedEntry:
-    key: Key
+    key: Where
     date: date
     employee_id: int
     employee_code: str
@@ -171,17 +150,13 @@ class Reference:
         ym = (day.year, day.month)
         hit = self._lock_cache.get(ym)
         if hit is None:
-            hit = self._lock_cache[ym] = f"{day.year:04d}-{day.month:02d}" in self.locked_months
+            hit = self._lock_cache[ym] = Month.of(day).key in self.locked_months
         return hit
 
 
-def closed_month_problem(key: Key, day: date) -> Problem:
+def closed_month_problem(key: Where, day: date) -> Problem:
     """Time on a day of a closed month (SPEC §5 "Time": a closed month's time is frozen)."""
-    return Problem(key, "date", f"mois {month_key(day)} clôturé : aucune saisie possible")
-
-
-def month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+    return Problem("date", f"mois {Month.of(day).key} clôturé : aucune saisie possible", row=key)
 
 
 def week_label(day: date) -> str:
@@ -215,144 +190,49 @@ def existing_day_totals(
 def _member_message(member: MemberRef, day: date) -> str:
     if day < member.joined_on:
         return (
-            f"{member.code} n'est pas adhérent le {fmt_day(day)} "
-            f"(adhésion le {fmt_day(member.joined_on)})"
+            f"{member.code} n'est pas adhérent le {fr_date(day)} "
+            f"(adhésion le {fr_date(member.joined_on)})"
         )
     assert member.left_on is not None
     return (
-        f"{member.code} n'est plus adhérent le {fmt_day(day)} (sortie le {fmt_day(member.left_on)})"
+        f"{member.code} n'est plus adhérent le {fr_date(day)} (sortie le {fr_date(member.left_on)})"
     )
 
 
-def validate(
-    raws: Sequence[RawEntry],
-    *,
-    replaced: Iterable[tuple[int, date]] = (),
-    reference: Reference | None = None,
-) -> Checked:
-    """Check every entry; return the valid ones ready to write and every problem found.
+class _Validation:
+    """One pass over the entries: each row checked field by field (every problem kept), and
+    the minutes of the readable rows added up per employee and day for the totals' rules."""
 
-    `replaced` lists (employee id, day) pairs whose recorded entries the caller is about to
-    replace (the weekly grid): they do not count towards the existing totals.
-    """
-    ref = reference or Reference.load()
-    problems: list[Problem] = []
-    entries: list[CheckedEntry] = []
-    # Minutes proposed per (employee id, day), with the keys contributing, and exceptions.
-    new_minutes: dict[tuple[int, date], int] = defaultdict(int)
-    new_keys: dict[tuple[int, date], list[Key]] = defaultdict(list)
-    new_exception: set[tuple[int, date]] = set()
-    employee_codes: dict[int, str] = {}
-    absences = ABSENCE_CODES
-    services = ref.services
-    add = problems.append
+    def __init__(self, ref: Reference) -> None:
+        self.ref = ref
+        self.problems: list[Problem] = []
+        self.entries: list[CheckedEntry] = []
+        # Minutes proposed per (employee id, day), the rows contributing, and exceptions.
+        self.new_minutes: dict[tuple[int, date], int] = defaultdict(int)
+        self.new_keys: dict[tuple[int, date], list[Where]] = defaultdict(list)
+        self.new_exception: set[tuple[int, date]] = set()
+        self.employee_codes: dict[int, str] = {}
 
-    for raw in raws:
+    def refuse(self, key: Where, field: str, message: str) -> None:
+        self.problems.append(Problem(field, message, row=key))
+
+    def check_row(self, raw: RawEntry) -> None:
         key = raw.key
-        start = len(problems)
-
-        day: date | None
-        try:
-            day = parse_date(raw.date)
-        except ParseError as exc:
-            add(Problem(key, "date", str(exc)))
-            day = None
-
-        emp_code = parse_code(raw.employee)
-        emp = ref.employees.get(emp_code)
-        if not emp_code:
-            add(Problem(key, "employee", "salarié manquant"))
-        elif emp is None:
-            add(Problem(key, "employee", f"salarié inconnu : {emp_code}"))
-        elif day is not None and not emp.under_contract(day):
-            add(Problem(key, "employee", f"{emp.code} n'est pas sous contrat le {fmt_day(day)}"))
-
-        member_code = parse_code(raw.member)
-        member: MemberRef | None = None
-        internal = member_code == INTERNAL
-        if not member_code:
-            add(Problem(key, "member", "adhérent manquant (code adhérent ou INTERNE)"))
-        elif not internal:
-            member = ref.members.get(member_code)
-            if member is None:
-                add(Problem(key, "member", f"adhérent inconnu : {member_code}"))
-            elif day is not None and not (
-                member.joined_on <= day and (member.left_on is None or day <= member.left_on)
-            ):
-                add(Problem(key, "member", _member_message(member, day)))
-
-        activity = parse_code(raw.service)
-        service_id: int | None = None
-        absence: str | None = None
-        if not activity:
-            add(
-                Problem(
-                    key,
-                    "service",
-                    "service ou code d'absence manquant" if internal else "service manquant",
-                )
-            )
-        elif activity in absences:
-            if internal:
-                absence = activity
-            elif member_code:
-                add(
-                    Problem(
-                        key,
-                        "service",
-                        f"le code d'absence {activity} n'est possible que pour"
-                        f" le temps interne ({INTERNAL}), pas pour un adhérent",
-                    )
-                )
-        else:
-            service_id = services.get(activity)
-            if service_id is None:
-                extra = f" (service ou absence : {', '.join(absences)})" if internal else ""
-                add(Problem(key, "service", f"service inconnu : {activity}{extra}"))
-
-        minutes: int | None
-        try:
-            minutes = parse_minutes(raw.hours)
-        except ParseError as exc:
-            add(Problem(key, "hours", str(exc)))
-            minutes = None
-        else:
-            if minutes <= 0:
-                add(
-                    Problem(
-                        key, "hours", "durée nulle ou négative : une saisie dure plus de 0 minute"
-                    )
-                )
-                minutes = None
-
-        try:
-            exception = parse_flag(raw.exception)
-        except ParseError as exc:
-            add(Problem(key, "exception", str(exc)))
-            exception = False
-
-        note = None if raw.note is None else str(raw.note).strip() or None
-        if note is not None and len(note) > NOTE_MAX:
-            add(
-                Problem(
-                    key, "note", f"note trop longue ({len(note)} caractères, maximum {NOTE_MAX})"
-                )
-            )
-
-        if day is not None and ref.is_locked(day):
-            add(closed_month_problem(key, day))
-
-        if day is not None and emp is not None and minutes is not None:
-            pair = (emp.id, day)
-            new_minutes[pair] += minutes
-            new_keys[pair].append(key)
-            if exception:
-                new_exception.add(pair)
-            employee_codes[emp.id] = emp.code
-
-        if len(problems) == start:
-            assert day is not None and emp is not None and minutes is not None
-            entries.append(
+        start = len(self.problems)
+        day = self.day(key, raw.date)
+        emp = self.employee(key, raw.employee, day)
+        member_code, member = self.member(key, raw.member, day)
+        activity, service_id, absence = self.activity(key, raw.service, member_code)
+        minutes = self.minutes(key, raw.hours)
+        exception = self.exception(key, raw.exception)
+        note = self.note(key, raw.note)
+        if day is not None and self.ref.is_locked(day):
+            self.problems.append(closed_month_problem(key, day))
+        if day is None or emp is None or minutes is None:
+            return
+        self.count(key, emp, day, minutes, exception)
+        if len(self.problems) == start:
+            self.entries.append(
                 CheckedEntry(
                     key,
                     day,
@@ -369,96 +249,192 @@ def validate(
                 )
             )
 
-    if new_minutes:
-        problems.extend(
-            _check_totals(new_minutes, new_keys, new_exception, employee_codes, set(replaced))
-        )
-        order = {raw.key: i for i, raw in enumerate(raws)}
-        problems.sort(key=lambda p: order.get(p.key, len(order)))
-    return Checked(entries if not problems else [], problems)
+    def day(self, key: Where, value: Any) -> date | None:
+        try:
+            return parse_date(value)
+        except ProblemsError as exc:
+            self.refuse(key, "date", str(exc))
+            return None
+
+    def employee(self, key: Where, value: Any, day: date | None) -> EmployeeRef | None:
+        code = parse_code(value)
+        emp = self.ref.employees.get(code)
+        if not code:
+            self.refuse(key, "employee", "salarié manquant")
+        elif emp is None:
+            self.refuse(key, "employee", f"salarié inconnu : {code}")
+        elif day is not None and not emp.under_contract(day):
+            self.refuse(key, "employee", f"{emp.code} n'est pas sous contrat le {fr_date(day)}")
+        return emp
+
+    def member(self, key: Where, value: Any, day: date | None) -> tuple[str, MemberRef | None]:
+        """The member code as typed (INTERNAL for internal time) and the member it names."""
+        code = parse_code(value)
+        if not code:
+            self.refuse(key, "member", "adhérent manquant (code adhérent ou INTERNE)")
+            return code, None
+        if code == INTERNAL:
+            return code, None
+        member = self.ref.members.get(code)
+        if member is None:
+            self.refuse(key, "member", f"adhérent inconnu : {code}")
+        elif day is not None and not (
+            member.joined_on <= day and (member.left_on is None or day <= member.left_on)
+        ):
+            self.refuse(key, "member", _member_message(member, day))
+        return code, member
+
+    def activity(
+        self, key: Where, value: Any, member_code: str
+    ) -> tuple[str, int | None, str | None]:
+        """(activity code, service id, absence code): absences only on internal time."""
+        activity = parse_code(value)
+        internal = member_code == INTERNAL
+        if not activity:
+            missing = "service ou code d'absence manquant" if internal else "service manquant"
+            self.refuse(key, "service", missing)
+        elif activity in ABSENCE_CODES:
+            if internal:
+                return activity, None, activity
+            if member_code:
+                self.refuse(
+                    key,
+                    "service",
+                    f"le code d'absence {activity} n'est possible que pour"
+                    f" le temps interne ({INTERNAL}), pas pour un adhérent",
+                )
+        else:
+            service_id = self.ref.services.get(activity)
+            if service_id is not None:
+                return activity, service_id, None
+            extra = f" (service ou absence : {', '.join(ABSENCE_CODES)})" if internal else ""
+            self.refuse(key, "service", f"service inconnu : {activity}{extra}")
+        return activity, None, None
+
+    def minutes(self, key: Where, value: Any) -> int | None:
+        try:
+            minutes = parse_minutes(value)
+        except ProblemsError as exc:
+            self.refuse(key, "hours", str(exc))
+            return None
+        if minutes <= 0:
+            self.refuse(key, "hours", "durée nulle ou négative : une saisie dure plus de 0 minute")
+            return None
+        return minutes
+
+    def exception(self, key: Where, value: Any) -> bool:
+        try:
+            return parse_flag(value)
+        except ProblemsError as exc:
+            self.refuse(key, "exception", str(exc))
+            return False
+
+    def note(self, key: Where, value: Any) -> str | None:
+        note = None if value is None else str(value).strip() or None
+        if note is not None and len(note) > NOTE_MAX:
+            self.refuse(
+                key, "note", f"note trop longue ({len(note)} caractères, maximum {NOTE_MAX})"
+            )
+        return note
+
+    def count(self, key: Where, emp: EmployeeRef, day: date, minutes: int, exception: bool) -> None:
+        pair = (emp.id, day)
+        self.new_minutes[pair] += minutes
+        self.new_keys[pair].append(key)
+        if exception:
+            self.new_exception.add(pair)
+        self.employee_codes[emp.id] = emp.code
 
 
-def _check_totals(
-    new_minutes: dict[tuple[int, date], int],
-    new_keys: dict[tuple[int, date], list[Key]],
-    new_exception: set[tuple[int, date]],
-    employee_codes: dict[int, str],
-    replaced: set[tuple[int, date]],
-) -> list[Problem]:
+def validate(
+    raws: Sequence[RawEntry],
+    *,
+    replaced: Iterable[tuple[int, date]] = (),
+    reference: Reference | None = None,
+) -> Checked:
+    """Check every entry; return the valid ones ready to write and every problem found.
+
+    `replaced` lists (employee id, day) pairs whose recorded entries the caller is about to
+    replace (the weekly grid): they do not count towards the existing totals.
+    """
+    run = _Validation(reference or Reference.load())
+    for raw in raws:
+        run.check_row(raw)
+    problems = run.problems
+    if run.new_minutes:
+        problems.extend(_check_totals(run, set(replaced)))
+        order: dict[Where | None, int] = {raw.key: i for i, raw in enumerate(raws)}
+        problems.sort(key=lambda p: order.get(p.row, len(order)))
+    return Checked(run.entries if not problems else [], problems)
+
+
+def _check_totals(run: _Validation, replaced: set[tuple[int, date]]) -> list[Problem]:
     """Daily and weekly maxima, counting what is already recorded (minus what is replaced)."""
-    days = [d for _, d in new_minutes]
+    days = [d for _, d in run.new_minutes]
     first = min(days)
     last = max(days)
     start = first - timedelta(days=first.weekday())
     end = last + timedelta(days=6 - last.weekday())
-    existing = existing_day_totals(employee_codes, start, end)
+    existing = existing_day_totals(run.employee_codes, start, end)
     for pair in replaced:
         existing.pop(pair, None)
+    return _day_problems(run, existing) + _week_problems(run, existing)
 
+
+def _day_problems(
+    run: _Validation, existing: dict[tuple[int, date], tuple[int, bool]]
+) -> list[Problem]:
+    """Art. L3121-18 C. trav.: 10 h a day, 12 h with an authorised exception."""
     problems: list[Problem] = []
-    for pair, minutes in new_minutes.items():
+    for pair, minutes in run.new_minutes.items():
         emp_id, day = pair
         old, old_exception = existing.get(pair, (0, False))
         total = old + minutes
-        authorised = old_exception or pair in new_exception
-        if total > DAY_MAX_MINUTES:
-            keys = tuple(new_keys[pair])
-            who = employee_codes[emp_id]
-            if not authorised:
-                problems.append(
-                    Problem(
-                        keys[-1],
-                        "hours",
-                        (
-                            f"plus de 10 h le {fmt_day(day)} pour {who} ({fmt_hours(total)}) : "
-                            "maximum légal 10 h par jour (art. L3121-18 C. trav.)"
-                        ),
-                        keys,
-                    )
-                )
-            elif total > DAY_MAX_EXCEPTION_MINUTES:
-                problems.append(
-                    Problem(
-                        keys[-1],
-                        "hours",
-                        (
-                            f"plus de 12 h le {fmt_day(day)} pour {who} ({fmt_hours(total)}) : "
-                            "maximum 12 h par jour même avec dérogation autorisée "
-                            "(art. L3121-18 C. trav.)"
-                        ),
-                        keys,
-                    )
-                )
+        if total <= DAY_MAX_MINUTES:
+            continue
+        authorised = old_exception or pair in run.new_exception
+        if authorised and total <= DAY_MAX_EXCEPTION_MINUTES:
+            continue
+        keys = tuple(run.new_keys[pair])
+        who = run.employee_codes[emp_id]
+        rule = (
+            "maximum 12 h par jour même avec dérogation autorisée (art. L3121-18 C. trav.)"
+            if authorised
+            else "maximum légal 10 h par jour (art. L3121-18 C. trav.)"
+        )
+        limit = (DAY_MAX_EXCEPTION_MINUTES if authorised else DAY_MAX_MINUTES) // 60
+        message = (
+            f"plus de {limit} h le {fr_date(day)} pour {who} ({short_duration(total)}) : {rule}"
+        )
+        problems.append(Problem("hours", message, row=keys[-1], rows=keys))
+    return problems
 
-    # Weekly totals: day sums (grouped in SQL above) added up per ISO week.
+
+def _week_problems(
+    run: _Validation, existing: dict[tuple[int, date], tuple[int, bool]]
+) -> list[Problem]:
+    """Art. L3121-20 C. trav.: 48 h a week; day sums (grouped in SQL) added up per ISO week."""
     week_total: dict[tuple[int, int, int], int] = defaultdict(int)
-    week_keys: dict[tuple[int, int, int], list[Key]] = defaultdict(list)
-    week_days: dict[tuple[int, int, int], date] = {}
+    week_keys: dict[tuple[int, int, int], list[Where]] = defaultdict(list)
     for (emp_id, day), (minutes, _) in existing.items():
-        if emp_id in employee_codes:
+        if emp_id in run.employee_codes:
             iso = day.isocalendar()
             week_total[(emp_id, iso.year, iso.week)] += minutes
-    for (emp_id, day), minutes in sorted(new_minutes.items(), key=lambda kv: kv[0][1]):
+    for (emp_id, day), minutes in sorted(run.new_minutes.items(), key=lambda kv: kv[0][1]):
         iso = day.isocalendar()
-        wk = (emp_id, iso.year, iso.week)
-        week_total[wk] += minutes
-        week_keys[wk].extend(new_keys[(emp_id, day)])
-        week_days.setdefault(wk, day)
-    for wk, keys in week_keys.items():
-        total = week_total[wk]
+        week = (emp_id, iso.year, iso.week)
+        week_total[week] += minutes
+        week_keys[week].extend(run.new_keys[(emp_id, day)])
+    problems: list[Problem] = []
+    for (emp_id, year, number), keys in week_keys.items():
+        total = week_total[(emp_id, year, number)]
         if total > WEEK_MAX_MINUTES:
-            emp_id, year, week = wk
-            problems.append(
-                Problem(
-                    keys[-1],
-                    "hours",
-                    (
-                        f"plus de 48 h la semaine {year}-W{week:02d} pour {employee_codes[emp_id]} "
-                        f"({fmt_hours(total)}) : maximum légal 48 h par semaine (art. L3121-20 C. trav.)"
-                    ),
-                    tuple(keys),
-                )
+            message = (
+                f"plus de 48 h la semaine {year}-W{number:02d} pour {run.employee_codes[emp_id]} "
+                f"({short_duration(total)}) : maximum légal 48 h par semaine"
+                " (art. L3121-20 C. trav.)"
             )
+            problems.append(Problem("hours", message, row=keys[-1], rows=tuple(keys)))
     return problems
 
 

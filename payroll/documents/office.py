@@ -27,7 +27,8 @@ from openpyxl.styles import (  # type: ignore[import-untyped]
 )
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from . import formats
+from accounting import formats
+
 from .model import JournalRow, PayslipDocument
 from .render import (
     JOURNAL_FAMILIES,
@@ -187,7 +188,7 @@ def _parties(document: DocxDocument, doc: PayslipDocument) -> None:
             "Contrat",
             f"{employee.contract_kind}"
             + (f", entrée le {formats.fr_date(employee.hire_date)}" if employee.hire_date else "")
-            + f" · {formats.hours(employee.weekly_hours)} h par semaine · "
+            + f" · {formats.amount(employee.weekly_hours)} h par semaine · "
             + ("cadre" if employee.cadre else "non cadre"),
         ),
     ]
@@ -224,7 +225,7 @@ def _pay_table(document: DocxDocument, ctx: Mapping[str, Any]) -> None:
             pay,
             [
                 earning["label"],
-                f"{formats.hours(earning['hours'])} h" if earning["hours"] else "",
+                f"{formats.amount(earning['hours'])} h" if earning["hours"] else "",
                 "",
                 formats.unit_rate(earning["hourly_rate"]),
                 "",
@@ -353,19 +354,19 @@ def _month_notes(document: DocxDocument, doc: PayslipDocument, ctx: Mapping[str,
     """The month's hours, paid leave, employer cost and reductions, the keep-it mention."""
     slip = ctx["slip"]
     leave = doc.leave
-    hours_text = [f"Heures normales (contrat) : {formats.hours(ctx['normal_hours'])} h"]
-    hours_text += [f"{e['label']} : {formats.hours(e['hours'])} h" for e in ctx["extra_lines"]]
+    hours_text = [f"Heures normales (contrat) : {formats.amount(ctx['normal_hours'])} h"]
+    hours_text += [f"{e['label']} : {formats.amount(e['hours'])} h" for e in ctx["extra_lines"]]
     if ctx["absence"]:
-        hours_text.append(f"Absence non rémunérée : {formats.hours(ctx['absence']['hours'])} h")
+        hours_text.append(f"Absence non rémunérée : {formats.amount(ctx['absence']['hours'])} h")
     _para(document, "Heures du mois — " + " · ".join(hours_text), size=7.5)
     dates = ", ".join(formats.fr_date(d, "dd/MM") for d in leave.taken_dates)
     _para(
         document,
-        f"Congés payés (jours ouvrés) — acquis ce mois : {formats.days(leave.acquired_month)} j"
+        f"Congés payés (jours ouvrés) — acquis ce mois : {formats.amount(leave.acquired_month)} j"
         f" · acquis depuis le {formats.fr_date(leave.period_start)} : "
-        f"{formats.days(leave.acquired_period)} j · pris ce mois : "
-        f"{formats.days(leave.taken_month)} j{f' ({dates})' if dates else ''} · pris depuis le "
-        f"{formats.fr_date(leave.period_start)} : {formats.days(leave.taken_period)} j",
+        f"{formats.amount(leave.acquired_period)} j · pris ce mois : "
+        f"{formats.amount(leave.taken_month)} j{f' ({dates})' if dates else ''} · pris depuis le "
+        f"{formats.fr_date(leave.period_start)} : {formats.amount(leave.taken_period)} j",
         size=7.5,
     )
     _para(

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from weasyprint import HTML  # type: ignore[import-untyped]
 from weasyprint.urls import FatalURLFetchingError, URLFetcher  # type: ignore[import-untyped]
 
+from accounting import formats
 from accounting.money import ROUND_HALF_UP, ZERO, D
 
 from ..model import (
@@ -27,7 +28,6 @@ from ..model import (
     HEADING_EXONERATIONS,
     HEADINGS,
 )
-from . import formats
 from .model import JournalRow, PayslipDocument
 
 __all__ = [
@@ -82,10 +82,10 @@ def environment() -> Environment:
     env.filters.update(
         money=formats.money,
         amount=formats.amount,
-        hours=formats.hours,
+        hours=formats.amount,
         unit_rate=formats.unit_rate,
         rate=formats.rate,
-        days=formats.days,
+        days=formats.amount,
         fr_date=formats.fr_date,
         ssn=formats.ssn,
     )

@@ -23,9 +23,9 @@ from accounting.documents import (
     render_time_statement_html,
     render_time_statement_pdf,
 )
-from accounting.documents.formats import fr_date, hours, money
 from accounting.documents.pdf import DocumentError, html_to_pdf
 from accounting.facturx import build_cii_xml
+from accounting.formats import fr_date, hours, money
 from accounting.invoicing import (
     EXEMPTION_261B_MENTION,
     NO_DISCOUNT_MENTION,

@@ -13,6 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 import payroll
+from accounting import formats
 from payroll.documents import (
     KEEP_MENTION,
     EmployeeIdentity,
@@ -20,7 +21,6 @@ from payroll.documents import (
     JournalRow,
     PaidLeave,
     PayslipDocument,
-    formats,
     journal_html,
     journal_pdf,
     journal_totals,

@@ -257,7 +257,8 @@ def test_import_bad_rows_nothing_written_every_row_reported(login_as) -> None:
     result = importer.import_expenses(rows, source="x.csv")
     assert result.messages() == [
         "row 3: date inexistante « 2026-02-30 »",
-        "row 4: compte 641100 : les charges de personnel (64) viennent des bulletins de paie émis, pas des dépenses.",
+        "row 4: compte 641100 : les charges de personnel (64) viennent des bulletins de paie émis,"
+        " pas des dépenses.",
         "row 6: montant invalide « abc » (attendu par ex. 1234,56 ou -45.00)",
         "row 6: service inconnu « COMPTA »",
         "row 6: libellé obligatoire.",

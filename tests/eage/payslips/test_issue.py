@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 import payroll
+from accounting import formats
 from eage import storage
 from eage.extensions import db
 from eage.models import Employee, FiscalYear, Service, StoredDocument, TimesheetEntry
@@ -16,7 +17,6 @@ from eage.models.books import JournalEntry
 from eage.models.payroll import Payslip
 from eage.payslips import services
 from eage.storage import read, storage_root, verify
-from payroll.documents import formats
 from tests.conftest import TODAY
 from tests.eage.payslips.conftest import NOVEMBER
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from eage.timesheets.parsing import ParseError, parse_code, parse_date, parse_flag, parse_minutes
+from accounting.problems import ProblemsError
+from eage.timesheets.parsing import parse_code, parse_date, parse_flag, parse_minutes
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,7 @@ def test_hours_in_every_spelling(text: object, minutes: int) -> None:
     ],
 )
 def test_bad_hours_are_refused_with_a_reason(text: object, message: str) -> None:
-    with pytest.raises(ParseError, match=message):
+    with pytest.raises(ProblemsError, match=message):
         parse_minutes(text)
 
 
@@ -82,7 +83,7 @@ def test_dates_in_both_formats(text: object, day: date) -> None:
     ],
 )
 def test_bad_dates(text: str, message: str) -> None:
-    with pytest.raises(ParseError, match=message):
+    with pytest.raises(ProblemsError, match=message):
         parse_date(text)
 
 
@@ -101,5 +102,5 @@ def test_exception_flag(text: object, flag: bool) -> None:
 
 
 def test_bad_exception_flag() -> None:
-    with pytest.raises(ParseError, match="exception"):
+    with pytest.raises(ProblemsError, match="exception"):
         parse_flag("peut-être")

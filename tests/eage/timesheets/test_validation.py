@@ -147,7 +147,7 @@ def test_more_than_48_hours_a_week_including_recorded_entries(add_entry) -> None
     for day in ("2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"):
         add_entry(day, "KBENALI", "LEFIL", "PAIE", 600)
     (problem,) = check_entries([raw(7, day="2026-11-06", hours="8:30")])
-    assert problem.key == 7
+    assert problem.row == 7
     assert problem.message == (
         "plus de 48 h la semaine 2026-W45 pour KBENALI (48 h 30) : maximum légal 48 h par "
         "semaine (art. L3121-20 C. trav.)"
@@ -167,5 +167,5 @@ def test_every_problem_at_once_in_input_order(demo, lock_month) -> None:
             raw(5, day="31/02/2026"),
         ]
     )
-    assert [p.key for p in problems] == [3, 4, 4, 5]
+    assert [p.row for p in problems] == [3, 4, 4, 5]
     assert [p.field for p in problems] == ["date", "member", "hours", "date"]
