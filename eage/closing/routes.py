@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from accounting.months import Month
 from eage import jobs
 from eage.auth.roles import ADMINISTRATION, BACK_OFFICE, OPERATIONS, roles_required
 from eage.closing import job, services
@@ -37,11 +38,11 @@ def _previous_month(today: date) -> date:
 def index() -> str:
     month = parse_month(request.args.get("mois")) or _previous_month(date.today())
     problems = services.check_month(month)
-    form = CloseForm(month=services.month_key(month))
+    form = CloseForm(month=Month.of(month).key)
     return render_template(
         "closing/index.html",
         month=month,
-        key=services.month_key(month),
+        key=Month.of(month).key,
         problems=problems,
         closed=services.is_closed(month),
         closed_months=services.closed_months(),
@@ -104,8 +105,8 @@ def reopen() -> Response:
         flash(str(exc), "danger")
     else:
         flash(
-            f"Mois {services.month_key(month)} rouvert. Les documents émis restent inchangés ; "
+            f"Mois {Month.of(month).key} rouvert. Les documents émis restent inchangés ; "
             "la prochaine clôture facturera seulement la différence.",
             "success",
         )
-    return redirect(url_for("closing.index", mois=services.month_key(month)))
+    return redirect(url_for("closing.index", mois=Month.of(month).key))

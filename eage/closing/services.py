@@ -23,6 +23,8 @@ from sqlalchemy.orm import selectinload
 
 from accounting.calendar import french_public_holidays
 from accounting.money import D
+from accounting.months import Month
+from accounting.problems import Problem, ProblemsError
 from eage import audit, storage
 from eage.core.services import month_bounds
 from eage.extensions import db
@@ -48,16 +50,8 @@ from eage.timesheets import summary
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Problem:
-    blocking: bool
-    message: str
-
-
-class CloseRefused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems if p.blocking))
-        self.problems = problems
+class CloseRefused(ProblemsError):
+    """The close is refused: ``problems`` holds every problem of the month, warnings too."""
 
 
 @dataclass
@@ -84,12 +78,8 @@ class CloseResult:
         return ", ".join(parts)
 
 
-def month_key(month: date) -> str:
-    return f"{month.year:04d}-{month.month:02d}"
-
-
 def is_closed(month: date) -> bool:
-    return db.session.get(MonthLock, month_key(month)) is not None
+    return db.session.get(MonthLock, Month.of(month).key) is not None
 
 
 def _working_days(start: date, end: date) -> list[date]:
@@ -120,7 +110,7 @@ def _time_outside_contracts(
         if emp.contract_on(day) is None:
             problems.append(
                 Problem(
-                    True,
+                    None,
                     f"{emp.code} : temps saisi le {day.strftime('%d/%m/%Y')} "
                     "hors de tout contrat de travail",
                 )
@@ -144,9 +134,10 @@ def _days_without_time(
             more = f" et {len(missing) - 10} autre(s)" if len(missing) > 10 else ""
             problems.append(
                 Problem(
-                    False,
+                    None,
                     f"{emp.code} : aucun temps saisi {len(missing)} jour(s) "
                     f"ouvré(s) sous contrat ({listed}{more}) — à confirmer",
+                    blocking=False,
                 )
             )
     return problems
@@ -173,7 +164,7 @@ def _billing_gaps(month: date) -> list[Problem]:
         if missing_fields:
             problems.append(
                 Problem(
-                    True,
+                    None,
                     f"{m.code} : du temps facturable mais pas de "
                     f"{' ni de '.join(missing_fields)} — à compléter sur la fiche adhérent",
                 )
@@ -183,7 +174,7 @@ def _billing_gaps(month: date) -> list[Problem]:
     for sid in sorted(service_ids - set(rates)):
         svc = db.session.get(Service, sid)
         problems.append(
-            Problem(True, f"{svc.code if svc else sid} : pas de taux horaire pour {month.year}")
+            Problem(None, f"{svc.code if svc else sid} : pas de taux horaire pour {month.year}")
         )
     return problems
 
@@ -196,8 +187,8 @@ def check_month(month: date, today: date | None = None) -> list[Problem]:
     if end > today:
         problems.append(
             Problem(
-                True,
-                f"le mois {month_key(month)} n'est pas terminé : "
+                None,
+                f"le mois {Month.of(month).key} n'est pas terminé : "
                 f"clôture possible à partir du {end.strftime('%d/%m/%Y')}",
             )
         )
@@ -240,7 +231,7 @@ def rates_for(year: int) -> dict[int, Decimal]:
 def billed_for_month(month: date) -> dict[int, dict[int, tuple[int, Decimal]]]:
     """What was already invoiced for the month's services, per member and service:
     (minutes, amount), credit notes counted negative."""
-    key = month_key(month)
+    key = Month.of(month).key
     out: dict[int, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
     rows = db.session.execute(
         select(
@@ -311,7 +302,7 @@ def close_month(
     started = time.perf_counter()
     today = today or date.today()
     progress = progress or NullProgress()
-    key = month_key(month)
+    key = Month.of(month).key
     problems = check_month(month, today)
     if any(p.blocking for p in problems):
         raise CloseRefused(problems)
@@ -357,7 +348,7 @@ def close_month(
 
 def reopen_month(month: date, *, user_id: int | None, reason: str) -> None:
     """Admin only (audited): unlock the month's time; issued documents stay untouched."""
-    key = month_key(month)
+    key = Month.of(month).key
     lock = db.session.get(MonthLock, key)
     if lock is None:
         raise ValueError(f"le mois {key} n'est pas clôturé")

@@ -28,7 +28,6 @@ Rules taken from the timesheets (grouped in the database, per employee, day and 
 
 from __future__ import annotations
 
-import calendar
 import logging
 import time
 from collections import defaultdict
@@ -45,6 +44,7 @@ import payroll
 from accounting.calendar import french_public_holidays
 from accounting.formats import month_label
 from accounting.money import ZERO, D, round_cents
+from accounting.months import Month
 from eage import audit, parties, storage
 from eage.books import posting
 from eage.core.services import month_bounds
@@ -96,22 +96,14 @@ class PayslipError(ValueError):
 # ------------------------------------------------------------------------------------------
 
 
-def month_key(month: date) -> str:
-    return f"{month.year:04d}-{month.month:02d}"
-
-
 def payslip_number(month: date, employee_code: str) -> str:
     """One number per employee and month: ``BP-2026-11-KBENALI``."""
     return f"BP-{month.year:04d}-{month.month:02d}-{employee_code}"
 
 
-def month_end(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
 def payment_date(month: date) -> date:
     """The last working day of the month (Monday to Friday, not a public holiday)."""
-    day = month_end(month)
+    day = Month.of(month).last_day
     holidays = french_public_holidays(day.year)
     while day.weekday() >= 5 or day in holidays:
         day -= timedelta(days=1)
@@ -123,7 +115,7 @@ def weeks_paid_in(month: date) -> tuple[date, date]:
     in the month (the first one may start in the previous month)."""
     first = month.replace(day=1)
     start = first - timedelta(days=first.weekday())
-    last = month_end(month)
+    last = Month.of(month).last_day
     end = last - timedelta(days=(last.weekday() + 1) % 7)  # the last Sunday of the month
     return start, end
 
@@ -337,7 +329,7 @@ def paid_leave(employee: Employee, contract: Contract, month: date, time: MonthT
 def previous_ytd(employee_id: int, month: date) -> payroll.RgduYtd | None:
     """Cumulative RGDU figures of the year from the employee's latest earlier payslip of the
     same calendar year (None in January or when the employee has none)."""
-    key = month_key(month)
+    key = Month.of(month).key
     row = db.session.scalar(
         select(Payslip)
         .where(
@@ -389,7 +381,7 @@ def _compute(
 ) -> Computation:
     contract = contract_for_month(employee, month)
     if contract is None:
-        raise PayslipError(f"{employee.code} n'a pas de contrat en {month_key(month)}")
+        raise PayslipError(f"{employee.code} n'a pas de contrat en {Month.of(month).key}")
     engine = engine_contract(employee, contract)
     weekly = D(contract.weekly_hours)
     # Cap the deduction at the hours the base salary pays this month.
@@ -507,7 +499,7 @@ def issue_month_payslips(month: date, *, user_id: int | None, issue_date: date) 
     issued now."""
     started = time.perf_counter()
     month = month.replace(day=1)
-    key = month_key(month)
+    key = Month.of(month).key
     try:
         params = payroll.load_params(month.year)
     except payroll.ParamsError as exc:
@@ -557,7 +549,7 @@ def _row_from(
     return Payslip(
         number=comp.number,
         employee_id=comp.employee.id,
-        month=month_key(comp.month),
+        month=Month.of(comp.month).key,
         period_start=doc.period_start,
         period_end=doc.period_end,
         payment_date=doc.payment_date,
@@ -667,7 +659,7 @@ def month_payslips(month: date) -> list[Payslip]:
     return list(
         db.session.scalars(
             select(Payslip)
-            .where(Payslip.month == month_key(month))
+            .where(Payslip.month == Month.of(month).key)
             .options(selectinload(Payslip.employee))
             .order_by(Payslip.number)
         )
@@ -705,7 +697,7 @@ def month_totals(month: date) -> MonthTotals:
             func.coalesce(func.sum(Payslip.gross), 0),
             func.coalesce(func.sum(Payslip.employer_cost), 0),
             func.coalesce(func.sum(Payslip.net_paid), 0),
-        ).where(Payslip.month == month_key(month))
+        ).where(Payslip.month == Month.of(month).key)
     ).one()
     return MonthTotals(
         int(count), round_cents(D(str(gross))), round_cents(D(str(cost))), round_cents(D(str(net)))
