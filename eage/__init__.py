@@ -54,6 +54,17 @@ def select_locale() -> str:
     return "fr"
 
 
+def _install_jobs_and_listeners(app: Flask) -> None:
+    """The job runner JOB_RUNNER names (eage/jobs.py), and the receivers of what the app
+    announces (eage/events.py). Imported here, like the blueprints: with the app, not with
+    `import eage`."""
+    from eage import jobs
+    from eage.dashboard import events as dashboard_events
+
+    jobs.init_app(app)
+    dashboard_events.register(app)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -77,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         STORAGE_PATH=str(instance / "storage"),
         OUTBOX_PATH=str(instance / "outbox"),
         WTF_CSRF_TIME_LIMIT=None,
+        JOB_RUNNER="thread",  # eage/jobs.py: "thread" (make run) or "inline" (tests)
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -154,9 +166,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     json_errors_under_api(app)
     csrf.exempt(api_bp)
 
-    from eage.cli import register_commands
+    from eage.commands import register_commands
 
     register_commands(app)
+    _install_jobs_and_listeners(app)
 
     @app.before_request
     def _remember_user() -> None:

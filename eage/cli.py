@@ -1,150 +1,15 @@
-"""The `eage` commands (SPEC §7). Also reachable as `flask --app eage …`."""
+"""The `eage` executable (SPEC §7): the Flask command group around create_app. The commands
+themselves are registered on the app (eage/commands.py), so they are also reachable as
+`flask --app eage …`."""
 
 from __future__ import annotations
 
-import sys
-
 import click
-from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
-from flask_migrate import upgrade
-from sqlalchemy import func, select
+from flask.cli import FlaskGroup
 
-from eage.extensions import db
-from eage.models import ROLES, ApiToken, Member, User
+from eage import create_app
 
 
-def _create_app() -> Flask:
-    from eage import create_app
-
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
 def main() -> None:
     """eage — back-office of the employer group L'équipe associée."""
-
-
-@click.command("init-db")
-@with_appcontext
-def init_db_command() -> None:
-    """Create or upgrade the schema (Alembic migrations)."""
-    upgrade()
-    click.echo("database is up to date")
-
-
-@click.command("load-demo")
-@click.option("--year", type=int, default=None, help="Fiscal year to load (default: current year).")
-@click.option(
-    "--if-empty", is_flag=True, help="Only when the database holds no group yet (make run)."
-)
-@with_appcontext
-def load_demo_command(year: int | None, if_empty: bool) -> None:
-    """Load the demo group (idempotent)."""
-    from eage.demo import credentials, load_demo
-    from eage.models import Organisation
-
-    if if_empty and db.session.scalar(select(func.count(Organisation.id))):
-        click.echo("database already holds a group: demo not loaded")
-        return
-    for line in load_demo(year):
-        click.echo(line)
-    click.echo("")
-    click.echo("Demo users (e-mail / password):")
-    for email, role, password in credentials():
-        click.echo(f"  {role:<11} {email:<36} {password}")
-
-
-def _read_password() -> str:
-    """Password from stdin, typed twice (a tty prompts; a pipe gives two lines)."""
-    if sys.stdin.isatty():
-        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
-    lines = sys.stdin.read().splitlines()
-    if len(lines) < 2:
-        raise click.ClickException("password must be given twice on stdin (two lines)")
-    if lines[0] != lines[1]:
-        raise click.ClickException("the two passwords differ")
-    return lines[0]
-
-
-@click.command("create-user")
-@click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option(
-    "--member", "member_code", default=None, help="Member code (required for role member)."
-)
-@click.option("--name", default=None)
-@with_appcontext
-def create_user_command(email: str, role: str, member_code: str | None, name: str | None) -> None:
-    """Create a user; the password is read twice from stdin."""
-    from eage import audit
-
-    email = email.strip().lower()
-    if "@" not in email:
-        raise click.ClickException(f"invalid e-mail address: {email}")
-    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
-        raise click.ClickException(f"user {email} already exists")
-    member = None
-    if role == "member" and not member_code:
-        raise click.ClickException("--member CODE is required for role member")
-    if member_code:
-        member = db.session.scalar(select(Member).where(Member.code == member_code.upper()))
-        if member is None:
-            raise click.ClickException(f"unknown member code: {member_code}")
-    password = _read_password()
-    if len(password) < 8:
-        raise click.ClickException("password must be at least 8 characters")
-    user = User(email=email, role=role, member=member, name=name)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    audit.record(
-        "create",
-        "user",
-        user.id,
-        after={"email": email, "role": role, "member": member.code if member else None},
-    )
-    db.session.commit()
-    click.echo(f"created user {email} ({role}{', ' + member.code if member else ''})")
-
-
-@click.command("create-token")
-@click.argument("email")
-@with_appcontext
-def create_token_command(email: str) -> None:
-    """Create an API token for a user; the token is printed on the last line."""
-    from eage import audit
-
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"unknown user: {email}")
-    row, token = ApiToken.issue(user)
-    db.session.add(row)
-    db.session.flush()
-    audit.record("create", "api_token", row.id, after={"user": user.email, "prefix": row.prefix})
-    db.session.commit()
-    click.echo(f"token for {user.email} ({user.role}); store it now, it is not shown again:")
-    click.echo(token)
-
-
-def register_commands(app: Flask) -> None:
-    from eage.books.cli import export_fec_command, verify_integrity_command
-    from eage.closing.cli import close_month_command, invoice_fees_command
-    from eage.payslips.cli import simulate_payslip_command
-    from eage.regularisation.cli import regularise_command
-    from eage.timesheets.cli import import_timesheets_command
-
-    for cmd in (
-        init_db_command,
-        load_demo_command,
-        create_user_command,
-        create_token_command,
-        import_timesheets_command,
-        close_month_command,
-        invoice_fees_command,
-        simulate_payslip_command,
-        regularise_command,
-        export_fec_command,
-        verify_integrity_command,
-    ):
-        app.cli.add_command(cmd)

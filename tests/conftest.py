@@ -58,6 +58,7 @@ def _app(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[F
             "WTF_CSRF_ENABLED": False,
             "STORAGE_PATH": str(instance / "storage"),
             "OUTBOX_PATH": str(instance / "outbox"),
+            "JOB_RUNNER": "inline",
         }
     )
     with app.app_context():

@@ -1,94 +1,33 @@
-"""JSON API under /api/v1: Bearer tokens, JSON errors, member tokens see only their member."""
+"""JSON API under /api/v1: Bearer tokens, JSON errors, member tokens see only their member.
+
+The blueprint and its machinery live in eage/api/blueprint.py; each module below adds its
+endpoints to it (importing the package registers them all)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from eage.api import allocation, invoices, openapi, payslips, routes, timesheets
+from eage.api.blueprint import (
+    API_PREFIX,
+    ApiError,
+    api_roles,
+    bp,
+    json_errors_under_api,
+    member_scope,
+    token_user,
+)
 
-from flask import Blueprint, Flask, g, jsonify, request
-from flask.typing import ResponseReturnValue
-from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
-
-from eage.extensions import db
-from eage.models import ApiToken, User
-from eage.models.base import utcnow
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-API_PREFIX = "/api/v1"
-bp = Blueprint("api", __name__)
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.extra = extra
-
-
-@bp.errorhandler(ApiError)
-def _api_error(exc: ApiError) -> ResponseReturnValue:
-    return jsonify({"error": exc.message, **exc.extra}), exc.status
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException) -> ResponseReturnValue:
-    return jsonify({"error": exc.description or exc.name}), exc.code or 500
-
-
-def json_errors_under_api(app: Flask) -> None:
-    """404/405 under /api/ answer JSON too (routing errors never reach the blueprint)."""
-
-    def handler(exc: HTTPException) -> ResponseReturnValue:
-        if request.path.startswith(API_PREFIX):
-            return jsonify({"error": exc.description or exc.name}), exc.code or 500
-        return exc
-
-    for code in (404, 405):
-        app.register_error_handler(code, handler)
-
-
-def token_user() -> User:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "missing bearer token (Authorization: Bearer <token>)")
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token.strip()))
-    )
-    if row is None or row.revoked or not row.user.active:
-        raise ApiError(401, "invalid or revoked token")
-    row.last_used_at = utcnow()
-    db.session.commit()
-    return row.user
-
-
-def api_roles(*roles: str) -> Callable[[F], F]:
-    """Authenticate the bearer token, then 403 unless its user's role is allowed."""
-
-    def decorator(view: F) -> F:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            user = token_user()
-            if user.role not in roles:
-                raise ApiError(403, f"role '{user.role}' may not use this endpoint")
-            g.api_user = user
-            return view(*args, **kwargs)
-
-        wrapper.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
-        wrapper.api = True  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
-
-    return decorator
-
-
-def member_scope() -> int | None:
-    """The member id a member token is restricted to; None for back-office tokens."""
-    user: User = g.api_user
-    return user.member_id if user.role == "member" else None
-
-
-from eage.api import allocation, invoices, openapi, payslips, routes, timesheets  # noqa: E402,F401  (registers the endpoints)
+__all__ = [
+    "API_PREFIX",
+    "ApiError",
+    "allocation",
+    "api_roles",
+    "bp",
+    "invoices",
+    "json_errors_under_api",
+    "member_scope",
+    "openapi",
+    "payslips",
+    "routes",
+    "timesheets",
+    "token_user",
+]

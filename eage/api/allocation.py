@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from accounting.allocation import AllocationError
 from accounting.money import fmt2
 from eage.allocation import services
-from eage.api import ApiError, api_roles, bp, member_scope
+from eage.api.blueprint import ApiError, api_roles, bp, member_scope
 from eage.auth.roles import MEMBER, ROLES_ALL
 from eage.core.services import parse_month
 from eage.extensions import db

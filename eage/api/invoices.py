@@ -9,18 +9,18 @@ from typing import Any
 
 from flask import jsonify, request, send_file
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from accounting.invoicing import hours_from_minutes
 from accounting.money import fmt2
-from eage.api import ApiError, api_roles, bp, member_scope
+from eage.api.blueprint import ApiError, api_roles, bp, member_scope
 from eage.auth.roles import ROLES_ALL
 from eage.core.services import month_bounds, parse_month
 from eage.extensions import db
 from eage.invoicing import services
-from eage.invoicing.storage import read
 from eage.models import Invoice
+from eage.storage import read
 
 DOC_KINDS = {"pdf": "invoice_pdf", "docx": "invoice_docx", "xml": "invoice_xml"}
 
@@ -51,7 +51,7 @@ def invoice_json(inv: Invoice) -> dict[str, Any]:
     }
 
 
-def _scoped(query):  # type: ignore[no-untyped-def]
+def _scoped(query: Select[Invoice]) -> Select[Invoice]:
     scope = member_scope()
     return query if scope is None else query.where(Invoice.member_id == scope)
 

@@ -7,7 +7,11 @@ from typing import Any
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 
-from eage.api import bp
+from eage.api.allocation import ALLOCATION_SCHEMA
+from eage.api.allocation import OPENAPI_PATH as ALLOCATION_PATH
+from eage.api.blueprint import bp
+from eage.api.payslips import OPENAPI_PATH as PAYSLIPS_PATH
+from eage.api.payslips import PAYSLIP_SCHEMA
 from eage.auth.roles import public
 
 AMOUNT = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["1234.50"]}
@@ -134,12 +138,124 @@ def _list_of(name: str) -> dict[str, Any]:
     }
 
 
-def document() -> dict[str, Any]:
-    from eage.api.allocation import ALLOCATION_SCHEMA
-    from eage.api.allocation import OPENAPI_PATH as ALLOCATION_PATH
-    from eage.api.payslips import OPENAPI_PATH as PAYSLIPS_PATH
-    from eage.api.payslips import PAYSLIP_SCHEMA
+INVOICES_PATHS: dict[str, Any] = {
+    "/invoices": {
+        "get": {
+            "summary": "Invoices and credit notes of a month (by service period) or a year",
+            "parameters": [
+                {
+                    "name": "month",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "year",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer"},
+                },
+            ],
+            "responses": _list_of("Invoice"),
+        }
+    },
+    "/invoices/{number}": {
+        "get": {
+            "summary": "One invoice or credit note; append .pdf (Factur-X), .docx or .xml "
+            "for its documents",
+            "parameters": [
+                {
+                    "name": "number",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                }
+            ],
+            "responses": {
+                "200": {
+                    "description": "The invoice (JSON) or the document",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Invoice"}},
+                        "application/pdf": {},
+                        "application/xml": {},
+                    },
+                },
+                "404": {"$ref": "#/components/responses/Error"},
+            },
+        }
+    },
+}
 
+SERVICES_PATHS: dict[str, Any] = {
+    "/services": {
+        "get": {
+            "summary": "Services and hourly rates",
+            "parameters": [
+                {
+                    "name": "year",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer"},
+                }
+            ],
+            "responses": _list_of("Service"),
+        }
+    },
+}
+
+TIMESHEETS_PATHS: dict[str, Any] = {
+    "/timesheets": {
+        "get": {
+            "summary": "Timesheet entries of a month",
+            "parameters": [MONTH],
+            "responses": _list_of("Timesheet"),
+        },
+        "post": {
+            "summary": "Add timesheet entries, all or nothing (accountant tokens)",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/TimesheetInput"},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "201": {
+                    "description": "Imported",
+                    "content": {
+                        "application/json": {"schema": _obj({"imported": {"type": "integer"}})}
+                    },
+                },
+                "400": {"$ref": "#/components/responses/Error"},
+                "422": {
+                    "description": "Every error, nothing written",
+                    "content": {
+                        "application/json": {
+                            "schema": _obj(
+                                {
+                                    "error": STR,
+                                    "errors": {
+                                        "type": "array",
+                                        "items": _obj(
+                                            {"index": {"type": "integer"}, "message": STR}
+                                        ),
+                                    },
+                                }
+                            )
+                        }
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def document() -> dict[str, Any]:
     schemas = {
         **SCHEMAS,
         "Payslip": PAYSLIP_SCHEMA,
@@ -173,122 +289,15 @@ def document() -> dict[str, Any]:
             "/members": {"get": {"summary": "Members", "responses": _list_of("Member")}},
             "/payslips": PAYSLIPS_PATH,
             "/allocation": ALLOCATION_PATH,
-            "/invoices": {
-                "get": {
-                    "summary": "Invoices and credit notes of a month (by service period) or a year",
-                    "parameters": [
-                        {
-                            "name": "month",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string"},
-                        },
-                        {
-                            "name": "year",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "integer"},
-                        },
-                    ],
-                    "responses": _list_of("Invoice"),
-                }
-            },
-            "/invoices/{number}": {
-                "get": {
-                    "summary": "One invoice or credit note; append .pdf (Factur-X), .docx or .xml for its documents",
-                    "parameters": [
-                        {
-                            "name": "number",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "The invoice (JSON) or the document",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Invoice"}
-                                },
-                                "application/pdf": {},
-                                "application/xml": {},
-                            },
-                        },
-                        "404": {"$ref": "#/components/responses/Error"},
-                    },
-                }
-            },
+            **INVOICES_PATHS,
             "/employees": {
                 "get": {
                     "summary": "Shared staff (back-office tokens)",
                     "responses": _list_of("Employee"),
                 }
             },
-            "/services": {
-                "get": {
-                    "summary": "Services and hourly rates",
-                    "parameters": [
-                        {
-                            "name": "year",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
-                    "responses": _list_of("Service"),
-                }
-            },
-            "/timesheets": {
-                "get": {
-                    "summary": "Timesheet entries of a month",
-                    "parameters": [MONTH],
-                    "responses": _list_of("Timesheet"),
-                },
-                "post": {
-                    "summary": "Add timesheet entries, all or nothing (accountant tokens)",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "array",
-                                    "items": {"$ref": "#/components/schemas/TimesheetInput"},
-                                }
-                            }
-                        },
-                    },
-                    "responses": {
-                        "201": {
-                            "description": "Imported",
-                            "content": {
-                                "application/json": {
-                                    "schema": _obj({"imported": {"type": "integer"}})
-                                }
-                            },
-                        },
-                        "400": {"$ref": "#/components/responses/Error"},
-                        "422": {
-                            "description": "Every error, nothing written",
-                            "content": {
-                                "application/json": {
-                                    "schema": _obj(
-                                        {
-                                            "error": STR,
-                                            "errors": {
-                                                "type": "array",
-                                                "items": _obj(
-                                                    {"index": {"type": "integer"}, "message": STR}
-                                                ),
-                                            },
-                                        }
-                                    )
-                                }
-                            },
-                        },
-                    },
-                },
-            },
+            **SERVICES_PATHS,
+            **TIMESHEETS_PATHS,
         },
     }
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
-from eage.api import ApiError, api_roles, bp
+from eage.api.blueprint import ApiError, api_roles, bp
 from eage.auth.roles import BACK_OFFICE
 from eage.core.services import parse_month
 from eage.payslips import services

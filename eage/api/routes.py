@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounting.money import fmt2
-from eage.api import ApiError, api_roles, bp, member_scope
+from eage.api.blueprint import ApiError, api_roles, bp, member_scope
 from eage.auth.roles import ROLES_ALL
 from eage.extensions import db
 from eage.models import Employee, Member, Service, ServiceRate

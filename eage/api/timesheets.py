@@ -7,7 +7,7 @@ from typing import Any
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from eage.api import ApiError, api_roles, bp, member_scope
+from eage.api.blueprint import ApiError, api_roles, bp, member_scope
 from eage.core.services import parse_month
 from eage.timesheets import services
 from eage.timesheets.validation import RawEntry

@@ -14,9 +14,9 @@ from sqlalchemy.orm import selectinload
 from accounting import ledger
 from eage.books.chain import MODELS, PAYLOADS, reference, unsealed
 from eage.extensions import db
-from eage.invoicing.storage import verify
 from eage.models import Invoice, StoredDocument
 from eage.models.books import ChainLink, JournalEntry
+from eage.storage import verify
 
 
 @dataclass

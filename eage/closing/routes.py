@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -20,11 +18,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from accounting.months import Month
 from eage import jobs
 from eage.auth.roles import ADMINISTRATION, BACK_OFFICE, OPERATIONS, roles_required
-from eage.closing import services
+from eage.closing import job, services
+from eage.closing.forms import CloseForm, ReopenForm
 from eage.core.services import parse_month
-from eage.invoicing.forms import CloseForm, ReopenForm
 
 bp = Blueprint("closing", __name__)
 
@@ -39,59 +38,17 @@ def _previous_month(today: date) -> date:
 def index() -> str:
     month = parse_month(request.args.get("mois")) or _previous_month(date.today())
     problems = services.check_month(month)
-    form = CloseForm(month=services.month_key(month))
+    form = CloseForm(month=Month.of(month).key)
     return render_template(
         "closing/index.html",
         month=month,
-        key=services.month_key(month),
+        key=Month.of(month).key,
         problems=problems,
         closed=services.is_closed(month),
         closed_months=services.closed_months(),
         form=form,
         reopen_form=ReopenForm(),
     )
-
-
-def _run_close(app, month: date, user_id: int, progress: jobs.Progress) -> None:  # type: ignore[no-untyped-def]
-    with app.app_context():
-        try:
-            result = services.close_month(month, user_id=user_id, progress=progress)
-        except services.CloseRefused as exc:
-            progress.finish(
-                "failed", "clôture refusée", [p.message for p in exc.problems if p.blocking]
-            )
-        except Exception as exc:  # reported on the page; the transaction was rolled back
-            current_app.logger.exception("month close failed")
-            progress.finish("failed", f"erreur : {exc}")
-        else:
-            lines = result.payslips + result.invoices + result.credit_notes
-            progress.finish("done", _french_summary(result), lines)
-            if result.changed:
-                _warm_dashboard(month.year)
-
-
-def _warm_dashboard(year: int) -> None:
-    """Compute the managers' dashboard of the year once the close is done, so the closed
-    months' figures are already kept when a manager opens it (seconds at 1,000 members
-    otherwise, see eage/dashboard/cache.py). A failure here never touches the close."""
-    from eage.dashboard import services as dashboard
-
-    try:
-        dashboard.dashboard(year)
-    except Exception:  # pragma: no cover - reported in the log, the page computes it later
-        current_app.logger.exception("dashboard warm-up after the close failed")
-
-
-def _french_summary(result: services.CloseResult) -> str:
-    if not result.changed:
-        return f"Le mois {result.month} est déjà clôturé : rien n'a changé."
-    text = (
-        f"Mois {result.month} clôturé : {len(result.payslips)} bulletin(s) de paie, "
-        f"{len(result.invoices)} facture(s)"
-    )
-    if result.credit_notes:
-        text += f", {len(result.credit_notes)} avoir(s)"
-    return text + f", {result.statements} relevé(s) de mise à disposition."
 
 
 @bp.route("/cloture/", methods=["POST"])
@@ -110,13 +67,7 @@ def close() -> Response:
         flash("Confirmez que vous avez vérifié les avertissements.", "warning")
         return redirect(url_for("closing.index", mois=form.month.data))
     progress = jobs.Progress("close")
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("TESTING") and not app.config.get("CLOSE_IN_THREAD"):
-        _run_close(app, month, current_user.id, progress)
-    else:
-        threading.Thread(
-            target=_run_close, args=(app, month, current_user.id, progress), daemon=True
-        ).start()
+    jobs.runner().submit(job.run_close, month, current_user.id, progress)
     return redirect(url_for("closing.progress_page", job_id=progress.id, mois=form.month.data))
 
 
@@ -154,8 +105,8 @@ def reopen() -> Response:
         flash(str(exc), "danger")
     else:
         flash(
-            f"Mois {services.month_key(month)} rouvert. Les documents émis restent inchangés ; "
+            f"Mois {Month.of(month).key} rouvert. Les documents émis restent inchangés ; "
             "la prochaine clôture facturera seulement la différence.",
             "success",
         )
-    return redirect(url_for("closing.index", mois=services.month_key(month)))
+    return redirect(url_for("closing.index", mois=Month.of(month).key))

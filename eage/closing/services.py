@@ -1,9 +1,18 @@
 """Close the month (SPEC §4 step 2): check, then in one transaction lock the month's time,
 issue one provisional invoice per member with billable time (or, after a reopening, a
-complementary invoice / credit note for the difference), and produce the documents."""
+complementary invoice / credit note for the difference) and every employee's payslip, and
+produce the documents.
+
+The close orchestrates the issuing areas and posts nothing itself: by the posting rule, the
+function that issues a document posts it in the same transaction (``invoicing.issue_planned``
+the invoices and credit notes, ``issue_month_payslips`` the payslips). Invoices are issued
+before payslips so the sales entries come before the payroll entries, as they always have
+(the FEC lists entries in validation order)."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,8 +23,9 @@ from sqlalchemy.orm import selectinload
 
 from accounting.calendar import french_public_holidays
 from accounting.money import D
-from eage import audit
-from eage.books import posting
+from accounting.months import Month
+from accounting.problems import Problem, ProblemsError
+from eage import audit, storage
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.invoicing import services as invoicing
@@ -32,21 +42,16 @@ from eage.models import (
     ServiceRate,
     TimesheetEntry,
 )
+from eage.models.payroll import Payslip
 from eage.payslips.services import issue_month_payslips
 from eage.timesheets import locks as time_locks
 from eage.timesheets import summary
 
-
-@dataclass(frozen=True)
-class Problem:
-    blocking: bool
-    message: str
+logger = logging.getLogger(__name__)
 
 
-class CloseRefused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems if p.blocking))
-        self.problems = problems
+class CloseRefused(ProblemsError):
+    """The close is refused: ``problems`` holds every problem of the month, warnings too."""
 
 
 @dataclass
@@ -73,12 +78,8 @@ class CloseResult:
         return ", ".join(parts)
 
 
-def month_key(month: date) -> str:
-    return f"{month.year:04d}-{month.month:02d}"
-
-
 def is_closed(month: date) -> bool:
-    return db.session.get(MonthLock, month_key(month)) is not None
+    return db.session.get(MonthLock, Month.of(month).key) is not None
 
 
 def _working_days(start: date, end: date) -> list[date]:
@@ -91,22 +92,13 @@ def _working_days(start: date, end: date) -> list[date]:
     return days
 
 
-def check_month(month: date, today: date | None = None) -> list[Problem]:
-    """Every problem of the month at once; blocking ones refuse the close (SPEC §4)."""
-    today = today or date.today()
-    start, end = month_bounds(month)
-    problems: list[Problem] = []
-    if end > today:
-        problems.append(
-            Problem(
-                True,
-                f"le mois {month_key(month)} n'est pas terminé : "
-                f"clôture possible à partir du {end.strftime('%d/%m/%Y')}",
-            )
-        )
-
-    employees = db.session.scalars(select(Employee).options(selectinload(Employee.contracts))).all()
+def _time_outside_contracts(
+    employees: list[Employee], start: date, end: date
+) -> tuple[list[Problem], dict[int, set[date]]]:
+    """Blocking: time entered on a day no contract covers. Also returns the days with time
+    of each employee."""
     by_id = {e.id: e for e in employees}
+    problems: list[Problem] = []
     days_with_time: dict[int, set[date]] = defaultdict(set)
     for employee_id, day in db.session.execute(
         select(TimesheetEntry.employee_id, TimesheetEntry.date)
@@ -118,12 +110,19 @@ def check_month(month: date, today: date | None = None) -> list[Problem]:
         if emp.contract_on(day) is None:
             problems.append(
                 Problem(
-                    True,
+                    None,
                     f"{emp.code} : temps saisi le {day.strftime('%d/%m/%Y')} "
                     "hors de tout contrat de travail",
                 )
             )
+    return problems, days_with_time
 
+
+def _days_without_time(
+    employees: list[Employee], days_with_time: dict[int, set[date]], start: date, end: date
+) -> list[Problem]:
+    """Warnings: working days under contract with no time entered."""
+    problems: list[Problem] = []
     for emp in employees:
         missing = [
             d
@@ -135,42 +134,69 @@ def check_month(month: date, today: date | None = None) -> list[Problem]:
             more = f" et {len(missing) - 10} autre(s)" if len(missing) > 10 else ""
             problems.append(
                 Problem(
-                    False,
+                    None,
                     f"{emp.code} : aucun temps saisi {len(missing)} jour(s) "
                     f"ouvré(s) sous contrat ({listed}{more}) — à confirmer",
+                    blocking=False,
                 )
             )
+    return problems
 
+
+def _billing_gaps(month: date) -> list[Problem]:
+    """Blocking: a member with billable time but no address or SIRET to invoice, a service
+    with billable time but no hourly rate for the year."""
     billable = billable_minutes(month)
-    if billable:
-        members = {
-            m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(billable)))
-        }
-        for member_id in billable:
-            m = members[member_id]
-            missing_fields = [
-                label
-                for label, value in (
-                    ("adresse", m.address and m.postcode and m.city),
-                    ("SIRET", m.siret),
-                )
-                if not value
-            ]
-            if missing_fields:
-                problems.append(
-                    Problem(
-                        True,
-                        f"{m.code} : du temps facturable mais pas de "
-                        f"{' ni de '.join(missing_fields)} — à compléter sur la fiche adhérent",
-                    )
-                )
-        service_ids = {s for per in billable.values() for s in per}
-        rates = rates_for(month.year)
-        for sid in sorted(service_ids - set(rates)):
-            svc = db.session.get(Service, sid)
-            problems.append(
-                Problem(True, f"{svc.code if svc else sid} : pas de taux horaire pour {month.year}")
+    if not billable:
+        return []
+    problems: list[Problem] = []
+    members = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(billable)))}
+    for member_id in billable:
+        m = members[member_id]
+        missing_fields = [
+            label
+            for label, value in (
+                ("adresse", m.address and m.postcode and m.city),
+                ("SIRET", m.siret),
             )
+            if not value
+        ]
+        if missing_fields:
+            problems.append(
+                Problem(
+                    None,
+                    f"{m.code} : du temps facturable mais pas de "
+                    f"{' ni de '.join(missing_fields)} — à compléter sur la fiche adhérent",
+                )
+            )
+    service_ids = {s for per in billable.values() for s in per}
+    rates = rates_for(month.year)
+    for sid in sorted(service_ids - set(rates)):
+        svc = db.session.get(Service, sid)
+        problems.append(
+            Problem(None, f"{svc.code if svc else sid} : pas de taux horaire pour {month.year}")
+        )
+    return problems
+
+
+def check_month(month: date, today: date | None = None) -> list[Problem]:
+    """Every problem of the month at once; blocking ones refuse the close (SPEC §4)."""
+    today = today or date.today()
+    start, end = month_bounds(month)
+    problems: list[Problem] = []
+    if end > today:
+        problems.append(
+            Problem(
+                None,
+                f"le mois {Month.of(month).key} n'est pas terminé : "
+                f"clôture possible à partir du {end.strftime('%d/%m/%Y')}",
+            )
+        )
+    employees = list(db.session.scalars(select(Employee).options(selectinload(Employee.contracts))))
+    outside, days_with_time = _time_outside_contracts(employees, start, end)
+    problems += outside
+    problems += _days_without_time(employees, days_with_time, start, end)
+    problems += _billing_gaps(month)
     return problems
 
 
@@ -205,7 +231,7 @@ def rates_for(year: int) -> dict[int, Decimal]:
 def billed_for_month(month: date) -> dict[int, dict[int, tuple[int, Decimal]]]:
     """What was already invoiced for the month's services, per member and service:
     (minutes, amount), credit notes counted negative."""
-    key = month_key(month)
+    key = Month.of(month).key
     out: dict[int, dict[int, tuple[int, Decimal]]] = defaultdict(dict)
     rows = db.session.execute(
         select(
@@ -226,6 +252,45 @@ def billed_for_month(month: date) -> dict[int, dict[int, tuple[int, Decimal]]]:
     return dict(out)
 
 
+def _issue_invoices(
+    plans: list[invoicing.MemberPlan],
+    month: date,
+    *,
+    today: date,
+    user_id: int | None,
+    progress: Progress | NullProgress,
+) -> list[Invoice]:
+    issued: list[Invoice] = []
+    for i, plan in enumerate(plans, start=1):
+        progress.step(i - 1, len(plans) + 1, f"{plan.member.code} : émission")
+        issued.extend(invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id))
+    return issued
+
+
+def _record(
+    result: CloseResult, issued: list[Invoice], payslips: list[Payslip], statements: int
+) -> None:
+    for inv in issued:
+        (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
+    result.payslips = [p.number for p in payslips]
+    result.statements = statements
+    result.changed = True
+
+
+def _audit(result: CloseResult, already_closed: bool, user_id: int | None) -> None:
+    issued = [*result.payslips, *result.invoices, *result.credit_notes]
+    audit.record(
+        "close",
+        "month",
+        result.month,
+        user_id=user_id,
+        summary=(
+            f"{'re-closed' if already_closed else 'closed'}: "
+            f"{', '.join(issued) or 'nothing issued'}"
+        )[:500],
+    )
+
+
 def close_month(
     month: date,
     *,
@@ -234,9 +299,10 @@ def close_month(
     progress: Progress | NullProgress | None = None,
 ) -> CloseResult:
     """Close `month` (idempotent). Raises CloseRefused when a blocking problem remains."""
+    started = time.perf_counter()
     today = today or date.today()
     progress = progress or NullProgress()
-    key = month_key(month)
+    key = Month.of(month).key
     problems = check_month(month, today)
     if any(p.blocking for p in problems):
         raise CloseRefused(problems)
@@ -252,56 +318,37 @@ def close_month(
     billable = billable_minutes(month)
     billed = billed_for_month(month)
     plans = invoicing.plan_month_documents(month, billable, billed, rates)
-    written: list[str] = []
-    try:
-        progress.step(0, len(plans) + 1, "bulletins de paie")
-        payslips = issue_month_payslips(month, user_id=user_id, issue_date=today, written=written)
+    with storage.transaction():
+        issued = _issue_invoices(plans, month, today=today, user_id=user_id, progress=progress)
+        progress.step(len(plans), len(plans) + 1, "bulletins de paie")
+        payslips = issue_month_payslips(month, user_id=user_id, issue_date=today)
         if already_closed and not plans and not payslips:
             db.session.rollback()
+            logger.info("month %s already closed (user %s): nothing changed", key, user_id)
             return result
         if lock is None:
             lock = MonthLock(month=key, closed_by_id=user_id)
             db.session.add(lock)
         summary.summarise_month(lock)  # the frozen time, grouped for the allocation
-        total = len(plans)
-        issued: list[Invoice] = []
-        for i, plan in enumerate(plans, start=1):
-            progress.step(i - 1, total, f"{plan.member.code} : émission")
-            issued.extend(
-                invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id)
-            )
-        written += invoicing.render_and_store(
+        invoicing.render_and_store(
             issued, month=month, progress=progress, statement_members=[p.member for p in plans]
         )
-        posting.post_payslips(payslips, user_id=user_id)
-        for inv in issued:
-            (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
-        result.payslips = [p.number for p in payslips]
-        result.statements = len(plans)
-        result.changed = True
-        audit.record(
-            "close",
-            "month",
-            key,
-            user_id=user_id,
-            summary=(
-                f"{'re-closed' if already_closed else 'closed'}: "
-                f"{', '.join([*result.payslips, *result.invoices, *result.credit_notes]) or 'nothing issued'}"
-            )[:500],
-        )
+        _record(result, issued, payslips, statements=len(plans))
+        _audit(result, already_closed, user_id)
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        from eage.invoicing.storage import discard
-
-        discard(written)
-        raise
+    logger.info(
+        "month %s closed by user %s in %.2f s: %s",
+        key,
+        user_id,
+        time.perf_counter() - started,
+        result.summary(),
+    )
     return result
 
 
 def reopen_month(month: date, *, user_id: int | None, reason: str) -> None:
     """Admin only (audited): unlock the month's time; issued documents stay untouched."""
-    key = month_key(month)
+    key = Month.of(month).key
     lock = db.session.get(MonthLock, key)
     if lock is None:
         raise ValueError(f"le mois {key} n'est pas clôturé")

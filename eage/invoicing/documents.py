@@ -5,62 +5,41 @@ month close uses every core; small ones render in-process."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 
 from accounting import invoicing as domain
+from accounting.documents import (
+    render_invoice_docx,
+    render_invoice_pdf,
+    render_time_statement_docx,
+    render_time_statement_pdf,
+)
+from accounting.facturx import build_cii_xml
+from eage import parties, storage
 from eage.core.services import month_bounds
 from eage.extensions import db
-from eage.invoicing import storage
+from eage.invoicing.errors import InvoicingError
 from eage.models import Employee, Invoice, Member, Service, StoredDocument, TimesheetEntry
 
 POOL_THRESHOLD = 8  # below this many documents a pool costs more than it saves
+Item = TypeVar("Item")
+Rendered = TypeVar("Rendered")
 
 
-def _party(snap: dict[str, Any]) -> domain.Party:
-    return domain.Party(
-        name=snap["name"],
-        address_lines=(snap.get("address") or "",),
-        postcode=snap.get("postcode") or "",
-        city=snap.get("city") or "",
-        country=snap.get("country") or "FR",
-        legal_form=snap.get("legal_form") or "",
-        siren=snap.get("siren") or "",
-        siret=snap.get("siret") or "",
-        vat_number=snap.get("vat_number") or "",
-        email=snap.get("email") or "",
-    )
-
-
-def _seller(snap: dict[str, Any]) -> domain.SellerParty:
-    base = _party(snap)
-    return domain.SellerParty(
-        **{
-            f: getattr(base, f)
-            for f in (
-                "name",
-                "address_lines",
-                "postcode",
-                "city",
-                "country",
-                "legal_form",
-                "siren",
-                "siret",
-                "vat_number",
-                "email",
-            )
-        },
-        iban=snap.get("iban") or "",
-        bic=snap.get("bic") or "",
-        ape=snap.get("ape_code") or "",
-        phone=snap.get("phone") or "",
-    )
+def current_seller() -> dict[str, Any]:
+    """The group's snapshot as the seller of a document issued now."""
+    org = parties.organisation()
+    if org is None:
+        raise InvoicingError("l'identité du groupement n'est pas renseignée")
+    return parties.seller_snapshot(org)
 
 
 def time_annex(member_id: int, month: str) -> tuple[domain.TimeAnnexRow, ...]:
@@ -99,36 +78,52 @@ def time_annex(member_id: int, month: str) -> tuple[domain.TimeAnnexRow, ...]:
     )
 
 
+def domain_line(
+    kind: str,
+    label: str,
+    amount: Decimal,
+    service_code: str,
+    *,
+    minutes: int | None = None,
+    rate: Decimal | None = None,
+) -> domain.InvoiceLine:
+    """The pure line: hours × rate for time (unit HUR), a flat amount otherwise (C62)."""
+    line_kind = cast(domain.LineKind, kind)  # the kinds the model's CheckConstraint allows
+    if minutes and minutes > 0 and rate is not None:
+        return domain.InvoiceLine(
+            kind=line_kind,
+            label=label,
+            quantity=domain.hours_from_minutes(minutes),
+            unit_price=rate,
+            amount=amount,
+            unit="HUR",
+            service_code=service_code,
+            minutes=minutes,
+        )
+    return domain.InvoiceLine(
+        kind=line_kind,
+        label=label,
+        quantity=Decimal("1"),
+        unit_price=amount,
+        amount=amount,
+        unit="C62",
+        service_code=service_code,
+    )
+
+
 def to_document(inv: Invoice) -> domain.InvoiceDocument:
-    lines = []
-    for line in inv.lines:
-        code = line.service.code if line.service else ""
-        if line.minutes and line.minutes > 0 and line.rate is not None:
-            lines.append(
-                domain.InvoiceLine(
-                    kind=line.kind,
-                    label=line.label,  # type: ignore[arg-type]
-                    quantity=domain.hours_from_minutes(line.minutes),
-                    unit_price=line.rate,
-                    amount=line.amount,
-                    unit="HUR",
-                    service_code=code,
-                    minutes=line.minutes,
-                )
-            )
-        else:
-            lines.append(
-                domain.InvoiceLine(
-                    kind=line.kind,
-                    label=line.label,
-                    quantity=Decimal("1"),  # type: ignore[arg-type]
-                    unit_price=line.amount,
-                    amount=line.amount,
-                    unit="C62",
-                    service_code=code,
-                )
-            )
-    cited = ()
+    lines = [
+        domain_line(
+            line.kind,
+            line.label,
+            line.amount,
+            line.service.code if line.service else "",
+            minutes=line.minutes,
+            rate=line.rate,
+        )
+        for line in inv.lines
+    ]
+    cited: tuple[domain.InvoiceReference, ...] = ()
     if inv.credited_invoice is not None:
         cited = (
             domain.InvoiceReference(inv.credited_invoice.number, inv.credited_invoice.issue_date),
@@ -151,8 +146,8 @@ def to_document(inv: Invoice) -> domain.InvoiceDocument:
         issue_date=inv.issue_date,
         period_start=inv.period_start,
         period_end=inv.period_end,
-        seller=_seller(inv.seller),
-        buyer=_party(inv.buyer),
+        seller=parties.seller_party(inv.seller),
+        buyer=parties.party(inv.buyer),
         vat_regime=inv.vat_regime,  # type: ignore[arg-type]
         lines=tuple(lines),
         payment_terms_days=(inv.due_date - inv.issue_date).days,
@@ -182,11 +177,9 @@ def statement_for(
         )
         for r in annex
     )
-    from eage.invoicing.services import buyer_snapshot
-
     return domain.TimeStatement(
-        seller=_seller(seller),
-        member=_party(buyer_snapshot(member)),
+        seller=parties.seller_party(seller),
+        member=parties.party(parties.buyer_snapshot(member)),
         year=month.year,
         month=month.month,
         rows=rows,
@@ -200,40 +193,30 @@ def statement_for(
 
 
 def render_invoice_bundle(doc: domain.InvoiceDocument) -> dict[str, bytes]:
-    from accounting.documents import render_invoice_docx, render_invoice_pdf
-    from accounting.facturx import build_cii_xml
-
     xml = build_cii_xml(doc)
     return {"pdf": render_invoice_pdf(doc, xml), "docx": render_invoice_docx(doc), "xml": xml}
 
 
 def render_statement_bundle(stmt: domain.TimeStatement) -> dict[str, bytes]:
-    from accounting.documents import render_time_statement_docx, render_time_statement_pdf
-
     return {"pdf": render_time_statement_pdf(stmt), "docx": render_time_statement_docx(stmt)}
 
 
-def _warm() -> None:
-    import accounting.documents  # noqa: F401  (WeasyPrint's import costs ~1 s: once per worker)
-
-
-def render_many(
-    func: Callable[[Any], dict[str, bytes]], items: Sequence[Any]
-) -> list[dict[str, bytes]]:
+def render_many(func: Callable[[Item], Rendered], items: Sequence[Item]) -> list[Rendered]:
     workers = min(os.cpu_count() or 1, 4)
     if len(items) < POOL_THRESHOLD or workers < 2:
         return [func(item) for item in items]
-    import multiprocessing
-
     ctx = multiprocessing.get_context("forkserver")
+    # WeasyPrint's import costs ~1 s: done once in the fork server, inherited by every worker.
     ctx.set_forkserver_preload(["accounting.documents", "accounting.facturx"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         return list(pool.map(func, items, chunksize=max(1, len(items) // (workers * 4))))
 
 
-def render_job(
-    job: tuple[tuple[domain.InvoiceDocument, ...], domain.TimeStatement | None],
-) -> tuple[list[dict[str, bytes]], dict[str, bytes] | None]:
+RenderJob = tuple[tuple[domain.InvoiceDocument, ...], domain.TimeStatement | None]
+RenderedJob = tuple[list[dict[str, bytes]], dict[str, bytes] | None]
+
+
+def render_job(job: RenderJob) -> RenderedJob:
     """One member's batch: its invoices' bundles and its time statement's, rendered in the
     same worker so a close is one pass over the pool."""
     docs, stmt = job
@@ -243,24 +226,16 @@ def render_job(
     )
 
 
-def store_documents(
-    invoices: Sequence[Invoice],
-    *,
-    month: date | None = None,
-    statement_members: Sequence[Member] = (),
-    progress: Any = None,
-) -> list[str]:
-    """Render (in parallel for big batches) and store every document of `invoices`, plus the
-    month's time statement of `statement_members`; return the written paths."""
-    from eage.invoicing.services import seller_snapshot
-
-    by_member: dict[int, list[Invoice]] = {}
-    for inv in invoices:
-        by_member.setdefault(inv.member_id, []).append(inv)
-    members = {m.id: m for m in statement_members}
-    order = list(dict.fromkeys([*by_member, *members]))
-    seller = seller_snapshot() if members else {}
-    jobs = []
+def _render_jobs(
+    order: Iterable[int],
+    by_member: dict[int, list[Invoice]],
+    members: dict[int, Member],
+    month: date | None,
+) -> list[RenderJob]:
+    """Per member, in order: its invoices' documents and, for the month's statement members,
+    the time statement (citing the member's first invoice of the batch)."""
+    seller = current_seller() if members else {}
+    jobs: list[RenderJob] = []
     for mid in order:
         invs = by_member.get(mid, [])
         stmt = None
@@ -269,48 +244,57 @@ def store_documents(
             issue = invs[0].issue_date if invs else date.today()
             stmt = statement_for(members[mid], month, issue, seller, number)
         jobs.append((tuple(to_document(i) for i in invs), stmt))
+    return jobs
+
+
+def _store_invoice_bundle(inv: Invoice, bundle: dict[str, bytes]) -> None:
+    for ext, kind in (("pdf", "invoice_pdf"), ("docx", "invoice_docx"), ("xml", "invoice_xml")):
+        rel = f"invoices/{inv.year}/{inv.number}.{ext}"
+        inv.documents.append(storage.store(bundle[ext], rel, kind, member_id=inv.member_id))
+
+
+def _store_statement_bundle(member: Member, key: str, bundle: dict[str, bytes]) -> None:
+    """The month's time statement of `member`: R-YYYY-MM-CODE, then -v2, -v3… when a close
+    after a reopening issues it again."""
+    version = 1 + len(
+        db.session.scalars(
+            select(StoredDocument.id).where(
+                StoredDocument.member_id == member.id,
+                StoredDocument.month == key,
+                StoredDocument.kind == "statement_pdf",
+            )
+        ).all()
+    )
+    suffix = "" if version == 1 else f"-v{version}"
+    for ext in ("pdf", "docx"):
+        rel = f"statements/{key}/R-{key}-{member.code}{suffix}.{ext}"
+        storage.store(
+            bundle[ext], rel, f"statement_{ext}", member_id=member.id, month=key, version=version
+        )
+
+
+def store_documents(
+    invoices: Sequence[Invoice],
+    *,
+    month: date | None = None,
+    statement_members: Sequence[Member] = (),
+    progress: Any = None,
+) -> None:
+    """Render (in parallel for big batches) and store every document of `invoices`, plus the
+    month's time statement of `statement_members`. Call inside ``storage.transaction()``:
+    the files are removed if the issuing transaction fails."""
+    by_member: dict[int, list[Invoice]] = {}
+    for inv in invoices:
+        by_member.setdefault(inv.member_id, []).append(inv)
+    members = {m.id: m for m in statement_members}
+    order = list(dict.fromkeys([*by_member, *members]))
+    jobs = _render_jobs(order, by_member, members, month)
     if progress:
         progress.step(0, len(jobs), "génération des documents")
-    results = render_many(render_job, jobs)  # type: ignore[arg-type]
-    written: list[str] = []
+    results = render_many(render_job, jobs)
     key = f"{month.year:04d}-{month.month:02d}" if month else None
-    try:
-        for mid, (bundles, stmt_bundle) in zip(order, results, strict=True):  # type: ignore[misc]
-            for inv, bundle in zip(by_member.get(mid, []), bundles, strict=True):
-                for ext, kind in (
-                    ("pdf", "invoice_pdf"),
-                    ("docx", "invoice_docx"),
-                    ("xml", "invoice_xml"),
-                ):
-                    rel = f"invoices/{inv.year}/{inv.number}.{ext}"
-                    inv.documents.append(
-                        storage.store(bundle[ext], rel, kind, member_id=inv.member_id)
-                    )
-                    written.append(rel)
-            if stmt_bundle is not None and key is not None:
-                m = members[mid]
-                version = 1 + len(
-                    db.session.scalars(
-                        select(StoredDocument.id).where(
-                            StoredDocument.member_id == m.id,
-                            StoredDocument.month == key,
-                            StoredDocument.kind == "statement_pdf",
-                        )
-                    ).all()
-                )
-                suffix = "" if version == 1 else f"-v{version}"
-                for ext in ("pdf", "docx"):
-                    rel = f"statements/{key}/R-{key}-{m.code}{suffix}.{ext}"
-                    storage.store(
-                        stmt_bundle[ext],
-                        rel,
-                        f"statement_{ext}",
-                        member_id=m.id,
-                        month=key,
-                        version=version,
-                    )
-                    written.append(rel)
-    except BaseException:
-        storage.discard(written)  # nothing half-written: the caller rolls back
-        raise
-    return written
+    for mid, (bundles, stmt_bundle) in zip(order, results, strict=True):
+        for inv, bundle in zip(by_member.get(mid, []), bundles, strict=True):
+            _store_invoice_bundle(inv, bundle)
+        if stmt_bundle is not None and key is not None:
+            _store_statement_bundle(members[mid], key, stmt_bundle)

@@ -37,25 +37,3 @@ class PaymentForm(FlaskForm):
     method = SelectField(_l("Mode"), choices=choices(PAYMENT_METHODS))
     reference = StringField(_l("Référence"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Enregistrer le paiement"))
-
-
-class CloseForm(FlaskForm):
-    month = StringField(_l("Mois (AAAA-MM)"), validators=[DataRequired()])
-    confirm_warnings = SelectField(
-        _l("Avertissements"),
-        choices=choices(
-            [
-                ("no", "Je n'ai pas vérifié"),
-                ("yes", "J'ai vérifié les avertissements et je confirme"),
-            ]
-        ),
-    )
-    submit = SubmitField(_l("Clôturer le mois"))
-
-
-class ReopenForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Motif de la réouverture"),
-        validators=[DataRequired(message="Indiquez le motif."), Length(max=500)],
-    )
-    submit = SubmitField(_l("Rouvrir le mois"))

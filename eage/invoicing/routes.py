@@ -3,6 +3,7 @@ the member portal (a member user only ever reaches its own member's documents)."
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -18,8 +19,8 @@ from eage.extensions import db
 from eage.forms_fr import choices, parse_fr_decimal
 from eage.invoicing import services
 from eage.invoicing.forms import CreditNoteForm, PaymentForm
-from eage.invoicing.storage import read
-from eage.models import Invoice, Member, StoredDocument
+from eage.models import Invoice, Member, Payment, StoredDocument
+from eage.storage import read
 
 bp = Blueprint("invoicing", __name__)
 
@@ -116,8 +117,6 @@ def document(document_id: int) -> Response:
             abort(404)
     if doc.kind.startswith("payslip") and current_user.role == "member":
         abort(404)
-    import io
-
     return send_file(
         io.BytesIO(read(doc)),
         mimetype=doc.media_type,
@@ -176,45 +175,59 @@ def send(number: str) -> Response:
     return redirect(url_for("invoicing.detail", number=number))
 
 
+def _posted_allocations() -> dict[int, Decimal] | None:
+    """The amounts typed against each invoice (alloc-<id> fields); None, with a message per
+    unreadable amount, when one cannot be read."""
+    allocations: dict[int, Decimal] = {}
+    bad = False
+    for key, raw in request.form.items():
+        if key.startswith("alloc-") and raw.strip():
+            try:
+                allocations[int(key[6:])] = parse_fr_decimal(raw)
+            except ValueError:
+                flash(f"Montant affecté illisible : {raw}", "danger")
+                bad = True
+    return None if bad else allocations
+
+
+def _record_posted_payment(form: PaymentForm) -> Response | None:
+    """Record the submitted payment; the redirect on success, None to show the page again."""
+    if not form.validate_on_submit():
+        return None
+    member = db.session.get(Member, form.member.data)
+    allocations = _posted_allocations()
+    if allocations is None or member is None:
+        return None
+    try:
+        services.record_payment(
+            member=member,
+            day=form.day.data,
+            amount=form.amount.data,
+            method=form.method.data,
+            reference=form.reference.data,
+            allocations=allocations or None,
+            user_id=current_user.id,
+        )
+    except services.InvoicingError as exc:
+        for e in exc.errors:
+            flash(e, "danger")
+        return None
+    flash("Paiement enregistré.", "success")
+    return redirect(url_for("invoicing.payments", adherent=member.code))
+
+
 @bp.route("/paiements/", methods=["GET", "POST"])
 @roles_required(*BACK_OFFICE)
 def payments() -> str | Response:
-    from eage.models import Payment
-
     form = PaymentForm()
     members = db.session.scalars(select(Member).order_by(Member.code)).all()
     form.member.choices = choices([(m.id, f"{m.code} — {m.name}") for m in members])
     if request.method == "POST":
         if current_user.role not in OPERATIONS:
             abort(403)
-        if form.validate_on_submit():
-            member = db.session.get(Member, form.member.data)
-            allocations: dict[int, Decimal] = {}
-            bad = False
-            for key, raw in request.form.items():
-                if key.startswith("alloc-") and raw.strip():
-                    try:
-                        allocations[int(key[6:])] = parse_fr_decimal(raw)
-                    except ValueError:
-                        flash(f"Montant affecté illisible : {raw}", "danger")
-                        bad = True
-            if not bad and member is not None:
-                try:
-                    services.record_payment(
-                        member=member,
-                        day=form.day.data,
-                        amount=form.amount.data,
-                        method=form.method.data,
-                        reference=form.reference.data,
-                        allocations=allocations or None,
-                        user_id=current_user.id,
-                    )
-                except services.InvoicingError as exc:
-                    for e in exc.errors:
-                        flash(e, "danger")
-                else:
-                    flash("Paiement enregistré.", "success")
-                    return redirect(url_for("invoicing.payments", adherent=member.code))
+        recorded = _record_posted_payment(form)
+        if recorded is not None:
+            return recorded
     code = (request.args.get("adherent") or "").upper()
     member = next((m for m in members if m.code == code), None)
     if member is not None and request.method == "GET":
@@ -223,15 +236,7 @@ def payments() -> str | Response:
     account = []
     balance = None
     if member is not None:
-        open_invoices = [
-            (i, services.outstanding(i))
-            for i in db.session.scalars(
-                select(Invoice)
-                .where(Invoice.member_id == member.id, Invoice.kind == "invoice")
-                .order_by(Invoice.issue_date, Invoice.seq)
-            )
-            if services.outstanding(i) > 0
-        ]
+        open_invoices = [(i, services.outstanding(i)) for i in services.open_invoices(member)]
         account = services.statement_of_account(member.id)
         balance = services.member_balance(member.id)
     recent = db.session.scalars(

@@ -1,27 +1,44 @@
 """Use cases of invoicing: issue (numbered, immutable), credit notes, fees, documents,
-payments and follow-up, sending. The arithmetic lives in accounting/invoicing.py."""
+payments and follow-up, sending. The arithmetic lives in accounting/invoicing.py.
+
+Posting rule (the same for every issued document): the function that issues a document
+posts its journal entry, in the same transaction — :func:`issue_document` posts each invoice
+and credit note (``posting.post_invoice``) as it numbers it; the month close, the credit notes,
+the fees and the year-end regularisation all issue through it. Their files are written
+inside ``storage.transaction()``, so a failure leaves neither rows nor files."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from accounting import invoicing as domain
 from accounting.collection import late_penalty
 from accounting.money import D, round_cents
-from eage import audit
+from eage import audit, parties, storage
 from eage.books import posting
 from eage.core.services import month_bounds
 from eage.extensions import db
+from eage.filters import fr_date, money, month_label
+from eage.invoicing import documents
+from eage.invoicing.errors import InvoicingError as InvoicingError  # services.InvoicingError
 from eage.invoicing.numbering import next_number
 from eage.locks import take_issuing_lock
 from eage.models import (
+    FiscalYear,
     Invoice,
     InvoiceLine,
     Member,
@@ -29,58 +46,12 @@ from eage.models import (
     Payment,
     PaymentAllocation,
     Service,
+    StoredDocument,
 )
 from eage.models.base import utcnow
+from eage.models.invoicing import PAYMENT_METHODS
 
-
-class InvoicingError(ValueError):
-    """A request the rules refuse; the message is French and shown as is."""
-
-    def __init__(self, errors: list[str] | str) -> None:
-        self.errors = [errors] if isinstance(errors, str) else errors
-        super().__init__("; ".join(self.errors))
-
-
-# --------------------------------------------------------------------------- identities
-
-
-def seller_snapshot() -> dict[str, Any]:
-    org = db.session.scalar(select(Organisation))
-    if org is None:
-        raise InvoicingError("l'identité du groupement n'est pas renseignée")
-    return {
-        "name": org.name,
-        "legal_form": org.legal_form,
-        "address": org.address,
-        "postcode": org.postcode,
-        "city": org.city,
-        "country": "FR",
-        "siren": org.siren,
-        "siret": org.siret,
-        "vat_number": org.vat_number,
-        "email": org.email,
-        "phone": org.phone,
-        "iban": org.iban,
-        "bic": org.bic,
-        "ape_code": org.ape_code,
-        "late_penalty_rate": str(org.late_penalty_rate),
-    }
-
-
-def buyer_snapshot(m: Member) -> dict[str, Any]:
-    return {
-        "code": m.code,
-        "name": m.name,
-        "legal_form": m.legal_form,
-        "address": m.address,
-        "postcode": m.postcode,
-        "city": m.city,
-        "country": "FR",
-        "siren": m.siren,
-        "siret": m.siret,
-        "vat_number": m.vat_number,
-        "email": m.email,
-    }
+logger = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- issuing
@@ -97,26 +68,9 @@ class LineSpec:
 
 
 def _domain_line(spec: LineSpec) -> domain.InvoiceLine:
-    """The pure line for a spec: hours × rate for time, a flat amount otherwise."""
-    if spec.minutes is not None and spec.minutes > 0 and spec.rate is not None:
-        return domain.InvoiceLine(
-            kind=spec.kind,
-            label=spec.label,
-            quantity=domain.hours_from_minutes(spec.minutes),  # type: ignore[arg-type]
-            unit_price=spec.rate,
-            amount=spec.amount,
-            unit="HUR",
-            service_code=spec.service.code if spec.service else "",
-            minutes=spec.minutes,
-        )
-    return domain.InvoiceLine(
-        kind=spec.kind,
-        label=spec.label,
-        quantity=Decimal("1"),
-        unit_price=spec.amount,  # type: ignore[arg-type]
-        amount=spec.amount,
-        unit="C62",
-        service_code=spec.service.code if spec.service else "",
+    service_code = spec.service.code if spec.service else ""
+    return documents.domain_line(
+        spec.kind, spec.label, spec.amount, service_code, minutes=spec.minutes, rate=spec.rate
     )
 
 
@@ -159,8 +113,8 @@ def issue_document(
         status="issued",
         credited_invoice=credited,
         reason=reason,
-        seller=seller_snapshot(),
-        buyer=buyer_snapshot(member),
+        seller=documents.current_seller(),
+        buyer=parties.buyer_snapshot(member),
         created_by_id=user_id,
     )
     for pos, s in enumerate(lines, start=1):
@@ -241,8 +195,6 @@ def plan_month_documents(
 
 
 def _service_label(line: PlannedLine, month: date) -> str:
-    from eage.filters import month_label
-
     return f"Mise à disposition — {line.service.label} — {month_label(month)}"
 
 
@@ -342,16 +294,11 @@ def credited_lines_so_far(invoice: Invoice) -> dict[int, Decimal]:
     return out
 
 
-def create_credit_note(
-    invoice: Invoice,
-    *,
-    reason: str,
-    amounts: dict[int, Decimal] | None = None,
-    user_id: int | None = None,
-    issue_date: date | None = None,
-) -> Invoice:
-    """Credit `invoice` in full (amounts None) or partly (excl.-tax amount per line position).
-    Every error at once; nothing written on error."""
+def _credit_specs(
+    invoice: Invoice, reason: str, amounts: dict[int, Decimal] | None
+) -> tuple[list[LineSpec], list[str]]:
+    """The lines of a credit note of `invoice` (all that is left, or `amounts` per line
+    position), and every error at once."""
     errors: list[str] = []
     if invoice.kind != "invoice":
         errors.append("un avoir ne peut pas être lui-même crédité")
@@ -391,10 +338,25 @@ def create_credit_note(
             if amounts is None
             else "indiquez au moins un montant à créditer"
         )
+    return specs, errors
+
+
+def create_credit_note(
+    invoice: Invoice,
+    *,
+    reason: str,
+    amounts: dict[int, Decimal] | None = None,
+    user_id: int | None = None,
+    issue_date: date | None = None,
+) -> Invoice:
+    """Credit `invoice` in full (amounts None) or partly (excl.-tax amount per line position).
+    Every error at once; nothing written on error."""
+    specs, errors = _credit_specs(invoice, reason, amounts)
     if errors:
         raise InvoicingError(errors)
-    take_issuing_lock()
-    try:
+    started = time.perf_counter()
+    with storage.transaction():
+        take_issuing_lock()
         note = issue_document(
             kind="credit_note",
             origin="credit",
@@ -407,14 +369,15 @@ def create_credit_note(
             credited=invoice,
             reason=reason.strip(),
         )
-        written = render_and_store([note])
+        render_and_store([note])
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        from eage.invoicing.storage import discard
-
-        discard(locals().get("written") or [])
-        raise
+    logger.info(
+        "credit note %s of %s issued and posted by user %s in %.2f s",
+        note.number,
+        invoice.number,
+        user_id,
+        time.perf_counter() - started,
+    )
     refresh_status(invoice)
     db.session.commit()
     return note
@@ -423,17 +386,20 @@ def create_credit_note(
 # --------------------------------------------------------------------------- fees
 
 
-def invoice_fees(
-    year: int, *, user_id: int | None = None, issue_date: date | None = None
-) -> list[Invoice]:
-    """The yearly membership fee per member (SPEC §1, §5): min(1 % × previous-year gross
-    payroll, cap), outside VAT scope. Idempotent: members already invoiced are skipped."""
-    from eage.models import FiscalYear
+def _fee_line(fy: FiscalYear, year: int, amount: Decimal) -> LineSpec:
+    return LineSpec(
+        "fee",
+        f"Cotisation {year} — {fy.fee_rate.normalize()} % de la masse "
+        f"salariale brute {year - 1}"
+        f"{' (plafonnée)' if amount == fy.fee_cap else ''}",
+        amount,
+    )
 
-    fy = db.session.get(FiscalYear, year)
-    if fy is None:
-        raise InvoicingError(f"l'exercice {year} n'existe pas")
-    take_issuing_lock()
+
+def _issue_fees(
+    fy: FiscalYear, year: int, *, user_id: int | None, issue_date: date
+) -> list[Invoice]:
+    """One fee invoice per member of the year not yet invoiced (the caller holds the lock)."""
     already = set(
         db.session.scalars(
             select(Invoice.member_id).where(
@@ -442,13 +408,9 @@ def invoice_fees(
         )
     )
     issued: list[Invoice] = []
-    members = db.session.scalars(select(Member).order_by(Member.code)).all()
-    issue_date = issue_date or date.today()
-    for m in members:
-        if (
-            m.id in already
-            or not m.is_member_on(date(year, 12, 31))
-            and not m.is_member_on(date(year, 1, 1))
+    for m in db.session.scalars(select(Member).order_by(Member.code)).all():
+        if m.id in already or (
+            not m.is_member_on(date(year, 12, 31)) and not m.is_member_on(date(year, 1, 1))
         ):
             continue
         amount = domain.membership_fee(m.previous_year_gross_payroll, fy.fee_rate, fy.fee_cap)
@@ -462,30 +424,36 @@ def invoice_fees(
                 period=(date(year, 1, 1), date(year, 12, 31)),
                 issue_date=issue_date,
                 user_id=user_id,
-                lines=[
-                    LineSpec(
-                        "fee",
-                        f"Cotisation {year} — {fy.fee_rate.normalize()} % de la masse "
-                        f"salariale brute {year - 1}"
-                        f"{' (plafonnée)' if amount == fy.fee_cap else ''}",
-                        amount,
-                    )
-                ],
+                lines=[_fee_line(fy, year, amount)],
             )
         )
+    return issued
+
+
+def invoice_fees(
+    year: int, *, user_id: int | None = None, issue_date: date | None = None
+) -> list[Invoice]:
+    """The yearly membership fee per member (SPEC §1, §5): min(1 % × previous-year gross
+    payroll, cap), outside VAT scope. Idempotent: members already invoiced are skipped."""
+    fy = db.session.get(FiscalYear, year)
+    if fy is None:
+        raise InvoicingError(f"l'exercice {year} n'existe pas")
+    started = time.perf_counter()
+    take_issuing_lock()
+    issued = _issue_fees(fy, year, user_id=user_id, issue_date=issue_date or date.today())
     if not issued:
         db.session.rollback()
         return []
-    written: list[str] = []
-    try:
-        written = render_and_store(issued)
+    with storage.transaction():
+        render_and_store(issued)
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        from eage.invoicing.storage import discard
-
-        discard(written)
-        raise
+    logger.info(
+        "%d fee invoice(s) of %d issued and posted by user %s in %.2f s",
+        len(issued),
+        year,
+        user_id,
+        time.perf_counter() - started,
+    )
     return issued
 
 
@@ -529,6 +497,81 @@ def refresh_status(invoice: Invoice) -> None:
         invoice.status = new
 
 
+def open_invoices(member: Member) -> list[Invoice]:
+    """The member's invoices still owed something, oldest first."""
+    return [
+        i
+        for i in db.session.scalars(
+            select(Invoice)
+            .where(Invoice.member_id == member.id, Invoice.kind == "invoice")
+            .order_by(Invoice.issue_date, Invoice.seq)
+        )
+        if outstanding(i) > 0
+    ]
+
+
+def _allocated_as_asked(
+    open_invoices: list[Invoice], amount: Decimal, allocations: dict[int, Decimal]
+) -> tuple[list[tuple[Invoice, Decimal]], list[str]]:
+    plan: list[tuple[Invoice, Decimal]] = []
+    errors: list[str] = []
+    by_id = {i.id: i for i in open_invoices}
+    for inv_id, part in allocations.items():
+        part = D(part)
+        if part == 0:
+            continue
+        inv = by_id.get(inv_id)
+        if inv is None:
+            errors.append(f"facture {inv_id} : introuvable, d'un autre adhérent ou déjà soldée")
+        elif part < 0 or part > outstanding(inv):
+            errors.append(f"{inv.number} : {part} € dépasse le reste dû ({outstanding(inv)} €)")
+        else:
+            plan.append((inv, part))
+    if sum((p for _i, p in plan), Decimal("0")) > amount:
+        errors.append("la somme affectée dépasse le montant du paiement")
+    return plan, errors
+
+
+def _allocated_oldest_first(
+    open_invoices: list[Invoice], amount: Decimal
+) -> tuple[list[tuple[Invoice, Decimal]], list[str]]:
+    plan: list[tuple[Invoice, Decimal]] = []
+    left = amount
+    for inv in open_invoices:
+        if left <= 0:
+            break
+        part = min(left, outstanding(inv))
+        plan.append((inv, part))
+        left -= part
+    if left > 0:
+        return plan, [f"le paiement dépasse ce que doit l'adhérent de {left} €"]
+    return plan, []
+
+
+def _payment_plan(
+    member: Member, amount: Decimal, method: str, allocations: dict[int, Decimal] | None
+) -> list[tuple[Invoice, Decimal]]:
+    """How a payment settles the member's invoices; every error at once (InvoicingError)."""
+    errors: list[str] = []
+    if amount is None or amount <= 0:
+        errors.append("le montant doit être positif")
+    elif round_cents(amount) != amount:
+        errors.append("le montant a au plus deux décimales")
+    if method not in PAYMENT_METHODS:
+        errors.append("mode de paiement inconnu")
+    owed = open_invoices(member)
+    plan: list[tuple[Invoice, Decimal]] = []
+    if not errors:
+        plan, errors = (
+            _allocated_as_asked(owed, amount, allocations)
+            if allocations
+            else _allocated_oldest_first(owed, amount)
+        )
+    if errors:
+        raise InvoicingError(errors)
+    return plan
+
+
 def record_payment(
     *,
     member: Member,
@@ -540,58 +583,9 @@ def record_payment(
     user_id: int | None = None,
 ) -> Payment:
     """Record a payment against one or several invoices of `member` (oldest first when no
-    allocation is given). Every error at once; nothing written on error."""
-    from eage.models.invoicing import PAYMENT_METHODS
-
-    errors: list[str] = []
-    if amount is None or amount <= 0:
-        errors.append("le montant doit être positif")
-    elif round_cents(amount) != amount:
-        errors.append("le montant a au plus deux décimales")
-    if method not in PAYMENT_METHODS:
-        errors.append("mode de paiement inconnu")
-    open_invoices = [
-        i
-        for i in db.session.scalars(
-            select(Invoice)
-            .where(Invoice.member_id == member.id, Invoice.kind == "invoice")
-            .order_by(Invoice.issue_date, Invoice.seq)
-        )
-        if outstanding(i) > 0
-    ]
-    plan: list[tuple[Invoice, Decimal]] = []
-    if not errors:
-        if allocations:
-            by_id = {i.id: i for i in open_invoices}
-            for inv_id, part in allocations.items():
-                part = D(part)
-                if part == 0:
-                    continue
-                inv = by_id.get(inv_id)
-                if inv is None:
-                    errors.append(
-                        f"facture {inv_id} : introuvable, d'un autre adhérent ou déjà soldée"
-                    )
-                elif part < 0 or part > outstanding(inv):
-                    errors.append(
-                        f"{inv.number} : {part} € dépasse le reste dû ({outstanding(inv)} €)"
-                    )
-                else:
-                    plan.append((inv, part))
-            if sum((p for _i, p in plan), Decimal("0")) > amount:
-                errors.append("la somme affectée dépasse le montant du paiement")
-        else:
-            left = amount
-            for inv in open_invoices:
-                if left <= 0:
-                    break
-                part = min(left, outstanding(inv))
-                plan.append((inv, part))
-                left -= part
-            if left > 0:
-                errors.append(f"le paiement dépasse ce que doit l'adhérent de {left} €")
-    if errors:
-        raise InvoicingError(errors)
+    allocation is given), and post it. Every error at once; nothing written on error."""
+    started = time.perf_counter()
+    plan = _payment_plan(member, amount, method, allocations)
     payment = Payment(
         member=member,
         date=day,
@@ -616,6 +610,13 @@ def record_payment(
         + ", ".join(f"{i.number} {p} €" for i, p in plan),
     )
     db.session.commit()
+    logger.info(
+        "payment of %s € from %s recorded and posted by user %s in %.2f s",
+        amount,
+        member.code,
+        user_id,
+        time.perf_counter() - started,
+    )
     return payment
 
 
@@ -644,7 +645,7 @@ def member_balance(member_id: int) -> Decimal:
     paid = db.session.scalar(
         select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.member_id == member_id)
     )
-    return D(invoiced) - D(credited) - D(paid)
+    return D(invoiced or 0) - D(credited or 0) - D(paid or 0)
 
 
 def statement_of_account(member_id: int) -> list[AccountRow]:
@@ -676,9 +677,9 @@ def statement_of_account(member_id: int) -> list[AccountRow]:
         label = f"Paiement {p.method}{' ' + p.reference if p.reference else ''}"
         events.append((p.date, 10**9 + p.id, label, Decimal("0"), p.amount, None))
     rows, balance = [], Decimal("0")
-    for day, _order, label, debit, credit, inv in sorted(events, key=lambda e: (e[0], e[1])):
+    for day, _order, label, debit, credit, document in sorted(events, key=lambda e: (e[0], e[1])):
         balance += debit - credit
-        rows.append(AccountRow(day, label, debit, credit, balance, inv))
+        rows.append(AccountRow(day, label, debit, credit, balance, document))
     return rows
 
 
@@ -725,25 +726,8 @@ def mark_sent(invoice: Invoice, when: datetime | None = None) -> None:
 # --------------------------------------------------------------------------- sending
 
 
-def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
-    """E-mail the PDF to the member: through SMTP when MAIL_SERVER is configured, else as an
-    .eml file in the outbox folder. Marks the invoice sent. Returns where it went."""
-    import smtplib
-    from email.message import EmailMessage
-    from email.utils import formatdate, make_msgid
-    from pathlib import Path
-
-    from flask import current_app
-
-    from eage.filters import fr_date, money
-    from eage.invoicing.storage import read
-
-    member = invoice.member
-    if not member.email:
-        raise InvoicingError(f"{member.code} n'a pas d'adresse e-mail")
-    pdf = invoice.document("invoice_pdf")
-    if pdf is None:
-        raise InvoicingError(f"{invoice.number} n'a pas de PDF")
+def _invoice_email(invoice: Invoice, pdf: StoredDocument) -> EmailMessage:
+    """The message to the member: a short French text and the PDF attached."""
     seller = invoice.seller
     what = "Avoir" if invoice.is_credit_note else "Facture"
     msg = EmailMessage()
@@ -751,11 +735,12 @@ def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
     msg["From"] = (
         current_app.config.get("MAIL_DEFAULT_SENDER") or seller.get("email") or "eage@localhost"
     )
-    msg["To"] = member.email
+    msg["To"] = invoice.member.email
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain="eage.local")
+    document = "notre avoir" if invoice.is_credit_note else "notre facture"
     msg.set_content(
-        f"Bonjour,\n\nVeuillez trouver ci-joint {'notre avoir' if invoice.is_credit_note else 'notre facture'} "
+        f"Bonjour,\n\nVeuillez trouver ci-joint {document} "
         f"{invoice.number} du {fr_date(invoice.issue_date)}, d'un montant de "
         f"{money(invoice.total_incl_tax)}"
         + (
@@ -765,24 +750,41 @@ def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
         )
         + f".\n\nCordialement,\n{seller['name']}\n"
     )
-    msg.add_attachment(read(pdf), maintype="application", subtype="pdf", filename=pdf.filename)
-    server = current_app.config.get("MAIL_SERVER")
+    msg.add_attachment(
+        storage.read(pdf), maintype="application", subtype="pdf", filename=pdf.filename
+    )
+    return msg
+
+
+def _deliver(msg: EmailMessage, invoice: Invoice) -> str:
+    """Through SMTP when MAIL_SERVER is configured, else as an .eml file in the outbox."""
+    config = current_app.config
+    server = config.get("MAIL_SERVER")
     if server:
-        with smtplib.SMTP(server, int(current_app.config.get("MAIL_PORT", 25)), timeout=30) as smtp:
-            if current_app.config.get("MAIL_USE_TLS"):
+        with smtplib.SMTP(server, int(config.get("MAIL_PORT", 25)), timeout=30) as smtp:
+            if config.get("MAIL_USE_TLS"):
                 smtp.starttls()
-            if current_app.config.get("MAIL_USERNAME"):
-                smtp.login(
-                    current_app.config["MAIL_USERNAME"], current_app.config.get("MAIL_PASSWORD", "")
-                )
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
             smtp.send_message(msg)
-        where = f"smtp://{server}"
-    else:
-        outbox = Path(current_app.config["OUTBOX_PATH"])
-        outbox.mkdir(parents=True, exist_ok=True)
-        path = outbox / f"{invoice.number}-{utcnow().strftime('%Y%m%d%H%M%S')}.eml"
-        path.write_bytes(bytes(msg))
-        where = str(path)
+        return f"smtp://{server}"
+    outbox = Path(config["OUTBOX_PATH"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    path = outbox / f"{invoice.number}-{utcnow().strftime('%Y%m%d%H%M%S')}.eml"
+    path.write_bytes(bytes(msg))
+    return str(path)
+
+
+def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
+    """E-mail the PDF to the member: through SMTP when MAIL_SERVER is configured, else as an
+    .eml file in the outbox folder. Marks the invoice sent. Returns where it went."""
+    member = invoice.member
+    if not member.email:
+        raise InvoicingError(f"{member.code} n'a pas d'adresse e-mail")
+    pdf = invoice.document("invoice_pdf")
+    if pdf is None:
+        raise InvoicingError(f"{invoice.number} n'a pas de PDF")
+    where = _deliver(_invoice_email(invoice, pdf), invoice)
     mark_sent(invoice)
     audit.record(
         "send", "invoice", invoice.number, user_id=user_id, summary=f"to {member.email} via {where}"
@@ -800,20 +802,11 @@ def render_and_store(
     month: date | None = None,
     progress: Any = None,
     statement_members: list[Member] | None = None,
-) -> list[str]:
+) -> None:
     """Produce and store every document of the freshly issued `invoices` (and the month's
-    time statements); return the written paths so a rollback can remove them."""
-    from eage.invoicing import documents
-
-    written: list[str] = []
-    try:
-        written = documents.store_documents(
-            invoices, month=month, statement_members=statement_members or [], progress=progress
-        )
-        db.session.flush()
-    except BaseException:
-        from eage.invoicing.storage import discard
-
-        discard(written)
-        raise
-    return written
+    time statements). Call inside ``storage.transaction()``, which removes the files if the
+    issuing transaction fails."""
+    documents.store_documents(
+        invoices, month=month, statement_members=statement_members or [], progress=progress
+    )
+    db.session.flush()

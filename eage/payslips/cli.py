@@ -8,7 +8,9 @@ from decimal import Decimal, InvalidOperation
 import click
 from flask.cli import with_appcontext
 
+import payroll
 from eage.core.services import parse_month
+from eage.payslips import services
 
 OUTPUT_TOTALS = (
     "gross",
@@ -73,6 +75,7 @@ def _decimal(
 )
 @with_appcontext
 def simulate_payslip_command(
+    *,
     gross: str,
     month: str,
     hours_per_week: str,
@@ -82,9 +85,6 @@ def simulate_payslip_command(
     health_employer_share: str | None,
 ) -> None:
     """Print a payslip computation as JSON (hiring-cost simulation)."""
-    import payroll
-    from eage.payslips import services
-
     first = parse_month(month)
     if first is None:
         raise click.BadParameter(f"month must be YYYY-MM, got {month!r}", param_hint="--month")

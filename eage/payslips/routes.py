@@ -10,14 +10,15 @@ from decimal import Decimal
 from flask import Blueprint, abort, render_template, request, send_file
 from werkzeug.wrappers import Response
 
+from accounting.months import Month
 from eage.auth.roles import BACK_OFFICE, roles_required
 from eage.core.services import parse_month
 from eage.extensions import db
-from eage.invoicing.storage import read
 from eage.models import Employee, StoredDocument
 from eage.models.payroll import Payslip
 from eage.payslips import services
 from eage.payslips.forms import SimulatorForm
+from eage.storage import read
 
 bp = Blueprint("payslips", __name__, url_prefix="/paie")
 
@@ -56,7 +57,7 @@ def index() -> str:
         totals=services.month_totals(month),
         months=services.months_with_payslips(),
         pending=[e for e in employees if e.id not in issued_ids],
-        key=services.month_key(month),
+        key=Month.of(month).key,
     )
 
 
@@ -159,7 +160,7 @@ def preview(employee_id: int) -> str:
         month=month,
         comp=comp,
         error=error,
-        key=services.month_key(month),
+        key=Month.of(month).key,
         sections=services.engine_sections(comp.payslip) if comp else [],
         totals=services.display_totals(comp.payslip, employee.pas_rate) if comp else None,
     )
@@ -170,7 +171,7 @@ def preview(employee_id: int) -> str:
 def simulator() -> str:
     form = SimulatorForm(request.args)
     if not request.args:
-        form.month.data = services.month_key(date.today())
+        form.month.data = Month.of(date.today()).key
         form.weekly_hours.data = form.weekly_hours.default
     result, error = None, None
     if request.args and form.validate():

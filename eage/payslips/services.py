@@ -4,6 +4,12 @@ immutable payslips with their PDF and .docx; previews, the simulator and the pay
 The month close (eage/closing) calls :func:`issue_month_payslips` inside its transaction;
 this module only adds and flushes, never commits.
 
+Posting rule (the same for every issued document): the function that issues a document
+posts its journal entry, in the same transaction — :func:`issue_month_payslips` posts the
+``PA`` entry of each payslip it issues (``posting.post_payslips``), as
+``invoicing.issue_document`` posts each invoice. Its files are recorded by the caller's
+``storage.transaction()``.
+
 Rules taken from the timesheets (grouped in the database, per employee, day and category):
 
 * **Extra hours** are counted per ISO week: minutes worked (every entry except the absence
@@ -22,7 +28,8 @@ Rules taken from the timesheets (grouped in the database, per employee, day and 
 
 from __future__ import annotations
 
-import calendar
+import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +44,9 @@ import payroll
 from accounting.calendar import french_public_holidays
 from accounting.formats import month_label
 from accounting.money import ZERO, D, round_cents
-from eage import audit
+from accounting.months import Month
+from eage import audit, parties, storage
+from eage.books import posting
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.models import (
@@ -45,7 +54,6 @@ from eage.models import (
     Employee,
     FiscalYear,
     Organisation,
-    StoredDocument,
     TimesheetEntry,
 )
 from eage.models.payroll import Payslip
@@ -61,6 +69,8 @@ from payroll.documents import (
     payslip_docx,
     payslip_pdf,
 )
+
+logger = logging.getLogger(__name__)
 
 # Absence codes that are not working time (SPEC §5 "Time"); FORMATION is working time.
 NOT_WORKED = ("CP", "MALADIE", "SANS_SOLDE")
@@ -86,22 +96,14 @@ class PayslipError(ValueError):
 # ------------------------------------------------------------------------------------------
 
 
-def month_key(month: date) -> str:
-    return f"{month.year:04d}-{month.month:02d}"
-
-
 def payslip_number(month: date, employee_code: str) -> str:
     """One number per employee and month: ``BP-2026-11-KBENALI``."""
     return f"BP-{month.year:04d}-{month.month:02d}-{employee_code}"
 
 
-def month_end(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
 def payment_date(month: date) -> date:
     """The last working day of the month (Monday to Friday, not a public holiday)."""
-    day = month_end(month)
+    day = Month.of(month).last_day
     holidays = french_public_holidays(day.year)
     while day.weekday() >= 5 or day in holidays:
         day -= timedelta(days=1)
@@ -113,7 +115,7 @@ def weeks_paid_in(month: date) -> tuple[date, date]:
     in the month (the first one may start in the previous month)."""
     first = month.replace(day=1)
     start = first - timedelta(days=first.weekday())
-    last = month_end(month)
+    last = Month.of(month).last_day
     end = last - timedelta(days=(last.weekday() + 1) % 7)  # the last Sunday of the month
     return start, end
 
@@ -164,20 +166,10 @@ def employer_settings(
 
 
 def employer_identity() -> Employer:
-    org = db.session.scalar(select(Organisation).limit(1))
+    org = parties.organisation()
     if org is None:
         raise PayslipError("no organisation: load or create the group first")
-    return Employer(
-        name=org.name,
-        legal_form=org.legal_form,
-        address=org.address,
-        postcode=org.postcode,
-        city=org.city,
-        siret=org.siret,
-        ape_code=org.ape_code or "",
-        collective_agreement=org.collective_agreement
-        or "Aucune (code du travail : congés art. L3141-1 s., préavis art. L1234-1 s.)",
-    )
+    return parties.employer(org)
 
 
 def employee_identity(employee: Employee, contract: Contract) -> EmployeeIdentity:
@@ -337,7 +329,7 @@ def paid_leave(employee: Employee, contract: Contract, month: date, time: MonthT
 def previous_ytd(employee_id: int, month: date) -> payroll.RgduYtd | None:
     """Cumulative RGDU figures of the year from the employee's latest earlier payslip of the
     same calendar year (None in January or when the employee has none)."""
-    key = month_key(month)
+    key = Month.of(month).key
     row = db.session.scalar(
         select(Payslip)
         .where(
@@ -389,7 +381,7 @@ def _compute(
 ) -> Computation:
     contract = contract_for_month(employee, month)
     if contract is None:
-        raise PayslipError(f"{employee.code} n'a pas de contrat en {month_key(month)}")
+        raise PayslipError(f"{employee.code} n'a pas de contrat en {Month.of(month).key}")
     engine = engine_contract(employee, contract)
     weekly = D(contract.weekly_hours)
     # Cap the deduction at the hours the base salary pays this month.
@@ -477,31 +469,37 @@ def employees_under_contract(month: date) -> list[Employee]:
     )
 
 
-def _store(data: bytes, relative: str, kind: str, month: str) -> StoredDocument:
-    """Store a document once; a file left behind by a rolled-back close (no row points to
-    it) is replaced."""
-    from eage.invoicing.storage import storage_root, store
+def _issue_one(
+    comp: Computation, employer: Employer, *, key: str, issue_date: date, user_id: int | None
+) -> Payslip:
+    """The payslip row of one computation, with its PDF and .docx stored under
+    ``payslips/YYYY-MM/``. A file left behind by a rolled-back close (no row points to it)
+    is replaced."""
+    doc = document_for(comp, employer)
+    base = f"payslips/{key}/{comp.number}"
+    pdf = storage.store(
+        payslip_pdf(doc), f"{base}.pdf", "payslip_pdf", replace_orphan=True, month=key
+    )
+    docx = storage.store(
+        payslip_docx(doc), f"{base}.docx", "payslip_docx", replace_orphan=True, month=key
+    )
+    row = _row_from(comp, doc, issue_date=issue_date, user_id=user_id)
+    row.pdf_document = pdf
+    row.docx_document = docx
+    db.session.add(row)
+    return row
 
-    path = storage_root() / relative
-    if (
-        path.exists()
-        and db.session.scalar(select(StoredDocument.id).where(StoredDocument.path == relative))
-        is None
-    ):
-        path.unlink()
-    return store(data, relative, kind, month=month)
 
-
-def issue_month_payslips(
-    month: date, *, user_id: int | None, issue_date: date, written: list[str] | None = None
-) -> list[Payslip]:
-    """Compute and issue the payslip of every employee under contract in ``month``, with its
-    PDF and .docx stored under ``payslips/YYYY-MM/``. Idempotent: employees who already have
-    this month's payslip are skipped. The caller holds the transaction: this function only
-    adds and flushes; the relative paths of the files it wrote are appended to ``written``
-    (to discard them if the caller rolls back). Returns the payslips issued now."""
+def issue_month_payslips(month: date, *, user_id: int | None, issue_date: date) -> list[Payslip]:
+    """Compute, issue and post the payslip of every employee under contract in ``month``,
+    with its PDF and .docx stored under ``payslips/YYYY-MM/``. Idempotent: employees who
+    already have this month's payslip are skipped. The caller holds the transaction (and,
+    in the close, the issuing lock): this function only adds and flushes; the files it
+    writes are recorded by the caller's ``storage.transaction()``. Returns the payslips
+    issued now."""
+    started = time.perf_counter()
     month = month.replace(day=1)
-    key = month_key(month)
+    key = Month.of(month).key
     try:
         params = payroll.load_params(month.year)
     except payroll.ParamsError as exc:
@@ -519,19 +517,7 @@ def issue_month_payslips(
             comp = _compute(employee, month, times[employee.id], settings, params)
         except payroll.PayrollError as exc:
             raise PayslipError(f"{employee.code} : {exc}") from exc
-        doc = document_for(comp, employer)
-        base = f"payslips/{key}/{comp.number}"
-        pdf = _store(payslip_pdf(doc), f"{base}.pdf", "payslip_pdf", key)
-        if written is not None:
-            written.append(pdf.path)
-        docx = _store(payslip_docx(doc), f"{base}.docx", "payslip_docx", key)
-        if written is not None:
-            written.append(docx.path)
-        row = _row_from(comp, doc, issue_date=issue_date, user_id=user_id)
-        row.pdf_document = pdf
-        row.docx_document = docx
-        db.session.add(row)
-        issued.append(row)
+        issued.append(_issue_one(comp, employer, key=key, issue_date=issue_date, user_id=user_id))
     audit.record(
         "issue",
         "payslips",
@@ -540,6 +526,14 @@ def issue_month_payslips(
         summary=f"{len(issued)} bulletin(s) : " + ", ".join(p.number for p in issued),
     )
     db.session.flush()
+    posting.post_payslips(issued, user_id=user_id)
+    logger.info(
+        "%d payslip(s) of %s issued and posted by user %s in %.2f s",
+        len(issued),
+        key,
+        user_id,
+        time.perf_counter() - started,
+    )
     return issued
 
 
@@ -555,7 +549,7 @@ def _row_from(
     return Payslip(
         number=comp.number,
         employee_id=comp.employee.id,
-        month=month_key(comp.month),
+        month=Month.of(comp.month).key,
         period_start=doc.period_start,
         period_end=doc.period_end,
         payment_date=doc.payment_date,
@@ -665,7 +659,7 @@ def month_payslips(month: date) -> list[Payslip]:
     return list(
         db.session.scalars(
             select(Payslip)
-            .where(Payslip.month == month_key(month))
+            .where(Payslip.month == Month.of(month).key)
             .options(selectinload(Payslip.employee))
             .order_by(Payslip.number)
         )
@@ -703,7 +697,7 @@ def month_totals(month: date) -> MonthTotals:
             func.coalesce(func.sum(Payslip.gross), 0),
             func.coalesce(func.sum(Payslip.employer_cost), 0),
             func.coalesce(func.sum(Payslip.net_paid), 0),
-        ).where(Payslip.month == month_key(month))
+        ).where(Payslip.month == Month.of(month).key)
     ).one()
     return MonthTotals(
         int(count), round_cents(D(str(gross))), round_cents(D(str(cost))), round_cents(D(str(net)))

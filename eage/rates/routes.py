@@ -20,10 +20,10 @@ from werkzeug.wrappers import Response
 from accounting.problems import ProblemsError
 from eage.auth.roles import BACK_OFFICE, BUDGETING, PORTAL, roles_required
 from eage.forms_fr import attach_problems
-from eage.invoicing.storage import MEDIA_TYPES
 from eage.models import Member
 from eage.rates import services
 from eage.rates.forms import adopt_form, whatif_form, whatif_from
+from eage.storage import MEDIA_TYPES
 
 bp = Blueprint("rates", __name__)
 

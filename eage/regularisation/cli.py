@@ -7,14 +7,14 @@ import re
 import click
 from flask.cli import with_appcontext
 
+from eage.regularisation import services
+
 
 @click.command("regularise")
 @click.argument("year")
 @with_appcontext
 def regularise_command(year: str) -> None:
     """Year-end regularisation: real cost − invoiced per member → invoice or credit note."""
-    from eage.regularisation import services
-
     if not re.fullmatch(r"\d{4}", year):
         raise click.ClickException(f"year must be YYYY, got {year!r}")
     try:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from accounting.documents.annual import (
+    render_annual_statement_docx,
+    render_annual_statement_pdf,
+)
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
-from eage.regularisation import services
+from eage.extensions import db
+from eage.models import Member
+from eage.regularisation import services, statements
 
 bp = Blueprint("regularisation", __name__)
 
@@ -45,8 +53,8 @@ def run() -> Response:
     else:
         if result.changed:
             flash(
-                f"Exercice {year} régularisé : {len(result.invoices)} facture(s) complémentaire(s), "
-                f"{len(result.credit_notes)} avoir(s).",
+                f"Exercice {year} régularisé : {len(result.invoices)} "
+                f"facture(s) complémentaire(s), {len(result.credit_notes)} avoir(s).",
                 "success",
             )
         else:
@@ -55,23 +63,10 @@ def run() -> Response:
 
 
 def _statement_file(member_code: str, year: int, fmt: str) -> Response:
-    import io
-
-    from flask import abort, send_file
-    from sqlalchemy import select
-
-    from accounting.documents.annual import (
-        render_annual_statement_docx,
-        render_annual_statement_pdf,
-    )
-    from eage.extensions import db
-    from eage.models import Member
-    from eage.regularisation.statements import annual_statement
-
     member = db.session.scalar(select(Member).where(Member.code == member_code.upper()))
     if member is None or fmt not in ("pdf", "docx") or not 2000 <= year <= 2100:
         abort(404)
-    stmt = annual_statement(member, year)
+    stmt = statements.annual_statement(member, year)
     if fmt == "pdf":
         data, mime = render_annual_statement_pdf(stmt), "application/pdf"
     else:

@@ -3,10 +3,16 @@ real cost of the year (the allocation) minus what it was invoiced for services (
 credit notes, excluding tax and fees) becomes a complementary invoice (lines of kind
 `regularisation`) or a credit note — per service, through the same numbering, documents and
 Factur-X path as every invoice. Nothing at 0.00. Idempotent: afterwards invoiced == real cost
-to the cent, so a second run finds nothing to do."""
+to the cent, so a second run finds nothing to do.
+
+Posting rule: the regularisation documents are issued through
+``invoicing.issue_document``, which posts each one in the same transaction; their files are
+written inside ``storage.transaction()``."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,11 +20,14 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from eage import audit
+from eage import audit, storage
+from eage.allocation.services import allocation
 from eage.extensions import db
 from eage.invoicing import services as invoicing
 from eage.locks import take_issuing_lock
 from eage.models import Invoice, Member, MonthLock, Service
+
+logger = logging.getLogger(__name__)
 
 
 class RegularisationRefused(ValueError):
@@ -67,8 +76,6 @@ def open_months(year: int) -> list[str]:
 
 def differences(year: int) -> list[MemberDifference]:
     """Real cost − invoiced per member and service for the year, from the allocation."""
-    from eage.allocation.services import allocation
-
     rows = allocation(date(year, 1, 1), date(year, 12, 1))
     members = {m.code: m for m in db.session.scalars(select(Member))}
     services = {s.code: s for s in db.session.scalars(select(Service))}
@@ -87,11 +94,7 @@ def differences(year: int) -> list[MemberDifference]:
     ]
 
 
-def regularise(
-    year: int, *, user_id: int | None = None, today: date | None = None
-) -> RegularisationResult:
-    """Issue the year's regularisation documents (idempotent)."""
-    today = today or date.today()
+def _refusals(year: int, today: date) -> list[str]:
     errors = []
     missing = open_months(year)
     if missing:
@@ -100,67 +103,108 @@ def regularise(
         )
     if today <= date(year, 12, 31):
         errors.append(f"l'exercice {year} n'est pas terminé")
+    return errors
+
+
+def _issue(
+    kind: str,
+    diff: MemberDifference,
+    year: int,
+    amounts: dict[Service, Decimal],
+    *,
+    reason: str,
+    credited: Invoice | None = None,
+    today: date,
+    user_id: int | None,
+) -> Invoice:
+    """One regularisation document of the member: a line per service, by service code."""
+    label = "Régularisation annuelle {y} au coût réel — {s}"
+    return invoicing.issue_document(
+        kind=kind,
+        origin="regularisation",
+        member=diff.member,
+        period=(date(year, 1, 1), date(year, 12, 31)),
+        issue_date=today,
+        user_id=user_id,
+        credited=credited,
+        reason=reason,
+        lines=[
+            invoicing.LineSpec("regularisation", label.format(y=year, s=s.label), a, s)
+            for s, a in sorted(amounts.items(), key=lambda kv: kv[0].code)
+        ],
+    )
+
+
+def _last_monthly_invoice(member: Member, year: int) -> Invoice | None:
+    """The member's last monthly (or complementary) invoice of the year: the one a
+    regularisation credit note cites."""
+    return db.session.scalar(
+        select(Invoice)
+        .where(
+            Invoice.member_id == member.id,
+            Invoice.kind == "invoice",
+            Invoice.origin.in_(("monthly", "complement")),
+            Invoice.period_start >= date(year, 1, 1),
+            Invoice.period_start <= date(year, 12, 31),
+        )
+        .order_by(Invoice.period_start.desc(), Invoice.seq.desc())
+    )
+
+
+def _issue_difference(
+    diff: MemberDifference, year: int, *, today: date, user_id: int | None
+) -> list[Invoice]:
+    """A complementary invoice for the services under-invoiced, a credit note (citing the
+    member's last monthly invoice of the year) for those over-invoiced."""
+    plus = {s: a for s, a in diff.per_service.items() if a > 0}
+    minus = {s: -a for s, a in diff.per_service.items() if a < 0}
+    issued: list[Invoice] = []
+    if plus:
+        reason = (
+            f"Régularisation annuelle {year} : coût réel {diff.real_cost} € "
+            f"− facturé {diff.invoiced} €"
+        )
+        issued.append(
+            _issue("invoice", diff, year, plus, reason=reason, today=today, user_id=user_id)
+        )
+    if minus:
+        reason = f"Régularisation annuelle {year} au coût réel : trop-facturé rendu à l'adhérent"
+        cited = _last_monthly_invoice(diff.member, year)
+        issued.append(
+            _issue(
+                "credit_note",
+                diff,
+                year,
+                minus,
+                reason=reason,
+                credited=cited,
+                today=today,
+                user_id=user_id,
+            )
+        )
+    return issued
+
+
+def regularise(
+    year: int, *, user_id: int | None = None, today: date | None = None
+) -> RegularisationResult:
+    """Issue the year's regularisation documents (idempotent)."""
+    today = today or date.today()
+    errors = _refusals(year, today)
     if errors:
         raise RegularisationRefused(errors)
 
+    started = time.perf_counter()
     result = RegularisationResult(year)
     take_issuing_lock()
     issued: list[Invoice] = []
-    period = (date(year, 1, 1), date(year, 12, 31))
     for diff in differences(year):
-        plus = {s: a for s, a in diff.per_service.items() if a > 0}
-        minus = {s: -a for s, a in diff.per_service.items() if a < 0}
-        label = "Régularisation annuelle {y} au coût réel — {s}"
-        if plus:
-            issued.append(
-                invoicing.issue_document(
-                    kind="invoice",
-                    origin="regularisation",
-                    member=diff.member,
-                    period=period,
-                    issue_date=today,
-                    user_id=user_id,
-                    reason=f"Régularisation annuelle {year} : coût réel {diff.real_cost} € − facturé {diff.invoiced} €",
-                    lines=[
-                        invoicing.LineSpec("regularisation", label.format(y=year, s=s.label), a, s)
-                        for s, a in sorted(plus.items(), key=lambda kv: kv[0].code)
-                    ],
-                )
-            )
-        if minus:
-            cited = db.session.scalar(
-                select(Invoice)
-                .where(
-                    Invoice.member_id == diff.member.id,
-                    Invoice.kind == "invoice",
-                    Invoice.origin.in_(("monthly", "complement")),
-                    Invoice.period_start >= period[0],
-                    Invoice.period_start <= period[1],
-                )
-                .order_by(Invoice.period_start.desc(), Invoice.seq.desc())
-            )
-            issued.append(
-                invoicing.issue_document(
-                    kind="credit_note",
-                    origin="regularisation",
-                    member=diff.member,
-                    period=period,
-                    issue_date=today,
-                    user_id=user_id,
-                    credited=cited,
-                    reason=f"Régularisation annuelle {year} au coût réel : trop-facturé rendu à l'adhérent",
-                    lines=[
-                        invoicing.LineSpec("regularisation", label.format(y=year, s=s.label), a, s)
-                        for s, a in sorted(minus.items(), key=lambda kv: kv[0].code)
-                    ],
-                )
-            )
+        issued += _issue_difference(diff, year, today=today, user_id=user_id)
     if not issued:
         db.session.rollback()
         return result
-    written: list[str] = []
-    try:
-        written = invoicing.render_and_store(issued)
+    with storage.transaction():
+        invoicing.render_and_store(issued)
         for inv in issued:
             (result.credit_notes if inv.is_credit_note else result.invoices).append(inv.number)
         audit.record(
@@ -171,10 +215,13 @@ def regularise(
             summary=", ".join(inv.number for inv in issued)[:500],
         )
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        from eage.invoicing.storage import discard
-
-        discard(written)
-        raise
+    logger.info(
+        "year %d regularised by user %s in %.2f s: %d invoice(s), %d credit note(s) "
+        "issued and posted",
+        year,
+        user_id,
+        time.perf_counter() - started,
+        len(result.invoices),
+        len(result.credit_notes),
+    )
     return result

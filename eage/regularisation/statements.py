@@ -10,18 +10,15 @@ from decimal import Decimal
 from sqlalchemy import extract, func, select
 
 from accounting.documents.annual import AnnualStatement, ServiceYear
+from eage import parties
+from eage.allocation.services import allocation
 from eage.extensions import db
-from eage.invoicing.documents import _party, _seller
-from eage.invoicing.services import buyer_snapshot, seller_snapshot
+from eage.invoicing.documents import current_seller
 from eage.models import Invoice, InvoiceLine, Member, Service, TimesheetEntry
 
 
-def annual_statement(member: Member, year: int, today: date | None = None) -> AnnualStatement:
-    from eage.allocation.services import allocation
-
-    today = today or date.today()
-    rows = [r for r in allocation(date(year, 1, 1), date(year, 12, 1)) if r.member == member.code]
-    services = {s.code: s for s in db.session.scalars(select(Service))}
+def _minutes_by_month(member: Member, year: int) -> dict[str, list[int]]:
+    """The member's minutes per service code and month of `year` (grouped in the database)."""
     month_col = extract("month", TimesheetEntry.date)
     minutes: dict[str, list[int]] = defaultdict(lambda: [0] * 12)
     for code, month, total in db.session.execute(
@@ -35,10 +32,17 @@ def annual_statement(member: Member, year: int, today: date | None = None) -> An
         .group_by(Service.code, month_col)
     ):
         minutes[code][int(month) - 1] = int(total)
-    codes = sorted({r.service for r in rows} | set(minutes))
+    return minutes
+
+
+def _service_years(member: Member, year: int) -> tuple[ServiceYear, ...]:
+    """Per service: the year's time by month, its real cost and what was invoiced for it."""
+    rows = [r for r in allocation(date(year, 1, 1), date(year, 12, 1)) if r.member == member.code]
+    services = {s.code: s for s in db.session.scalars(select(Service))}
+    minutes = _minutes_by_month(member, year)
     by_code = {r.service: r for r in rows}
     service_years = []
-    for code in codes:
+    for code in sorted({r.service for r in rows} | set(minutes)):
         r = by_code.get(code)
         service_years.append(
             ServiceYear(
@@ -50,46 +54,61 @@ def annual_statement(member: Member, year: int, today: date | None = None) -> An
                 invoiced=r.invoiced if r else Decimal("0.00"),
             )
         )
+    return tuple(service_years)
 
-    period = (date(year, 1, 1), date(year, 12, 31))
-    regularisation = Decimal("0.00")
-    reg_docs: list[str] = []
+
+def _regularisation(member: Member, year: int) -> tuple[Decimal, tuple[str, ...]]:
+    """The year's regularisation (excl. tax, credit notes negative) and its documents."""
+    total = Decimal("0.00")
+    numbers: list[str] = []
     for inv in db.session.scalars(
         select(Invoice)
         .where(
             Invoice.member_id == member.id,
             Invoice.origin == "regularisation",
-            Invoice.period_start == period[0],
+            Invoice.period_start == date(year, 1, 1),
         )
         .order_by(Invoice.kind, Invoice.seq)
     ):
         sign = -1 if inv.is_credit_note else 1
-        regularisation += sign * inv.total_excl_tax
-        reg_docs.append(inv.number)
-    fee = Decimal("0.00")
-    fee_docs: list[str] = []
+        total += sign * inv.total_excl_tax
+        numbers.append(inv.number)
+    return total, tuple(numbers)
+
+
+def _fee(member: Member, year: int) -> tuple[Decimal, tuple[str, ...]]:
+    """The year's membership fee and its invoices."""
+    total = Decimal("0.00")
+    numbers: list[str] = []
     for number, amount in db.session.execute(
         select(Invoice.number, func.sum(InvoiceLine.amount))
         .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
         .where(
             Invoice.member_id == member.id,
             Invoice.origin == "fee",
-            Invoice.period_start == period[0],
+            Invoice.period_start == date(year, 1, 1),
             Invoice.kind == "invoice",
         )
         .group_by(Invoice.number)
     ):
-        fee += amount
-        fee_docs.append(number)
+        total += amount
+        numbers.append(number)
+    return total, tuple(numbers)
+
+
+def annual_statement(member: Member, year: int, today: date | None = None) -> AnnualStatement:
+    services = _service_years(member, year)
+    regularisation, regularisation_documents = _regularisation(member, year)
+    fee, fee_documents = _fee(member, year)
     return AnnualStatement(
-        seller=_seller(seller_snapshot()),
-        member=_party(buyer_snapshot(member)),
+        seller=parties.seller_party(current_seller()),
+        member=parties.party(parties.buyer_snapshot(member)),
         year=year,
-        issue_date=today,
-        services=tuple(service_years),
+        issue_date=today or date.today(),
+        services=services,
         regularisation=regularisation,
-        regularisation_documents=tuple(reg_docs),
+        regularisation_documents=regularisation_documents,
         fee=fee,
-        fee_documents=tuple(fee_docs),
+        fee_documents=fee_documents,
         reference=f"BA-{year}-{member.code}",
     )

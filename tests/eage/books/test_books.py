@@ -265,7 +265,7 @@ def test_verify_integrity_names_the_record_edited_in_the_database(
     )
     db.session.commit()
     assert verify_integrity().ok
-    from eage.invoicing.storage import storage_root
+    from eage.storage import storage_root
 
     inv = db.session.scalars(select(Invoice).where(Invoice.number == "F-2026-0001")).one()
     pdf = inv.document("invoice_pdf")

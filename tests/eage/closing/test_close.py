@@ -14,7 +14,6 @@ from accounting.invoicing import check_number_sequence
 from eage.closing import services as closing
 from eage.demo import load_demo
 from eage.extensions import db
-from eage.invoicing.storage import read, sha256
 from eage.models import (
     AuditLog,
     Invoice,
@@ -24,6 +23,7 @@ from eage.models import (
     StoredDocument,
     TimesheetEntry,
 )
+from eage.storage import read, sha256
 
 OCT = date(2026, 10, 1)
 TODAY = date(2026, 11, 28)
@@ -110,7 +110,8 @@ def test_amounts_of_the_small_month(app, october_time) -> None:
         db.session.scalar(select(Invoice).join(Member).where(Member.code == c))
         for c in ("LEFIL", "FABRIQUE")
     )
-    # LEFIL (TVA 20 %): GESTION 526 min × 36.50 = 319.9833 → 319.98; PAIE 127 min × 34.00 = 71.9666 → 71.97
+    # LEFIL (TVA 20 %): GESTION 526 min × 36.50 = 319.9833 → 319.98;
+    # PAIE 127 min × 34.00 = 71.9666 → 71.97
     assert [(line.minutes, line.amount) for line in lefil.lines] == [
         (526, Decimal("319.98")),
         (127, Decimal("71.97")),
@@ -202,6 +203,6 @@ def test_reopen_requires_a_closed_month_and_a_reason(app, october_time) -> None:
     with pytest.raises(ValueError, match="n'est pas clôturé"):
         closing.reopen_month(OCT, user_id=None, reason="x")
     closing.close_month(OCT, today=TODAY)
-    with pytest.raises(ValueError, match="motif|pourquoi"):
+    with pytest.raises(ValueError, match=r"motif|pourquoi"):
         closing.reopen_month(OCT, user_id=None, reason="  ")
     assert db.session.get(MonthLock, "2026-10") is not None

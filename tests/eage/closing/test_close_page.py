@@ -3,6 +3,7 @@ managers' dashboard of the year computed once, so their first view reads kept fi
 
 from __future__ import annotations
 
+from eage import events
 from eage.dashboard import cache
 from eage.dashboard import services as dashboard
 from eage.extensions import db
@@ -36,3 +37,16 @@ def test_the_close_page_refuses_unconfirmed_warnings(login_as, october_time) -> 
     )
     assert "Confirmez que vous avez vérifié les avertissements." in response.get_data(as_text=True)
     assert db.session.get(MonthLock, "2026-10") is None
+
+
+def test_the_close_job_announces_a_month_closed_once(app, login_as, october_time) -> None:
+    heard: list[tuple[object, dict[str, object]]] = []
+
+    def listener(sender: object, **details: object) -> None:
+        heard.append((sender, details))
+
+    client = login_as("accountant")
+    with events.month_closed.connected_to(listener):
+        for _ in range(2):  # the second close changes nothing: nothing to announce
+            client.post("/cloture/", data={"month": "2026-10", "confirm_warnings": "yes"})
+    assert heard == [(app, {"year": 2026, "month": 10})]

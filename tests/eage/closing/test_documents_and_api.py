@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from eage.closing import services as closing
 from eage.extensions import db
-from eage.invoicing.storage import read
 from eage.models import ApiToken, Invoice, User
+from eage.storage import read
 from tests.conftest import ROLE_EMAILS
 
 OCT = date(2026, 10, 1)

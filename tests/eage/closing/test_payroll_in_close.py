@@ -11,8 +11,8 @@ from sqlalchemy import select
 from eage.closing import services as closing
 from eage.demo import load_demo
 from eage.extensions import db
-from eage.invoicing.storage import read
 from eage.models import Payslip
+from eage.storage import read
 from payroll import EmployerSettings, WorkedTime, compute_payslip, load_params
 
 

@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 
 import payroll
 from accounting import formats
+from eage import storage
 from eage.extensions import db
-from eage.invoicing.storage import read, storage_root, verify
 from eage.models import Employee, FiscalYear, Service, StoredDocument, TimesheetEntry
+from eage.models.books import JournalEntry
 from eage.models.payroll import Payslip
 from eage.payslips import services
+from eage.storage import read, storage_root, verify
 from tests.conftest import TODAY
 from tests.eage.payslips.conftest import NOVEMBER
 
@@ -67,6 +69,16 @@ def test_demo_employees_get_balanced_payslips_matching_the_engine(issued) -> Non
     )
 
 
+def test_issuing_posts_each_payslip_in_the_same_transaction(issued) -> None:
+    """The posting rule: the function that issues a document posts it (one validated PA
+    entry per payslip), so nothing is left for the close to post."""
+    entries = db.session.scalars(
+        select(JournalEntry).where(JournalEntry.origin == "payslip").order_by(JournalEntry.id)
+    ).all()
+    assert [e.payslip_id for e in entries] == [p.id for p in issued]
+    assert all(e.journal == "PA" and e.validated_at is not None for e in entries)
+
+
 def test_issue_is_idempotent(issued) -> None:
     again = services.issue_month_payslips(NOVEMBER, user_id=None, issue_date=TODAY)
     db.session.commit()
@@ -81,10 +93,10 @@ def test_issue_is_idempotent(issued) -> None:
 
 
 def test_issue_only_flushes_the_caller_commits(demo_time) -> None:
-    written: list[str] = []
-    rows = services.issue_month_payslips(NOVEMBER, user_id=None, issue_date=TODAY, written=written)
+    with storage.transaction() as written:
+        rows = services.issue_month_payslips(NOVEMBER, user_id=None, issue_date=TODAY)
     assert len(rows) == 3 and len(written) == 6
-    db.session.rollback()  # the close failed later on: nothing stays
+    db.session.rollback()  # the close failed later on, its files left behind: no row stays
     assert db.session.scalar(select(func.count(Payslip.id))) == 0
     # files left behind by the rolled-back close do not block the next one
     rows = services.issue_month_payslips(NOVEMBER, user_id=None, issue_date=TODAY)
