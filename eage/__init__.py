@@ -73,9 +73,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder="static",
     )
+    _configure(app, test_config)
+    _init_extensions(app)
+    _register_areas(app)
+    _install_jobs_and_listeners(app)
+    _install_request_hooks(app)
+    # The modules, the models' metadata, the templates' machinery… (≈ 200 000 objects) live as
+    # long as the process: move them out of the cyclic garbage collector's reach, so a request
+    # that builds tens of thousands of objects (a large group's allocation) does not pay for
+    # rescanning them at every full collection — ~100 ms of the allocation API at a million
+    # timesheet rows (bench/bench_allocation.py). Python's docs recommend it for long-lived
+    # server processes (gc.freeze).
+    gc.collect()
+    gc.freeze()
+    return app
+
+
+def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Defaults, then instance/config.py (or the tests' settings), then the secret key."""
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
-
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance / 'eage.sqlite'}",
@@ -97,6 +114,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
+
+def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
@@ -112,23 +131,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
 
-    from eage import filters
-    from eage.auth import routes as auth_routes
 
-    filters.register(app)
-    auth_routes.register_login(app)
+def _register_areas(app: Flask) -> None:
+    """The ORM guards, the blueprints, the API and the CLI commands.
 
-    from eage import immutability
+    Imported here, when an app is built, and not at the top of this package: every module of
+    eage/ lives under this package, so a top-level import would make `import eage.models` (a
+    domain test, a migration, a benchmark) load every view, form and template helper."""
+    from eage import filters, immutability
     from eage.admin.routes import bp as admin_bp
     from eage.allocation.routes import bp as allocation_bp
     from eage.api import API_PREFIX, json_errors_under_api
     from eage.api import bp as api_bp
-    from eage.auth.routes import bp as auth_bp
+    from eage.auth import routes as auth_routes
     from eage.books import chain
     from eage.books.routes import bp as books_bp
     from eage.budget.routes import bp as budget_bp
     from eage.catalog.routes import bp as catalog_bp
     from eage.closing.routes import bp as closing_bp
+    from eage.commands import register_commands
     from eage.core.routes import bp as core_bp
     from eage.dashboard.routes import bp as dashboard_bp
     from eage.expenses.routes import bp as expenses_bp
@@ -140,11 +161,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eage.staff.routes import bp as staff_bp
     from eage.timesheets.routes import bp as timesheets_bp
 
+    filters.register(app)
+    auth_routes.register_login(app)
     immutability.install()
     chain.install()  # the inalterability chain seals at commit
     for bp in (
         core_bp,
-        auth_bp,
+        auth_routes.bp,
         members_bp,
         staff_bp,
         catalog_bp,
@@ -165,12 +188,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     json_errors_under_api(app)
     csrf.exempt(api_bp)
-
-    from eage.commands import register_commands
-
     register_commands(app)
-    _install_jobs_and_listeners(app)
 
+
+def _install_request_hooks(app: Flask) -> None:
     @app.before_request
     def _remember_user() -> None:
         g.user = current_user
@@ -181,13 +202,3 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
-
-    # The modules, the models' metadata, the templates' machinery… (≈ 200 000 objects) live as
-    # long as the process: move them out of the cyclic garbage collector's reach, so a request
-    # that builds tens of thousands of objects (a large group's allocation) does not pay for
-    # rescanning them at every full collection — ~100 ms of the allocation API at a million
-    # timesheet rows (bench/bench_allocation.py). Python's docs recommend it for long-lived
-    # server processes (gc.freeze).
-    gc.collect()
-    gc.freeze()
-    return app

@@ -6,7 +6,7 @@ French input is parsed here, in the forms, never in the domain (ARCHITECTURE §3
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -76,7 +76,8 @@ class FrDecimalField(StringField):
             self.data = None
             raise ValueError(f"Au plus {self.places} décimales.")
         # Same scale as the Numeric column, so that an unchanged value compares equal.
-        self.data = value.quantize(Decimal(1).scaleb(-self.places))
+        # Exact: the value has at most `places` decimals (checked above), so no mode applies.
+        self.data = value.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
 
 
 class FrDateField(DateField):

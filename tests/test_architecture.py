@@ -5,7 +5,8 @@
   `if TYPE_CHECKING:`, which never run.
 - One direction of flow in the domain: accounting/ never imports payroll/; payroll/ uses
   accounting.money and nothing else of accounting/.
-- No function longer than 80 lines (decorators to last line)."""
+- No function longer than 80 lines (decorators to last line).
+- Every rounding is named: `quantize` with its rounding mode, never the built-in round()."""
 
 from __future__ import annotations
 
@@ -14,24 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("eage", "payroll", "accounting")
 NOT_MODULES = ("eage/migrations",)  # Alembic's env.py and revisions are run by path
 MAX_FUNCTION_LINES = 80
-
-# Measured before issue 12's branches were merged; the owners of these files are removing them.
-KNOWN_CYCLES: list[list[str]] = []  # eage/cli, eage/api, invoicing documents ↔ services: gone
-KNOWN_LONG_FUNCTIONS = [
-    "eage/__init__.py create_app",
-    "eage/demo.py load_demo",
-    "eage/members/services.py check_member",
-    "eage/rates/services.py study",
-    "eage/timesheets/services.py save_week",
-    "eage/timesheets/validation.py validate",
-    "eage/timesheets/validation.py _check_totals",
-]
 
 
 def _module_files() -> dict[str, Path]:
@@ -170,30 +157,8 @@ def test_cycles_are_found() -> None:
     assert cycles(graph) == [["a", "b", "c"]]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the cycles of KNOWN_CYCLES, until issue 12's branches are merged",
-    raises=AssertionError,
-)
 def test_no_import_cycle() -> None:
     assert cycles(import_graph()) == []
-
-
-def test_no_new_import_cycle() -> None:
-    """Until the known cycles are gone, none may grow or appear."""
-    known = [set(cycle) for cycle in KNOWN_CYCLES]
-    new = [cycle for cycle in cycles(import_graph()) if not any(set(cycle) <= k for k in known)]
-    assert new == []
-
-
-def test_no_new_long_function() -> None:
-    """Until the known long functions are split, no other function may pass the limit."""
-    new = [
-        str(f)
-        for f in functions()
-        if f.lines > MAX_FUNCTION_LINES and f"{f.path} {f.name}" not in KNOWN_LONG_FUNCTIONS
-    ]
-    assert new == []
 
 
 PAYROLL_MAY_USE = {"accounting.money", "accounting.formats", "accounting.months"}
@@ -216,11 +181,36 @@ def test_the_domain_flows_one_way() -> None:
     assert wrong == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the functions of KNOWN_LONG_FUNCTIONS, until issue 12's branches are merged",
-    raises=AssertionError,
-)
 def test_no_function_over_80_lines() -> None:
     long = [str(f) for f in functions() if f.lines > MAX_FUNCTION_LINES]
     assert long == []
+
+
+def _unnamed_roundings() -> Iterator[str]:
+    for path in _module_files().values():
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            line = getattr(node, "lineno", None)
+            if line is not None and "# float-ok" in lines[line - 1]:
+                continue  # a float that is not money (a chart's axis), said on its line
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "quantize"
+                and len(node.args) < 2
+                and not any(k.arg == "rounding" for k in node.keywords)
+            ):
+                yield f"{path.relative_to(ROOT).as_posix()}:{node.lineno}"
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "round"
+            ):
+                yield f"{path.relative_to(ROOT).as_posix()}:{node.lineno} round()"
+
+
+def test_every_rounding_is_named() -> None:
+    """ARCHITECTURE §3: `quantize` always says its rounding mode (ROUND_HALF_UP at the points
+    SPEC names, another mode only with its reason); never the built-in round()."""
+    assert list(_unnamed_roundings()) == []

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -215,7 +216,8 @@ def billable_minutes(month: date) -> dict[int, dict[int, int]]:
         )
         .group_by(TimesheetEntry.member_id, TimesheetEntry.service_id)
     ):
-        out[member_id][service_id] = int(minutes)
+        # member time always has a service (check constraint service_or_absence)
+        out[cast(int, member_id)][cast(int, service_id)] = int(minutes)
     return dict(out)
 
 
@@ -245,10 +247,11 @@ def billed_for_month(month: date) -> dict[int, dict[int, tuple[int, Decimal]]]:
         .where(Invoice.month == key, InvoiceLine.kind == "service")
         .group_by(Invoice.member_id, Invoice.kind, InvoiceLine.service_id)
     )
-    for member_id, kind, service_id, minutes, amount in rows:
+    for member_id, kind, line_service_id, minutes, amount in rows:
+        service_id = cast(int, line_service_id)  # a "service" line always names its service
         sign = -1 if kind == "credit_note" else 1
         old_m, old_a = out[member_id].get(service_id, (0, Decimal("0")))
-        out[member_id][service_id] = (old_m + sign * int(minutes), old_a + sign * D(amount))
+        out[member_id][service_id] = (old_m + sign * int(minutes or 0), old_a + sign * D(amount))
     return dict(out)
 
 

@@ -7,7 +7,9 @@ back."""
 
 from __future__ import annotations
 
-from accounting.invoicing import format_invoice_number
+from typing import cast
+
+from accounting.invoicing import DocumentKind, format_invoice_number
 from eage.extensions import db
 from eage.models import NumberSequence
 
@@ -23,4 +25,4 @@ def next_number(kind: str, year: int) -> tuple[str, int]:
         db.session.add(row)
     row.last += 1
     db.session.flush()
-    return format_invoice_number(kind, year, row.last), row.last
+    return format_invoice_number(cast(DocumentKind, kind), year, row.last), row.last

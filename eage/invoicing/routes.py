@@ -196,7 +196,7 @@ def _record_posted_payment(form: PaymentForm) -> Response | None:
         return None
     member = db.session.get(Member, form.member.data)
     allocations = _posted_allocations()
-    if allocations is None or member is None:
+    if allocations is None or member is None or form.amount.data is None:
         return None
     try:
         services.record_payment(

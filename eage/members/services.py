@@ -264,7 +264,7 @@ def set_planned_hours(member: Member, year: int, hours: dict[int, Decimal | None
     def state() -> dict[str, str | None]:
         current = {p.service_id: p.hours for p in member.planned_hours if p.year == year}
         return {
-            code: (str(D(current[sid]).quantize(Decimal("0.01"))) if sid in current else None)
+            code: (str(round_cents(D(current[sid]))) if sid in current else None)
             for sid, code in services.items()
         }
 

@@ -177,6 +177,7 @@ def simulator() -> str:
     if request.args and form.validate():
         month = parse_month(form.month.data)
         assert month is not None and form.gross.data is not None
+        assert form.weekly_hours.data is not None  # InputRequired
         try:
             result = services.simulate(
                 form.gross.data,
