@@ -32,7 +32,9 @@ test-pg: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/pytest -q -m browser tests/browser
 
+## lint: the format check, ruff (incl. the domain's banned imports, size limits), mypy on payroll/, accounting/, eage/
 lint: $(STAMP)
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
