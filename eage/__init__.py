@@ -106,6 +106,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         OUTBOX_PATH=str(instance / "outbox"),
         WTF_CSRF_TIME_LIMIT=None,
         JOB_RUNNER="thread",  # eage/jobs.py: "thread" (make run) or "inline" (tests)
+        LOG_LEVEL="INFO",  # the close, issuing and posting log one line each (who, what, how long)
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -113,6 +114,8 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+    if test_config is None:  # the tests keep pytest's own log capture
+        app.logger.setLevel(app.config["LOG_LEVEL"])
 
 
 def _init_extensions(app: Flask) -> None:

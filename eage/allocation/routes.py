@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 from flask import Blueprint, render_template, request
@@ -10,7 +9,6 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from accounting.allocation import AllocationError
-from accounting.money import ZERO
 from accounting.months import Month
 from eage.allocation import services
 from eage.auth.roles import BACK_OFFICE, roles_required
@@ -49,7 +47,7 @@ def index() -> ResponseReturnValue:
             errors.append(f"Répartition impossible : {exc}")
     names = dict(db.session.execute(select(Member.code, Member.name)).all())
     labels = dict(db.session.execute(select(Service.code, Service.label)).all())
-    table = _pivot(period) if period else []
+    table = services.member_pivot(period) if period else []
     return render_template(
         "allocation/index.html",
         period=period,
@@ -60,22 +58,3 @@ def index() -> ResponseReturnValue:
         names=names,
         labels=labels,
     ), (400 if errors else 200)
-
-
-def _pivot(period: services.PeriodAllocation) -> list[dict[str, object]]:
-    """One line per member: its rows by service, and its totals."""
-    by_member: dict[str, list[services.AllocationRow]] = defaultdict(list)
-    for r in period.rows:
-        by_member[r.member].append(r)
-    return [
-        {
-            "member": code,
-            "by_service": {r.service: r for r in rows},
-            "minutes": sum(r.minutes for r in rows),
-            "direct_cost": sum((r.direct_cost for r in rows), ZERO),
-            "structure_cost": sum((r.structure_cost for r in rows), ZERO),
-            "total_cost": sum((r.total_cost for r in rows), ZERO),
-            "invoiced": sum((r.invoiced for r in rows), ZERO),
-        }
-        for code, rows in sorted(by_member.items())
-    ]

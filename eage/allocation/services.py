@@ -11,6 +11,7 @@ same queries run on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -222,3 +223,22 @@ def allocation(
     if member is not None:
         rows = [r for r in rows if r.member == member]
     return rows
+
+
+def member_pivot(period: PeriodAllocation) -> list[dict[str, object]]:
+    """One line per member: its rows by service, and its totals."""
+    by_member: dict[str, list[AllocationRow]] = defaultdict(list)
+    for r in period.rows:
+        by_member[r.member].append(r)
+    return [
+        {
+            "member": code,
+            "by_service": {r.service: r for r in rows},
+            "minutes": sum(r.minutes for r in rows),
+            "direct_cost": sum((r.direct_cost for r in rows), ZERO),
+            "structure_cost": sum((r.structure_cost for r in rows), ZERO),
+            "total_cost": sum((r.total_cost for r in rows), ZERO),
+            "invoiced": sum((r.invoiced for r in rows), ZERO),
+        }
+        for code, rows in sorted(by_member.items())
+    ]

@@ -10,11 +10,10 @@ from decimal import Decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, ROLES_ALL, roles_required
-from eage.core.services import month_bounds, parse_month
+from eage.core.services import parse_month
 from eage.extensions import db
 from eage.forms_fr import choices, parse_fr_decimal
 from eage.invoicing import services
@@ -48,31 +47,9 @@ def index() -> str:
     month = parse_month(request.args.get("mois"))
     member_code = (request.args.get("adherent") or "").upper()
     status = request.args.get("statut") or ""
-    query = select(Invoice).options(selectinload(Invoice.member), selectinload(Invoice.allocations))
-    if month:
-        start, end = month_bounds(month)
-        query = query.where(Invoice.period_start >= start, Invoice.period_start < end)
-    if member_code:
-        query = query.join(Member).where(Member.code == member_code)
-    invoices = list(
-        db.session.scalars(
-            query.order_by(Invoice.issue_date.desc(), Invoice.kind, Invoice.seq.desc())
-        )
+    rows, totals = services.invoice_register(
+        month=month, member_code=member_code, status=status, today=date.today()
     )
-    today = date.today()
-    rows = [
-        (inv, services.display_status(inv, today), services.outstanding(inv)) for inv in invoices
-    ]
-    if status:
-        rows = [r for r in rows if r[1] == status]
-    totals = {
-        "excl": sum(
-            (r[0].total_excl_tax * (-1 if r[0].is_credit_note else 1) for r in rows), Decimal("0")
-        ),
-        "vat": sum((r[0].vat * (-1 if r[0].is_credit_note else 1) for r in rows), Decimal("0")),
-        "incl": sum((r[0].signed_total for r in rows), Decimal("0")),
-        "outstanding": sum((r[2] for r in rows), Decimal("0")),
-    }
     members = db.session.scalars(select(Member).order_by(Member.code)).all()
     return render_template(
         "invoicing/index.html",
@@ -262,8 +239,7 @@ def overdue() -> str:
     return render_template(
         "invoicing/overdue.html",
         rows=rows,
-        total=sum((r.outstanding for r in rows), Decimal("0")),
-        penalties=sum((r.penalty + r.indemnity for r in rows), Decimal("0")),
+        **services.overdue_totals(rows),
     )
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from accounting import invoicing as domain
 from accounting.collection import late_penalty
-from accounting.money import D, round_cents
+from accounting.money import ZERO, D, round_cents
 from eage import audit, parties, storage
 from eage.books import posting
 from eage.core.services import month_bounds
@@ -690,6 +690,40 @@ class OverdueRow:
     days_late: int
     penalty: Decimal
     indemnity: Decimal
+
+
+def invoice_register(
+    *, month: date | None, member_code: str, status: str, today: date
+) -> tuple[list[tuple[Invoice, str, Decimal]], dict[str, Decimal]]:
+    """The invoices page: (invoice, status shown, outstanding) newest first, filtered by
+    month of service, member and status, with the signed totals (credit notes negative)."""
+    query = select(Invoice).options(selectinload(Invoice.member), selectinload(Invoice.allocations))
+    if month:
+        start, end = month_bounds(month)
+        query = query.where(Invoice.period_start >= start, Invoice.period_start < end)
+    if member_code:
+        query = query.join(Member).where(Member.code == member_code)
+    invoices = db.session.scalars(
+        query.order_by(Invoice.issue_date.desc(), Invoice.kind, Invoice.seq.desc())
+    )
+    rows = [(inv, display_status(inv, today), outstanding(inv)) for inv in invoices]
+    if status:
+        rows = [r for r in rows if r[1] == status]
+    totals = {
+        "excl": sum((r[0].total_excl_tax * (-1 if r[0].is_credit_note else 1) for r in rows), ZERO),
+        "vat": sum((r[0].vat * (-1 if r[0].is_credit_note else 1) for r in rows), ZERO),
+        "incl": sum((r[0].signed_total for r in rows), ZERO),
+        "outstanding": sum((r[2] for r in rows), ZERO),
+    }
+    return rows, totals
+
+
+def overdue_totals(rows: list[OverdueRow]) -> dict[str, Decimal]:
+    """What the overdue page sums: the amounts due and the penalties and indemnities."""
+    return {
+        "total": sum((r.outstanding for r in rows), ZERO),
+        "penalties": sum((r.penalty + r.indemnity for r in rows), ZERO),
+    }
 
 
 def overdue_invoices(today: date | None = None) -> list[OverdueRow]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -33,8 +32,7 @@ def index() -> str:
         year=year,
         rows=rows,
         open_months=services.open_months(year),
-        total_real=sum((r.real_cost for r in rows), Decimal("0")),
-        total_invoiced=sum((r.invoiced for r in rows), Decimal("0")),
+        **services.difference_totals(rows),
     )
 
 

@@ -94,6 +94,14 @@ def differences(year: int) -> list[MemberDifference]:
     ]
 
 
+def difference_totals(rows: list[MemberDifference]) -> dict[str, Decimal]:
+    """The regularisation page's totals: real cost and invoiced over every member."""
+    return {
+        "total_real": sum((r.real_cost for r in rows), Decimal("0")),
+        "total_invoiced": sum((r.invoiced for r in rows), Decimal("0")),
+    }
+
+
 def _refusals(year: int, today: date) -> list[str]:
     errors = []
     missing = open_months(year)
