@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 from accounting import invoicing as domain
 from accounting.collection import late_penalty
 from accounting.money import ZERO, D, round_cents
+from accounting.months import Month
 from eage import audit, parties, storage
 from eage.books import posting
 from eage.core.services import month_bounds
@@ -198,10 +199,18 @@ def _service_label(line: PlannedLine, month: date) -> str:
     return f"Mise à disposition — {line.service.label} — {month_label(month)}"
 
 
+def _service_lines(planned: list[PlannedLine], month: date) -> list[LineSpec]:
+    """The invoice lines of the month's planned service time."""
+    return [
+        LineSpec("service", _service_label(pl, month), pl.amount, pl.service, pl.minutes, pl.rate)
+        for pl in planned
+    ]
+
+
 def issue_planned(
     plan: MemberPlan, *, issue_date: date, month: date, user_id: int | None
 ) -> list[Invoice]:
-    key = f"{month.year:04d}-{month.month:02d}"
+    key = Month.of(month).key
     start, next_month = month_bounds(month)
     period = (start, next_month - timedelta(days=1))
     out: list[Invoice] = []
@@ -215,17 +224,7 @@ def issue_planned(
                 issue_date=issue_date,
                 month=key,
                 user_id=user_id,
-                lines=[
-                    LineSpec(
-                        "service",
-                        _service_label(pl, month),
-                        pl.amount,
-                        pl.service,
-                        pl.minutes,
-                        pl.rate,
-                    )
-                    for pl in plan.invoice_lines
-                ],
+                lines=_service_lines(plan.invoice_lines, month),
                 reason=None
                 if plan.origin == "monthly"
                 else "Facture complémentaire après réouverture du mois",
@@ -250,17 +249,7 @@ def issue_planned(
                 user_id=user_id,
                 credited=cited,
                 reason="Régularisation du temps du mois après réouverture",
-                lines=[
-                    LineSpec(
-                        "service",
-                        _service_label(pl, month),
-                        pl.amount,
-                        pl.service,
-                        pl.minutes,
-                        pl.rate,
-                    )
-                    for pl in plan.credit_lines
-                ],
+                lines=_service_lines(plan.credit_lines, month),
             )
         )
     return out

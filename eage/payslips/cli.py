@@ -12,26 +12,9 @@ import payroll
 from eage.core.services import parse_month
 from eage.payslips import services
 
-OUTPUT_TOTALS = (
-    "gross",
-    "employee_contributions",
-    "employer_contributions",
-    "net_social",
-    "net_before_tax",
-    "tax_withheld",
-    "net_paid",
-    "employer_cost",
-    "rgdu",
-)
-LINE_FIELDS = (
-    "heading",
-    "label",
-    "base",
-    "employee_rate",
-    "employee_amount",
-    "employer_rate",
-    "employer_amount",
-)
+# The simulation prints the payslip API's totals and lines, plus the RGDU it applied.
+OUTPUT_TOTALS = (*services.API_TOTALS, "rgdu")
+LINE_FIELDS = services.API_LINE_FIELDS
 
 
 def _decimal(
