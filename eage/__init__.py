@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, g, request
 from flask_login import current_user
+from sqlalchemy import event
 
 from eage.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
@@ -35,7 +36,6 @@ def _tune_sqlite(engine: Any) -> None:
     concurrent writers wait for the lock instead of failing at once."""
     if engine.dialect.name != "sqlite":
         return
-    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
