@@ -90,3 +90,9 @@ class Month:
 
     def __str__(self) -> str:
         return self.key
+
+
+def iso_week_key(day: date) -> str:
+    """The ISO 8601 week holding `day`, as "2026-W05" (the week of its Thursday's year)."""
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"

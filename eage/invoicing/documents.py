@@ -23,6 +23,7 @@ from accounting.documents import (
     render_time_statement_pdf,
 )
 from accounting.facturx import build_cii_xml
+from accounting.months import Month
 from eage import parties, storage
 from eage.core.services import month_bounds
 from eage.extensions import db
@@ -164,7 +165,7 @@ def to_document(inv: Invoice) -> domain.InvoiceDocument:
 def statement_for(
     member: Member, month: date, issue_date: date, seller: dict[str, Any], invoice_number: str = ""
 ) -> domain.TimeStatement:
-    key = f"{month.year:04d}-{month.month:02d}"
+    key = Month.of(month).key
     annex = time_annex(member.id, key)
     rows = tuple(
         domain.TimeStatementRow(
@@ -292,7 +293,7 @@ def store_documents(
     if progress:
         progress.step(0, len(jobs), "génération des documents")
     results = render_many(render_job, jobs)
-    key = f"{month.year:04d}-{month.month:02d}" if month else None
+    key = Month.of(month).key if month else None
     for mid, (bundles, stmt_bundle) in zip(order, results, strict=True):
         for inv, bundle in zip(by_member.get(mid, []), bundles, strict=True):
             _store_invoice_bundle(inv, bundle)

@@ -44,7 +44,7 @@ import payroll
 from accounting.calendar import french_public_holidays
 from accounting.formats import month_label
 from accounting.money import ZERO, D, round_cents
-from accounting.months import Month
+from accounting.months import Month, iso_week_key
 from eage import audit, parties, storage
 from eage.books import posting
 from eage.core.services import month_bounds
@@ -235,8 +235,7 @@ class MonthTime:
 
 
 def _iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year:04d}-W{week:02d}"
+    return iso_week_key(day)
 
 
 def month_time(month: date, employee_ids: Iterable[int]) -> dict[int, MonthTime]:

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from accounting.months import Month
 from eage import audit, storage
 from eage.allocation.services import allocation
 from eage.extensions import db
@@ -71,7 +72,7 @@ def open_months(year: int) -> list[str]:
     closed = set(
         db.session.scalars(select(MonthLock.month).where(MonthLock.month.like(f"{year}-%")))
     )
-    return [f"{year}-{m:02d}" for m in range(1, 13) if f"{year}-{m:02d}" not in closed]
+    return [m.key for m in Month(year, 1).through(Month(year, 12)) if m.key not in closed]
 
 
 def differences(year: int) -> list[MemberDifference]:

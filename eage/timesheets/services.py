@@ -18,7 +18,7 @@ from sqlalchemy import Integer, case, func, insert, select
 
 from accounting.formats import hours
 from accounting.money import fmt2
-from accounting.months import Month
+from accounting.months import Month, iso_week_key
 from accounting.problems import Problem, ProblemsError
 from eage import audit
 from eage.extensions import db
@@ -175,8 +175,7 @@ def parse_week(text: str | None) -> date | None:
 
 
 def week_param(monday: date) -> str:
-    iso = monday.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
+    return iso_week_key(monday)
 
 
 def locked_months(first: date, last: date) -> set[str]:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Integer, case, func, select
 
 from accounting.formats import fr_date, short_duration
-from accounting.months import Month
+from accounting.months import Month, iso_week_key
 from accounting.problems import Problem, ProblemsError, Where
 from eage.extensions import db
 from eage.models import (
@@ -160,8 +160,7 @@ def closed_month_problem(key: Where, day: date) -> Problem:
 
 
 def week_label(day: date) -> str:
-    iso = day.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
+    return iso_week_key(day)
 
 
 def existing_day_totals(

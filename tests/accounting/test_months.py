@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from accounting.months import Month
+from accounting.months import Month, iso_week_key
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,16 @@ def test_through() -> None:
     ]
     assert Month(2026, 3).through(Month(2026, 3)) == [Month(2026, 3)]
     assert Month(2026, 3).through(Month(2026, 2)) == []
+
+
+@pytest.mark.parametrize(
+    ("day", "key"),
+    [
+        (date(2026, 1, 1), "2026-W01"),  # a Thursday: week 1 (ISO 8601)
+        (date(2026, 12, 31), "2026-W53"),
+        (date(2027, 1, 1), "2026-W53"),  # belongs to the week of its Thursday
+        (date(2027, 1, 4), "2027-W01"),
+    ],
+)
+def test_iso_week_key(day: date, key: str) -> None:
+    assert iso_week_key(day) == key
