@@ -101,7 +101,7 @@ def _set(
     *,
     bold: bool = False,
     right: bool = False,
-    size: float = 8.5,
+    size: float = 8.5,  # float-ok: point size
     color: RGBColor | None = None,
 ) -> None:  # float-ok: point size
     cell.text = ""
@@ -161,7 +161,7 @@ def _para(
     size: float = 9,  # float-ok: point size
     color: RGBColor | None = None,
     right: bool = False,
-    space_after: float = 2,
+    space_after: float = 2,  # float-ok: point size
 ) -> Paragraph:  # float-ok: point size
     p = document.add_paragraph()
     if text:
