@@ -2,13 +2,15 @@
 
 from eage.models.audit import AuditLog
 from eage.models.base import Base
-from eage.models.books import ChainLink, JournalEntry, JournalLine, LedgerAccount
+from eage.models.books import ChainLink, JournalEntry, JournalLine, LedgerAccount, Settlement
 from eage.models.budget import BudgetLine, Expense
 from eage.models.catalog import Service, ServiceRate
 from eage.models.finance import OperatingIncome
 from eage.models.invoicing import (
     AppLock,
+    CreditApplication,
     Invoice,
+    InvoiceCorrection,
     InvoiceLine,
     NumberSequence,
     Payment,
@@ -29,7 +31,9 @@ __all__ = [
     "ROLES",
     "ApiToken",
     "AppLock",
+    "CreditApplication",
     "Invoice",
+    "InvoiceCorrection",
     "InvoiceLine",
     "NumberSequence",
     "Payment",
@@ -55,6 +59,7 @@ __all__ = [
     "PlannedHours",
     "Service",
     "ServiceRate",
+    "Settlement",
     "TimesheetEntry",
     "User",
 ]

@@ -28,7 +28,21 @@ from eage.models.base import Base, utcnow
 from eage.models.catalog import Service
 from eage.models.members import Member
 
-JOURNAL_CODES = ("VT", "PA", "BQ", "OD")
+JOURNAL_CODES = ("VT", "HA", "PA", "BQ", "OD", "AN")
+# Where an entry comes from: a document, a typed OD, or a year-end / cut-off operation.
+ENTRY_ORIGINS = (
+    "invoice",  # VT of an invoice or credit note
+    "payslip",  # PA of a payslip
+    "payment",  # BQ of a payment received
+    "manual",  # OD typed by the accountant
+    "expense",  # HA of an overhead expense
+    "income",  # BQ of an operating income (subsidy…)
+    "accrual",  # OD at 31/12 of Y for a document of Y issued in Y+1 (4181/4198)
+    "reversal",  # OD at 01/01 of Y+1 reversing an accrual
+    "settlement",  # BQ settling net pay / social charges (421/431/437/4421 → 512)
+    "payroll_tax",  # OD of the yearly taxe sur les salaires
+    "opening",  # AN of Y+1 written by the year's closing
+)
 CHAINED_RECORDS = ("entry", "invoice", "payslip")
 
 
@@ -52,7 +66,7 @@ class LedgerAccount(Base):
 class JournalEntry(Base):
     __tablename__ = "journal_entry"
     __table_args__ = (
-        CheckConstraint("journal IN ('VT', 'PA', 'BQ', 'OD')", name="journal"),
+        CheckConstraint("journal IN ('VT', 'HA', 'PA', 'BQ', 'OD', 'AN')", name="journal"),
         CheckConstraint("(validated_at IS NULL) = (number IS NULL)", name="number_when_valid"),
         UniqueConstraint("journal", "year", "seq", name="uq_journal_entry_journal_year_seq"),
     )
@@ -67,10 +81,15 @@ class JournalEntry(Base):
     label: Mapped[str] = mapped_column(String(300))
     piece_ref: Mapped[str] = mapped_column(String(60))
     piece_date: Mapped[dt.date]  # `date` is the column above
-    origin: Mapped[str] = mapped_column(String(12))  # invoice / payslip / payment / manual
+    origin: Mapped[str] = mapped_column(String(12))  # one of ENTRY_ORIGINS
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), unique=True)
     payslip_id: Mapped[int | None] = mapped_column(ForeignKey("payslip.id"), unique=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"), unique=True)
+    expense_id: Mapped[int | None] = mapped_column(ForeignKey("expense.id"), unique=True)
+    income_id: Mapped[int | None] = mapped_column(ForeignKey("operating_income.id"), unique=True)
+    settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlement.id"), unique=True)
+    # An accrual and its reversal name the document they anticipate (not unique: two entries).
+    accrued_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     validated_at: Mapped[datetime | None]
@@ -137,3 +156,31 @@ class ChainLink(Base):
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     sealed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+SETTLEMENT_KINDS = ("net_pay", "urssaf", "retirement", "health", "withholding_tax")
+
+
+class Settlement(Base):
+    """A payment made by the group for a closed month's payroll: net pay to the staff, the
+    social charges to the URSSAF, retirement and health bodies, the withholding tax to the
+    tax office (421 / 431 / 437x / 4421 → 512), dated as the bank paid it."""
+
+    __tablename__ = "settlement"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('net_pay', 'urssaf', 'retirement', 'health', 'withholding_tax')",
+            name="kind",
+        ),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        UniqueConstraint("month", "kind", name="uq_settlement_month_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    date: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

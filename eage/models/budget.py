@@ -31,7 +31,10 @@ class BudgetLine(Base):
 
 class Expense(Base):
     __tablename__ = "expense"
-    __table_args__ = (CheckConstraint("amount <> 0", name="amount_nonzero"),)
+    __table_args__ = (
+        CheckConstraint("amount <> 0", name="amount_nonzero"),
+        CheckConstraint("paid_by IN ('supplier', 'bank')", name="paid_by"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     date: Mapped[date]
@@ -39,5 +42,11 @@ class Expense(Base):
     label: Mapped[str] = mapped_column(String(200))
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
+    # Purchases journal (SPEC §5): the supplier, the VAT the group may deduct (44566; 0 when
+    # it may not: the VAT is then part of `amount`), and how it was paid: on a supplier's
+    # invoice (401) or straight from the bank (512).
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    vat: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"), server_default="0")
+    paid_by: Mapped[str] = mapped_column(String(10), default="supplier", server_default="supplier")
 
     service: Mapped[Service | None] = relationship()

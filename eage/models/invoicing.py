@@ -196,3 +196,45 @@ class PaymentAllocation(Base):
 
     payment: Mapped[Payment] = relationship(back_populates="allocations")
     invoice: Mapped[Invoice] = relationship(back_populates="allocations")
+
+
+class CreditApplication(Base):
+    """A credit note applied to an open invoice of the same member (incl. tax): with the
+    payments' allocations it is what settles an invoice, and what the lettrage matches."""
+
+    __tablename__ = "credit_application"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credit_note_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    date: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    credit_note: Mapped[Invoice] = relationship(foreign_keys=[credit_note_id])
+    invoice: Mapped[Invoice] = relationship(foreign_keys=[invoice_id])
+
+
+class InvoiceCorrection(Base):
+    """What a credit note (or a complementary invoice) corrects, per invoice it cites: the
+    year-end regularisation cites every invoice of the year, its amount and VAT split over
+    them (art. 272-1 CGI, art. 242 nonies A ann. II: a rectifying document refers to the
+    invoice it corrects). Written when the document is issued, frozen with it."""
+
+    __tablename__ = "invoice_correction"
+    __table_args__ = (
+        UniqueConstraint(
+            "document_id", "invoice_id", name="uq_invoice_correction_document_invoice"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    amount_excl_tax: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    vat: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+    document: Mapped[Invoice] = relationship(foreign_keys=[document_id])
+    invoice: Mapped[Invoice] = relationship(foreign_keys=[invoice_id])

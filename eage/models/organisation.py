@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, false
@@ -34,6 +34,11 @@ class Organisation(Base):
     # Late-payment penalty (art. L441-10 C. com.): annual rate, percent.
     late_penalty_rate: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal("12.15"))
     headcount: Mapped[int] = mapped_column(Integer, default=3)
+    # VAT on services is due on receipt (art. 269-2-c CGI) unless the group opted for debits;
+    # the option prints "Option pour le paiement de la taxe d'après les débits" on invoices.
+    vat_on_debits: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # No validated entry may be dated on or before this day (the accountant's period lock).
+    books_locked_until: Mapped[date | None]
 
 
 class FiscalYear(Base):
@@ -63,6 +68,14 @@ class FiscalYear(Base):
     # Membership fee (SPEC §1): rate of previous-year gross payroll, capped.
     fee_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3), default=Decimal("1.000"))
     fee_cap: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("5000.00"))
+    # The year's closing (eage close-year): result booked, year locked, AN of Y+1 written.
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    result: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class MonthLock(Base):

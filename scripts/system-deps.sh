@@ -1,0 +1,16 @@
+#!/usr/bin/env sh
+# The system packages eage needs on a bare Debian/Ubuntu machine: WeasyPrint's libraries
+# (Pango, HarfBuzz with its subsetter), fonts, poppler (pdftoppm/pdfinfo) and Chromium for
+# the browser journeys. Installs only what is missing; `make run` and `make test` call it.
+set -eu
+PKGS="chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core"
+command -v dpkg >/dev/null 2>&1 || { echo "system-deps: not a Debian system, install: $PKGS" >&2; exit 0; }
+missing=""
+for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "== apt-get install$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
