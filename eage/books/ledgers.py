@@ -308,3 +308,34 @@ def invoiced_by_service(year: int) -> dict[str | None, Decimal]:
         key = None if line_kind == "fee" else code
         out[key] += (-1 if kind == "credit_note" else 1) * D(str(total))
     return {k: round_cents(v) for k, v in out.items()}
+
+
+# --------------------------------------------------------------------------- journals
+
+
+def journal_lines(flt: LedgerFilter) -> Any:
+    """The lines of the journals (brouillard/journal), in the order they are printed: per
+    journal, per entry (date, number), per line — each with its entry's header."""
+    query = _lines_query(
+        flt,
+        JournalEntry.id.label("entry_id"),
+        JournalEntry.journal,
+        JournalEntry.number,
+        JournalEntry.date,
+        JournalEntry.piece_ref,
+        JournalEntry.label.label("entry_label"),
+        JournalLine.account_number,
+        JournalLine.aux_number,
+        JournalLine.label,
+        JournalLine.debit,
+        JournalLine.credit,
+    )
+    return db.session.execute(
+        query.order_by(
+            JournalEntry.journal,
+            JournalEntry.date,
+            JournalEntry.seq,
+            JournalEntry.id,
+            JournalLine.position,
+        )
+    )

@@ -5,17 +5,21 @@ FEC download. Readable by the back office; only the accountant writes."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from accounting.aging import BUCKETS, bucket_of
 from accounting.chart import JOURNALS, PURPOSES
 from accounting.money import ZERO
+from accounting.months import Month
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
-from eage.books import entries, ledgers, xlsx
+from eage.books import entries, ledgers, prints, xlsx
 from eage.books.chart import active_accounts, chart_of_accounts, save_account
 from eage.books.errors import BooksError
 from eage.books.fec import download_fec
@@ -23,6 +27,7 @@ from eage.books.forms import OD_ROWS, AccountForm, ConfirmForm, ManualEntryForm
 from eage.books.integrity import verify_integrity
 from eage.core.services import parse_month
 from eage.extensions import db
+from eage.filters import tr as _
 from eage.forms_fr import parse_fr_decimal
 from eage.models.books import JournalEntry, LedgerAccount
 
@@ -328,3 +333,129 @@ def fec(year: int) -> Response:
         as_attachment=True,
         download_name=out.filename,
     )
+
+
+# --------------------------------------------------------------------------- prints (PDF)
+
+PDF = "application/pdf"
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    return send_file(io.BytesIO(data), mimetype=PDF, as_attachment=False, download_name=name)
+
+
+def _period_name(flt: ledgers.LedgerFilter) -> str:
+    return f"{flt.start:%Y%m%d}-{flt.end:%Y%m%d}"
+
+
+def _journal_filter() -> ledgers.LedgerFilter:
+    """The journals' filter: a month (?mois=) as on the journals page, else the period."""
+    flt = _filter()
+    month = Month.parse_or_none(request.args.get("mois"))
+    drafts = flt.include_drafts or request.args.get("statut") == "draft"
+    if month is not None:
+        return replace(flt, start=month.start, end=month.last_day, include_drafts=drafts)
+    return replace(flt, include_drafts=drafts)
+
+
+@bp.route("/journaux.pdf")
+@roles_required(*BACK_OFFICE)
+def journals_pdf() -> Response:
+    flt = _journal_filter()
+    books = prints.journals(flt)
+    head = prints.header(_("Journaux"), flt.start, flt.end, prints.criteria_of(flt))
+    data = prints.render_pdf(
+        "books/print_journals.html",
+        identifier=f"journaux-{_period_name(flt)}",
+        head=head,
+        books=books,
+        total_debit=sum((j.debit for j in books), ZERO),
+        total_credit=sum((j.credit for j in books), ZERO),
+    )
+    return _pdf(data, f"journaux-{_period_name(flt)}.pdf")
+
+
+@bp.route("/balance.pdf")
+@roles_required(*BACK_OFFICE)
+def trial_balance_pdf() -> Response:
+    flt = _filter()
+    classes, total = prints.printed_balance(flt)
+    head = prints.header(_("Balance générale"), flt.start, flt.end, prints.criteria_of(flt))
+    data = prints.render_pdf(
+        "books/print_balance.html",
+        identifier=f"balance-{_period_name(flt)}",
+        head=head,
+        classes=classes,
+        total=total,
+    )
+    return _pdf(data, f"balance-{_period_name(flt)}.pdf")
+
+
+def _ledger_pdf(
+    title: str, sections: list[ledgers.LedgerSection], flt: ledgers.LedgerFilter, name: str
+) -> Response:
+    data = prints.render_pdf(
+        "books/print_ledger.html",
+        identifier=f"{name}-{_period_name(flt)}",
+        head=prints.header(title, flt.start, flt.end, prints.criteria_of(flt)),
+        sections=sections,
+        lettering=name == "grand-livre-adherents",
+        total_debit=sum((s.debit for s in sections), ZERO),
+        total_credit=sum((s.credit for s in sections), ZERO),
+    )
+    return _pdf(data, f"{name}-{_period_name(flt)}.pdf")
+
+
+@bp.route("/grand-livre.pdf")
+@roles_required(*BACK_OFFICE)
+def general_ledger_pdf() -> Response:
+    flt = _filter()
+    return _ledger_pdf(_("Grand livre"), ledgers.general_ledger(flt), flt, "grand-livre")
+
+
+@bp.route("/adherents.pdf")
+@roles_required(*BACK_OFFICE)
+def member_ledger_pdf() -> Response:
+    flt = _filter()
+    title = _("Grand livre des adhérents (411)")
+    return _ledger_pdf(title, ledgers.member_ledger(flt), flt, "grand-livre-adherents")
+
+
+# --------------------------------------------------------------------------- aged receivables
+
+
+def _aged_context() -> dict[str, Any]:
+    """The aged balance at ?date= (default today), and what its table needs."""
+    at = _day("date", date.today())
+    return {
+        "aged": prints.aged_receivables(at),
+        "buckets": BUCKETS,
+        "bucket_of": bucket_of,
+        "at": at,
+    }
+
+
+@bp.route("/balance-agee")
+@roles_required(*BACK_OFFICE)
+def aged_receivables() -> str | Response:
+    context = _aged_context()
+    aged: prints.AgedReceivables = context["aged"]
+    if request.args.get("format") == "xlsx":
+        data = xlsx.aged_receivables_xlsx(aged.balance, aged.names)
+        return _xlsx(data, f"balance-agee-{aged.balance.at:%Y%m%d}.xlsx")
+    return render_template("books/aged.html", table_class="table table-sm bg-white", **context)
+
+
+@bp.route("/balance-agee.pdf")
+@roles_required(*BACK_OFFICE)
+def aged_receivables_pdf() -> Response:
+    context = _aged_context()
+    at: date = context["at"]
+    data = prints.render_pdf(
+        "books/print_aged.html",
+        identifier=f"balance-agee-{at:%Y%m%d}",
+        head=prints.header(_("Balance âgée des créances adhérents"), None, at),
+        table_class="",
+        **context,
+    )
+    return _pdf(data, f"balance-agee-{at:%Y%m%d}.pdf")

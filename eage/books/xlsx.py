@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+from accounting.aging import BUCKETS, AgedBalance, bucket_of
 from eage.books.ledgers import (
     LedgerFilter,
     LedgerSection,
@@ -176,3 +177,50 @@ def general_ledger_xlsx(flt: LedgerFilter) -> bytes:
 
 def member_ledger_xlsx(flt: LedgerFilter) -> bytes:
     return _ledger_xlsx("Grand livre adhérents", member_ledger(flt), flt)
+
+
+_AGED_HEADER = [
+    "Adhérent",
+    "Nom",
+    "Facture",
+    "Émise le",
+    "Échéance",
+    "Jours",
+    "Non échu",
+    "0–30 j",
+    "31–60 j",
+    "61–90 j",
+    "> 90 j",
+    "Non imputé",
+    "Total",
+]
+
+
+def aged_receivables_xlsx(aged: AgedBalance, names: dict[str, str]) -> bytes:
+    """The aged balance: one row per open invoice in its bucket's column, one total row per
+    member (with what is to its credit and applied to no invoice), the overall total."""
+    data: list[list[Any]] = []
+    totals: set[int] = set()
+    for line in aged.lines:
+        name = names.get(line.member, "")
+        for item in line.items:
+            bucket = bucket_of(item.due_date, aged.at)
+            amounts = [item.amount if b == bucket else None for b in BUCKETS]
+            days = (aged.at - item.due_date).days
+            head = [line.member, name, item.reference, item.issue_date, item.due_date, days]
+            data.append([*head, *amounts, None, item.amount])
+        buckets = [line.buckets[b] for b in BUCKETS]
+        head = [line.member, f"Total {name}", "", None, None, None]
+        data.append([*head, *buckets, line.unapplied, line.total])
+        totals.add(len(data))
+    overall = [aged.buckets[b] for b in BUCKETS]
+    data.append(["Total", "", "", None, None, None, *overall, aged.unapplied, aged.total])
+    totals.add(len(data))
+    return _workbook(
+        "Balance âgée",
+        f"créances au {aged.at:%d/%m/%Y}, TTC",
+        _AGED_HEADER,
+        data,
+        money_columns=set(range(6, 13)),
+        total_rows=totals,
+    )

@@ -151,6 +151,13 @@ ACCESS: dict[str, frozenset[str]] = {
     "books.member_ledger": BACK_OFFICE,
     "books.integrity": BACK_OFFICE,
     "books.fec": BACK_OFFICE,
+    # Prints of the books and the aged receivables: read like the pages they print.
+    "books.journals_pdf": BACK_OFFICE,
+    "books.trial_balance_pdf": BACK_OFFICE,
+    "books.general_ledger_pdf": BACK_OFFICE,
+    "books.member_ledger_pdf": BACK_OFFICE,
+    "books.aged_receivables": BACK_OFFICE,
+    "books.aged_receivables_pdf": BACK_OFFICE,
     "books.account": OPERATIONS,
     "books.new_entry": OPERATIONS,
     "books.validate": OPERATIONS,
