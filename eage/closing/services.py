@@ -5,9 +5,11 @@ produce the documents.
 
 The close orchestrates the issuing areas and posts nothing itself: by the posting rule, the
 function that issues a document posts it in the same transaction (``invoicing.issue_planned``
-the invoices and credit notes, ``issue_month_payslips`` the payslips). Invoices are issued
-before payslips so the sales entries come before the payroll entries, as they always have
-(the FEC lists entries in validation order)."""
+the invoices and credit notes, ``issue_month_payslips`` the payslips), and the expenses area
+posts the month's overheads (HA) and operating income (BQ) not posted yet
+(``expenses.posting.post_month``). Invoices are issued before payslips so the sales entries
+come before the payroll entries, then purchases and income (the FEC lists entries in
+validation order)."""
 
 from __future__ import annotations
 
