@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ __all__ = [
     "PayslipData",
     "PayslipLineData",
     "Problem",
+    "PurchaseData",
     "SalesDocument",
     "SalesLine",
     "UnbalancedEntry",
@@ -59,11 +61,14 @@ __all__ = [
     "fec_decimal",
     "fec_filename",
     "fec_text",
+    "income_entry",
     "parse_fec",
     "payment_entry",
     "payroll_entry",
+    "purchase_entry",
     "result_by_class",
     "sales_entry",
+    "supplier_aux_number",
     "verify_chain",
     "write_fec",
 ]
@@ -367,6 +372,94 @@ def payment_entry(
             aux_label=member_name,
             **analytic,
         ),
+    )
+    return assert_balanced(Entry("BQ", day, label, reference, day, lines))
+
+
+# --------------------------------------------------------------------------- purchases (HA)
+
+
+@dataclass(frozen=True)
+class PurchaseData:
+    """An overhead expense as the purchases journal sees it. ``amount`` is its cost (excl.
+    VAT when the VAT is deductible, VAT included otherwise), ``vat`` the deductible VAT with
+    the amount's sign (0 when none); both negative for a supplier credit note or a refund."""
+
+    reference: str
+    day: date
+    account: AccountRef
+    label: str
+    amount: Decimal
+    vat: Decimal = ZERO
+    paid_by: str = "supplier"  # supplier (401, auxiliary per supplier) / bank (512)
+    supplier: str | None = None
+    service_code: str | None = None
+
+
+DEFAULT_SUPPLIER = "Fournisseurs divers"
+_AUX_SLUG = 20  # "401" + 20 characters: within CompAuxNum's 30
+
+
+def supplier_aux_number(name: str | None) -> str:
+    """Auxiliary account of a supplier: ``401`` + its name in capitals without accents nor
+    punctuation (``401ORANGEBUSINESS``); the miscellaneous suppliers when unnamed."""
+    folded = unicodedata.normalize("NFKD", (name or "").strip() or DEFAULT_SUPPLIER)
+    slug = re.sub(r"[^A-Z0-9]", "", folded.encode("ascii", "ignore").decode().upper())
+    return f"401{slug[:_AUX_SLUG] or 'DIVERS'}"
+
+
+def purchase_entry(purchase: PurchaseData, accounts: Accounts) -> Entry:
+    """``HA``: the expense's 6xx account for its cost (analytic service when it has one),
+    44566 for the deductible VAT (art. 271 CGI), the supplier's 401 auxiliary account — or
+    512 when paid straight from the bank — for the total. A negative expense (a supplier
+    credit note, a refund) is the same entry reversed."""
+    label = purchase.label
+    cost, vat = D(purchase.amount), D(purchase.vat)
+    lines = [
+        _side(
+            purchase.account,
+            cost,
+            debit=True,
+            label=label,
+            service_code=purchase.service_code,
+        )
+    ]
+    if vat:
+        lines.append(_side(accounts["vat_deductible"], vat, debit=True, label=label))
+    if purchase.paid_by == "bank":
+        lines.append(_side(accounts["bank"], cost + vat, debit=False, label=label))
+    else:
+        supplier = (purchase.supplier or "").strip() or DEFAULT_SUPPLIER
+        lines.append(
+            _side(
+                accounts["suppliers"],
+                cost + vat,
+                debit=False,
+                label=label,
+                aux_number=supplier_aux_number(supplier),
+                aux_label=supplier,
+            )
+        )
+    return assert_balanced(
+        Entry("HA", purchase.day, label, purchase.reference, purchase.day, tuple(lines))
+    )
+
+
+def income_entry(
+    *,
+    reference: str,
+    day: date,
+    account: AccountRef,
+    label: str,
+    amount: Decimal,
+    accounts: Accounts,
+    service_code: str | None = None,
+) -> Entry:
+    """``BQ``: an operating income received (a subsidy to 74, other income to 75…): the bank
+    receives, the income account is credited (analytic service when it has one)."""
+    lines = (
+        _side(accounts["bank"], amount, debit=True, label=label),
+        _side(account, amount, debit=False, label=label, service_code=service_code),
     )
     return assert_balanced(Entry("BQ", day, label, reference, day, lines))
 

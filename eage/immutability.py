@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import MANYTOONE, ORMExecuteState, Session
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import MANYTOONE, ORMExecuteState, Session, object_session
 
-from eage.models import Invoice, InvoiceLine, StoredDocument
+from eage.models import Expense, Invoice, InvoiceLine, OperatingIncome, StoredDocument
 from eage.models.books import ChainLink, JournalEntry, JournalLine
 from eage.models.payroll import Payslip
 
@@ -55,6 +55,19 @@ def in_validated_entry(line: JournalLine) -> bool:
     return validated(line.entry)
 
 
+def posted(row: Expense | OperatingIncome) -> bool:
+    """An expense or an operating income freezes once its entry (HA / BQ) is validated.
+    The query runs inside the flush, where the session does not autoflush."""
+    session = object_session(row)
+    if session is None or not stored(row):
+        return False
+    link = JournalEntry.expense_id if isinstance(row, Expense) else JournalEntry.income_id
+    found = session.scalar(
+        select(JournalEntry.id).where(link == row.id, JournalEntry.validated_at.is_not(None))
+    )
+    return found is not None
+
+
 # --------------------------------------------------------------------------- what they are called
 
 
@@ -80,6 +93,14 @@ def _entry(entry: JournalEntry) -> str:
 
 def _entry_line(line: JournalLine) -> str:
     return f"line {line.position} of entry {line.entry.number}"
+
+
+def _expense(row: Expense) -> str:
+    return f"expense {row.id}"
+
+
+def _income(row: OperatingIncome) -> str:
+    return f"operating income {row.id}"
 
 
 def _chain_link(link: ChainLink) -> str:
@@ -116,6 +137,9 @@ FROZEN: tuple[Freeze, ...] = (
     Freeze(JournalEntry, validated, _entry, "validated", _REVERSAL),
     Freeze(JournalLine, in_validated_entry, _entry_line, "validated", _REVERSAL, guards_new=True),
     Freeze(ChainLink, stored, _chain_link, "sealed"),
+    # Overheads and operating income once posted (eage/expenses/posting.py).
+    Freeze(Expense, posted, _expense, "posted", "enter a negative expense instead"),
+    Freeze(OperatingIncome, posted, _income, "posted", "post an OD correction instead"),
 )
 
 _BY_MODEL = {rule.model: rule for rule in FROZEN}

@@ -5,9 +5,11 @@ produce the documents.
 
 The close orchestrates the issuing areas and posts nothing itself: by the posting rule, the
 function that issues a document posts it in the same transaction (``invoicing.issue_planned``
-the invoices and credit notes, ``issue_month_payslips`` the payslips). Invoices are issued
-before payslips so the sales entries come before the payroll entries, as they always have
-(the FEC lists entries in validation order)."""
+the invoices and credit notes, ``issue_month_payslips`` the payslips), and the expenses area
+posts the month's overheads (HA) and operating income (BQ) not posted yet
+(``expenses.posting.post_month``). Invoices are issued before payslips so the sales entries
+come before the payroll entries, then purchases and income (the FEC lists entries in
+validation order)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from accounting.months import Month
 from accounting.problems import Problem, ProblemsError
 from eage import audit, storage
 from eage.core.services import month_bounds
+from eage.expenses import posting as expense_posting
 from eage.extensions import db
 from eage.invoicing import services as invoicing
 from eage.jobs import NullProgress, Progress
@@ -63,6 +66,7 @@ class CloseResult:
     credit_notes: list[str] = field(default_factory=list)
     payslips: list[str] = field(default_factory=list)
     statements: int = 0
+    postings: list[str] = field(default_factory=list)  # HA / BQ entries of expenses, income
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -325,7 +329,10 @@ def close_month(
         issued = _issue_invoices(plans, month, today=today, user_id=user_id, progress=progress)
         progress.step(len(plans), len(plans) + 1, "bulletins de paie")
         payslips = issue_month_payslips(month, user_id=user_id, issue_date=today)
-        if already_closed and not plans and not payslips:
+        # The month's overheads (HA) and operating income (BQ), after sales and payroll.
+        postings = expense_posting.post_month(month, user_id)
+        result.postings = [str(e.number) for e in postings]
+        if already_closed and not plans and not payslips and not postings:
             db.session.rollback()
             logger.info("month %s already closed (user %s): nothing changed", key, user_id)
             return result

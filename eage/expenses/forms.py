@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from eage.forms_fr import FrDateField, FrDecimalField
+from eage.forms_fr import FrDateField, FrDecimalField, choices
 
 REQUIRED = "Ce champ est obligatoire."
 
 
-class ExpenseForm(FlaskForm):
+class _RowForm(FlaskForm):
+    """What an expense and an operating income share."""
+
     date = FrDateField("Date", validators=[InputRequired(REQUIRED)])
+    label = StringField("Libellé", validators=[DataRequired(REQUIRED), Length(max=200)])
+    service_id = SelectField("Service (facultatif)", choices=[])
+    submit = SubmitField("Enregistrer")
+
+
+class ExpenseForm(_RowForm):
     account = StringField(
         "Compte",
         validators=[DataRequired(REQUIRED), Length(max=10)],
@@ -21,17 +30,37 @@ class ExpenseForm(FlaskForm):
         "626000 télécommunications) ; pas de 64 : la paie vient des bulletins.",
         render_kw={"inputmode": "numeric"},
     )
-    label = StringField("Libellé", validators=[DataRequired(REQUIRED), Length(max=200)])
     amount = FrDecimalField(
         "Montant (€)",
         validators=[InputRequired(REQUIRED)],
-        description="Négatif pour un avoir fournisseur ou un remboursement.",
+        description=_l(
+            "Le coût : hors taxes si la TVA est déductible, TTC sinon. "
+            "Négatif pour un avoir fournisseur ou un remboursement."
+        ),
     )
-    service_id = SelectField("Service (facultatif)", choices=[])
-    submit = SubmitField("Enregistrer")
+    vat = FrDecimalField(
+        _l("TVA déductible (€)"),
+        validators=[Optional()],
+        description=_l("Portée en 44566 ; vide ou 0 si le groupement ne la déduit pas."),
+    )
+    supplier = StringField(
+        _l("Fournisseur"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Compte auxiliaire 401 ; « Fournisseurs divers » si vide."),
+    )
+    paid_by = SelectField(
+        _l("Réglée par"),
+        choices=choices(
+            {
+                "supplier": _l("Facture fournisseur (401)"),
+                "bank": _l("Prélevée ou payée par la banque (512)"),
+            }
+        ),
+        default="supplier",
+    )
 
 
-class IncomeForm(ExpenseForm):
+class IncomeForm(_RowForm):
     account = StringField(
         "Compte",
         validators=[DataRequired(REQUIRED), Length(max=10)],

@@ -1,7 +1,10 @@
 """Importing overhead expenses from a CSV (or XLSX) file, all or nothing.
 
-Columns ``date, account, label, amount, service`` (header required; ``service`` optional; French
-headers ``compte, libellé, montant`` accepted). ``date`` as YYYY-MM-DD or DD/MM/YYYY;
+Columns ``date, account, label, amount, service, vat, supplier, paid_by`` (header required;
+the last four optional; French headers ``compte, libellé, montant, tva, fournisseur,
+reglement`` accepted). ``vat`` is the deductible VAT (44566), with the amount's sign;
+``paid_by`` ``supplier``/``fournisseur``/``401`` (default) or ``bank``/``banque``/``512``.
+``date`` as YYYY-MM-DD or DD/MM/YYYY;
 ``amount`` as ``1234.56``, ``1 234,56`` or ``-45,00`` (a refund); ``service`` a service code
 or empty; ``,`` or ``;`` separated, UTF-8 (BOM allowed). Row numbers are line numbers in
 the file, the header being row 1. On any bad row nothing is written and every bad row is
@@ -24,7 +27,7 @@ from eage.timesheets.parsing import parse_date
 
 COLUMNS = Columns(
     required=("date", "account", "label", "amount"),
-    optional=("service",),
+    optional=("service", "vat", "supplier", "paid_by"),
     aliases={
         "date": "date",
         "jour": "date",
@@ -38,8 +41,19 @@ COLUMNS = Columns(
         "service": "service",
         "activite": "service",
         "activité": "service",
+        "vat": "vat",
+        "tva": "vat",
+        "tva deductible": "vat",
+        "tva déductible": "vat",
+        "supplier": "supplier",
+        "fournisseur": "supplier",
+        "paid_by": "paid_by",
+        "reglement": "paid_by",
+        "règlement": "paid_by",
+        "reglee par": "paid_by",
+        "réglée par": "paid_by",
     },
-    optional_note="service facultatif",
+    optional_note="service, vat, supplier et paid_by facultatifs",
 )
 
 
@@ -73,21 +87,32 @@ def read_rows(
     ]
 
 
-def _amount(value: Any) -> Decimal:
+PAID_BY = {
+    "": "supplier",
+    "supplier": "supplier",
+    "fournisseur": "supplier",
+    "401": "supplier",
+    "bank": "bank",
+    "banque": "bank",
+    "512": "bank",
+}
+
+
+def _amount(value: Any, what: str = "montant") -> Decimal:
     if isinstance(value, bool) or value is None:
-        raise ValueError("montant manquant")
+        raise ValueError(f"{what} manquant")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):  # a spreadsheet cell: its shortest decimal representation
         return Decimal(repr(value))
     text = str(value).strip()
     if not text:
-        raise ValueError("montant manquant")
+        raise ValueError(f"{what} manquant")
     try:
         return parse_fr_decimal(text)
     except ValueError:
         raise ValueError(
-            f"montant invalide « {text} » (attendu par ex. 1234,56 ou -45.00)"
+            f"{what} invalide « {text} » (attendu par ex. 1234,56 ou -45.00)"
         ) from None
 
 
@@ -120,6 +145,9 @@ def _check_row(
         "label": "" if raw.get("label") is None else str(raw["label"]).strip(),
         "amount": None,
         "service_id": None,
+        "supplier": "" if raw.get("supplier") is None else str(raw["supplier"]).strip(),
+        "vat": None,
+        "paid_by": "supplier",
     }
     try:
         data["date"] = _date(raw.get("date"))
@@ -134,13 +162,34 @@ def _check_row(
         data["service_id"] = service_ids.get(code.upper())
         if data["service_id"] is None:
             problems.append(Problem("service", f"service inconnu « {code} »"))
+    _read_purchase(raw, data, problems)
     for p in services.check_expense(data, frozen):
-        if p.field in ("date", "amount") and any(rp.field == p.field for rp in problems):
+        if p.field in ("date", "amount", "vat", "paid_by") and any(
+            rp.field == p.field for rp in problems
+        ):
             continue  # already reported as unreadable
         if p.field == "service_id":
             continue
         problems.append(Problem(p.field or "", _lower_first(p.message)))
     return data, problems
+
+
+def _read_purchase(raw: dict[str, Any], data: dict[str, Any], problems: list[Problem]) -> None:
+    """The optional VAT and payment columns of a row, into ``data``; what cannot be read,
+    into ``problems``."""
+    vat = raw.get("vat")
+    if vat is not None and str(vat).strip():
+        try:
+            data["vat"] = _amount(vat, "TVA")
+        except ValueError as exc:
+            problems.append(Problem("vat", str(exc)))
+    paid_by = "" if raw.get("paid_by") is None else str(raw["paid_by"]).strip()
+    if paid_by.lower() in PAID_BY:
+        data["paid_by"] = PAID_BY[paid_by.lower()]
+    else:
+        problems.append(
+            Problem("paid_by", f"règlement inconnu « {paid_by} » (fournisseur ou banque)")
+        )
 
 
 def _date(value: Any) -> date:

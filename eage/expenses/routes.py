@@ -65,15 +65,20 @@ def _user_id() -> int | None:
     return int(current_user.id) if current_user.is_authenticated else None
 
 
-def _form_data(form: ExpenseForm) -> dict[str, Any]:
+def _form_data(form: ExpenseForm | IncomeForm) -> dict[str, Any]:
     raw_service = form.service_id.data or ""
-    return {
+    data = {
         "date": form.date.data,
         "account": (form.account.data or "").strip(),
         "label": (form.label.data or "").strip(),
         "amount": form.amount.data,
         "service_id": int(raw_service) if str(raw_service).isdigit() else None,
     }
+    if isinstance(form, ExpenseForm):
+        data["supplier"] = (form.supplier.data or "").strip()
+        data["vat"] = form.vat.data
+        data["paid_by"] = form.paid_by.data or "supplier"
+    return data
 
 
 def _list(kind: str) -> ResponseReturnValue:
@@ -85,6 +90,10 @@ def _list(kind: str) -> ResponseReturnValue:
 
 def _edit(kind: str, row: Any) -> ResponseReturnValue:
     spec = KINDS[kind]
+    posted = services.posted_problem(row) if row is not None else None
+    if posted is not None:
+        flash(posted.message, "error")
+        return redirect(url_for(spec["index"], annee=row.date.year))
     form = spec["form"](obj=row)
     form.service_id.choices = services.service_choices()
     if request.method == "GET" and row is not None:

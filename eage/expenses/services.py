@@ -1,31 +1,43 @@
 """Overhead expenses and operating income actually booked (SPEC §3 "Expense"; §5
-"Allocation": structure cost = internal share + overheads − operating income).
+"Allocation": structure cost = internal share + overheads − operating income; §5
+"Accounting entries": purchases journal and 74/75).
 
-Checks return every problem at once (ARCHITECTURE §5). Every change is audited. Once a
-year has been regularised its expenses and income are frozen: changing them would make the
-allocation disagree with what the members were invoiced at year end.
+Checks return every problem at once (ARCHITECTURE §5). Every change is audited. A row is
+posted by its month's close, or at once when its month is already closed
+(eage/expenses/posting.py); a posted row is frozen and corrected by a negative expense.
+Once a year has been regularised its expenses and income are frozen too: changing them
+would make the allocation disagree with what the members were invoiced at year end.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import extract, func, insert, select
+from sqlalchemy import extract, func, select
 
-from accounting.money import ZERO, D
+from accounting.chart import DEFAULT_ACCOUNTS
+from accounting.ledger import DEFAULT_SUPPLIER
+from accounting.money import ZERO, D, round_cents
 from accounting.problems import Problem
 from eage import audit
+from eage.expenses import posting
 from eage.extensions import db
-from eage.models import Expense, Invoice, OperatingIncome, Service
+from eage.models import Expense, FiscalYear, Invoice, OperatingIncome, Organisation, Service
+from eage.models.books import LedgerAccount
 
 FIELDS = ("date", "account", "label", "amount", "service_id")
+EXPENSE_FIELDS = (*FIELDS, "supplier", "vat", "paid_by")
+PAID_BY = {"supplier": "Facture fournisseur (401)", "bank": "Payée par la banque (512)"}
 MAX_AMOUNT = Decimal("9999999999.99")  # Numeric(12, 2)
 LABEL_MAX = 200
+# Operating income (plan comptable associatif): subsidies 74, other operating income 75,
+# financial 76, exceptional 77. Not 756: the membership fees are invoiced.
+INCOME_PREFIXES = ("74", "75", "76", "77")
 
 
 def regularised_years() -> set[int]:
@@ -51,6 +63,8 @@ def _check_common(data: dict[str, Any], frozen: set[int]) -> list[Problem]:
                 "produits ne peuvent plus être modifiés.",
             )
         )
+    else:
+        problems.extend(_locked_problems(day))
     label = data.get("label") or ""
     if not label.strip():
         problems.append(Problem("label", "Libellé obligatoire."))
@@ -62,15 +76,39 @@ def _check_common(data: dict[str, Any], frozen: set[int]) -> list[Problem]:
     if amount is None:
         problems.append(Problem("amount", "Montant obligatoire."))
     else:
-        exponent = amount.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -2:
-            problems.append(Problem("amount", "Montant au centime : 2 décimales au plus."))
-        elif abs(amount) > MAX_AMOUNT:
-            problems.append(Problem("amount", "Montant trop élevé."))
+        problems.extend(_cents_problems("amount", amount, "Montant"))
     service_id = data.get("service_id")
     if service_id is not None and db.session.get(Service, service_id) is None:
         problems.append(Problem("service_id", "Service inconnu."))
     return problems
+
+
+def _cents_problems(name: str, amount: Decimal, what: str) -> list[Problem]:
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        return [Problem(name, f"{what} au centime : 2 décimales au plus.")]
+    if abs(amount) > MAX_AMOUNT:
+        return [Problem(name, f"{what} trop élevé.")]
+    return []
+
+
+def _locked_problems(day: date) -> list[Problem]:
+    """A row is posted with its date: not in a closed fiscal year nor a locked period."""
+    fiscal = db.session.get(FiscalYear, day.year)
+    if fiscal is not None and fiscal.closed_at is not None:
+        return [
+            Problem("date", f"L'exercice {day.year} est clôturé : plus aucune écriture n'y entre.")
+        ]
+    locked = db.session.scalar(select(Organisation.books_locked_until).limit(1))
+    if locked is not None and day <= locked:
+        return [
+            Problem(
+                "date",
+                f"La comptabilité est verrouillée jusqu'au {locked:%d/%m/%Y} : "
+                "datez la pièce après cette date.",
+            )
+        ]
+    return []
 
 
 def _account_problem(account: str) -> str | None:
@@ -81,13 +119,20 @@ def _account_problem(account: str) -> str | None:
     return None
 
 
-def check_expense(data: dict[str, Any], frozen: set[int] | None = None) -> list[Problem]:
-    """An overhead expense: a class 6 account except 64 (staff costs come from the issued
-    payslips; entering them here would count them twice), a non-zero amount (negative for a
-    refund or a supplier credit note)."""
-    frozen = regularised_years() if frozen is None else frozen
-    problems = _check_common(data, frozen)
-    account = (data.get("account") or "").strip()
+def _chart_problem(account: str) -> str | None:
+    """The account must be in the chart (the seeded defaults count), and active."""
+    row = db.session.scalar(select(LedgerAccount).where(LedgerAccount.number == account))
+    if row is not None:
+        return None if row.active else f"Compte {account} désactivé dans le plan comptable."
+    if any(a.number == account for a in DEFAULT_ACCOUNTS):
+        return None
+    return (
+        f"Compte {account} absent du plan comptable : ajoutez-le dans Comptabilité "
+        "› Plan comptable, ou choisissez un compte existant."
+    )
+
+
+def _expense_account_problem(account: str) -> str | None:
     bad = _account_problem(account)
     if bad is None and not account.startswith("6"):
         bad = f"Compte {account} : une dépense s'impute sur un compte de charges (classe 6)."
@@ -96,20 +141,58 @@ def check_expense(data: dict[str, Any], frozen: set[int] | None = None) -> list[
             f"Compte {account} : les charges de personnel (64) viennent des bulletins de paie "
             "émis, pas des dépenses."
         )
+    return bad or _chart_problem(account)
+
+
+def _vat_problems(data: dict[str, Any]) -> list[Problem]:
+    """Deductible VAT (44566): cents, the amount's sign (negative on a credit note), below
+    the amount."""
+    vat, amount = data.get("vat"), data.get("amount")
+    if vat is None or vat == 0:
+        return []
+    problems = _cents_problems("vat", vat, "TVA déductible")
+    if amount is not None and amount != 0:
+        if (vat > 0) != (amount > 0):
+            problems.append(
+                Problem(
+                    "vat",
+                    "La TVA déductible a le signe du montant (négative pour un avoir fournisseur).",
+                )
+            )
+        elif abs(vat) >= abs(amount):
+            problems.append(
+                Problem("vat", "La TVA déductible ne peut pas dépasser le montant hors taxes.")
+            )
+    return problems
+
+
+def check_expense(data: dict[str, Any], frozen: set[int] | None = None) -> list[Problem]:
+    """An overhead expense: a class 6 account of the chart except 64 (staff costs come from
+    the issued payslips; entering them here would count them twice), a non-zero amount
+    (negative for a refund or a supplier credit note), the deductible VAT, the supplier and
+    how it was paid."""
+    frozen = regularised_years() if frozen is None else frozen
+    problems = _check_common(data, frozen)
+    bad = _expense_account_problem((data.get("account") or "").strip())
     if bad:
         problems.append(Problem("account", bad))
     amount = data.get("amount")
     if amount is not None and amount == 0:
         problems.append(Problem("amount", "Le montant ne peut pas être nul."))
+    problems.extend(_vat_problems(data))
+    supplier = data.get("supplier") or ""
+    if len(supplier) > LABEL_MAX:
+        problems.append(
+            Problem("supplier", f"Fournisseur trop long ({len(supplier)} caractères, 200 au plus).")
+        )
+    if (data.get("paid_by") or "supplier") not in PAID_BY:
+        problems.append(
+            Problem("paid_by", "Réglée par : « fournisseur » (401) ou « banque » (512).")
+        )
     return problems
 
 
-def check_income(data: dict[str, Any], frozen: set[int] | None = None) -> list[Problem]:
-    """Operating income: a class 7 account except 706 (services invoiced to the members are
-    the invoices themselves), a positive amount."""
-    frozen = regularised_years() if frozen is None else frozen
-    problems = _check_common(data, frozen)
-    account = (data.get("account") or "").strip()
+def _income_account_problem(account: str) -> str | None:
     bad = _account_problem(account)
     if bad is None and not account.startswith("7"):
         bad = (
@@ -121,6 +204,22 @@ def check_income(data: dict[str, Any], frozen: set[int] | None = None) -> list[P
             f"Compte {account} : les prestations facturées aux adhérents (706)"
             " viennent des factures."
         )
+    if bad is None and account.startswith("756"):
+        bad = f"Compte {account} : les cotisations des adhérents (756) viennent des factures."
+    if bad is None and not account.startswith(INCOME_PREFIXES):
+        bad = (
+            f"Compte {account} : un produit d'exploitation s'impute en 74 (subventions), "
+            "75, 76 ou 77."
+        )
+    return bad or _chart_problem(account)
+
+
+def check_income(data: dict[str, Any], frozen: set[int] | None = None) -> list[Problem]:
+    """Operating income: a 74/75/76/77 account of the chart, not 706 nor 756 (services and
+    fees invoiced to the members are the invoices themselves), a positive amount."""
+    frozen = regularised_years() if frozen is None else frozen
+    problems = _check_common(data, frozen)
+    bad = _income_account_problem((data.get("account") or "").strip())
     if bad:
         problems.append(Problem("account", bad))
     amount = data.get("amount")
@@ -139,149 +238,169 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _clean_expense(data: dict[str, Any]) -> dict[str, Any]:
+    supplier = (data.get("supplier") or "").strip()
+    return {
+        **_clean(data),
+        # Paid on a supplier's invoice: a 401 auxiliary account, "divers" when unnamed.
+        "supplier": supplier or (DEFAULT_SUPPLIER if data.get("paid_by") != "bank" else None),
+        "vat": round_cents(D(data.get("vat") or 0)),  # already in cents: the Numeric scale
+        "paid_by": data.get("paid_by") or "supplier",
+    }
+
+
 def _summary(row: Expense | OperatingIncome) -> str:
     return f"{row.date.isoformat()} {row.account} {row.amount} € {row.label}"[:500]
+
+
+def posted_problem(row: Expense | OperatingIncome) -> Problem | None:
+    """Why a posted row can no longer change (None while it is not posted)."""
+    entry = posting.entry_of(row)
+    if entry is None:
+        return None
+    when = entry.validated_at.strftime("%d/%m/%Y") if entry.validated_at else ""
+    if isinstance(row, Expense):
+        return Problem(
+            None,
+            f"Dépense comptabilisée le {when} ({entry.number}) : corrigez-la par une "
+            "dépense négative (avoir fournisseur).",
+        )
+    return Problem(
+        None,
+        f"Produit comptabilisé le {when} ({entry.number}) : il ne peut plus être modifié "
+        "ni supprimé ; une correction passe par une écriture d'opérations diverses.",
+    )
+
+
+class PostedRow(ValueError):
+    """An edit of a posted row: refused (the views check :func:`posted_problem` first)."""
+
+
+def _refuse_posted(row: Expense | OperatingIncome) -> None:
+    problem = posted_problem(row)
+    if problem is not None:
+        raise PostedRow(problem.message)
+
+
+def _create(
+    model: type[Expense] | type[OperatingIncome], values: dict[str, Any], user_id: int | None
+) -> Any:
+    row = model(**values)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(
+        "create",
+        model.__tablename__,
+        row.id,
+        after=audit.snapshot(row),
+        summary=_summary(row),
+        user_id=user_id,
+    )
+    posting.post_if_closed([row], user_id=user_id)
+    db.session.commit()
+    return row
+
+
+def _update(row: Any, values: dict[str, Any], user_id: int | None) -> Any:
+    _refuse_posted(row)
+    before = audit.snapshot(row)
+    for key, value in values.items():
+        setattr(row, key, value)
+    db.session.flush()
+    after = audit.snapshot(row)
+    if before != after:
+        audit.record(
+            "update",
+            type(row).__tablename__,
+            row.id,
+            before=before,
+            after=after,
+            summary=_summary(row),
+            user_id=user_id,
+        )
+    posting.post_if_closed([row], user_id=user_id)
+    db.session.commit()
+    return row
+
+
+def _delete(row: Any, user_id: int | None, what: str) -> list[Problem]:
+    """Delete unless posted or its year is regularised; the problems say why not."""
+    problem = posted_problem(row)
+    if problem is not None:
+        return [problem]
+    if row.date.year in regularised_years():
+        return [
+            Problem(
+                None,
+                f"L'exercice {row.date.year} est régularisé : {what}.",
+            )
+        ]
+    audit.record(
+        "delete",
+        type(row).__tablename__,
+        row.id,
+        before=audit.snapshot(row),
+        summary=_summary(row),
+        user_id=user_id,
+    )
+    db.session.delete(row)
+    db.session.commit()
+    return []
 
 
 # --- expenses --------------------------------------------------------------------------------
 
 
 def create_expense(data: dict[str, Any], *, user_id: int | None = None) -> Expense:
-    row = Expense(**_clean(data))
-    db.session.add(row)
-    db.session.flush()
-    audit.record(
-        "create",
-        "expense",
-        row.id,
-        after=audit.snapshot(row),
-        summary=_summary(row),
-        user_id=user_id,
-    )
-    db.session.commit()
-    return row
+    """Record an expense; posted at once when its month is already closed."""
+    return _create(Expense, _clean_expense(data), user_id)  # type: ignore[no-any-return]
 
 
 def update_expense(row: Expense, data: dict[str, Any], *, user_id: int | None = None) -> Expense:
-    before = audit.snapshot(row)
-    for key, value in _clean(data).items():
-        setattr(row, key, value)
-    db.session.flush()
-    after = audit.snapshot(row)
-    if before != after:
-        audit.record(
-            "update",
-            "expense",
-            row.id,
-            before=before,
-            after=after,
-            summary=_summary(row),
-            user_id=user_id,
-        )
-    db.session.commit()
-    return row
+    """Change an expense not posted yet (raises :class:`PostedRow` otherwise)."""
+    return _update(row, _clean_expense(data), user_id)  # type: ignore[no-any-return]
 
 
 def delete_expense(row: Expense, *, user_id: int | None = None) -> list[Problem]:
-    """Delete unless its year is regularised; the problems say why not."""
-    if row.date.year in regularised_years():
-        return [
-            Problem(
-                None,
-                f"L'exercice {row.date.year} est régularisé :"
-                " cette dépense ne peut plus être supprimée.",
-            )
-        ]
-    audit.record(
-        "delete",
-        "expense",
-        row.id,
-        before=audit.snapshot(row),
-        summary=_summary(row),
-        user_id=user_id,
-    )
-    db.session.delete(row)
-    db.session.commit()
-    return []
+    return _delete(row, user_id, "cette dépense ne peut plus être supprimée")
 
 
 def create_expenses(rows: list[dict[str, Any]], *, source: str, user_id: int | None = None) -> int:
-    """Write already-checked rows in one transaction, with one audit line."""
-    cleaned = [_clean(r) for r in rows]
-    db.session.execute(insert(Expense), cleaned)
-    total = sum((r["amount"] for r in cleaned), ZERO)
+    """Write already-checked rows in one transaction, with one audit line; those of a month
+    already closed are posted at once."""
+    created = [Expense(**_clean_expense(r)) for r in rows]
+    db.session.add_all(created)
+    db.session.flush()
+    total = sum((r.amount for r in created), ZERO)
     audit.record(
         "import",
         "expense",
         None,
         user_id=user_id,
-        summary=f"{len(cleaned)} dépense(s) importée(s) depuis {source}, total {total} €"[:500],
+        summary=f"{len(created)} dépense(s) importée(s) depuis {source}, total {total} €"[:500],
     )
+    posting.post_if_closed(created, user_id=user_id)
     db.session.commit()
-    return len(cleaned)
+    return len(created)
 
 
 # --- operating income ------------------------------------------------------------------------
 
 
 def create_income(data: dict[str, Any], *, user_id: int | None = None) -> OperatingIncome:
-    row = OperatingIncome(**_clean(data))
-    db.session.add(row)
-    db.session.flush()
-    audit.record(
-        "create",
-        "operating_income",
-        row.id,
-        after=audit.snapshot(row),
-        summary=_summary(row),
-        user_id=user_id,
-    )
-    db.session.commit()
-    return row
+    """Record an operating income; posted at once when its month is already closed."""
+    return _create(OperatingIncome, _clean(data), user_id)  # type: ignore[no-any-return]
 
 
 def update_income(
     row: OperatingIncome, data: dict[str, Any], *, user_id: int | None = None
 ) -> OperatingIncome:
-    before = audit.snapshot(row)
-    for key, value in _clean(data).items():
-        setattr(row, key, value)
-    db.session.flush()
-    after = audit.snapshot(row)
-    if before != after:
-        audit.record(
-            "update",
-            "operating_income",
-            row.id,
-            before=before,
-            after=after,
-            summary=_summary(row),
-            user_id=user_id,
-        )
-    db.session.commit()
-    return row
+    """Change an income not posted yet (raises :class:`PostedRow` otherwise)."""
+    return _update(row, _clean(data), user_id)  # type: ignore[no-any-return]
 
 
 def delete_income(row: OperatingIncome, *, user_id: int | None = None) -> list[Problem]:
-    if row.date.year in regularised_years():
-        return [
-            Problem(
-                None,
-                f"L'exercice {row.date.year} est régularisé :"
-                " ce produit ne peut plus être supprimé.",
-            )
-        ]
-    audit.record(
-        "delete",
-        "operating_income",
-        row.id,
-        before=audit.snapshot(row),
-        summary=_summary(row),
-        user_id=user_id,
-    )
-    db.session.delete(row)
-    db.session.commit()
-    return []
+    return _delete(row, user_id, "ce produit ne peut plus être supprimé")
 
 
 # --- lists and totals ------------------------------------------------------------------------
@@ -303,11 +422,12 @@ class YearView:
     total: Decimal
     years: list[int]
     frozen: bool
+    entries: dict[int, str] = field(default_factory=dict)  # posted rows: id → entry number
 
 
 def _year_view(model: type[Expense] | type[OperatingIncome], year: int) -> YearView:
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    rows = list(
+    rows: list[Any] = list(
         db.session.scalars(
             select(model)
             .where(model.date >= start, model.date < end)
@@ -337,6 +457,7 @@ def _year_view(model: type[Expense] | type[OperatingIncome], year: int) -> YearV
         sum(month_totals, ZERO),
         sorted(first_years | {year}),
         year in regularised_years(),
+        posting.posted_numbers(model, [r.id for r in rows]),
     )
 
 

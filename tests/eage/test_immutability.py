@@ -15,7 +15,7 @@ from eage.books import entries
 from eage.closing import services as closing
 from eage.extensions import db
 from eage.immutability import FROZEN, Freeze, ImmutableError
-from eage.models import Invoice, InvoiceLine, StoredDocument
+from eage.models import Expense, Invoice, InvoiceLine, OperatingIncome, StoredDocument
 from eage.models.books import ChainLink, JournalEntry, JournalLine
 from eage.models.payroll import Payslip
 from tests.eage.closing.conftest import add_time, october_time  # noqa: F401
@@ -32,6 +32,8 @@ FROZEN_EDITS: dict[type[Any], tuple[str, Any]] = {
     JournalEntry: ("label", "autre chose"),
     JournalLine: ("debit", Decimal("1.00")),
     ChainLink: ("hash", "0" * 64),
+    Expense: ("amount", Decimal("1.00")),
+    OperatingIncome: ("amount", Decimal("1.00")),
 }
 # A value for every field a frozen row may still change.
 FOLLOW_UP = {"status": "sent", "sent_at": datetime(2026, 11, 28, 9, 30)}
@@ -39,8 +41,14 @@ FOLLOW_UP = {"status": "sent", "sent_at": datetime(2026, 11, 28, 9, 30)}
 
 @pytest.fixture()
 def closed(app, october_time) -> None:  # noqa: F811
-    """October closed: invoices and their lines and documents, payslips, their VT and PA
-    entries, and the chain links sealing them — every declared model, frozen."""
+    """October closed: invoices and their lines and documents, payslips, an expense and an
+    operating income, their VT, PA, HA and BQ entries, and the chain links sealing them —
+    every declared model, frozen."""
+    db.session.add(Expense(date=OCT, account="613200", label="Loyer", amount=Decimal("100.00")))
+    db.session.add(
+        OperatingIncome(date=OCT, account="740000", label="Subvention", amount=Decimal("50.00"))
+    )
+    db.session.commit()
     closing.close_month(OCT, today=TODAY)
 
 

@@ -122,10 +122,16 @@ def test_operating_income(login_as) -> None:
     assert response.status_code == 302
     row = db.session.scalar(select(OperatingIncome))
     assert (row.account, row.amount) == ("740000", D("2500.00"))
+    # An account the chart lacks is refused: the income is posted to the account it names.
+    html = client.post(
+        f"/depenses/produits/{row.id}/modifier",
+        data=_form(account="741000", amount="2 600,00", label="Subvention Région"),
+    ).get_data(as_text=True)
+    assert "Compte 741000 absent du plan comptable" in html
     assert (
         client.post(
             f"/depenses/produits/{row.id}/modifier",
-            data=_form(account="741000", amount="2 600,00", label="Subvention Région"),
+            data=_form(account="758000", amount="2 600,00", label="Subvention Région"),
         ).status_code
         == 302
     )
