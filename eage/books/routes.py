@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from accounting.chart import JOURNALS, PURPOSES
 from accounting.money import ZERO
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
-from eage.books import entries, ledgers, xlsx
+from eage.books import entries, ledgers, vat, xlsx
 from eage.books.chart import active_accounts, chart_of_accounts, save_account
 from eage.books.errors import BooksError
 from eage.books.fec import download_fec
@@ -327,4 +327,27 @@ def fec(year: int) -> Response:
         mimetype="text/plain; charset=iso-8859-15",
         as_attachment=True,
         download_name=out.filename,
+    )
+
+
+# --------------------------------------------------------------------------- VAT (CA3)
+
+
+@bp.route("/tva")
+@roles_required(*BACK_OFFICE)
+def vat_page() -> str:
+    """The year's CA3 figures per month, reconciled with 44571 / 44566 / 44574."""
+    year = _year()
+    return render_template("books/vat.html", report=vat.vat_year(year), year=year)
+
+
+@bp.route("/tva.csv")
+@roles_required(*BACK_OFFICE)
+def vat_csv() -> Response:
+    year = _year()
+    return send_file(
+        io.BytesIO(vat.vat_csv(vat.vat_year(year))),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"tva-ca3-{year}.csv",
     )

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from accounting import chart, ledger
-from accounting.vat import VatMove
 from accounting.ledger import (
     FEC_COLUMNS,
     AccountRef,
@@ -21,6 +20,7 @@ from accounting.ledger import (
     SalesDocument,
     SalesLine,
 )
+from accounting.vat import VatMove
 
 ACCOUNTS = Accounts(
     by_purpose={
