@@ -6,8 +6,9 @@ documents, the inalterability chain, and the FEC (Fichier des écritures comptab
   accountant's typed entries go through :func:`check_entry`, which returns every problem at
   once (ARCHITECTURE §5).
 * **Posting rules**: an invoice / credit note / fee / regularisation → sales journal ``VT``
-  (411 auxiliary per member / 706 per service / 756 / 44571); a payslip → payroll journal
-  ``PA`` (641 / 645 / 421 / 431 / 437 / 4421); a payment → bank journal ``BQ`` (512 / 411).
+  (411 auxiliary per member / 706 per service / 756 / 44574, or 44571 under the option for
+  debits); a payslip → payroll journal ``PA`` (641 / 645 / 421 / 431 / 437 / 4421); a
+  payment → bank journal ``BQ`` (512 / 411, and 44574 → 44571 for the VAT it makes due).
 * **Chain**: ``hash_n = sha256(hash_{n-1} + canonical JSON of record n)`` with a gap-free
   sequence (PCG art. 420-5: a validation procedure that forbids any change; the Odoo
   l10n_fr_certification scheme, LEGAL-FACTS §5). :func:`verify_chain` re-walks it.
@@ -31,6 +32,7 @@ from typing import Any
 
 from accounting.chart import contribution_body, member_aux_number
 from accounting.money import ZERO, D, is_cents, round_cents
+from accounting.vat import VatMove
 
 __all__ = [
     "FEC_COLUMNS",
@@ -234,12 +236,15 @@ class SalesDocument:
     vat: Decimal
     total_incl_tax: Decimal
     origin: str = "monthly"
+    # VAT due on receipt (art. 269-2-c CGI, the default): 44574 at invoicing, moved to 44571
+    # by each payment (accounting/vat.py); False under the option for debits: 44571 at once.
+    vat_on_receipt: bool = True
 
 
 def sales_entry(doc: SalesDocument, accounts: Accounts) -> Entry:
     """``VT``: the member's auxiliary account for the total, revenue per account and service
-    (fees to 756, services to their 706 sub-account), collected VAT. A credit note is the
-    same entry reversed."""
+    (fees to 756, services to their 706 sub-account), the VAT to 44574 (due on receipt, the
+    default) or to 44571 (option for debits). A credit note is the same entry reversed."""
     what = "Avoir" if doc.kind == "credit_note" else "Facture"
     label = f"{what} {doc.number} {doc.member_code}"
     invoice = doc.kind != "credit_note"
@@ -276,9 +281,8 @@ def sales_entry(doc: SalesDocument, accounts: Accounts) -> Entry:
                 )
             )
     if doc.vat:
-        lines.append(
-            _side(accounts["vat_collected"], doc.vat, debit=not invoice, label=label, **analytic)
-        )
+        vat_account = accounts["vat_pending" if doc.vat_on_receipt else "vat_collected"]
+        lines.append(_side(vat_account, doc.vat, debit=not invoice, label=label, **analytic))
     return assert_balanced(
         Entry("VT", doc.issue_date, label, doc.number, doc.issue_date, tuple(lines))
     )
@@ -358,11 +362,14 @@ def payment_entry(
     amount: Decimal,
     method: str,
     accounts: Accounts,
+    vat_moves: Sequence[VatMove] = (),
 ) -> Entry:
-    """``BQ``: the bank receives, the member's auxiliary account is settled."""
+    """``BQ``: the bank receives, the member's auxiliary account is settled; for each invoice
+    whose VAT is due on receipt, the VAT share the payment settles becomes due: D 44574 /
+    C 44571 (art. 269-2-c CGI; the shares: :func:`accounting.vat.vat_to_move`)."""
     label = f"Règlement {member_code} {method}".strip()
     analytic = {"member_code": member_code, "label": label}
-    lines = (
+    lines = [
         _side(accounts["bank"], amount, debit=True, **analytic),
         _side(
             accounts["receivable"],
@@ -372,8 +379,15 @@ def payment_entry(
             aux_label=member_name,
             **analytic,
         ),
-    )
-    return assert_balanced(Entry("BQ", day, label, reference, day, lines))
+    ]
+    for move in vat_moves:
+        if not move.vat:
+            continue
+        vat_label = f"TVA exigible encaissement {move.invoice_number}"
+        extra = {"member_code": member_code, "label": vat_label}
+        lines.append(_side(accounts["vat_pending"], move.vat, debit=True, **extra))
+        lines.append(_side(accounts["vat_collected"], move.vat, debit=False, **extra))
+    return assert_balanced(Entry("BQ", day, label, reference, day, tuple(lines)))
 
 
 # --------------------------------------------------------------------------- purchases (HA)

@@ -46,7 +46,16 @@ def seller_snapshot(org: Organisation) -> dict[str, Any]:
         "bic": org.bic,
         "ape_code": org.ape_code,
         "late_penalty_rate": str(org.late_penalty_rate),
+        # Option for VAT on debits (art. 269-2-c CGI), frozen with the document: its entry
+        # and its mention never change when the option changes later.
+        "vat_on_debits": bool(org.vat_on_debits),
     }
+
+
+def vat_on_debits(seller: Mapping[str, Any]) -> bool:
+    """Whether a document was issued under the option for debits (its frozen seller
+    snapshot; documents issued before the option existed: VAT on receipt, the default)."""
+    return bool(seller.get("vat_on_debits", False))
 
 
 def buyer_snapshot(member: Member) -> dict[str, Any]:

@@ -57,3 +57,17 @@ class UserForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a button protected by its CSRF token."""
+
+
+class VatOptionForm(FlaskForm):
+    vat_on_debits = BooleanField(
+        _l("Option pour le paiement de la TVA d'après les débits"),
+        description=_l(
+            "Art. 269-2-c du CGI. Sans option, la TVA sur les prestations est exigible à "
+            "l'encaissement (compte 44574 jusqu'au paiement). Avec l'option, elle est "
+            "exigible à la facturation (44571) et chaque facture porte la mention « Option "
+            "pour le paiement de la taxe d'après les débits ». Le changement ne vaut que pour "
+            "les factures émises ensuite."
+        ),
+    )
+    submit = SubmitField(_l("Enregistrer"))

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from eage.admin import services
-from eage.admin.forms import ConfirmForm, UserForm
+from eage.admin.forms import ConfirmForm, UserForm, VatOptionForm
 from eage.auth.roles import ACCOUNTANT, ADMIN, ADMINISTRATION, roles_required
 from eage.extensions import db
 from eage.forms_fr import attach_problems, choices
 from eage.models import ApiToken, Member, User
+from eage.parties import organisation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -123,3 +125,23 @@ def journal() -> str:
         entities=entities,
         users=users,
     )
+
+
+@bp.route("/parametres", methods=["GET", "POST"])
+@roles_required(*ADMINISTRATION)
+def settings() -> str | Response:
+    """The group's settings: the option for VAT on debits (audit-logged; later invoices only)."""
+    org = organisation()
+    # On a POST the form reads only what was posted: an unticked box posts nothing.
+    form = VatOptionForm(obj=org if request.method == "GET" else None)
+    if org is not None and form.validate_on_submit():
+        changed = services.set_vat_on_debits(
+            org, bool(form.vat_on_debits.data), user_id=current_user.id
+        )
+        if changed:
+            flash(
+                _("Option TVA enregistrée : elle vaut pour les factures émises désormais."),
+                "success",
+            )
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, org=org)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
-from eage.models import ApiToken, AuditLog, Member, User
+from eage.models import ApiToken, AuditLog, Member, Organisation, User
 
 ROLE_LABELS = {
     "accountant": "Comptable",
@@ -204,3 +204,30 @@ def journal_filters() -> tuple[list[str], list[User]]:
     )
     users = list(db.session.scalars(select(User).order_by(User.email)))
     return entities, users
+
+
+# --------------------------------------------------------------------------- group settings
+
+
+def set_vat_on_debits(org: Organisation, on_debits: bool, *, user_id: int | None) -> bool:
+    """Opt for paying VAT on debits (art. 269-2-c CGI) or go back to VAT on receipt.
+
+    Only the documents issued afterwards follow it: each invoice froze the option in its
+    seller snapshot (its entry and its mention never change). Audit-logged; returns whether
+    anything changed."""
+    if bool(org.vat_on_debits) == bool(on_debits):
+        return False
+    before = audit.snapshot(org)
+    org.vat_on_debits = bool(on_debits)
+    db.session.flush()
+    audit.record(
+        "update",
+        "organisation",
+        org.id,
+        before=before,
+        after=audit.snapshot(org),
+        user_id=user_id,
+        summary="option TVA sur les débits " + ("activée" if on_debits else "désactivée"),
+    )
+    db.session.commit()
+    return True

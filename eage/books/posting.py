@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from accounting import ledger
 from accounting.money import D
 from eage.books.chart import posting_accounts
+from eage.books.vat import payment_vat_moves
 from eage.extensions import db
 from eage.locks import take_issuing_lock
 from eage.models import Invoice, Member, Payment, Service
@@ -27,6 +28,7 @@ from eage.models.base import utcnow
 from eage.models.books import JournalEntry, JournalLine
 from eage.models.invoicing import PAYMENT_METHODS
 from eage.models.payroll import Payslip
+from eage.parties import vat_on_debits
 
 # --------------------------------------------------------------------------- entries
 
@@ -120,12 +122,14 @@ def sales_document(inv: Invoice) -> ledger.SalesDocument:
         vat=D(inv.vat),
         total_incl_tax=D(inv.total_incl_tax),
         origin=inv.origin,
+        vat_on_receipt=not vat_on_debits(inv.seller),
     )
 
 
 def post_invoice(inv: Invoice, *, user_id: int | None = None) -> JournalEntry:
     """The ``VT`` entry of an issued invoice, credit note, fee or regularisation, validated
-    with it (the caller holds the issuing lock and commits)."""
+    with it (the caller holds the issuing lock and commits). Its VAT goes to 44574 (due on
+    receipt) or 44571 (option for debits), as frozen in the document's seller snapshot."""
     entry = ledger.sales_entry(sales_document(inv), posting_accounts())
     return persist_entry(
         entry, origin="invoice", user_id=user_id, validated=True, invoice_id=inv.id
@@ -183,7 +187,8 @@ def post_payslips(payslips: Iterable[Payslip], *, user_id: int | None = None) ->
 
 
 def post_payment(payment: Payment, *, user_id: int | None = None) -> JournalEntry:
-    """The ``BQ`` entry of a payment received, validated as it is recorded."""
+    """The ``BQ`` entry of a payment received, validated as it is recorded, with the VAT of
+    the invoices it settles that becomes due (44574 → 44571, eage/books/vat.py)."""
     take_issuing_lock()
     entry = ledger.payment_entry(
         day=payment.date,
@@ -193,6 +198,7 @@ def post_payment(payment: Payment, *, user_id: int | None = None) -> JournalEntr
         amount=D(payment.amount),
         method=PAYMENT_METHODS.get(payment.method, payment.method),
         accounts=posting_accounts(),
+        vat_moves=payment_vat_moves(payment),
     )
     return persist_entry(
         entry, origin="payment", user_id=user_id, validated=True, payment_id=payment.id

@@ -19,7 +19,7 @@ from accounting.chart import JOURNALS, PURPOSES
 from accounting.money import ZERO
 from accounting.months import Month
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
-from eage.books import entries, ledgers, prints, xlsx
+from eage.books import entries, ledgers, prints, vat, xlsx
 from eage.books.chart import active_accounts, chart_of_accounts, save_account
 from eage.books.errors import BooksError
 from eage.books.fec import download_fec
@@ -459,3 +459,26 @@ def aged_receivables_pdf() -> Response:
         **context,
     )
     return _pdf(data, f"balance-agee-{at:%Y%m%d}.pdf")
+
+
+# --------------------------------------------------------------------------- VAT (CA3)
+
+
+@bp.route("/tva")
+@roles_required(*BACK_OFFICE)
+def vat_page() -> str:
+    """The year's CA3 figures per month, reconciled with 44571 / 44566 / 44574."""
+    year = _year()
+    return render_template("books/vat.html", report=vat.vat_year(year), year=year)
+
+
+@bp.route("/tva.csv")
+@roles_required(*BACK_OFFICE)
+def vat_csv() -> Response:
+    year = _year()
+    return send_file(
+        io.BytesIO(vat.vat_csv(vat.vat_year(year))),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"tva-ca3-{year}.csv",
+    )

@@ -155,6 +155,7 @@ def to_document(inv: Invoice) -> domain.InvoiceDocument:
         late_penalty_rate=Decimal(inv.seller["late_penalty_rate"])
         if inv.seller.get("late_penalty_rate")
         else None,
+        vat_on_debits=parties.vat_on_debits(inv.seller),
         cited_invoices=cited,
         credit_reason=inv.reason or "" if inv.kind == "credit_note" else "",
         time_annex=annex,

@@ -20,6 +20,7 @@ from accounting.ledger import (
     SalesDocument,
     SalesLine,
 )
+from accounting.vat import VatMove
 
 ACCOUNTS = Accounts(
     by_purpose={
@@ -74,7 +75,16 @@ def test_default_chart_has_one_account_per_purpose_and_pcg_numbers() -> None:
 # --------------------------------------------------------------------------- VT
 
 
-def test_invoice_with_vat_debits_the_member_and_credits_706_per_service_and_44571() -> None:
+@pytest.mark.parametrize(
+    ("on_receipt", "vat_account"),
+    [
+        (True, "445740"),  # art. 269-2-c CGI: due on receipt, 44574 until paid (the default)
+        (False, "445710"),  # option for debits: due at invoicing, 44571 at once
+    ],
+)
+def test_invoice_with_vat_debits_the_member_and_credits_706_per_service_and_the_vat(
+    on_receipt: bool, vat_account: str
+) -> None:
     doc = SalesDocument(
         "F-2026-0002",
         "invoice",
@@ -87,6 +97,7 @@ def test_invoice_with_vat_debits_the_member_and_credits_706_per_service_and_4457
         ),
         vat=Decimal("78.39"),
         total_incl_tax=Decimal("470.34"),
+        vat_on_receipt=on_receipt,
     )
     entry = ledger.sales_entry(doc, ACCOUNTS)
     assert entry.journal == "VT" and entry.piece_ref == "F-2026-0002"
@@ -94,7 +105,7 @@ def test_invoice_with_vat_debits_the_member_and_credits_706_per_service_and_4457
         ("411000", None): (Decimal("470.34"), Decimal("0")),
         ("706100", "GESTION"): (Decimal("0"), Decimal("319.98")),
         ("706200", "PAIE"): (Decimal("0"), Decimal("71.97")),
-        ("445710", None): (Decimal("0"), Decimal("78.39")),
+        (vat_account, None): (Decimal("0"), Decimal("78.39")),
     }
     receivable = entry.lines[0]
     assert (receivable.aux_number, receivable.aux_label) == ("411LEFIL", "Le Fil")
@@ -301,6 +312,35 @@ def test_payment_entry_settles_the_member_auxiliary_account() -> None:
         ("512000", None, Decimal("100.00"), Decimal("0")),
         ("411000", "411LEFIL", Decimal("0"), Decimal("100.00")),
     ]
+
+
+def test_payment_entry_moves_the_vat_it_makes_due_from_44574_to_44571() -> None:
+    """Art. 269-2-c CGI: the VAT on services becomes due when the price is received; one
+    D 44574 / C 44571 pair per invoice settled, with the member's analytic code."""
+    entry = ledger.payment_entry(
+        day=DAY,
+        reference="VIR-2",
+        member_code="LEFIL",
+        member_name="Le Fil",
+        amount=Decimal("720.00"),
+        method="Virement",
+        accounts=ACCOUNTS,
+        vat_moves=(
+            VatMove("F-2026-0001", Decimal("100.00")),
+            VatMove("F-2026-0002", Decimal("20.00")),
+            VatMove("F-2026-0003", Decimal("0")),  # exempt invoice: nothing moves
+        ),
+    )
+    assert [(ln.account, ln.debit, ln.credit) for ln in entry.lines] == [
+        ("512000", Decimal("720.00"), Decimal("0")),
+        ("411000", Decimal("0"), Decimal("720.00")),
+        ("445740", Decimal("100.00"), Decimal("0")),
+        ("445710", Decimal("0"), Decimal("100.00")),
+        ("445740", Decimal("20.00"), Decimal("0")),
+        ("445710", Decimal("0"), Decimal("20.00")),
+    ]
+    assert all(ln.member_code == "LEFIL" for ln in entry.lines)
+    assert "F-2026-0002" in entry.lines[4].label
 
 
 # --------------------------------------------------------------------------- checks

@@ -63,6 +63,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "admin.create_token": ADMINISTRATION,
     "admin.revoke_token": ADMINISTRATION,
     "admin.journal": AUDIT_READERS,
+    "admin.settings": ADMINISTRATION,
     "closing.reopen": ADMINISTRATION,
     # Members (§2 accountant: members).
     "members.index": BACK_OFFICE,
@@ -158,6 +159,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "books.member_ledger_pdf": BACK_OFFICE,
     "books.aged_receivables": BACK_OFFICE,
     "books.aged_receivables_pdf": BACK_OFFICE,
+    "books.vat_page": BACK_OFFICE,
+    "books.vat_csv": BACK_OFFICE,
     "books.account": OPERATIONS,
     "books.new_entry": OPERATIONS,
     "books.validate": OPERATIONS,

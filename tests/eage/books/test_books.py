@@ -472,10 +472,12 @@ def test_trial_balance_and_ledgers_with_filters_totals_and_xlsx(app, login_as) -
     )
     client = login_as("manager")
 
+    # 180.00 + 30.00 + 80.00, and the VAT the payment made due (art. 269-2-c CGI): its share
+    # round_half_up(80.00 × 30.00 / 180.00) = 13.33 moved from 44574 to 44571.
     rows = ledgers.trial_balance(ledgers.LedgerFilter(date(2026, 1, 1), date(2026, 12, 31)))
-    assert sum(r.debit for r in rows) == sum(r.credit for r in rows) == Decimal("290.00")
+    assert sum(r.debit for r in rows) == sum(r.credit for r in rows) == Decimal("303.33")
     page = client.get("/comptabilite/balance?annee=2026").get_data(as_text=True)
-    assert "445710" in page and "706200" in page
+    assert "445710" in page and "445740" in page and "706200" in page
 
     response = client.get("/comptabilite/balance?annee=2026&format=xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
@@ -484,7 +486,7 @@ def test_trial_balance_and_ledgers_with_filters_totals_and_xlsx(app, login_as) -
     last = ws.max_row
     assert (
         ws.cell(last, 1).value == "Total"
-        and ws.cell(last, 3).value == ws.cell(last, 4).value == 290
+        and ws.cell(last, 3).value == ws.cell(last, 4).value == 303.33
     )
     assert ws.cell(5, 3).number_format.startswith("#,##0.00")
 
