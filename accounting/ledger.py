@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -54,6 +54,7 @@ __all__ = [
     "SalesDocument",
     "SalesLine",
     "UnbalancedEntry",
+    "accrual_entries",
     "assert_balanced",
     "canonical_json",
     "chain_hash",
@@ -72,6 +73,7 @@ __all__ = [
     "sales_entry",
     "supplier_aux_number",
     "verify_chain",
+    "with_year_label",
     "write_fec",
 ]
 
@@ -285,6 +287,74 @@ def sales_entry(doc: SalesDocument, accounts: Accounts) -> Entry:
         lines.append(_side(vat_account, doc.vat, debit=not invoice, label=label, **analytic))
     return assert_balanced(
         Entry("VT", doc.issue_date, label, doc.number, doc.issue_date, tuple(lines))
+    )
+
+
+# --------------------------------------------------------------------------- cut-off
+
+
+def _mirror(line: EntryLine) -> EntryLine:
+    """The same line on the other side (a reversal)."""
+    return replace(line, debit=line.credit, credit=line.debit)
+
+
+def _accrued(line: EntryLine, receivable: str, accrued: AccountRef, vat: AccountRef) -> EntryLine:
+    """A VT line as the accrual books it: the member's total on the accrued account (no
+    auxiliary account: 4181/4198 are not the member's ledger), the VAT on 44587."""
+    if line.account == receivable:
+        ref = accrued
+    elif line.account.startswith("4457"):
+        ref = vat
+    else:
+        return line
+    return replace(
+        line, account=ref.number, account_label=ref.label, aux_number=None, aux_label=None
+    )
+
+
+def accrual_entries(entry: Entry, year: int, accounts: Accounts) -> tuple[Entry, Entry]:
+    """The cut-off of a sales document of year ``year`` issued after it (SPEC §5 "Cut-off";
+    PCG art. 513-4 and 944-41: revenue belongs to the year the service was rendered): the
+    accrual ``OD`` at 31/12/Y — the VT entry's own revenue lines, its member's total on 4181
+    *factures à établir* (4198 *avoirs à établir* for a credit note) instead of 411, its VAT
+    (44571 or 44574) on 44587 *TVA sur factures à établir* — and its reversal on 01/01/Y+1,
+    the mirror image. In Y+1 the reversal and the VT entry net to zero on revenue, so the
+    revenue stays in Y. Every line keeps the analytic member (and service) of the VT entry;
+    the piece is the document itself (its number and issue date)."""
+    receivable = accounts["receivable"].number
+    invoice = any(ln.account == receivable and ln.debit for ln in entry.lines)
+    accrued = accounts["accrued_receivable"] if invoice else accounts["accrued_credit"]
+    label = f"{'FAE' if invoice else 'AAE'} {entry.piece_ref} (exercice {year})"
+    member_code = next((ln.member_code for ln in entry.lines if ln.member_code), None)
+    lines = tuple(
+        replace(
+            _accrued(ln, receivable, accrued, accounts["vat_accrued"]),
+            label=label,
+            member_code=ln.member_code or member_code,
+        )
+        for ln in entry.lines
+    )
+    back = f"Extourne {label}"
+    accrual = Entry("OD", date(year, 12, 31), label, entry.piece_ref, entry.piece_date, lines)
+    reversal = Entry(
+        "OD",
+        date(year + 1, 1, 1),
+        back,
+        entry.piece_ref,
+        entry.piece_date,
+        tuple(replace(_mirror(ln), label=back) for ln in lines),
+    )
+    return assert_balanced(accrual), assert_balanced(reversal)
+
+
+def with_year_label(entry: Entry, year: int) -> Entry:
+    """An entry of a document of ``year`` booked in a later year (``year`` already closed):
+    its label says which year's service it is, « … (exercice 2025) »."""
+    suffix = f" (exercice {year})"
+    return replace(
+        entry,
+        label=entry.label + suffix,
+        lines=tuple(replace(ln, label=(ln.label or entry.label) + suffix) for ln in entry.lines),
     )
 
 

@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from eage import audit
-from eage.books.cli import export_fec_command, verify_integrity_command
+from eage.books.cli import close_year_command, export_fec_command, verify_integrity_command
 from eage.closing.cli import close_month_command
 from eage.demo import credentials, load_demo
 from eage.extensions import db
@@ -131,5 +131,6 @@ def register_commands(app: Flask) -> None:
         regularise_command,
         export_fec_command,
         verify_integrity_command,
+        close_year_command,
     ):
         app.cli.add_command(cmd)

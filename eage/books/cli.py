@@ -1,4 +1,5 @@
-"""`eage export-fec YYYY --output DIR` and `eage verify-integrity` (SPEC §7)."""
+"""`eage export-fec YYYY --output DIR`, `eage verify-integrity` (SPEC §7) and
+`eage close-year YYYY` (SPEC §5 "Locks")."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from accounting.ledger import check_fec
 from eage.books.errors import BooksError
 from eage.books.fec import build_fec
 from eage.books.integrity import verify_integrity
+from eage.books.yearend import close_year
 
 
 @click.command("export-fec")
@@ -55,3 +57,26 @@ def verify_integrity_command(no_files: bool) -> None:
         click.echo(line)
     if not report.ok:
         raise SystemExit(1)
+
+
+@click.command("close-year")
+@click.argument("year")
+@with_appcontext
+def close_year_command(year: str) -> None:
+    """Close the fiscal year: book its result and write the opening entries (AN) of the next
+    one. Final: a closed year cannot be reopened. Exit status 1 with every reason when
+    refused."""
+    if not re.fullmatch(r"\d{4}", year):
+        raise click.ClickException(f"year must be YYYY, got {year!r}")
+    try:
+        end = close_year(int(year))
+    except BooksError as exc:
+        for message in exc.messages():
+            click.echo(f"error: {message}", err=True)
+        raise click.ClickException(f"year {year} not closed") from None
+    click.echo(f"year {year} closed")
+    click.echo(f"income (class 7): {end.income} EUR")
+    click.echo(f"expenses (class 6): {end.expenses} EUR")
+    click.echo(f"result: {end.result} EUR")
+    lines = len(end.opening.lines) if end.opening else 0
+    click.echo(f"opening entries of {int(year) + 1}: {lines} line(s)")

@@ -15,6 +15,7 @@ from accounting import ledger
 from accounting.chart import member_aux_number
 from accounting.money import ZERO, D
 from eage import audit
+from eage.books import periods
 from eage.books.chart import ensure_chart
 from eage.books.errors import BooksError
 from eage.books.posting import month_end, number_entry, persist_entry
@@ -162,6 +163,7 @@ def validate_entry(row: JournalEntry, *, user_id: int | None = None) -> JournalE
         raise BooksError(f"l'écriture {row.number} est déjà validée")
     take_issuing_lock()
     problems = ledger.check_entry(_as_entry(row))
+    problems += [ledger.Problem(None, p) for p in periods.posting_problems([row.date])]
     if problems:
         db.session.rollback()
         raise BooksError(problems)

@@ -1,5 +1,7 @@
 """The year's FEC, fichier des écritures comptables (art. A47 A-1 LPF): the validated entries
-dated in the year, in validation order (the order of the chain), one line per entry line."""
+dated in the year, its opening entries (AN) first, then in validation order (the order of
+the chain), one line per entry line. No result-closing entries: the year's closing books its
+result in the opening entry of the next year (eage/books/yearend.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +30,9 @@ class FecFile:
 
 
 def _in_validation_order(year: int) -> list[JournalEntry]:
-    """Validated entries dated in ``year``, in the order of the chain (validation order)."""
+    """Validated entries dated in ``year``: its opening entries (``AN``, written by the
+    previous year's closing) first — A47 A-1 LPF: the FEC of a year holds its own opening
+    entries — then the others in the order of the chain (validation order)."""
     link = (
         select(ChainLink.record_id, ChainLink.seq)
         .where(ChainLink.record_type == "entry")
@@ -43,7 +47,7 @@ def _in_validation_order(year: int) -> list[JournalEntry]:
             JournalEntry.date <= date(year, 12, 31),
         )
         .options(selectinload(JournalEntry.lines))
-        .order_by(link.c.seq.is_(None), link.c.seq, JournalEntry.id)
+        .order_by(JournalEntry.journal != "AN", link.c.seq.is_(None), link.c.seq, JournalEntry.id)
     )
     return list(db.session.scalars(query))
 

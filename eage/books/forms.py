@@ -34,3 +34,13 @@ class ManualEntryForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirmer")
+
+
+class LockDateForm(FlaskForm):
+    """The period lock: no validated entry on or before this day (it only moves forward)."""
+
+    day = FrDateField(
+        "Verrouiller la période jusqu'au (inclus)",
+        validators=[DataRequired(message="Indiquez la date.")],
+    )
+    submit = SubmitField("Verrouiller")

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from accounting import ledger
 from accounting.money import D
+from eage.books import periods
 from eage.books.chart import posting_accounts
 from eage.books.vat import payment_vat_moves
 from eage.extensions import db
@@ -68,7 +69,11 @@ def persist_entry(
     entry: ledger.Entry, *, origin: str, user_id: int | None, validated: bool, **links: Any
 ) -> JournalEntry:
     """Store a pure entry with its lines, numbered and validated now if ``validated``
-    (else a draft); ``links`` name the document it comes from (``invoice_id=…``)."""
+    (else a draft); ``links`` name the document it comes from (``invoice_id=…``). A
+    validated entry is refused (:class:`BooksError`) in a missing or closed fiscal year or
+    a locked period (eage/books/periods.py)."""
+    if validated:
+        periods.check_postable(entry.day)
     members, services = _codes_to_ids(entry)
     row = JournalEntry(
         journal=entry.journal,
@@ -131,9 +136,52 @@ def post_invoice(inv: Invoice, *, user_id: int | None = None) -> JournalEntry:
     with it (the caller holds the issuing lock and commits). Its VAT goes to 44574 (due on
     receipt) or 44571 (option for debits), as frozen in the document's seller snapshot."""
     entry = ledger.sales_entry(sales_document(inv), posting_accounts())
-    return persist_entry(
-        entry, origin="invoice", user_id=user_id, validated=True, invoice_id=inv.id
-    )
+    entry = _label_closed_year(inv, entry)
+    row = persist_entry(entry, origin="invoice", user_id=user_id, validated=True, invoice_id=inv.id)
+    post_cut_off(inv, entry, user_id=user_id)
+    return row
+
+
+# --------------------------------------------------------------------------- cut-off
+
+
+def _service_year(inv: Invoice) -> int | None:
+    """The year of the document's service when it is earlier than its issue year."""
+    year = inv.period_end.year
+    return year if year < inv.issue_date.year else None
+
+
+def _label_closed_year(inv: Invoice, entry: ledger.Entry) -> ledger.Entry:
+    """A document of a year that can no longer be accrued (closed, or locked at 31/12) is
+    booked in its issue year, its label saying the year of its service."""
+    year = _service_year(inv)
+    if year is None or periods.is_postable(date(year, 12, 31)):
+        return entry
+    return ledger.with_year_label(entry, year)
+
+
+def post_cut_off(
+    inv: Invoice, entry: ledger.Entry, *, user_id: int | None = None
+) -> list[JournalEntry]:
+    """SPEC §5 "Cut-off": a document for year Y issued after Y, while Y's books are open,
+    is accrued in Y at 31/12 (4181 / 4198, VAT on 44587) and reversed on 01/01/Y+1; both
+    ``OD`` entries name the document (``accrued_invoice_id``)."""
+    year = _service_year(inv)
+    if year is None or not periods.is_postable(date(year, 12, 31)):
+        return []
+    accrual, reversal = ledger.accrual_entries(entry, year, posting_accounts())
+    return [
+        persist_entry(
+            accrual, origin="accrual", user_id=user_id, validated=True, accrued_invoice_id=inv.id
+        ),
+        persist_entry(
+            reversal,
+            origin="reversal",
+            user_id=user_id,
+            validated=True,
+            accrued_invoice_id=inv.id,
+        ),
+    ]
 
 
 # --------------------------------------------------------------------------- PA: payroll

@@ -12,26 +12,31 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from accounting.aging import BUCKETS, bucket_of
 from accounting.chart import JOURNALS, PURPOSES
 from accounting.money import ZERO
 from accounting.months import Month
-from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
-from eage.books import entries, ledgers, prints, vat, xlsx
+from eage.auth.roles import ACCOUNTANT, ADMIN, BACK_OFFICE, OPERATIONS, roles_required
+from eage.books import entries, ledgers, periods, prints, vat, xlsx, yearend
 from eage.books.chart import active_accounts, chart_of_accounts, save_account
 from eage.books.errors import BooksError
 from eage.books.fec import download_fec
-from eage.books.forms import OD_ROWS, AccountForm, ConfirmForm, ManualEntryForm
+from eage.books.forms import OD_ROWS, AccountForm, ConfirmForm, LockDateForm, ManualEntryForm
 from eage.books.integrity import verify_integrity
 from eage.core.services import parse_month
 from eage.extensions import db
 from eage.filters import tr as _
 from eage.forms_fr import parse_fr_decimal
+from eage.models import FiscalYear
 from eage.models.books import JournalEntry, LedgerAccount
 
 bp = Blueprint("books", __name__, url_prefix="/comptabilite")
+
+# Locking periods and closing years: the accountant, or the admin who runs the instance.
+BOOKKEEPERS = (ACCOUNTANT, ADMIN)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -481,4 +486,54 @@ def vat_csv() -> Response:
         mimetype="text/csv",
         as_attachment=True,
         download_name=f"tva-ca3-{year}.csv",
+    )
+
+
+# --------------------------------------------------------------------------- years, locks
+
+
+@bp.route("/exercices")
+@roles_required(*BACK_OFFICE)
+def years() -> str:
+    rows = list(db.session.scalars(select(FiscalYear).order_by(FiscalYear.year.desc())))
+    return render_template(
+        "books/years.html", years=rows, lock_date=periods.lock_date(), form=LockDateForm()
+    )
+
+
+@bp.route("/exercices/verrou", methods=["POST"])
+@roles_required(*BOOKKEEPERS)
+def lock() -> Response:
+    form = LockDateForm()
+    if not form.validate_on_submit() or form.day.data is None:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+        return redirect(url_for("books.years"))
+    try:
+        periods.set_lock_date(form.day.data, user_id=current_user.id)
+    except BooksError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(f"Période verrouillée jusqu'au {form.day.data:%d/%m/%Y}.", "success")
+    return redirect(url_for("books.years"))
+
+
+@bp.route("/exercices/<int:year>/cloture", methods=["GET", "POST"])
+@roles_required(*BOOKKEEPERS)
+def close_year(year: int) -> str | Response:
+    if db.session.get(FiscalYear, year) is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            end = yearend.close_year(year, user_id=current_user.id)
+        except BooksError as exc:
+            for message in exc.messages():
+                flash(message, "danger")
+        else:
+            flash(f"Exercice {year} clôturé : résultat {end.result} €.", "success")
+            return redirect(url_for("books.years"))
+    return render_template(
+        "books/year_close.html", preview=yearend.preview(year), form=form, year=year
     )

@@ -13,6 +13,7 @@ validation order)."""
 
 from __future__ import annotations
 
+import calendar
 import logging
 import time
 from collections import defaultdict
@@ -29,6 +30,7 @@ from accounting.money import D
 from accounting.months import Month
 from accounting.problems import Problem, ProblemsError
 from eage import audit, storage
+from eage.books import periods
 from eage.core.services import month_bounds
 from eage.expenses import posting as expense_posting
 from eage.extensions import db
@@ -202,7 +204,21 @@ def check_month(month: date, today: date | None = None) -> list[Problem]:
     problems += outside
     problems += _days_without_time(employees, days_with_time, start, end)
     problems += _billing_gaps(month)
+    problems += _books_problems(month, today)
     return problems
+
+
+def _books_problems(month: date, today: date) -> list[Problem]:
+    """Blocking: the close writes entries dated today (invoices) and at the month's end
+    (payslips); a closed fiscal year or a locked period refuses them (SPEC §5 "Locks")."""
+    key = Month.of(month).key
+    if periods.year_is_closed(month.year):
+        return [Problem(None, f"l'exercice {month.year} est clôturé : le mois {key} est définitif")]
+    end = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    return [
+        Problem(None, f"écritures du mois {key} impossibles : {p}")
+        for p in periods.posting_problems([end, today])
+    ]
 
 
 def billable_minutes(month: date) -> dict[int, dict[int, int]]:
@@ -362,6 +378,10 @@ def reopen_month(month: date, *, user_id: int | None, reason: str) -> None:
     lock = db.session.get(MonthLock, key)
     if lock is None:
         raise ValueError(f"le mois {key} n'est pas clôturé")
+    if periods.year_is_closed(month.year):
+        raise ValueError(
+            f"l'exercice {month.year} est clôturé : le mois {key} ne peut plus être rouvert"
+        )
     if not reason.strip():
         raise ValueError("indiquez pourquoi le mois est rouvert")
     summary.drop_month(lock)

@@ -30,7 +30,7 @@ from accounting.collection import late_penalty
 from accounting.money import ZERO, D, round_cents
 from accounting.months import Month
 from eage import audit, parties, storage
-from eage.books import posting
+from eage.books import periods, posting
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.filters import fr_date, money, month_label
@@ -574,6 +574,9 @@ def record_payment(
     """Record a payment against one or several invoices of `member` (oldest first when no
     allocation is given), and post it. Every error at once; nothing written on error."""
     started = time.perf_counter()
+    refused = periods.posting_problems([day])  # SPEC §5 "Locks": its BQ entry is dated `day`
+    if refused:
+        raise InvoicingError([f"règlement du {day:%d/%m/%Y} refusé : {p}" for p in refused])
     plan = _payment_plan(member, amount, method, allocations)
     payment = Payment(
         member=member,

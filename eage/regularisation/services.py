@@ -23,6 +23,7 @@ from sqlalchemy import select
 from accounting.months import Month
 from eage import audit, storage
 from eage.allocation.services import allocation
+from eage.books import periods
 from eage.extensions import db
 from eage.invoicing import services as invoicing
 from eage.locks import take_issuing_lock
@@ -112,6 +113,11 @@ def _refusals(year: int, today: date) -> list[str]:
         )
     if today <= date(year, 12, 31):
         errors.append(f"l'exercice {year} n'est pas terminé")
+    if periods.year_is_closed(year):
+        errors.append(f"l'exercice {year} est clôturé : sa régularisation n'est plus possible")
+    else:
+        # Its documents are dated today, and accrued at 31/12 of the year when it is open.
+        errors += [f"écritures impossibles : {p}" for p in periods.posting_problems([today])]
     return errors
 
 

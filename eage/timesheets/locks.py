@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from eage.extensions import db
-from eage.models import MonthLock
+from eage.models import FiscalYear, MonthLock
 
 # First key of the two-key advisory locks: "eage month" (any constant distinct in the database).
 NAMESPACE = 0x4541_4745 & 0x7FFF_FFFF
@@ -35,8 +35,32 @@ def lock_months(months: Iterable[str], *, exclusive: bool = False) -> None:
 
 
 def closed_among(months: Iterable[str]) -> set[str]:
-    """The months of `months` that are closed (read after :func:`lock_months`)."""
+    """The months of `months` that are closed (read after :func:`lock_months`), a month of a
+    closed fiscal year included (its books are final: SPEC §5 "Locks")."""
     wanted = sorted(set(months))
     if not wanted:
         return set()
-    return set(db.session.scalars(select(MonthLock.month).where(MonthLock.month.in_(wanted))))
+    locked = set(db.session.scalars(select(MonthLock.month).where(MonthLock.month.in_(wanted))))
+    return locked | in_closed_years(wanted)
+
+
+def in_closed_years(months: Iterable[str]) -> set[str]:
+    """The months of `months` ("YYYY-MM") that belong to a closed fiscal year."""
+    wanted = set(months)
+    years = {int(m[:4]) for m in wanted}
+    if not years:
+        return set()
+    closed = set(
+        db.session.scalars(
+            select(FiscalYear.year).where(
+                FiscalYear.year.in_(sorted(years)), FiscalYear.closed_at.is_not(None)
+            )
+        )
+    )
+    return {m for m in wanted if int(m[:4]) in closed}
+
+
+def closed_year_months() -> set[str]:
+    """Every month of every closed fiscal year."""
+    years = db.session.scalars(select(FiscalYear.year).where(FiscalYear.closed_at.is_not(None)))
+    return {f"{year}-{month:02d}" for year in years for month in range(1, 13)}

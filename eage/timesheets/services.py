@@ -27,7 +27,6 @@ from eage.models import (
     INTERNAL,
     Employee,
     Member,
-    MonthLock,
     Service,
     TimesheetEntry,
 )
@@ -180,7 +179,7 @@ def week_param(monday: date) -> str:
 
 def locked_months(first: date, last: date) -> set[str]:
     wanted = {Month.of(first).key, Month.of(last).key}
-    return set(db.session.scalars(select(MonthLock.month).where(MonthLock.month.in_(wanted))))
+    return time_locks.closed_among(wanted)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from eage.models import (
     Service,
     TimesheetEntry,
 )
+from eage.timesheets import locks as time_locks
 from eage.timesheets.parsing import parse_code, parse_date, parse_flag, parse_minutes
 
 # Art. L3121-18 C. trav.: 10 h of effective work a day at most; an authorised exception
@@ -144,6 +145,7 @@ class Reference:
             code.upper(): sid for sid, code in db.session.execute(select(Service.id, Service.code))
         }
         locked = set(db.session.scalars(select(MonthLock.month)))
+        locked |= time_locks.closed_year_months()
         return cls(employees, members, services, locked)
 
     def is_locked(self, day: date) -> bool:

@@ -165,6 +165,11 @@ ACCESS: dict[str, frozenset[str]] = {
     "books.new_entry": OPERATIONS,
     "books.validate": OPERATIONS,
     "books.delete": OPERATIONS,
+    # SPEC §5 "Locks": the fiscal years are read by the back office; locking a period and
+    # closing a year are the accountant's, or the admin's who runs the instance.
+    "books.years": BACK_OFFICE,
+    "books.lock": frozenset({ACCOUNTANT, ADMIN}),
+    "books.close_year": frozenset({ACCOUNTANT, ADMIN}),
     # JSON API (§7), by bearer token; a member token sees only its member (§8).
     "api.members": SCOPED_TO_OWN_MEMBER,
     "api.services": SCOPED_TO_OWN_MEMBER,

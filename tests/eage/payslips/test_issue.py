@@ -203,6 +203,8 @@ def test_rgdu_continues_from_the_previous_payslip_of_the_year(demo_time) -> None
 
 
 def test_a_2025_month_uses_2025_values(demo_time) -> None:
+    # Its PA entry is dated 30/11/2025: the books need fiscal year 2025 (SPEC §5 "Locks").
+    db.session.add(FiscalYear(year=2025))
     rows = services.issue_month_payslips(
         date(2025, 11, 1), user_id=None, issue_date=date(2025, 12, 1)
     )

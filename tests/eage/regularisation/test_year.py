@@ -17,7 +17,7 @@ from eage.closing import services as closing
 from eage.demo import load_demo
 from eage.extensions import db
 from eage.invoicing import documents as invoicing_documents
-from eage.models import Expense, Invoice, Payslip
+from eage.models import Expense, FiscalYear, Invoice, Payslip
 from eage.regularisation import services as regularisation
 
 AFTER = date(2027, 1, 6)
@@ -26,6 +26,9 @@ AFTER = date(2027, 1, 6)
 @pytest.fixture()
 def closed_year(app) -> None:
     load_demo(2026, today=date(2026, 12, 31))
+    # The closes run in January 2027: their invoices are booked in 2027, which must exist
+    # (SPEC §5 "Locks": no validated entry outside an existing, open fiscal year).
+    db.session.add(FiscalYear(year=2027))
     for m in range(1, 13):
         db.session.add(
             Expense(

@@ -1,0 +1,121 @@
+"""Which days the books accept a validated entry on (SPEC §5 "Locks"; PCG art. 420-5: once
+validated, and once a period is closed, entries can no longer be changed, nor added to it).
+
+A validated entry must be dated in a fiscal year that exists and is not closed (the year's
+closing, eage/books/yearend.py), and after the accountant's period lock
+(``Organisation.books_locked_until``, which only ever moves forward). The one check,
+:func:`posting_problems`, is made by ``posting.persist_entry`` for every entry the software
+validates and by the validation of a typed OD; the issuers that write into the books ask
+it first (the close, the regularisation) so that they refuse before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import func, select
+
+from eage import audit
+from eage.books.errors import BooksError
+from eage.extensions import db
+from eage.models import FiscalYear, Organisation
+from eage.models.books import JournalEntry
+
+
+def _organisation() -> Organisation | None:
+    return db.session.scalar(select(Organisation).limit(1))
+
+
+def lock_date() -> date | None:
+    """The day up to which (included) the books are locked, if any."""
+    org = _organisation()
+    return org.books_locked_until if org else None
+
+
+def posting_problems(days: Iterable[date]) -> list[str]:
+    """Why a validated entry could not be dated on each of ``days`` (every reason once)."""
+    problems: list[str] = []
+    locked = lock_date()
+    years: dict[int, FiscalYear | None] = {}
+    for day in sorted(set(days)):
+        if day.year not in years:
+            years[day.year] = db.session.get(FiscalYear, day.year)
+            fiscal_year = years[day.year]
+            if fiscal_year is None:
+                problems.append(f"l'exercice {day.year} n'existe pas")
+            elif fiscal_year.is_closed:
+                problems.append(f"l'exercice {day.year} est clôturé")
+        if locked is not None and day <= locked:
+            message = f"la période est verrouillée jusqu'au {locked:%d/%m/%Y}"
+            if message not in problems:
+                problems.append(message)
+    return problems
+
+
+def check_postable(day: date) -> None:
+    """Refuse (:class:`BooksError`) a validated entry dated ``day`` in a missing or closed
+    fiscal year, or on or before the period lock."""
+    problems = posting_problems([day])
+    if problems:
+        raise BooksError([f"écriture du {day:%d/%m/%Y} refusée : {p}" for p in problems])
+
+
+def is_postable(day: date) -> bool:
+    return not posting_problems([day])
+
+
+def year_is_closed(year: int) -> bool:
+    fiscal_year = db.session.get(FiscalYear, year)
+    return fiscal_year is not None and fiscal_year.is_closed
+
+
+def closed_years(years: Iterable[int]) -> set[int]:
+    """The years of ``years`` that are closed."""
+    wanted = sorted(set(years))
+    if not wanted:
+        return set()
+    return set(
+        db.session.scalars(
+            select(FiscalYear.year).where(
+                FiscalYear.year.in_(wanted), FiscalYear.closed_at.is_not(None)
+            )
+        )
+    )
+
+
+def set_lock_date(day: date, *, user_id: int | None = None) -> date:
+    """Move the period lock forward to ``day`` (never back: what was locked stays locked);
+    audit-logged."""
+    org = _organisation()
+    if org is None:
+        raise BooksError("le groupement n'est pas encore paramétré")
+    current = org.books_locked_until
+    if current is not None and day <= current:
+        raise BooksError(
+            f"la date de verrouillage ne peut qu'avancer : la période est déjà verrouillée "
+            f"jusqu'au {current:%d/%m/%Y}"
+        )
+    drafts = db.session.scalar(
+        select(func.count(JournalEntry.id)).where(
+            JournalEntry.validated_at.is_(None), JournalEntry.date <= day
+        )
+    )
+    if drafts:
+        raise BooksError(
+            f"{drafts} écriture(s) en brouillon datée(s) au plus tard du {day:%d/%m/%Y} : "
+            "validez-les ou supprimez-les avant de verrouiller la période"
+        )
+    org.books_locked_until = day
+    audit.record(
+        "lock",
+        "books",
+        f"{day:%Y-%m-%d}",
+        user_id=user_id,
+        summary=(
+            f"période verrouillée jusqu'au {day:%d/%m/%Y}"
+            + (f" (auparavant {current:%d/%m/%Y})" if current else "")
+        ),
+    )
+    db.session.commit()
+    return day
