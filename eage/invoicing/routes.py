@@ -242,8 +242,10 @@ def payments() -> str | Response:
     open_invoices = []
     account = []
     balance = None
+    credits: list[services.OpenItem] = []
     if member is not None:
         open_invoices = [(i, services.outstanding(i)) for i in services.open_invoices(member)]
+        credits = [i for i in services.open_items(member.id) if i.document.is_credit_note]
         account = services.statement_of_account(member.id)
         balance = services.member_balance(member.id)
     recent = db.session.scalars(
@@ -255,6 +257,7 @@ def payments() -> str | Response:
         form=form,
         member=member,
         open_invoices=open_invoices,
+        credits=credits,
         account=account,
         balance=balance,
         recent=recent,

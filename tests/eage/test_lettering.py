@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from accounting.documents import render_invoice_docx
@@ -163,6 +164,8 @@ def test_credit_note_on_a_paid_invoice_stays_a_credit_then_applies_to_the_next(
     assert assert_open_items_are_the_411_balance("LEFIL") == Decimal("-12.00")
     page = client.get(f"/factures/{note.number}").get_data(as_text=True)
     assert b.number in page and "12,00" in page
+    page = client.get("/paiements/?adherent=LEFIL").get_data(as_text=True)
+    assert "Avoirs à imputer" in page and note.number in page
     assert (
         login_as("manager")
         .post(f"/factures/{note.number}/imputer", data={"invoice_id": b.id, "amount": "1"})
@@ -321,5 +324,10 @@ def test_fec_lettrage_pairs_net_to_zero_and_paid_invoices_are_lettered(demo, log
         LedgerFilter(date(2026, 1, 1), date(2026, 12, 31), member_id=member("LEFIL").id)
     )
     assert [r.lettering for r in section.rows] == ["AA", "AA", "AA", "AB", "AB", "AB", "AB", "AB"]
-    page = login_as("accountant").get("/comptabilite/adherents?annee=2026&adherent=LEFIL")
+    client = login_as("accountant")
+    page = client.get("/comptabilite/adherents?annee=2026&adherent=LEFIL")
     assert "Let." in page.get_data(as_text=True)
+    xlsx = client.get("/comptabilite/adherents?format=xlsx&annee=2026&adherent=LEFIL").data
+    ws = load_workbook(io.BytesIO(xlsx)).active
+    assert ws["M4"].value == "Lettrage"
+    assert [ws[f"M{row}"].value for row in range(5, 13)] == ["AA"] * 3 + ["AB"] * 5
