@@ -47,7 +47,9 @@ def _receivable_lines() -> dict[str, list[LetteringLine]]:
         query
     ):
         document = ("invoice", invoice_id) if invoice_id is not None else ("payment", payment_id)
-        out[aux or ""].append(LetteringLine(line_id, document, number or "", day, D(debit), D(credit)))
+        out[aux or ""].append(
+            LetteringLine(line_id, document, number or "", day, D(debit), D(credit))
+        )
     return out
 
 
