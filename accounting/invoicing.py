@@ -43,6 +43,7 @@ __all__ = [
     "InvoiceLine",
     "InvoiceNumber",
     "InvoiceReference",
+    "CorrectedInvoice",
     "LineKind",
     "Party",
     "SellerParty",
@@ -501,6 +502,18 @@ class InvoiceReference:
 
 
 @dataclass(frozen=True)
+class CorrectedInvoice:
+    """An invoice a rectifying document (the year-end regularisation) corrects, with the
+    share of the document's amount and VAT that corrects it (art. 242 nonies A ann. II CGI:
+    the rectifying document refers to the invoices it corrects)."""
+
+    number: str
+    issue_date: date
+    amount_excl_tax: Decimal
+    vat: Decimal
+
+
+@dataclass(frozen=True)
 class TimeAnnexRow:
     """One timesheet entry behind an invoice (SPEC §5: date, employee, hours)."""
 
@@ -547,6 +560,8 @@ class InvoiceDocument:
     time_annex: tuple[TimeAnnexRow, ...] = ()
     notes: tuple[str, ...] = ()
     currency: str = "EUR"
+    # The invoices a regularisation corrects, its amount and VAT split over them.
+    corrected_invoices: tuple[CorrectedInvoice, ...] = ()
     totals: Totals = field(init=False)
     due_date: date = field(init=False)
 

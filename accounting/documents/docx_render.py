@@ -260,6 +260,7 @@ def invoice_docx(doc: InvoiceDocument, template: bytes | None = None) -> bytes:
     _invoice_head(document, doc)
     _invoice_lines(document, doc)
     _invoice_totals(document, doc)
+    _invoice_corrections(document, doc)
     _invoice_payment(document, doc)
     if doc.time_annex:
         _invoice_time_annex(document, doc)
@@ -375,6 +376,28 @@ def _invoice_payment(document: DocxDocument, doc: InvoiceDocument) -> None:
         _para(document, mention, size=8)
     for note in doc.notes:
         _para(document, note, size=8, color=MUTED)
+
+
+def _invoice_corrections(document: DocxDocument, doc: InvoiceDocument) -> None:
+    """The invoices a regularisation corrects, with its amount and VAT split over them."""
+    if not doc.corrected_invoices:
+        return
+    document.add_heading("Factures rectifiées", level=3)
+    _grid(
+        document,
+        ["Facture", "Date", "Montant HT", "TVA"],
+        [
+            [
+                c.number,
+                formats.fr_date(c.issue_date),
+                formats.money(c.amount_excl_tax),
+                formats.money(c.vat),
+            ]
+            for c in doc.corrected_invoices
+        ],
+        numeric=(2, 3),
+        widths_mm=(50, 40, 45, 45),
+    )
 
 
 def _invoice_time_annex(document: DocxDocument, doc: InvoiceDocument) -> None:

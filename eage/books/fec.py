@@ -1,7 +1,8 @@
 """The year's FEC, fichier des écritures comptables (art. A47 A-1 LPF): the validated entries
 dated in the year, its opening entries (AN) first, then in validation order (the order of
-the chain), one line per entry line. No result-closing entries: the year's closing books its
-result in the opening entry of the next year (eage/books/yearend.py)."""
+the chain), one line per entry line; the members' 411 lines carry their lettrage
+(EcritureLet / DateLet, eage/books/lettering.py). No result-closing entries: the year's
+closing books its result in the opening entry of the next year (eage/books/yearend.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from sqlalchemy.orm import selectinload
 
 from accounting import ledger
 from accounting.chart import JOURNALS
+from accounting.lettering import Letter
 from accounting.money import D
 from eage import audit
 from eage.books.errors import BooksError
+from eage.books.lettering import letters_within
 from eage.extensions import db
 from eage.models import Organisation
 from eage.models.books import ChainLink, JournalEntry
@@ -52,7 +55,8 @@ def _in_validation_order(year: int) -> list[JournalEntry]:
     return list(db.session.scalars(query))
 
 
-def _fec_lines(row: JournalEntry) -> list[ledger.FecLine]:
+def _fec_lines(row: JournalEntry, letters: dict[int, Letter]) -> list[ledger.FecLine]:
+    """The entry's FEC lines; a lettered 411 line carries its code and DateLet."""
     assert row.number is not None and row.validated_at is not None
     return [
         ledger.FecLine(
@@ -70,6 +74,8 @@ def _fec_lines(row: JournalEntry) -> list[ledger.FecLine]:
             debit=D(ln.debit),
             credit=D(ln.credit),
             valid_date=row.validated_at.date(),
+            matching=letters[ln.id].code if ln.id in letters else None,
+            matching_date=letters[ln.id].day if ln.id in letters else None,
         )
         for ln in row.lines
     ]
@@ -81,7 +87,8 @@ def build_fec(year: int) -> FecFile:
     if org is None or not org.siren:
         raise BooksError("le SIREN du groupement n'est pas renseigné")
     rows = _in_validation_order(year)
-    lines = [line for row in rows for line in _fec_lines(row)]
+    letters = letters_within(date(year, 1, 1), date(year, 12, 31))
+    lines = [line for row in rows for line in _fec_lines(row, letters)]
     data = ledger.write_fec(lines)
     return FecFile(ledger.fec_filename(org.siren, date(year, 12, 31)), data, len(rows), len(lines))
 

@@ -5,14 +5,16 @@ the books against the documents (revenue per service, member balances)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, func, select
 
+from accounting.chart import member_aux_number
 from accounting.money import ZERO, D, round_cents
+from eage.books.lettering import receivable_letters
 from eage.extensions import db
 from eage.models import Invoice, InvoiceLine, Member, Service
 from eage.models.books import JournalEntry, JournalLine, LedgerAccount
@@ -171,6 +173,8 @@ class LedgerRow:
     balance: Decimal
     member: str | None
     service: str | None
+    line_id: int = 0
+    lettering: str = ""  # the member ledger's lettrage code (eage/books/lettering.py)
 
 
 @dataclass
@@ -211,6 +215,7 @@ def _ledger_lines(flt: LedgerFilter, by_aux: bool) -> Any:
             JournalLine.credit,
             Member.code.label("member"),
             Service.code.label("service"),
+            JournalLine.id.label("line_id"),
         )
         .outerjoin(Member, JournalLine.member_id == Member.id)
         .outerjoin(Service, JournalLine.service_id == Service.id)
@@ -241,6 +246,7 @@ def _ledger_row(line: Row[Any], balance: Decimal) -> LedgerRow:
         balance,
         line.member,
         line.service,
+        line.line_id,
     )
 
 
@@ -263,8 +269,32 @@ def general_ledger(flt: LedgerFilter) -> list[LedgerSection]:
 
 
 def member_ledger(flt: LedgerFilter) -> list[LedgerSection]:
-    """Grand livre auxiliaire des adhérents: lines per member auxiliary account (411…)."""
-    return _ledger(flt, by_aux=True)
+    """Grand livre auxiliaire des adhérents: lines per member auxiliary account (411…), each
+    lettered line with its code (the payments and credit notes that settle an invoice)."""
+    sections = _ledger(flt, by_aux=True)
+    letters = receivable_letters()
+    for section in sections:
+        section.rows = [
+            replace(r, lettering=letters[r.line_id].code) if r.line_id in letters else r
+            for r in section.rows
+        ]
+    return sections
+
+
+def member_account_balance(member_code: str) -> Decimal:
+    """Debit − credit of the member's 411 auxiliary account over the whole books (validated
+    entries; the opening entries of a year only carry the previous years' lines, so they are
+    left out rather than counted twice)."""
+    query = (
+        select(func.sum(JournalLine.debit) - func.sum(JournalLine.credit))
+        .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
+        .where(
+            JournalEntry.validated_at.is_not(None),
+            JournalEntry.origin != "opening",
+            JournalLine.aux_number == member_aux_number(member_code),
+        )
+    )
+    return _cents(db.session.scalar(query))
 
 
 def aux_balances(year: int) -> dict[str, Decimal]:

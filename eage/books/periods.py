@@ -1,8 +1,8 @@
 """Which days the books accept a validated entry on (SPEC §5 "Locks"; PCG art. 420-5: once
 validated, and once a period is closed, entries can no longer be changed, nor added to it).
 
-A validated entry must be dated in a fiscal year that exists and is not closed (the year's
-closing, eage/books/yearend.py), and after the accountant's period lock
+A validated entry must be dated in a fiscal year that exists (or follows one that does) and
+is not closed (the year's closing, eage/books/yearend.py), and after the accountant's period lock
 (``Organisation.books_locked_until``, which only ever moves forward). The one check,
 :func:`posting_problems`, is made by ``posting.persist_entry`` for every entry the software
 validates and by the validation of a typed OD; the issuers that write into the books ask
@@ -33,6 +33,14 @@ def lock_date() -> date | None:
     return org.books_locked_until if org else None
 
 
+def _follows_a_year(year: int) -> bool:
+    """The year after an existing fiscal year is open even before anyone sets it up: the
+    close of its predecessor's December issues its invoices in it, in January (the year's
+    closing then creates it with its predecessor's settings). Any other missing year — 2019
+    when the books start in 2025 — is refused."""
+    return db.session.get(FiscalYear, year - 1) is not None
+
+
 def posting_problems(days: Iterable[date]) -> list[str]:
     """Why a validated entry could not be dated on each of ``days`` (every reason once)."""
     problems: list[str] = []
@@ -42,9 +50,9 @@ def posting_problems(days: Iterable[date]) -> list[str]:
         if day.year not in years:
             years[day.year] = db.session.get(FiscalYear, day.year)
             fiscal_year = years[day.year]
-            if fiscal_year is None:
+            if fiscal_year is None and not _follows_a_year(day.year):
                 problems.append(f"l'exercice {day.year} n'existe pas")
-            elif fiscal_year.is_closed:
+            elif fiscal_year is not None and fiscal_year.is_closed:
                 problems.append(f"l'exercice {day.year} est clôturé")
         if locked is not None and day <= locked:
             message = f"la période est verrouillée jusqu'au {locked:%d/%m/%Y}"

@@ -37,8 +37,8 @@ def credited(invoice: Invoice) -> tuple[Decimal, Decimal]:
     """What credit notes settled on ``invoice``: (amount incl. tax, its VAT share).
 
     The credit notes applied to it (``CreditApplication``), each application's VAT its share
-    of the credit note's VAT; and the credit notes that cite it without being applied
-    anywhere (they settle the invoice they cite, as ``outstanding`` counts them)."""
+    of the credit note's VAT. A credit note's credit not applied yet settles nothing: its VAT
+    stays reversed on 44574 until it is applied."""
     amount, vat = ZERO, ZERO
     applications = db.session.scalars(
         select(CreditApplication)
@@ -49,17 +49,6 @@ def credited(invoice: Invoice) -> tuple[Decimal, Decimal]:
         note = app.credit_note
         amount += D(app.amount)
         vat += rule.vat_share(D(app.amount), D(note.vat), D(note.total_incl_tax))
-    applied = select(CreditApplication.credit_note_id)
-    citing = db.session.scalars(
-        select(Invoice).where(
-            Invoice.credited_invoice_id == invoice.id,
-            Invoice.kind == "credit_note",
-            Invoice.id.not_in(applied),
-        )
-    )
-    for note in citing:
-        amount += D(note.total_incl_tax)
-        vat += D(note.vat)
     return amount, vat
 
 

@@ -133,6 +133,7 @@ _LEDGER_HEADER = [
     "Débit",
     "Crédit",
     "Solde",
+    "Lettrage",  # the member ledger's codes (empty in the general ledger)
 ]
 
 
@@ -152,11 +153,12 @@ def _section_rows(s: LedgerSection) -> list[list[Any]]:
             r.debit,
             r.credit,
             r.balance,
+            r.lettering,
         ]
         for r in s.rows
     ]
     total = f"Total {s.account} {s.label}"
-    rows.append([s.account, None, "", "", "", "", total, "", "", s.debit, s.credit, s.balance])
+    rows.append([s.account, None, "", "", "", "", total, "", "", s.debit, s.credit, s.balance, ""])
     return rows
 
 

@@ -28,7 +28,15 @@ from eage import parties, storage
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.invoicing.errors import InvoicingError
-from eage.models import Employee, Invoice, Member, Service, StoredDocument, TimesheetEntry
+from eage.models import (
+    Employee,
+    Invoice,
+    InvoiceCorrection,
+    Member,
+    Service,
+    StoredDocument,
+    TimesheetEntry,
+)
 
 POOL_THRESHOLD = 8  # below this many documents a pool costs more than it saves
 Item = TypeVar("Item")
@@ -112,6 +120,34 @@ def domain_line(
     )
 
 
+def corrected_invoices(inv: Invoice) -> tuple[domain.CorrectedInvoice, ...]:
+    """The invoices a regularisation document corrects, oldest first, with its share."""
+    rows = db.session.execute(
+        select(
+            Invoice.number,
+            Invoice.issue_date,
+            InvoiceCorrection.amount_excl_tax,
+            InvoiceCorrection.vat,
+        )
+        .join(Invoice, InvoiceCorrection.invoice_id == Invoice.id)
+        .where(InvoiceCorrection.document_id == inv.id)
+        .order_by(Invoice.issue_date, Invoice.seq)
+    )
+    return tuple(domain.CorrectedInvoice(n, d, a, v) for n, d, a, v in rows)
+
+
+def _corrections_note(inv: Invoice, corrected: tuple[domain.CorrectedInvoice, ...]) -> str:
+    """The mention naming every invoice corrected (printed, and a note of the CII XML: its
+    BT-25 takes one preceding invoice, the last one)."""
+    what = (
+        "Avoir portant sur les factures"
+        if inv.is_credit_note
+        else ("Facture complémentaire portant sur les factures")
+    )
+    refs = ", ".join(f"{c.number} du {c.issue_date:%d/%m/%Y}" for c in corrected)
+    return f"{what} {refs} (détail : tableau « Factures rectifiées »)."
+
+
 def to_document(inv: Invoice) -> domain.InvoiceDocument:
     lines = [
         domain_line(
@@ -136,6 +172,9 @@ def to_document(inv: Invoice) -> domain.InvoiceDocument:
             "Facture complémentaire : différence entre le temps du mois après réouverture "
             "et ce qui a déjà été facturé."
         )
+    corrected = corrected_invoices(inv)
+    if corrected:
+        notes.append(_corrections_note(inv, corrected))
     if inv.origin == "monthly":
         notes.append(
             "Facture provisionnelle au taux horaire de l'exercice ; régularisation au coût "
@@ -160,6 +199,7 @@ def to_document(inv: Invoice) -> domain.InvoiceDocument:
         credit_reason=inv.reason or "" if inv.kind == "credit_note" else "",
         time_annex=annex,
         notes=tuple(notes),
+        corrected_invoices=corrected,
     )
 
 

@@ -68,6 +68,7 @@ def index() -> str:
 def detail(number: str) -> str:
     inv = _invoice_or_404(number)
     notes = list(db.session.scalars(select(Invoice).where(Invoice.credited_invoice_id == inv.id)))
+    unapplied = services.unapplied_credit(inv)
     return render_template(
         "invoicing/detail.html",
         inv=inv,
@@ -75,7 +76,36 @@ def detail(number: str) -> str:
         status=services.display_status(inv),
         outstanding=services.outstanding(inv),
         status_labels=STATUS_LABELS,
+        applications=services.credit_applications(inv),
+        unapplied=unapplied,
+        open_invoices=[(i, services.outstanding(i)) for i in services.open_invoices(inv.member)]
+        if inv.is_credit_note and unapplied > 0 and current_user.role != "member"
+        else [],
     )
+
+
+@bp.route("/factures/<number>/imputer", methods=["POST"])
+@roles_required(*OPERATIONS)
+def apply_credit(number: str) -> Response:
+    """Apply what is left of a credit note to an open invoice of the same member."""
+    note = _invoice_or_404(number)
+    raw_invoice = request.form.get("invoice_id") or ""
+    invoice = db.session.get(Invoice, int(raw_invoice)) if raw_invoice.isdigit() else None
+    raw_amount = (request.form.get("amount") or "").strip()
+    try:
+        amount = parse_fr_decimal(raw_amount) if raw_amount else None
+    except ValueError:
+        flash(f"Montant illisible : {raw_amount}", "danger")
+        return redirect(url_for("invoicing.detail", number=number))
+    try:
+        services.apply_credit(note, invoice, amount, user_id=current_user.id)
+    except services.InvoicingError as exc:
+        for e in exc.errors:
+            flash(e, "danger")
+    else:
+        assert invoice is not None
+        flash(f"Avoir {note.number} imputé sur {invoice.number}.", "success")
+    return redirect(url_for("invoicing.detail", number=number))
 
 
 @bp.route("/documents/<int:document_id>")
@@ -212,8 +242,10 @@ def payments() -> str | Response:
     open_invoices = []
     account = []
     balance = None
+    credits: list[services.OpenItem] = []
     if member is not None:
         open_invoices = [(i, services.outstanding(i)) for i in services.open_invoices(member)]
+        credits = [i for i in services.open_items(member.id) if i.document.is_credit_note]
         account = services.statement_of_account(member.id)
         balance = services.member_balance(member.id)
     recent = db.session.scalars(
@@ -225,6 +257,7 @@ def payments() -> str | Response:
         form=form,
         member=member,
         open_invoices=open_invoices,
+        credits=credits,
         account=account,
         balance=balance,
         recent=recent,

@@ -39,6 +39,7 @@ from eage.invoicing.errors import InvoicingError as InvoicingError  # services.I
 from eage.invoicing.numbering import next_number
 from eage.locks import take_issuing_lock
 from eage.models import (
+    CreditApplication,
     FiscalYear,
     Invoice,
     InvoiceLine,
@@ -142,6 +143,8 @@ def issue_document(
         summary=f"{member.code} {totals.incl_tax} € ({origin})",
     )
     posting.post_invoice(inv, user_id=user_id)
+    if kind == "credit_note" and credited is not None:
+        apply_credit_automatically(inv, [credited], day=issue_date, user_id=user_id)
     return inv
 
 
@@ -259,7 +262,8 @@ def issue_planned(
 
 
 def credited_so_far(invoice: Invoice) -> Decimal:
-    """Total (incl. tax) of the credit notes already citing `invoice`."""
+    """Total (incl. tax) of the credit notes citing `invoice`: what was credited on its
+    lines. What settles the invoice is what was *applied* to it (:func:`credit_applied`)."""
     return D(
         db.session.scalar(
             select(func.coalesce(func.sum(Invoice.total_incl_tax), 0)).where(
@@ -268,6 +272,140 @@ def credited_so_far(invoice: Invoice) -> Decimal:
         )
         or 0
     )
+
+
+def credit_applied(invoice: Invoice) -> Decimal:
+    """Credit notes applied to `invoice` (incl. tax)."""
+    return D(
+        str(
+            db.session.scalar(
+                select(func.coalesce(func.sum(CreditApplication.amount), 0)).where(
+                    CreditApplication.invoice_id == invoice.id
+                )
+            )
+            or 0
+        )
+    )
+
+
+def unapplied_credit(note: Invoice) -> Decimal:
+    """What is left of a credit note (incl. tax) once applied to invoices: a credit the
+    member holds, to apply to another open invoice."""
+    if not note.is_credit_note:
+        return ZERO
+    applied = db.session.scalar(
+        select(func.coalesce(func.sum(CreditApplication.amount), 0)).where(
+            CreditApplication.credit_note_id == note.id
+        )
+    )
+    return note.total_incl_tax - D(str(applied or 0))
+
+
+def credit_applications(document: Invoice) -> list[CreditApplication]:
+    """The applications of a credit note, or those made to an invoice, in date order."""
+    column = (
+        CreditApplication.credit_note_id
+        if document.is_credit_note
+        else CreditApplication.invoice_id
+    )
+    return list(
+        db.session.scalars(
+            select(CreditApplication)
+            .where(column == document.id)
+            .order_by(CreditApplication.date, CreditApplication.id)
+        )
+    )
+
+
+def _application(
+    note: Invoice, invoice: Invoice, amount: Decimal, day: date, user_id: int | None
+) -> CreditApplication:
+    row = CreditApplication(
+        credit_note_id=note.id,
+        invoice_id=invoice.id,
+        date=day,
+        amount=amount,
+        created_by_id=user_id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    refresh_status(invoice)
+    return row
+
+
+def apply_credit_automatically(
+    note: Invoice, invoices: list[Invoice], *, day: date, user_id: int | None = None
+) -> list[CreditApplication]:
+    """Apply what is left of `note` to `invoices` in the order given, each up to what is
+    still open on it; the rest stays unapplied credit of the member. Inside the caller's
+    transaction (the issuing of the credit note)."""
+    out: list[CreditApplication] = []
+    left = unapplied_credit(note)
+    for invoice in invoices:
+        if left <= 0:
+            break
+        if invoice.is_credit_note or invoice.member_id != note.member_id:
+            continue
+        part = min(left, outstanding(invoice))
+        if part > 0:
+            out.append(_application(note, invoice, part, day, user_id))
+            left -= part
+    return out
+
+
+def _application_errors(
+    note: Invoice, invoice: Invoice | None, amount: Decimal | None
+) -> list[str]:
+    """Every reason a credit note cannot be applied so, at once."""
+    errors: list[str] = []
+    if not note.is_credit_note:
+        errors.append(f"{note.number} n'est pas un avoir")
+    if invoice is None:
+        errors.append("choisissez la facture à solder")
+    elif invoice.is_credit_note:
+        errors.append(f"{invoice.number} est un avoir, pas une facture")
+    elif invoice.member_id != note.member_id:
+        errors.append(f"{invoice.number} est une facture d'un autre adhérent")
+    if amount is None or amount <= 0:
+        errors.append("le montant doit être positif")
+    elif round_cents(amount) != amount:
+        errors.append("le montant a au plus deux décimales")
+    else:
+        left = unapplied_credit(note)
+        if amount > left:
+            errors.append(f"{amount} € dépasse le crédit restant de l'avoir ({left} €)")
+        if invoice is not None and not invoice.is_credit_note:
+            owed = outstanding(invoice)
+            if amount > owed:
+                errors.append(f"{amount} € dépasse le reste dû de {invoice.number} ({owed} €)")
+    return errors
+
+
+def apply_credit(
+    note: Invoice,
+    invoice: Invoice | None,
+    amount: Decimal | None,
+    *,
+    day: date | None = None,
+    user_id: int | None = None,
+) -> CreditApplication:
+    """The accountant applies an unapplied credit to an open invoice of the same member.
+    Every error at once (InvoicingError); nothing written on error."""
+    errors = _application_errors(note, invoice, amount)
+    if errors:
+        raise InvoicingError(errors)
+    assert invoice is not None and amount is not None
+    take_issuing_lock()
+    row = _application(note, invoice, amount, day or date.today(), user_id)
+    audit.record(
+        "apply",
+        "credit_note",
+        note.number,
+        user_id=user_id,
+        summary=f"{amount} € → {invoice.number}",
+    )
+    db.session.commit()
+    return row
 
 
 def credited_lines_so_far(invoice: Invoice) -> dict[int, Decimal]:
@@ -454,12 +592,12 @@ def paid_amount(invoice: Invoice) -> Decimal:
 
 
 def outstanding(invoice: Invoice) -> Decimal:
-    """What is still owed on an invoice: total − payments − credit notes citing it."""
+    """What is still owed on an invoice: total − payments allocated − credit applied. No
+    clamping: allocations and applications are refused beyond it, so it is never negative.
+    A credit note owes nothing (what is left of it: :func:`unapplied_credit`)."""
     if invoice.is_credit_note:
-        return Decimal("0")
-    return max(
-        invoice.total_incl_tax - paid_amount(invoice) - credited_so_far(invoice), Decimal("0")
-    )
+        return ZERO
+    return invoice.total_incl_tax - paid_amount(invoice) - credit_applied(invoice)
 
 
 def display_status(invoice: Invoice, today: date | None = None) -> str:
@@ -516,8 +654,12 @@ def _allocated_as_asked(
             errors.append(f"{inv.number} : {part} € dépasse le reste dû ({outstanding(inv)} €)")
         else:
             plan.append((inv, part))
-    if sum((p for _i, p in plan), Decimal("0")) > amount:
-        errors.append("la somme affectée dépasse le montant du paiement")
+    allocated = sum((p for _i, p in plan), ZERO)
+    if not errors and allocated != amount:
+        errors.append(
+            f"affectez tout le paiement : {allocated} € affectés sur {amount} € "
+            "(pas d'avance : un paiement solde des factures ouvertes)"
+        )
     return plan, errors
 
 
@@ -638,6 +780,37 @@ def member_balance(member_id: int) -> Decimal:
         select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.member_id == member_id)
     )
     return D(invoiced or 0) - D(credited or 0) - D(paid or 0)
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """An item of the member's account still open: an invoice with what is still owed on
+    it (positive), or a credit note with what is left to apply (negative)."""
+
+    document: Invoice
+    amount: Decimal
+
+    @property
+    def day(self) -> date:
+        return self.document.issue_date
+
+
+def open_items(member_id: int) -> list[OpenItem]:
+    """The member's open items, oldest first: their sum is :func:`member_balance` and the
+    balance of the member's 411 auxiliary account (a payment is always allocated in full and
+    a credit note applied only to what is open, so nothing is left between the items)."""
+    documents = db.session.scalars(
+        select(Invoice)
+        .options(selectinload(Invoice.allocations))
+        .where(Invoice.member_id == member_id)
+        .order_by(Invoice.issue_date, Invoice.kind.desc(), Invoice.seq)
+    )
+    items = []
+    for doc in documents:
+        amount = -unapplied_credit(doc) if doc.is_credit_note else outstanding(doc)
+        if amount:
+            items.append(OpenItem(doc, amount))
+    return items
 
 
 def statement_of_account(member_id: int) -> list[AccountRow]:

@@ -20,14 +20,16 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from accounting.money import ZERO
 from accounting.months import Month
+from accounting.split import largest_remainder
 from eage import audit, storage
 from eage.allocation.services import allocation
 from eage.books import periods
 from eage.extensions import db
 from eage.invoicing import services as invoicing
 from eage.locks import take_issuing_lock
-from eage.models import Invoice, Member, MonthLock, Service
+from eage.models import Invoice, InvoiceCorrection, Member, MonthLock, Service
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +154,7 @@ def _issue(
 
 def _last_monthly_invoice(member: Member, year: int) -> Invoice | None:
     """The member's last monthly (or complementary) invoice of the year: the one a
-    regularisation credit note cites."""
+    regularisation credit note cites as its preceding invoice (Factur-X BT-25 takes one)."""
     return db.session.scalar(
         select(Invoice)
         .where(
@@ -166,37 +168,102 @@ def _last_monthly_invoice(member: Member, year: int) -> Invoice | None:
     )
 
 
+def year_service_invoices(member: Member, year: int) -> dict[Invoice, Decimal]:
+    """The member's service invoices of the year (monthly and complementary) with their
+    service amount excl. tax net of the credit notes that cite them (never below 0)."""
+    invoices = db.session.scalars(
+        select(Invoice)
+        .where(
+            Invoice.member_id == member.id,
+            Invoice.kind == "invoice",
+            Invoice.origin.in_(("monthly", "complement")),
+            Invoice.period_start >= date(year, 1, 1),
+            Invoice.period_start <= date(year, 12, 31),
+        )
+        .order_by(Invoice.issue_date, Invoice.seq)
+    ).all()
+    out: dict[Invoice, Decimal] = {}
+    for inv in invoices:
+        amount = sum((ln.amount for ln in inv.lines if ln.kind == "service"), ZERO)
+        credited = db.session.scalars(
+            select(Invoice).where(
+                Invoice.credited_invoice_id == inv.id,
+                Invoice.kind == "credit_note",
+                Invoice.origin != "regularisation",
+            )
+        )
+        for note in credited:
+            amount -= sum((ln.amount for ln in note.lines if ln.kind == "service"), ZERO)
+        out[inv] = max(amount, ZERO)
+    return out
+
+
+def write_corrections(document: Invoice, cited: dict[Invoice, Decimal]) -> list[Invoice]:
+    """The invoices a regularisation document corrects (art. 242 nonies A ann. II CGI: a
+    rectifying document refers to the invoices it corrects): its excl.-tax amount and its
+    VAT each split over them pro rata to their net service amounts (largest remainder,
+    SPEC §5), so each invoice's share of VAT follows its share of the amount. Returns the
+    invoices cited, most recent first (the order the credit is applied in)."""
+    weights = {inv.number: w for inv, w in cited.items() if w > 0}
+    if not weights:
+        return []
+    by_number = {inv.number: inv for inv in cited}
+    amounts = largest_remainder(document.total_excl_tax, weights)
+    vats = largest_remainder(document.vat, weights)
+    for number in weights:
+        if amounts[number] or vats[number]:
+            db.session.add(
+                InvoiceCorrection(
+                    document_id=document.id,
+                    invoice_id=by_number[number].id,
+                    amount_excl_tax=amounts[number],
+                    vat=vats[number],
+                )
+            )
+    db.session.flush()
+    return sorted(
+        (by_number[n] for n in weights),
+        key=lambda inv: (inv.issue_date, inv.seq),
+        reverse=True,
+    )
+
+
 def _issue_difference(
     diff: MemberDifference, year: int, *, today: date, user_id: int | None
 ) -> list[Invoice]:
-    """A complementary invoice for the services under-invoiced, a credit note (citing the
-    member's last monthly invoice of the year) for those over-invoiced."""
+    """A complementary invoice for the services under-invoiced, a credit note for those
+    over-invoiced; each cites the member's service invoices of the year it corrects. The
+    credit note names the last of them as its preceding invoice and is applied to those
+    still open, most recent first; the rest stays a credit of the member."""
     plus = {s: a for s, a in diff.per_service.items() if a > 0}
     minus = {s: -a for s, a in diff.per_service.items() if a < 0}
+    cited = year_service_invoices(diff.member, year) if plus or minus else {}
     issued: list[Invoice] = []
     if plus:
         reason = (
             f"Régularisation annuelle {year} : coût réel {diff.real_cost} € "
             f"− facturé {diff.invoiced} €"
         )
-        issued.append(
-            _issue("invoice", diff, year, plus, reason=reason, today=today, user_id=user_id)
+        complement = _issue(
+            "invoice", diff, year, plus, reason=reason, today=today, user_id=user_id
         )
+        write_corrections(complement, cited)
+        issued.append(complement)
     if minus:
         reason = f"Régularisation annuelle {year} au coût réel : trop-facturé rendu à l'adhérent"
-        cited = _last_monthly_invoice(diff.member, year)
-        issued.append(
-            _issue(
-                "credit_note",
-                diff,
-                year,
-                minus,
-                reason=reason,
-                credited=cited,
-                today=today,
-                user_id=user_id,
-            )
+        note = _issue(
+            "credit_note",
+            diff,
+            year,
+            minus,
+            reason=reason,
+            credited=_last_monthly_invoice(diff.member, year),
+            today=today,
+            user_id=user_id,
         )
+        corrected = write_corrections(note, cited)
+        invoicing.apply_credit_automatically(note, corrected, day=today, user_id=user_id)
+        issued.append(note)
     return issued
 
 

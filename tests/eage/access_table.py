@@ -122,6 +122,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "invoicing.detail": SCOPED_TO_OWN_MEMBER,
     "invoicing.document": SCOPED_TO_OWN_MEMBER,
     "invoicing.credit_note": OPERATIONS,
+    "invoicing.apply_credit": OPERATIONS,
     "invoicing.send": OPERATIONS,
     "invoicing.portal_invoices": PORTAL,
     # Year-end regularisation: the accountant runs it, the member reads its own statement.

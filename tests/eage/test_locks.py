@@ -133,12 +133,14 @@ def test_closing_or_reopening_a_month_of_a_closed_year_is_refused(demo) -> None:
     assert db.session.get(MonthLock, "2026-11") is None
 
 
-def test_close_refused_when_its_entries_would_fall_in_a_missing_year(demo) -> None:
-    """December closed in January: its invoices are dated in January, in a year to create."""
+def test_december_closes_in_january_of_a_year_not_set_up_yet(demo) -> None:
+    """December closed in January: its invoices are dated in the next year, which is open
+    as the year after an existing one; a year after nothing (2028) is refused."""
     problems = closing.check_month(date(2026, 12, 1), AFTER)
-    assert "écritures du mois 2026-12 impossibles : l'exercice 2027 n'existe pas" in [
-        p.message for p in problems if p.blocking
-    ]
+    assert not [p.message for p in problems if "exercice" in p.message]
+    assert periods.posting_problems([date(2027, 1, 5)]) == []
+    assert periods.posting_problems([date(2028, 1, 5)]) == ["l'exercice 2028 n'existe pas"]
+    assert periods.posting_problems([date(2019, 6, 1)]) == ["l'exercice 2019 n'existe pas"]
 
 
 def test_regularisation_of_a_closed_year_is_refused(demo) -> None:
