@@ -45,6 +45,7 @@ __all__ = [
     "FecError",
     "FecLine",
     "GENERAL_REDUCTION_CODES",
+    "SETTLEMENT_KINDS",
     "PayslipData",
     "PayslipLineData",
     "Problem",
@@ -66,6 +67,7 @@ __all__ = [
     "reduction_split",
     "result_by_class",
     "sales_entry",
+    "settlement_entry",
     "verify_chain",
     "write_fec",
 ]
@@ -395,6 +397,31 @@ def payroll_entry(slip: PayslipData, accounts: Accounts) -> Entry:
     return assert_balanced(
         Entry("PA", slip.day, label, slip.number, slip.piece_date or slip.day, tuple(lines))
     )
+
+
+# The payroll debts a settlement pays (SPEC §5: 421 / 431 / 437 / 4421 → 512): kind → the
+# purpose of the account, and the label of the entry.
+SETTLEMENT_KINDS: dict[str, tuple[str, str]] = {
+    "net_pay": ("net_pay", "Salaires nets"),
+    "urssaf": ("urssaf", "URSSAF"),
+    "retirement": ("retirement_bodies", "Retraite complémentaire"),
+    "health": ("health_bodies", "Mutuelle et prévoyance"),
+    "withholding_tax": ("withholding_tax", "Prélèvement à la source"),
+}
+
+
+def settlement_entry(
+    *, kind: str, month: str, day: date, amount: Decimal, reference: str, accounts: Accounts
+) -> Entry:
+    """``BQ``: the payroll debt of ``kind`` for ``month`` (YYYY-MM) is paid from the bank —
+    debit 421 / 431 / 437100 / 437200 / 4421, credit 512."""
+    purpose, what = SETTLEMENT_KINDS[kind]
+    label = f"Règlement {what} {month}"
+    lines = (
+        _side(accounts[purpose], amount, debit=True, label=label),
+        _side(accounts["bank"], amount, debit=False, label=label),
+    )
+    return assert_balanced(Entry("BQ", day, label, reference, day, lines))
 
 
 # --------------------------------------------------------------------------- bank (BQ)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import click
@@ -10,7 +11,7 @@ from flask.cli import with_appcontext
 
 import payroll
 from eage.core.services import parse_month
-from eage.payslips import services
+from eage.payslips import services, settlements
 
 # The simulation prints the payslip API's totals and lines, plus the RGDU it applied.
 OUTPUT_TOTALS = (*services.API_TOTALS, "rgdu")
@@ -109,3 +110,35 @@ def simulate_payslip_command(
     out["hourly_cost"] = f"{result.hourly_cost:f}"
     out["lines"] = [{k: line[k] for k in LINE_FIELDS} for line in data["lines"]]
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@click.command("settle-payroll")
+@click.argument("month")
+@click.option("--date", "day", required=True, help="Payment date as YYYY-MM-DD.")
+@click.option(
+    "--kind",
+    type=click.Choice(settlements.KINDS),
+    default=None,
+    help="One debt only (default: every debt of the month still owed).",
+)
+@with_appcontext
+def settle_payroll_command(month: str, day: str, kind: str | None) -> None:
+    """Record the payment of a closed month's payroll (421/431/437/4421 → 512, journal BQ)."""
+    first = parse_month(month)
+    if first is None:
+        raise click.BadParameter(f"month must be YYYY-MM, got {month!r}", param_hint="MONTH")
+    try:
+        paid_on = date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter(
+            f"date must be YYYY-MM-DD, got {day!r}", param_hint="--date"
+        ) from None
+    done, problems = settlements.settle_month(f"{first:%Y-%m}", paid_on, (kind,) if kind else None)
+    for row in done:
+        click.echo(f"{row.month} {row.kind}: {row.amount} € paid on {row.date.isoformat()}")
+    for message in problems:
+        click.echo(f"error: {message}", err=True)
+    if problems:
+        raise click.ClickException("some payments were not recorded: see the errors above")
+    if not done:
+        click.echo(f"{first:%Y-%m}: nothing left to settle")
