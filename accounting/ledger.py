@@ -66,6 +66,7 @@ __all__ = [
     "payroll_entry",
     "reduction_split",
     "result_by_class",
+    "salary_tax_entry",
     "sales_entry",
     "settlement_entry",
     "verify_chain",
@@ -422,6 +423,18 @@ def settlement_entry(
         _side(accounts["bank"], amount, debit=False, label=label),
     )
     return assert_balanced(Entry("BQ", day, label, reference, day, lines))
+
+
+def salary_tax_entry(*, year: int, amount: Decimal, accounts: Accounts) -> Entry:
+    """``OD`` at 31/12 of ``year``: the taxe sur les salaires due (art. 231 CGI) — debit 631100,
+    credit 447000 (paid with the yearly return in January of ``year`` + 1)."""
+    day = date(year, 12, 31)
+    label = f"Taxe sur les salaires {year}"
+    lines = (
+        _side(accounts["payroll_tax"], amount, debit=True, label=label),
+        _side(accounts["payroll_tax_due"], amount, debit=False, label=label),
+    )
+    return assert_balanced(Entry("OD", day, label, f"TS-{year}", day, lines))
 
 
 # --------------------------------------------------------------------------- bank (BQ)

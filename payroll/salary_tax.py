@@ -146,7 +146,7 @@ def _due_after_franchise(tax: Decimal, rules: SalaryTaxRules) -> tuple[Decimal, 
     if tax <= rules.franchise:
         return tax, ZERO
     if tax < rules.decote_limit:
-        decote = round_cents(rules.decote_share * (rules.decote_limit - tax))
+        decote = min(tax, round_cents(rules.decote_share * (rules.decote_limit - tax)))
         return decote, (tax - decote).quantize(_EURO, rounding=ROUND_HALF_UP)
     return ZERO, tax.quantize(_EURO, rounding=ROUND_HALF_UP)
 

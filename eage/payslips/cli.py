@@ -10,8 +10,9 @@ import click
 from flask.cli import with_appcontext
 
 import payroll
+from eage.books.errors import BooksError
 from eage.core.services import parse_month
-from eage.payslips import services, settlements
+from eage.payslips import salary_tax, services, settlements
 
 # The simulation prints the payslip API's totals and lines, plus the RGDU it applied.
 OUTPUT_TOTALS = (*services.API_TOTALS, "rgdu")
@@ -142,3 +143,26 @@ def settle_payroll_command(month: str, day: str, kind: str | None) -> None:
         raise click.ClickException("some payments were not recorded: see the errors above")
     if not done:
         click.echo(f"{first:%Y-%m}: nothing left to settle")
+
+
+@click.command("salary-tax")
+@click.argument("year", type=int)
+@click.option("--post", "do_post", is_flag=True, help="Post the tax due at 31/12 (OD).")
+@with_appcontext
+def salary_tax_command(year: int, do_post: bool) -> None:
+    """Print the year's taxe sur les salaires (art. 231 CGI) and optionally post it."""
+    computed = salary_tax.compute(year)
+    r = computed.result
+    click.echo(f"ratio {r.ratio} % (receipts of {computed.ratio_year}: {r.receipts.total} €)")
+    for e in r.employees:
+        click.echo(f"{e.code}: gross {e.gross} € base {e.base} € tax {e.tax} €")
+    click.echo(f"tax before allowance {r.tax_before_allowance} €, allowance {r.allowance} €")
+    click.echo(f"franchise or décote {r.decote} €, due {r.due} €")
+    if computed.entry is not None:
+        click.echo(f"posted: {computed.entry.number}")
+    if do_post:
+        try:
+            row = salary_tax.post(year)
+        except BooksError as exc:
+            raise click.ClickException("; ".join(exc.messages())) from None
+        click.echo(f"posted: {row.number}")

@@ -19,7 +19,7 @@ from eage.core.services import parse_month
 from eage.extensions import db
 from eage.models import Employee, MonthLock, StoredDocument
 from eage.models.payroll import Payslip
-from eage.payslips import services, settlements
+from eage.payslips import salary_tax, services, settlements
 from eage.payslips.forms import SimulatorForm
 from eage.storage import read
 
@@ -249,3 +249,28 @@ def settlements_page() -> str | Response:
         labels=settlements.KIND_LABELS,
         months=services.months_with_payslips(),
     )
+
+
+# --------------------------------------------------------------------------- salary tax
+
+
+@bp.route("/taxe-sur-les-salaires", methods=["GET", "POST"])
+@roles_required(*BACK_OFFICE)
+def salary_tax_page() -> str | Response:
+    """The year's taxe sur les salaires: ratio, per-employee base and tax, allowance, due;
+    the accountant posts it at 31/12 when it is due."""
+    raw = request.values.get("annee") or ""
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else date.today().year
+    if request.method == "POST":
+        if current_user.role not in OPERATIONS:
+            abort(403)
+        try:
+            row = salary_tax.post(year, user_id=current_user.id)
+        except BooksError as exc:
+            db.session.rollback()
+            for message in exc.messages():
+                flash(message, "danger")
+        else:
+            flash(_("Taxe sur les salaires comptabilisée : %(n)s.", n=row.number), "success")
+            return redirect(url_for("payslips.salary_tax_page", annee=year))
+    return render_template("payslips/salary_tax.html", year=year, computed=salary_tax.compute(year))

@@ -117,6 +117,8 @@ ACCESS: dict[str, frozenset[str]] = {
     # The payroll settlements (421/431/437/4421 → 512) are books: the accountant records
     # them, the admin reads them (see POST_ACCESS); the manager does not.
     "payslips.settlements_page": frozenset({ACCOUNTANT, ADMIN}),
+    # The taxe sur les salaires: read by the back office, posted by the accountant.
+    "payslips.salary_tax_page": BACK_OFFICE,
     # Invoices, credit notes, payments (§2 accountant); the member reads its own (§2, §8).
     "invoicing.index": BACK_OFFICE,
     "invoicing.overdue": BACK_OFFICE,
@@ -175,6 +177,7 @@ ACCESS: dict[str, frozenset[str]] = {
 POST_ACCESS: dict[str, frozenset[str]] = {
     "invoicing.payments": OPERATIONS,
     "payslips.settlements_page": OPERATIONS,
+    "payslips.salary_tax_page": OPERATIONS,
 }
 
 

@@ -5,6 +5,7 @@ bank (SPEC §5 "Accounting entries")."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -13,14 +14,16 @@ from sqlalchemy import select
 
 from accounting import chart, ledger
 from accounting.ledger import AccountRef, Accounts, PayslipData, PayslipLineData
+from eage.allocation import services as allocation_services
 from eage.books.errors import BooksError
 from eage.closing import services as closing
 from eage.extensions import db
-from eage.models import Payslip
+from eage.models import Invoice, Payslip
 from eage.models.books import JournalEntry, JournalLine, Settlement
-from eage.payslips import settlements
+from eage.payslips import salary_tax, settlements
 from payroll import load_params
 from payroll.imputation import reduction_max_coefficient, reduction_retirement_ratio
+from payroll.salary_tax import salary_tax_rules
 from tests.eage.closing.conftest import add_time, october_time  # noqa: F401
 
 OCT = date(2026, 10, 1)
@@ -237,3 +240,56 @@ def test_settlements_page_and_cli(october, login_as, runner) -> None:
     )
     assert again.exit_code != 0
     assert "déjà réglé" in again.output
+
+
+# --------------------------------------------------------------------------- salary tax
+
+
+def test_salary_tax_of_the_year_from_the_books(october, login_as, runner) -> None:
+    """Art. 231 CGI: ratio = receipts without VAT (FABRIQUE, 261 B) ÷ all receipts of the
+    group's first year; each employee's gross of the year × ratio through the brackets; the
+    associations' allowance (24,256 €, art. 1679 A CGI) absorbs it: nothing due."""
+    computed = salary_tax.compute(2026)
+    r = computed.result
+    assert computed.ratio_year == 2026  # no 2025 receipts: the first year's own ratio
+    invoices = db.session.scalars(select(Invoice)).all()
+    exempt = sum((i.total_excl_tax for i in invoices if i.vat == 0), Decimal(0))
+    taxed = sum((i.total_excl_tax for i in invoices if i.vat > 0), Decimal(0))
+    assert (r.receipts.not_vat_liable, r.receipts.vat_liable) == (exempt, taxed)
+    assert r.ratio == int(exempt * 100 / (exempt + taxed))
+    assert 0 < r.ratio < 100
+    assert {e.code: e.gross for e in r.employees} == {s.employee.code: s.gross for s in october}
+    assert r.tax_before_allowance > 0
+    assert r.allowance == r.tax_before_allowance and r.due == 0
+    page = login_as("manager").get("/paie/taxe-sur-les-salaires?annee=2026")
+    assert page.status_code == 200
+    assert f"{r.ratio} %" in page.get_data(as_text=True)
+    result = runner.invoke(args=["salary-tax", "2026", "--post"])
+    assert result.exit_code != 0
+    assert "aucune taxe sur les salaires n'est due pour 2026" in result.output
+
+
+def test_salary_tax_due_is_posted_at_year_end_and_recharged(october, monkeypatch) -> None:
+    """Without the allowance and the franchise (an employer that is not an association), the
+    tax is due: OD at 31/12 D 631100 / C 447000, once; the year's allocation carries it in
+    the structure cost (SPEC §5: structure = internal + overheads − income + salary tax)."""
+    rules = salary_tax_rules(load_params(2026))
+    bare = dataclasses.replace(
+        rules, association_allowance=Decimal(0), franchise=Decimal(0), decote_limit=Decimal(0)
+    )
+    monkeypatch.setattr(salary_tax, "salary_tax_rules", lambda params: bare)
+    before = allocation_services.compute("2026-01", "2026-12").result
+    due = salary_tax.compute(2026).result.due
+    assert due > 0 and due == due.to_integral_value()
+    row = salary_tax.post(2026)
+    assert (row.journal, row.origin, row.date) == ("OD", "payroll_tax", date(2026, 12, 31))
+    assert [(ln.account_number, ln.debit, ln.credit) for ln in row.lines] == [
+        ("631100", due, Decimal("0.00")),
+        ("447000", Decimal("0.00"), due),
+    ]
+    with pytest.raises(BooksError, match="déjà comptabilisée"):
+        salary_tax.post(2026)
+    db.session.rollback()
+    after = allocation_services.compute("2026-01", "2026-12").result
+    assert after.overheads == before.overheads + due
+    assert after.structure_cost == before.structure_cost + due
