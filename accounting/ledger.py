@@ -47,6 +47,8 @@ __all__ = [
     "EntryLine",
     "FecError",
     "FecLine",
+    "GENERAL_REDUCTION_CODES",
+    "SETTLEMENT_KINDS",
     "PayslipData",
     "PayslipLineData",
     "Problem",
@@ -69,9 +71,12 @@ __all__ = [
     "payment_entry",
     "payroll_entry",
     "purchase_entry",
+    "reduction_split",
     "result_by_class",
+    "salary_tax_entry",
     "sales_entry",
     "supplier_aux_number",
+    "settlement_entry",
     "verify_chain",
     "with_year_label",
     "write_fec",
@@ -380,32 +385,86 @@ class PayslipData:
     net_paid: Decimal
     lines: tuple[PayslipLineData, ...]
     piece_date: date | None = None
+    # The share of the general reduction (RGDU / « Fillon ») charged on the Agirc-Arrco
+    # contributions, as the DSN imputes it: Agirc-Arrco employer rate in the coefficient ÷
+    # the coefficient's maximum (payroll.imputation.reduction_retirement_ratio); 0 = all on
+    # the URSSAF.
+    reduction_retirement_ratio: Decimal = ZERO
 
+
+# Payslip line codes of the general employer reduction, whose amount the DSN splits between
+# the URSSAF and the complementary-retirement institutions.
+GENERAL_REDUCTION_CODES = frozenset({"rgdu"})
+# Training and apprenticeship contributions (payroll taxes, PCG 633 / 631, not social
+# charges): collected by the URSSAF since 2022 (loi n° 2018-771, art. L6131-3 C. trav.),
+# so still owed to 431, but charged to their own accounts.
+_PAYROLL_TAX_PREFIXES = {
+    "formation_professionnelle": "training_tax",
+    "taxe_apprentissage": "apprenticeship_tax",
+}
 
 _EMPLOYER = {
     "urssaf": "employer_urssaf",
     "health": "employer_health",
     "retirement": "employer_retirement",
+    "training_tax": "training_tax",
+    "apprenticeship_tax": "apprenticeship_tax",
 }
 _BODY = {"urssaf": "urssaf", "health": "health_bodies", "retirement": "retirement_bodies"}
 
 
-def payroll_entry(slip: PayslipData, accounts: Accounts) -> Entry:
-    """``PA``: gross pay to 641, employer contributions net of the reductions (RGDU) to 645
-    by body; what is owed: net paid to 421, the withheld income tax to 4421, employee and
-    employer contributions to the URSSAF (431) or the other bodies (437) by the payslip
-    line's heading and code (:func:`accounting.chart.contribution_body`)."""
-    label = f"Paie {slip.number} {slip.employee_code}"
+def reduction_split(amount: Decimal, ratio: Decimal) -> tuple[Decimal, Decimal]:
+    """``(urssaf, retirement)`` shares of a general-reduction amount: the retirement share
+    is ``amount × ratio`` rounded half-up to the cent, the URSSAF share the rest (so the two
+    always add up to the amount; urssaf.fr « Réduction générale — règles d'imputation »)."""
+    retirement = round_cents(D(amount) * D(ratio))
+    return D(amount) - retirement, retirement
+
+
+def _payroll_charge(code: str, body: str) -> str:
+    """The charge account purpose of a payslip line's employer amount."""
+    for prefix, purpose in _PAYROLL_TAX_PREFIXES.items():
+        if code.startswith(prefix):
+            return purpose
+    return body
+
+
+def _payroll_amounts(
+    slip: PayslipData,
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The employer charges by purpose key (:data:`_EMPLOYER`) and what is owed by body."""
     employer: dict[str, Decimal] = defaultdict(lambda: ZERO)
     owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in slip.lines:
         body = contribution_body(line.code, line.heading)
-        employer[body] += D(line.employer_amount)
-        owed[body] += D(line.employee_amount) + D(line.employer_amount)
+        amount = D(line.employer_amount)
+        if line.code in GENERAL_REDUCTION_CODES and body == "urssaf":
+            urssaf, retirement = reduction_split(amount, slip.reduction_retirement_ratio)
+            employer["urssaf"] += urssaf
+            employer["retirement"] += retirement
+            owed["urssaf"] += D(line.employee_amount) + urssaf
+            owed["retirement"] += retirement
+            continue
+        employer[_payroll_charge(line.code, body)] += amount
+        owed[body] += D(line.employee_amount) + amount
+    return employer, owed
+
+
+def payroll_entry(slip: PayslipData, accounts: Accounts) -> Entry:
+    """``PA``: gross pay to 641; employer contributions by body to 645 (URSSAF 6451, health
+    6452, retirement 6453), net of the general reduction split as the DSN imputes it (its
+    Agirc-Arrco share reduces 6453 and 437100, the rest 6451 and 431); training and
+    apprenticeship contributions to 633300 / 631200; what is owed: net paid to 421, the
+    withheld income tax to 4421, employee and employer contributions to the URSSAF (431) or
+    the other bodies (437) by the payslip line's heading and code
+    (:func:`accounting.chart.contribution_body`). The charges (641 + 64x + 63x) equal the
+    payslip's employer cost."""
+    label = f"Paie {slip.number} {slip.employee_code}"
+    employer, owed = _payroll_amounts(slip)
     lines = [_side(accounts["salaries"], slip.gross, debit=True, label=label)]
-    for body in ("urssaf", "health", "retirement"):
-        if employer[body]:
-            lines.append(_side(accounts[_EMPLOYER[body]], employer[body], debit=True, label=label))
+    for key, purpose in _EMPLOYER.items():
+        if employer[key]:
+            lines.append(_side(accounts[purpose], employer[key], debit=True, label=label))
     lines.append(_side(accounts["net_pay"], slip.net_paid, debit=False, label=label))
     if slip.tax_withheld:
         lines.append(
@@ -418,6 +477,43 @@ def payroll_entry(slip: PayslipData, accounts: Accounts) -> Entry:
     return assert_balanced(
         Entry("PA", slip.day, label, slip.number, slip.piece_date or slip.day, tuple(lines))
     )
+
+
+# The payroll debts a settlement pays (SPEC §5: 421 / 431 / 437 / 4421 → 512): kind → the
+# purpose of the account, and the label of the entry.
+SETTLEMENT_KINDS: dict[str, tuple[str, str]] = {
+    "net_pay": ("net_pay", "Salaires nets"),
+    "urssaf": ("urssaf", "URSSAF"),
+    "retirement": ("retirement_bodies", "Retraite complémentaire"),
+    "health": ("health_bodies", "Mutuelle et prévoyance"),
+    "withholding_tax": ("withholding_tax", "Prélèvement à la source"),
+}
+
+
+def settlement_entry(
+    *, kind: str, month: str, day: date, amount: Decimal, reference: str, accounts: Accounts
+) -> Entry:
+    """``BQ``: the payroll debt of ``kind`` for ``month`` (YYYY-MM) is paid from the bank —
+    debit 421 / 431 / 437100 / 437200 / 4421, credit 512."""
+    purpose, what = SETTLEMENT_KINDS[kind]
+    label = f"Règlement {what} {month}"
+    lines = (
+        _side(accounts[purpose], amount, debit=True, label=label),
+        _side(accounts["bank"], amount, debit=False, label=label),
+    )
+    return assert_balanced(Entry("BQ", day, label, reference, day, lines))
+
+
+def salary_tax_entry(*, year: int, amount: Decimal, accounts: Accounts) -> Entry:
+    """``OD`` at 31/12 of ``year``: the taxe sur les salaires due (art. 231 CGI) — debit 631100,
+    credit 447000 (paid with the yearly return in January of ``year`` + 1)."""
+    day = date(year, 12, 31)
+    label = f"Taxe sur les salaires {year}"
+    lines = (
+        _side(accounts["payroll_tax"], amount, debit=True, label=label),
+        _side(accounts["payroll_tax_due"], amount, debit=False, label=label),
+    )
+    return assert_balanced(Entry("OD", day, label, f"TS-{year}", day, lines))
 
 
 # --------------------------------------------------------------------------- bank (BQ)

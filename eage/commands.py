@@ -18,7 +18,11 @@ from eage.demo import credentials, load_demo
 from eage.extensions import db
 from eage.invoicing.cli import invoice_fees_command
 from eage.models import ROLES, ApiToken, Member, Organisation, User
-from eage.payslips.cli import simulate_payslip_command
+from eage.payslips.cli import (
+    salary_tax_command,
+    settle_payroll_command,
+    simulate_payslip_command,
+)
 from eage.regularisation.cli import regularise_command
 from eage.timesheets.cli import import_timesheets_command
 
@@ -128,6 +132,8 @@ def register_commands(app: Flask) -> None:
         close_month_command,
         invoice_fees_command,
         simulate_payslip_command,
+        settle_payroll_command,
+        salary_tax_command,
         regularise_command,
         export_fec_command,
         verify_integrity_command,

@@ -32,6 +32,7 @@ from eage.models import (
     Payslip,
     Service,
 )
+from eage.models.books import JournalEntry, JournalLine
 from eage.timesheets import summary
 
 # Invoice lines that pay for services (SPEC §5 regularisation: "excluding tax and fees").
@@ -143,7 +144,7 @@ def compute(first_month: Period, last_month: Period) -> PeriodAllocation:
     result = allocate_period(
         _employer_costs(first, last, employees),
         blocks,
-        _dated_sum(Expense, first.start, last.end),
+        _dated_sum(Expense, first.start, last.end) + _salary_tax(first.start, last.end),
         _dated_sum(OperatingIncome, first.start, last.end),
     )
     invoiced = _invoiced(first.start, last.end, members, services)
@@ -185,6 +186,23 @@ def _dated_sum(model: type[Expense] | type[OperatingIncome], start: date, end: d
     total = db.session.scalar(
         select(func.coalesce(func.sum(model.amount), ZERO)).where(
             model.date >= start, model.date < end
+        )
+    )
+    return D(total or ZERO)
+
+
+def _salary_tax(start: date, end: date) -> Decimal:
+    """The taxe sur les salaires posted (OD ``payroll_tax``, its 631100 debit) dated within
+    [start, end): a cost of the structure, recharged by the regularisation (SPEC §5 step 2:
+    structure cost = internal + overheads − income + salary tax)."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(JournalLine.debit), ZERO))
+        .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
+        .where(
+            JournalEntry.origin == "payroll_tax",
+            JournalEntry.validated_at.is_not(None),
+            JournalEntry.date >= start,
+            JournalEntry.date < end,
         )
     )
     return D(total or ZERO)

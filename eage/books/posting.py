@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,6 +31,8 @@ from eage.models.books import JournalEntry, JournalLine
 from eage.models.invoicing import PAYMENT_METHODS
 from eage.models.payroll import Payslip
 from eage.parties import vat_on_debits
+from payroll import load_params
+from payroll.imputation import reduction_retirement_ratio as reduction_retirement_ratio_on
 
 # --------------------------------------------------------------------------- entries
 
@@ -193,9 +196,19 @@ def month_end(month: str) -> date:
     return date(year, mon, calendar.monthrange(year, mon)[1])
 
 
+def reduction_retirement_ratio(slip: Payslip) -> Decimal:
+    """The share of the payslip's general reduction imputed on Agirc-Arrco (DSN), from the
+    year's parameters; the employer size is the one the payslip was computed with, read from
+    its FNAL line (``fnal_50`` from 50 staff, art. L834-1 CSS)."""
+    params = load_params(int(slip.month[:4]))
+    large = any(str(line.get("code", "")) == "fnal_50" for line in slip.lines)
+    return reduction_retirement_ratio_on(params, month_end(slip.month), large_employer=large)
+
+
 def payslip_data(slip: Payslip) -> ledger.PayslipData:
     name = str((slip.employee_snapshot or {}).get("name") or slip.employee.name)
     return ledger.PayslipData(
+        reduction_retirement_ratio=reduction_retirement_ratio(slip),
         number=slip.number,
         day=month_end(slip.month),
         employee_code=slip.employee.code,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import click
 from flask.cli import with_appcontext
 
 import payroll
+from eage.books.errors import BooksError
 from eage.core.services import parse_month
-from eage.payslips import services
+from eage.payslips import salary_tax, services, settlements
 
 # The simulation prints the payslip API's totals and lines, plus the RGDU it applied.
 OUTPUT_TOTALS = (*services.API_TOTALS, "rgdu")
@@ -109,3 +111,58 @@ def simulate_payslip_command(
     out["hourly_cost"] = f"{result.hourly_cost:f}"
     out["lines"] = [{k: line[k] for k in LINE_FIELDS} for line in data["lines"]]
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@click.command("settle-payroll")
+@click.argument("month")
+@click.option("--date", "day", required=True, help="Payment date as YYYY-MM-DD.")
+@click.option(
+    "--kind",
+    type=click.Choice(settlements.KINDS),
+    default=None,
+    help="One debt only (default: every debt of the month still owed).",
+)
+@with_appcontext
+def settle_payroll_command(month: str, day: str, kind: str | None) -> None:
+    """Record the payment of a closed month's payroll (421/431/437/4421 → 512, journal BQ)."""
+    first = parse_month(month)
+    if first is None:
+        raise click.BadParameter(f"month must be YYYY-MM, got {month!r}", param_hint="MONTH")
+    try:
+        paid_on = date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter(
+            f"date must be YYYY-MM-DD, got {day!r}", param_hint="--date"
+        ) from None
+    done, problems = settlements.settle_month(f"{first:%Y-%m}", paid_on, (kind,) if kind else None)
+    for row in done:
+        click.echo(f"{row.month} {row.kind}: {row.amount} € paid on {row.date.isoformat()}")
+    for message in problems:
+        click.echo(f"error: {message}", err=True)
+    if problems:
+        raise click.ClickException("some payments were not recorded: see the errors above")
+    if not done:
+        click.echo(f"{first:%Y-%m}: nothing left to settle")
+
+
+@click.command("salary-tax")
+@click.argument("year", type=int)
+@click.option("--post", "do_post", is_flag=True, help="Post the tax due at 31/12 (OD).")
+@with_appcontext
+def salary_tax_command(year: int, do_post: bool) -> None:
+    """Print the year's taxe sur les salaires (art. 231 CGI) and optionally post it."""
+    computed = salary_tax.compute(year)
+    r = computed.result
+    click.echo(f"ratio {r.ratio} % (receipts of {computed.ratio_year}: {r.receipts.total} €)")
+    for e in r.employees:
+        click.echo(f"{e.code}: gross {e.gross} € base {e.base} € tax {e.tax} €")
+    click.echo(f"tax before allowance {r.tax_before_allowance} €, allowance {r.allowance} €")
+    click.echo(f"franchise or décote {r.decote} €, due {r.due} €")
+    if computed.entry is not None:
+        click.echo(f"posted: {computed.entry.number}")
+    if do_post:
+        try:
+            row = salary_tax.post(year)
+        except BooksError as exc:
+            raise click.ClickException("; ".join(exc.messages())) from None
+        click.echo(f"posted: {row.number}")

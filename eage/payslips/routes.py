@@ -7,16 +7,19 @@ import io
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from accounting.months import Month
-from eage.auth.roles import BACK_OFFICE, roles_required
+from eage.auth.roles import ACCOUNTANT, ADMIN, BACK_OFFICE, OPERATIONS, roles_required
+from eage.books.errors import BooksError
 from eage.core.services import parse_month
 from eage.extensions import db
-from eage.models import Employee, StoredDocument
+from eage.models import Employee, MonthLock, StoredDocument
 from eage.models.payroll import Payslip
-from eage.payslips import services
+from eage.payslips import salary_tax, services, settlements
 from eage.payslips.forms import SimulatorForm
 from eage.storage import read
 
@@ -198,3 +201,76 @@ def simulator() -> str:
         sections=services.engine_sections(result.payslip) if result else [],
         totals=services.display_totals(result.payslip, Decimal(0)) if result else None,
     )
+
+
+# --------------------------------------------------------------------------- settlements
+
+
+def _settle_posted(key: str) -> Response | None:
+    """Record the settlement posted by the form; flash the result or every problem."""
+    if current_user.role not in OPERATIONS:
+        abort(403)
+    kind = request.form.get("kind", "")
+    raw_day = (request.form.get("date") or "").strip()
+    try:
+        day = date.fromisoformat(raw_day) if raw_day else None
+    except ValueError:
+        flash(_("Date de paiement invalide : %(d)s", d=raw_day), "danger")
+        return None
+    try:
+        row = settlements.settle(
+            key, kind, day, reference=request.form.get("reference"), user_id=current_user.id
+        )
+    except BooksError as exc:
+        db.session.rollback()
+        for message in exc.messages():
+            flash(message, "danger")
+        return None
+    flash(_("Paiement enregistré : %(amount)s €.", amount=row.amount), "success")
+    return redirect(url_for("payslips.settlements_page", mois=key))
+
+
+@bp.route("/reglements", methods=["GET", "POST"])
+@roles_required(ACCOUNTANT, ADMIN)
+def settlements_page() -> str | Response:
+    """A closed month's payroll debts (421 / 431 / 437 / 4421) and their payments."""
+    month = _month_arg()
+    key = Month.of(month).key
+    if request.method == "POST":
+        done = _settle_posted(key)
+        if done is not None:
+            return done
+    return render_template(
+        "payslips/settlements.html",
+        month=month,
+        key=key,
+        rows=settlements.month_settlements(key),
+        closed=db.session.get(MonthLock, key) is not None,
+        labels=settlements.KIND_LABELS,
+        months=services.months_with_payslips(),
+    )
+
+
+# --------------------------------------------------------------------------- salary tax
+
+
+@bp.route("/taxe-sur-les-salaires", methods=["GET", "POST"])
+@roles_required(*BACK_OFFICE)
+def salary_tax_page() -> str | Response:
+    """The year's taxe sur les salaires: ratio, per-employee base and tax, allowance, due;
+    the accountant posts it at 31/12 when it is due."""
+    raw = request.values.get("annee") or ""
+    year = int(raw) if raw.isdigit() and len(raw) == 4 else date.today().year
+    if request.method == "POST":
+        if current_user.role not in OPERATIONS:
+            abort(403)
+        try:
+            row = salary_tax.post(year, user_id=current_user.id)
+        except BooksError as exc:
+            db.session.rollback()
+            for message in exc.messages():
+                flash(message, "danger")
+        else:
+            flash(_("Taxe sur les salaires comptabilisée : %(n)s.", n=row.number), "success")
+            return redirect(url_for("payslips.salary_tax_page", annee=year))
+    return render_template("payslips/salary_tax.html", year=year, computed=salary_tax.compute(year))

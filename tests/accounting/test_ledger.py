@@ -265,8 +265,12 @@ def test_payroll_entry_of_the_urssaf_reference_case() -> None:
     entry = ledger.payroll_entry(slip, ACCOUNTS)
     got = {ln.account: ln.debit - ln.credit for ln in entry.lines}
     assert got["641100"] == Decimal("2400.00")
-    # 645 = employer contributions 1,049.50 − RGDU 494.64 = employer cost − gross
-    assert got["645100"] + got["645200"] + got["645300"] == Decimal("554.86")
+    # 645 + 633 + 631 = employer contributions 1,049.50 − RGDU 494.64 = employer cost − gross
+    assert got["645100"] + got["645200"] + got["645300"] == Decimal("554.86") - Decimal("29.52")
+    # training (0.55 %) in 633300 and apprenticeship tax (0.59 % + 0.09 %) in 631200, not
+    # 645 (PCG 633 / 631: taxes on pay), still owed to the URSSAF which collects them
+    assert got["633300"] == Decimal("13.20")
+    assert got["631200"] == Decimal("14.16") + Decimal("2.16")
     assert got["645200"] == Decimal("20.00")  # health insurance
     assert got["645300"] == Decimal("144.24")  # Agirc-Arrco + CEG
     assert got["421000"] == Decimal("-1838.56")

@@ -115,6 +115,11 @@ ACCESS: dict[str, frozenset[str]] = {
     "payslips.journal_xlsx": BACK_OFFICE,
     "payslips.preview": BACK_OFFICE,
     "payslips.simulator": BACK_OFFICE,
+    # The payroll settlements (421/431/437/4421 → 512) are books: the accountant records
+    # them, the admin reads them (see POST_ACCESS); the manager does not.
+    "payslips.settlements_page": frozenset({ACCOUNTANT, ADMIN}),
+    # The taxe sur les salaires: read by the back office, posted by the accountant.
+    "payslips.salary_tax_page": BACK_OFFICE,
     # Invoices, credit notes, payments (§2 accountant); the member reads its own (§2, §8).
     "invoicing.index": BACK_OFFICE,
     "invoicing.overdue": BACK_OFFICE,
@@ -187,6 +192,8 @@ ACCESS: dict[str, frozenset[str]] = {
 # payments page, only the accountant records a payment (§2 accountant: payments).
 POST_ACCESS: dict[str, frozenset[str]] = {
     "invoicing.payments": OPERATIONS,
+    "payslips.settlements_page": OPERATIONS,
+    "payslips.salary_tax_page": OPERATIONS,
 }
 
 

@@ -80,7 +80,10 @@ def fec_total(records: list[dict[str, str]], prefix: str, journal: str = "PA") -
 def assert_payroll_and_bank_totals(records: list[dict[str, str]], slips: list[Payslip]) -> None:
     """PA = the payslips, account by account; BQ = the payment received."""
     assert fec_total(records, "641") == sum(s.gross for s in slips)
-    assert fec_total(records, "645") == sum(s.employer_cost - s.gross for s in slips)
+    # employer cost = 641 + 645 + 63x (training and apprenticeship taxes in 633 / 631)
+    assert fec_total(records, "645") + fec_total(records, "63") == sum(
+        s.employer_cost - s.gross for s in slips
+    )
     assert fec_total(records, "421") == -sum(s.net_paid for s in slips)
     assert fec_total(records, "4421") == -sum(s.tax_withheld for s in slips)
     assert fec_total(records, "43") == -sum(
