@@ -15,17 +15,16 @@ always give the same codes, and a new group can only come after the ones complet
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from accounting.money import ZERO, D
+from accounting.money import ZERO
 
 __all__ = [
     "Letter",
     "LetteringLine",
-    "check_fec_lettering",
     "letter_account",
     "lettering_code",
 ]
@@ -123,28 +122,3 @@ def letter_account(
         for ln in group:
             out[ln.line_id] = letter
     return out
-
-
-def check_fec_lettering(records: Sequence[Mapping[str, str]]) -> list[str]:
-    """A FEC's lettrage, as an auditor reads it: per account (CompteNum, CompAuxNum) and
-    code, the lines net to zero, share one DateLet, and no DateLet comes without a code."""
-    problems: list[str] = []
-    totals: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
-    dates: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for n, rec in enumerate(records, start=2):
-        code = rec["EcritureLet"].strip()
-        if not code:
-            if rec["DateLet"].strip():
-                problems.append(f"ligne {n} : DateLet sans EcritureLet")
-            continue
-        key = (rec["CompteNum"], rec["CompAuxNum"], code)
-        debit = D(rec["Debit"].replace(",", ".") or "0")
-        credit = D(rec["Credit"].replace(",", ".") or "0")
-        totals[key] += debit - credit
-        dates[key].add(rec["DateLet"])
-    for (account, aux, code), balance in sorted(totals.items()):
-        if balance != ZERO:
-            problems.append(f"lettrage {code} du compte {account} {aux} non soldé : {balance}")
-        if len(dates[(account, aux, code)]) != 1:
-            problems.append(f"lettrage {code} du compte {account} {aux} : plusieurs DateLet")
-    return problems

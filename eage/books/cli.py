@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from accounting.ledger import check_fec
+from accounting.fec_check import audit_fec
 from eage.books.errors import BooksError
 from eage.books.fec import build_fec
 from eage.books.integrity import verify_integrity
@@ -28,14 +28,15 @@ from eage.books.yearend import close_year
 )
 @with_appcontext
 def export_fec_command(year: str, output: Path) -> None:
-    """Write the year's FEC (art. A47 A-1 LPF), checked against the format before it is kept."""
+    """Write the year's FEC (art. A47 A-1 LPF), checked against every rule of the format
+    (accounting/fec_check.py) before it is kept."""
     if not re.fullmatch(r"\d{4}", year):
         raise click.ClickException(f"year must be YYYY, got {year!r}")
     try:
         fec = build_fec(int(year))
     except BooksError as exc:
         raise click.ClickException(str(exc)) from None
-    problems = check_fec(fec.data, fec.filename)
+    problems = audit_fec(fec.data, fec.filename, int(year))
     if problems:
         for p in problems:
             click.echo(f"error: {p}", err=True)

@@ -10,7 +10,6 @@ import pytest
 
 from accounting.lettering import (
     LetteringLine,
-    check_fec_lettering,
     letter_account,
     lettering_code,
 )
@@ -94,35 +93,3 @@ def test_an_unlinked_document_is_never_lettered() -> None:
         line(2, "P1", "BQ-2026-00001", date(2026, 10, 2), credit="10.00"),
     ]
     assert letter_account(lines, []) == {}
-
-
-def _record(code: str, debit: str, credit: str, let: str, date_let: str) -> dict[str, str]:
-    return {
-        "CompteNum": "411000",
-        "CompAuxNum": code,
-        "Debit": debit,
-        "Credit": credit,
-        "EcritureLet": let,
-        "DateLet": date_let,
-    }
-
-
-def test_fec_lettering_check_reads_codes_per_auxiliary_account() -> None:
-    good = [
-        _record("411LEFIL", "120,00", "0,00", "AA", "20261120"),
-        _record("411LEFIL", "0,00", "120,00", "AA", "20261120"),
-        _record("411FABRIQUE", "50,00", "0,00", "AA", "20261105"),
-        _record("411FABRIQUE", "0,00", "50,00", "AA", "20261105"),
-    ]
-    assert check_fec_lettering(good) == []
-    bad = [
-        *good[:2],
-        _record("411FABRIQUE", "50,00", "0,00", "AA", "20261105"),
-        _record("411FABRIQUE", "0,00", "40,00", "AA", "20261106"),
-        _record("411FABRIQUE", "0,00", "10,00", "", "20261106"),
-    ]
-    assert check_fec_lettering(bad) == [
-        "ligne 6 : DateLet sans EcritureLet",
-        "lettrage AA du compte 411000 411FABRIQUE non soldé : 10.00",
-        "lettrage AA du compte 411000 411FABRIQUE : plusieurs DateLet",
-    ]

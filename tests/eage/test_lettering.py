@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from accounting.documents import render_invoice_docx
 from accounting.documents.html import render_invoice_html
 from accounting.facturx import build_cii_xml
-from accounting.ledger import check_fec, fec_decimal, parse_fec
-from accounting.lettering import check_fec_lettering
+from accounting.fec_check import audit_fec
+from accounting.ledger import fec_decimal, parse_fec
 from eage.books.fec import build_fec
 from eage.books.ledgers import LedgerFilter, member_account_balance, member_ledger
 from eage.extensions import db
@@ -288,9 +288,8 @@ def test_fec_lettrage_pairs_net_to_zero_and_paid_invoices_are_lettered(demo, log
     )
     pay("LEFIL", "50.00", date(2026, 11, 3), {sep.id: Decimal("48.00"), oct_.id: Decimal("2.00")})
     fec = build_fec(2026)
-    assert check_fec(fec.data, fec.filename) == []
+    assert audit_fec(fec.data, fec.filename, 2026) == []  # lettrage codes net to zero
     records = parse_fec(fec.data)
-    assert check_fec_lettering(records) == []
     receivable = [r for r in records if r["CompAuxNum"] == "411LEFIL"]
     by_piece = {
         (r["PieceRef"], r["Debit"], r["Credit"]): (r["EcritureLet"], r["DateLet"])
@@ -306,8 +305,9 @@ def test_fec_lettrage_pairs_net_to_zero_and_paid_invoices_are_lettered(demo, log
     assert by_piece[(note.number, "0,00", "12,00")] == ("", "")
 
     pay("LEFIL", "10.00", date(2026, 12, 1), {oct_.id: Decimal("10.00")})
-    records = parse_fec(build_fec(2026).data)
-    assert check_fec_lettering(records) == []
+    fec = build_fec(2026)
+    assert audit_fec(fec.data, fec.filename, 2026) == []
+    records = parse_fec(fec.data)
     codes = {
         r["PieceRef"]: (r["EcritureLet"], r["DateLet"])
         for r in records
