@@ -220,8 +220,10 @@ def _ledger_lines(flt: LedgerFilter, by_aux: bool) -> Any:
         .outerjoin(Member, JournalLine.member_id == Member.id)
         .outerjoin(Service, JournalLine.service_id == Service.id)
     )
-    if by_aux:
-        query = query.where(JournalLine.aux_number.is_not(None))
+    if by_aux:  # the members' auxiliary accounts (411LEFIL…), not the suppliers' (401…)
+        query = query.where(
+            JournalLine.aux_number.is_not(None), JournalLine.account_number.like("411%")
+        )
     return query.order_by(
         JournalEntry.date,
         JournalEntry.journal,

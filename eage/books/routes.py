@@ -474,7 +474,10 @@ def aged_receivables_pdf() -> Response:
 def vat_page() -> str:
     """The year's CA3 figures per month, reconciled with 44571 / 44566 / 44574."""
     year = _year()
-    return render_template("books/vat.html", report=vat.vat_year(year), year=year)
+    month_starts = {m: date(year, m, 1) for m in range(1, 13)}
+    return render_template(
+        "books/vat.html", report=vat.vat_year(year), year=year, month_starts=month_starts
+    )
 
 
 @bp.route("/tva.csv")

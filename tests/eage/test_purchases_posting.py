@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from accounting import ledger
 from accounting.ledger import check_fec, fec_decimal, parse_fec, result_by_class
 from eage.allocation import services as allocation
+from eage.books import ledgers
 from eage.books.fec import build_fec
 from eage.closing import services as closing
 from eage.expenses import importer, posting, services
@@ -147,6 +148,10 @@ def _income(**overrides: object) -> OperatingIncome:
     return services.create_income(data)
 
 
+def _year_filter() -> ledgers.LedgerFilter:
+    return ledgers.ledger_filter(date(2026, 1, 1), date(2026, 12, 31))
+
+
 def _entry(row: Expense | OperatingIncome) -> JournalEntry:
     entry = posting.entry_of(row)
     assert entry is not None and entry.number is not None
@@ -188,6 +193,9 @@ def test_the_close_posts_the_months_expenses_and_income(app) -> None:
     assert bq.journal == "BQ" and bq.origin == "income" and bq.label == "Subvention Région"
     assert lines_of(bq) == [("512000", D("1500.00"), D("0")), ("740000", D("0"), D("1500.00"))]
     assert posting.entry_of(november) is None  # November is still open
+    # the supplier's sub-account is not a member's: the members' ledger (411) leaves it out
+    members_ledger = {s.account for s in ledgers.member_ledger(_year_filter())}
+    assert members_ledger and not [a for a in members_ledger if a.startswith("401")]
     assert result.postings == ["HA-2026-00001", "HA-2026-00002", bq.number]
     # A second close changes nothing: each row is posted once.
     assert closing.close_month(OCT, today=TODAY).changed is False
