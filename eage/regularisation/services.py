@@ -30,6 +30,7 @@ from eage.extensions import db
 from eage.invoicing import services as invoicing
 from eage.locks import take_issuing_lock
 from eage.models import Invoice, InvoiceCorrection, Member, MonthLock, Service
+from eage.payslips import salary_tax
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,20 @@ def difference_totals(rows: list[MemberDifference]) -> dict[str, Decimal]:
     }
 
 
+def _salary_tax_refusal(year: int) -> list[str]:
+    """The taxe sur les salaires is part of the real cost to recharge (it is in the
+    allocation's structure cost once posted): a tax due but not posted refuses the
+    regularisation, which would otherwise recharge too little."""
+    tax = salary_tax.compute(year)
+    if tax.result.due > 0 and tax.entry is None:
+        return [
+            f"la taxe sur les salaires {year} ({tax.result.due} €) n'est pas comptabilisée : "
+            "comptabilisez-la d'abord (Paie › Taxe sur les salaires), elle fait partie du "
+            "coût réel à refacturer"
+        ]
+    return []
+
+
 def _refusals(year: int, today: date) -> list[str]:
     errors = []
     missing = open_months(year)
@@ -117,6 +132,8 @@ def _refusals(year: int, today: date) -> list[str]:
         errors.append(f"l'exercice {year} n'est pas terminé")
     if periods.year_is_closed(year):
         errors.append(f"l'exercice {year} est clôturé : sa régularisation n'est plus possible")
+    elif not missing:
+        errors += _salary_tax_refusal(year)
     else:
         # Its documents are dated today, and accrued at 31/12 of the year when it is open.
         errors += [f"écritures impossibles : {p}" for p in periods.posting_problems([today])]

@@ -21,6 +21,7 @@ from eage.extensions import db
 from eage.models import Invoice, Payslip
 from eage.models.books import JournalEntry, JournalLine, Settlement
 from eage.payslips import salary_tax, settlements
+from eage.regularisation import services as regularisation
 from payroll import load_params
 from payroll.imputation import reduction_max_coefficient, reduction_retirement_ratio
 from payroll.salary_tax import salary_tax_rules
@@ -281,7 +282,13 @@ def test_salary_tax_due_is_posted_at_year_end_and_recharged(october, monkeypatch
     before = allocation_services.compute("2026-01", "2026-12").result
     due = salary_tax.compute(2026).result.due
     assert due > 0 and due == due.to_integral_value()
+    # not posted yet: the regularisation would recharge too little, it refuses
+    assert regularisation._salary_tax_refusal(2026) == [
+        f"la taxe sur les salaires 2026 ({due} €) n'est pas comptabilisée : comptabilisez-la "
+        "d'abord (Paie › Taxe sur les salaires), elle fait partie du coût réel à refacturer"
+    ]
     row = salary_tax.post(2026)
+    assert regularisation._salary_tax_refusal(2026) == []
     assert (row.journal, row.origin, row.date) == ("OD", "payroll_tax", date(2026, 12, 31))
     assert [(ln.account_number, ln.debit, ln.credit) for ln in row.lines] == [
         ("631100", due, Decimal("0.00")),
