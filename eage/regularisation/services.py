@@ -169,22 +169,6 @@ def _issue(
     )
 
 
-def _last_monthly_invoice(member: Member, year: int) -> Invoice | None:
-    """The member's last monthly (or complementary) invoice of the year: the one a
-    regularisation credit note cites as its preceding invoice (Factur-X BT-25 takes one)."""
-    return db.session.scalar(
-        select(Invoice)
-        .where(
-            Invoice.member_id == member.id,
-            Invoice.kind == "invoice",
-            Invoice.origin.in_(("monthly", "complement")),
-            Invoice.period_start >= date(year, 1, 1),
-            Invoice.period_start <= date(year, 12, 31),
-        )
-        .order_by(Invoice.period_start.desc(), Invoice.seq.desc())
-    )
-
-
 def year_service_invoices(member: Member, year: int) -> dict[Invoice, Decimal]:
     """The member's service invoices of the year (monthly and complementary) with their
     service amount excl. tax net of the credit notes that cite them (never below 0)."""
@@ -274,7 +258,8 @@ def _issue_difference(
             year,
             minus,
             reason=reason,
-            credited=_last_monthly_invoice(diff.member, year),
+            # the preceding invoice of Factur-X BT-25, which takes one: the year's last
+            credited=max(cited, key=lambda inv: (inv.period_start, inv.seq), default=None),
             today=today,
             user_id=user_id,
         )
