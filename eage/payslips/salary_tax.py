@@ -43,13 +43,13 @@ def receipts(year: int) -> Receipts:
     """The receipts of ``year`` excluding tax, split by whether they bore VAT."""
     signed = case((Invoice.kind == "credit_note", -InvoiceLine.amount), else_=InvoiceLine.amount)
     rows = db.session.execute(
-        select(InvoiceLine.vat_rate > 0, func.coalesce(func.sum(signed), 0))
+        select(InvoiceLine.vat_rate, func.coalesce(func.sum(signed), 0))
         .join(Invoice, InvoiceLine.invoice_id == Invoice.id)
         .where(extract("year", Invoice.period_start) == year)
-        .group_by(InvoiceLine.vat_rate > 0)
+        .group_by(InvoiceLine.vat_rate)
     ).all()
-    liable = sum((D(total) for vat, total in rows if vat), ZERO)
-    not_liable = sum((D(total) for vat, total in rows if not vat), ZERO)
+    liable = sum((D(total) for rate, total in rows if rate and D(rate) > 0), ZERO)
+    not_liable = sum((D(total) for rate, total in rows if not rate or D(rate) == 0), ZERO)
     income = db.session.scalar(
         select(func.coalesce(func.sum(OperatingIncome.amount), 0)).where(
             extract("year", OperatingIncome.date) == year
