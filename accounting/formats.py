@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
@@ -151,3 +152,36 @@ def ssn(value: str) -> str:
         digits[13:15],
     )
     return "\u00a0".join(parts)
+
+
+# ------------------------------------------------------------------------------------------
+# Spreadsheet cells: what every CSV and XLSX export writes (OWASP "CSV injection")
+# ------------------------------------------------------------------------------------------
+
+# A spreadsheet runs a cell whose text starts with one of these as a formula (=HYPERLINK(…),
+# =WEBSERVICE(…), DDE through +/-/@); tab and CR hide such a start from a quick look.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell no spreadsheet runs as a formula: text starting with ``=``, ``+``, ``-``,
+    ``@``, tab or CR gets a leading apostrophe (OWASP); anything that is not text — numbers,
+    a negative amount included, dates, None — is returned as it is, to be formatted by the
+    caller after this step."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def text_cells_as_text(worksheet: Any) -> None:
+    """Every text cell of an openpyxl worksheet stored as text, never as a formula: openpyxl
+    stores a string starting with ``=`` as a formula unless told otherwise. The exports write
+    no formula of their own, so every formula cell is text that came from the data. A text
+    starting like a formula is also marked quote-prefixed, so that editing the cell in a
+    spreadsheet keeps it text. Call it once the sheet is written, before saving."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True

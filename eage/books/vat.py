@@ -21,7 +21,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import selectinload
 
 from accounting import vat as rule
-from accounting.formats import plain_decimal
+from accounting.formats import plain_decimal, safe_cell
 from accounting.money import ZERO, D
 from eage.books.chart import posting_accounts
 from eage.extensions import db
@@ -238,7 +238,7 @@ def vat_csv(report: VatYear) -> bytes:
     """The year's CA3 figures as CSV (semicolon, decimal comma, UTF-8 with BOM for Excel)."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow([title for title, _ in CSV_COLUMNS])
+    writer.writerow([safe_cell(title) for title, _ in CSV_COLUMNS])
     for m in report.months:
         writer.writerow(
             [f"{report.year}-{m.month:02d}"]

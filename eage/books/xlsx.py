@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from accounting.aging import BUCKETS, AgedBalance, bucket_of
+from accounting.formats import text_cells_as_text
 from eage.books.ledgers import (
     LedgerFilter,
     LedgerSection,
@@ -87,6 +88,7 @@ def _workbook(
     ws.freeze_panes = "A5"
     ws.auto_filter.ref = f"A4:{get_column_letter(len(header))}{max(ws.max_row, _HEADER_ROW)}"
     ws.sheet_view.showGridLines = False
+    text_cells_as_text(ws)  # labels and names come from users: never a formula
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -20,6 +20,7 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from accounting.formats import safe_cell, text_cells_as_text
 from eage.dashboard.table import Cell, Column, Table
 
 EURO_FORMAT = '#,##0.00\\ "€";[Red]\\-#,##0.00\\ "€"'
@@ -63,6 +64,7 @@ def to_xlsx(table: Table[Any], year: int) -> bytes:
         for index, column in enumerate(table.columns, start=1):
             _format_column(sheet, index, column, [row[index - 1] for row in rows], len(table.rows))
         sheet.title = sheet_name
+        text_cells_as_text(sheet)  # names and labels come from users: never a formula
     workbook_bytes = buffer.getvalue()
     return workbook_bytes
 
@@ -105,8 +107,12 @@ def _shown_width(value: Cell, kind: str) -> int:
 
 
 def csv_value(value: Cell, kind: str) -> str:
+    """The cell as CSV text: numbers written the French way (a negative amount stays a
+    number), text escaped so that no spreadsheet runs it as a formula."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return str(safe_cell(value))
     if kind == "percent":
         return f"{Decimal(value) * 100:.2f} %".replace(".", ",")
     if isinstance(value, Decimal):
@@ -117,7 +123,7 @@ def csv_value(value: Cell, kind: str) -> str:
 def to_csv(table: Table[Any]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.title for c in table.columns])
+    writer.writerow([safe_cell(c.title) for c in table.columns])
     for row in _shown_rows(table):
         writer.writerow(
             [csv_value(value, c.kind) for value, c in zip(row, table.columns, strict=True)]

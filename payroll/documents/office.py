@@ -418,6 +418,7 @@ def journal_xlsx(rows: Sequence[JournalRow], *, month_label: str, employer_name:
     )
     _style_journal(ws, len(headers))
     ws.oddHeader.center.text = f"{employer_name} — journal de paie {month_label}"
+    formats.text_cells_as_text(ws)  # employees' names come from users: never a formula
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
