@@ -101,7 +101,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         BOOTSTRAP_SERVE_LOCAL=True,
-        MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+        MAX_UPLOAD_MB=5,  # a request body (an import file, an API batch); 413 past it
         STORAGE_PATH=str(instance / "storage"),
         OUTBOX_PATH=str(instance / "outbox"),
         WTF_CSRF_TIME_LIMIT=None,
@@ -114,6 +114,8 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit
+        app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
     if test_config is None:  # the tests keep pytest's own log capture
         app.logger.setLevel(app.config["LOG_LEVEL"])
 
@@ -195,6 +197,10 @@ def _register_areas(app: Flask) -> None:
 
 
 def _install_request_hooks(app: Flask) -> None:
+    from eage import errors
+
+    errors.register(app)
+
     @app.before_request
     def _remember_user() -> None:
         g.user = current_user

@@ -6,11 +6,18 @@ data row 2, blank rows are skipped but counted. CSV is UTF-8 (with or without BO
 ``;`` separated (whichever the header holds more of); every value is read as the text typed.
 XLSX values keep the spreadsheet's types (dates, times, numbers). A file that cannot be read
 raises :class:`~accounting.problems.ProblemsError` with one French message.
+
+Bounded before and while parsing (an upload is untrusted): the file's size; for XLSX, every
+zip member's uncompressed size and compression ratio, read from the archive's directory
+before anything is inflated (Python's zipfile never inflates a member past the size its
+directory declares, so a lying header ends in a CRC error, not a bomb); then a row cap and a
+cell-length cap while reading.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +31,13 @@ ROW_CONVENTION = "les numéros de ligne comptent l'en-tête comme ligne 1"
 CSV_SUFFIXES = (".csv", ".txt", "")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"  # an XLSX file is a zip archive
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a file read from disk (the CLI); uploads: MAX_UPLOAD_MB
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024  # an XLSX archive's members, in total
+MAX_COMPRESSION_RATIO = 100  # per member: real workbooks stay far below (≈ 5 to 20)
+RATIO_FLOOR_BYTES = 64 * 1024  # tiny members (styles, rels) may compress better: no ratio check
+MAX_ROWS = 50_000  # data rows, the header apart
+MAX_CELL_CHARS = 1_000
 
 Source = str | Path | IO[bytes]
 
@@ -83,12 +97,23 @@ def _read_frame(source: Source, filename: str | None) -> pd.DataFrame:
 
 
 def _bytes(source: Source) -> bytes:
+    """The file's bytes, refused past MAX_FILE_BYTES (read one byte further to know)."""
     if isinstance(source, str | Path):
         try:
-            return Path(source).read_bytes()
+            with Path(source).open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            raise ProblemsError.single(f"fichier illisible : {exc.strerror or exc}") from exc
-    return source.read()
+            raise unreadable(exc.strerror or str(exc)) from exc
+    else:
+        data = source.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise unreadable(f"plus de {MAX_FILE_BYTES // (1024 * 1024)} Mo")
+    return data
+
+
+def unreadable(reason: str) -> ProblemsError:
+    """« fichier illisible : <reason> », the one message of a file that cannot be read."""
+    return ProblemsError.single(f"fichier illisible : {reason}")
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:
@@ -112,7 +137,9 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     except pd.errors.EmptyDataError:  # the first line is blank: a header without columns
         return pd.DataFrame([[""]])
     # Only the header's columns are read: a longer row keeps its extra cells to itself.
-    return _csv_frame(text, separator, usecols=range(header.shape[1]))
+    # One row past the cap is read, to know the file goes past it.
+    frame = _csv_frame(text, separator, usecols=range(header.shape[1]), nrows=MAX_ROWS + 2)
+    return _bounded(frame)
 
 
 def _csv_frame(text: str, separator: str, **options: Any) -> pd.DataFrame:
@@ -130,13 +157,61 @@ def _csv_frame(text: str, separator: str, **options: Any) -> pd.DataFrame:
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
-    """The first sheet; empty cells read as ''."""
+    """The first sheet, once the archive passed its checks; empty cells read as ''."""
+    check_archive(data)
     try:
-        return pd.read_excel(
-            io.BytesIO(data), engine="openpyxl", header=None, dtype=object, na_filter=False
+        frame = pd.read_excel(
+            io.BytesIO(data),
+            engine="openpyxl",
+            header=None,
+            dtype=object,
+            na_filter=False,
+            nrows=MAX_ROWS + 2,
         )
     except Exception as exc:  # openpyxl raises many kinds (zip, xml, key errors)
-        raise ProblemsError.single(f"classeur XLSX illisible : {exc}") from exc
+        raise unreadable(f"classeur XLSX endommagé ({type(exc).__name__} : {exc})") from exc
+    return _bounded(frame)
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a workbook whose archive would inflate too far, from its directory alone."""
+    if not data.startswith(ZIP_MAGIC):
+        raise unreadable("ce n'est pas un classeur XLSX (archive zip attendue)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise unreadable(f"classeur XLSX tronqué ou endommagé ({exc})") from exc
+    total = 0
+    for member in members:
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise unreadable(
+                f"classeur XLSX suspect : « {member.filename} » se décompresserait"
+                f" {ratio:.0f} fois (au plus {MAX_COMPRESSION_RATIO})"
+            )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise unreadable(
+            f"classeur XLSX trop gros une fois décompressé ({total // (1024 * 1024)} Mo,"
+            f" au plus {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} Mo)"
+        )
+
+
+def _bounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows read, refused past the row cap or with a cell longer than the length cap
+    (its row and column said the way the accountant sees them)."""
+    if frame.shape[0] > MAX_ROWS + 1:
+        raise unreadable(f"plus de {MAX_ROWS} lignes : découpez le fichier")
+    for index, column in enumerate(frame.columns):
+        lengths = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0)
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            row = int(lengths.to_numpy().argmax()) + 1
+            raise unreadable(
+                f"ligne {row}, colonne {index + 1} : une cellule de plus de"
+                f" {MAX_CELL_CHARS} caractères"
+            )
+    return frame
 
 
 def _positions(header: Sequence[Any], columns: Columns) -> dict[str, int]:

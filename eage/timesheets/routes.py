@@ -281,7 +281,7 @@ def import_confirm() -> ResponseReturnValue:
         raws = read_entries(path, filename=name)
         result = services.import_entries(raws, source=name, channel="web")
     except ProblemsError as exc:
-        flash(f"Fichier illisible : {exc}", "error")
+        flash(str(exc), "error")
         return redirect(url_for("timesheets.import_upload"))
     finally:
         path.unlink(missing_ok=True)

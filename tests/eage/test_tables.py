@@ -74,7 +74,7 @@ def test_headers_as_written() -> None:
         ("date,hours\nÉté,1\n".encode("latin-1"), "t.csv", "le fichier n'est pas en UTF-8"),
         (b"PK\x03\x04rest", "t.csv", "ce fichier est un classeur Excel"),
         (b"%PDF-", "t.pdf", "format de fichier non pris en charge : .pdf (attendu .csv ou .xlsx)"),
-        (b"not a workbook", "t.xlsx", "classeur XLSX illisible"),
+        (b"not a workbook", "t.xlsx", "fichier illisible : ce n'est pas un classeur XLSX"),
     ],
 )
 def test_refusals(data: bytes, name: str, message: str) -> None:

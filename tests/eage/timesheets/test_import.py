@@ -161,7 +161,7 @@ def test_unreadable_file(runner, demo, tmp_path: Path) -> None:
     bad = tmp_path / "t.xlsx"
     bad.write_bytes(b"not a workbook")
     result = runner.invoke(args=["import-timesheets", str(bad)])
-    assert result.exit_code != 0 and "classeur XLSX illisible" in result.output
+    assert result.exit_code != 0 and "fichier illisible" in result.output
 
 
 # --- upload pages -------------------------------------------------------------------------
