@@ -143,7 +143,7 @@ def _register_areas(app: Flask) -> None:
     Imported here, when an app is built, and not at the top of this package: every module of
     eage/ lives under this package, so a top-level import would make `import eage.models` (a
     domain test, a migration, a benchmark) load every view, form and template helper."""
-    from eage import filters, immutability
+    from eage import filters, immutability, params
     from eage.admin.routes import bp as admin_bp
     from eage.allocation.routes import bp as allocation_bp
     from eage.api import API_PREFIX, json_errors_under_api
@@ -166,6 +166,7 @@ def _register_areas(app: Flask) -> None:
     from eage.staff.routes import bp as staff_bp
     from eage.timesheets.routes import bp as timesheets_bp
 
+    params.install(app)  # before any rule is added
     filters.register(app)
     auth_routes.register_login(app)
     immutability.install()

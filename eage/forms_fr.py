@@ -21,6 +21,9 @@ from accounting.problems import Problem
 _SPACES = (" ", "\u00a0", "\u202f", "\u2009", "'")
 
 
+LARGEST_INPUT = Decimal("1e10")  # the columns are Numeric(12, 2): up to 9 999 999 999,99
+
+
 def parse_fr_decimal(text: str) -> Decimal:
     """'1 234,56' / '1234.56' / '1 234,5 €' → Decimal('1234.56'); ValueError otherwise."""
     cleaned = text.strip().replace("€", "").replace("%", "").strip()
@@ -34,8 +37,8 @@ def parse_fr_decimal(text: str) -> Decimal:
         value = Decimal(cleaned)
     except InvalidOperation as exc:
         raise ValueError(text) from exc
-    if not value.is_finite():
-        raise ValueError(text)
+    if not value.is_finite() or "e" in cleaned.lower() or abs(value) >= LARGEST_INPUT:
+        raise ValueError(text)  # no exponent (1e9999), nothing a Numeric(12, 2) cannot hold
     return value
 
 

@@ -14,6 +14,7 @@ from eage.auth.roles import ACCOUNTANT, ADMIN, ADMINISTRATION, roles_required
 from eage.extensions import db
 from eage.forms_fr import attach_problems, choices
 from eage.models import ApiToken, Member, User
+from eage.params import query_id, query_page
 from eage.parties import organisation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -111,8 +112,8 @@ def revoke_token(token_id: int) -> Response:
 @roles_required(ADMIN, ACCOUNTANT)
 def journal() -> str:
     entity = request.args.get("entite") or None
-    user_id = request.args.get("utilisateur", type=int)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    user_id = query_id("utilisateur")
+    page = query_page()
     lines, has_next = services.journal(entity, user_id, page)
     entities, users = services.journal_filters()
     return render_template(

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from accounting.allocation import AllocationError
 from accounting.money import fmt2
 from eage.allocation import services
-from eage.api.blueprint import ApiError, api_roles, bp, member_scope
+from eage.api.blueprint import MONTH_PATTERN, ApiError, api_roles, bp, member_scope
 from eage.auth.roles import MEMBER, ROLES_ALL
 from eage.core.services import parse_month
 from eage.extensions import db
@@ -63,7 +63,7 @@ def allocation() -> ResponseReturnValue:
 
 # For the OpenAPI document (eage/api/openapi.py): schema and path of this endpoint.
 _AMOUNT = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["1234.50"]}
-_MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "examples": ["2026-01"]}
+_MONTH = {"type": "string", "pattern": MONTH_PATTERN, "examples": ["2026-01"]}
 ALLOCATION_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {

@@ -19,6 +19,9 @@ from eage.models.base import utcnow
 F = TypeVar("F", bound=Callable[..., Any])
 
 API_PREFIX = "/api/v1"
+# A month as the API takes it (accounting.months.Month: years 1 to 9999, months 01 to 12);
+# the OpenAPI document states it so that a client (or schemathesis) sends only real months.
+MONTH_PATTERN = r"^(?!0000)\d{4}-(0[1-9]|1[0-2])$"
 bp = Blueprint("api", __name__)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from flask import jsonify
@@ -9,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from eage.api.allocation import ALLOCATION_SCHEMA
 from eage.api.allocation import OPENAPI_PATH as ALLOCATION_PATH
-from eage.api.blueprint import bp
+from eage.api.blueprint import MONTH_PATTERN, bp
 from eage.api.payslips import OPENAPI_PATH as PAYSLIPS_PATH
 from eage.api.payslips import PAYSLIP_SCHEMA
 from eage.auth.roles import public
@@ -19,7 +20,7 @@ MONTH = {
     "name": "month",
     "in": "query",
     "required": True,
-    "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+    "schema": {"type": "string", "pattern": MONTH_PATTERN},
     "example": "2026-11",
 }
 
@@ -255,6 +256,25 @@ TIMESHEETS_PATHS: dict[str, Any] = {
 }
 
 
+# What any operation may answer besides its own responses, every one a JSON {"error": …}:
+# a parameter or body it cannot read (400), no or a bad token (401), a role that may not use
+# it (403), nothing under that name (404); for a body, one over MAX_UPLOAD_MB (413).
+COMMON_ERRORS = ("400", "401", "403", "404")
+BODY_ERRORS = ("413",)
+
+
+def _with_errors(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation with the common error responses it does not describe itself."""
+    error = {"$ref": "#/components/responses/Error"}
+    paths = copy.deepcopy(paths)  # the modules' path tables stay as written
+    for operations in paths.values():
+        for operation in operations.values():
+            codes = COMMON_ERRORS + (BODY_ERRORS if "requestBody" in operation else ())
+            for code in codes:
+                operation["responses"].setdefault(code, error)
+    return paths
+
+
 def document() -> dict[str, Any]:
     schemas = {
         **SCHEMAS,
@@ -285,20 +305,22 @@ def document() -> dict[str, Any]:
                 }
             },
         },
-        "paths": {
-            "/members": {"get": {"summary": "Members", "responses": _list_of("Member")}},
-            "/payslips": PAYSLIPS_PATH,
-            "/allocation": ALLOCATION_PATH,
-            **INVOICES_PATHS,
-            "/employees": {
-                "get": {
-                    "summary": "Shared staff (back-office tokens)",
-                    "responses": _list_of("Employee"),
-                }
-            },
-            **SERVICES_PATHS,
-            **TIMESHEETS_PATHS,
-        },
+        "paths": _with_errors(
+            {
+                "/members": {"get": {"summary": "Members", "responses": _list_of("Member")}},
+                "/payslips": PAYSLIPS_PATH,
+                "/allocation": ALLOCATION_PATH,
+                **INVOICES_PATHS,
+                "/employees": {
+                    "get": {
+                        "summary": "Shared staff (back-office tokens)",
+                        "responses": _list_of("Employee"),
+                    }
+                },
+                **SERVICES_PATHS,
+                **TIMESHEETS_PATHS,
+            }
+        ),
     }
 
 

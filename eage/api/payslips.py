@@ -8,7 +8,7 @@ from typing import Any
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
-from eage.api.blueprint import ApiError, api_roles, bp
+from eage.api.blueprint import MONTH_PATTERN, ApiError, api_roles, bp
 from eage.auth.roles import BACK_OFFICE
 from eage.core.services import parse_month
 from eage.payslips import services
@@ -36,7 +36,7 @@ PAYSLIP_SCHEMA: dict[str, Any] = {
     "properties": {
         "employee": {"type": "string"},
         "number": {"type": "string"},
-        "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+        "month": {"type": "string", "pattern": MONTH_PATTERN},
         **{name: _AMOUNT for name in services.API_TOTALS},
         "rgdu": _AMOUNT,
         "lines": {
@@ -65,7 +65,7 @@ OPENAPI_PATH: dict[str, Any] = {
                 "name": "month",
                 "in": "query",
                 "required": True,
-                "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                "schema": {"type": "string", "pattern": MONTH_PATTERN},
             }
         ],
         "responses": {

@@ -32,6 +32,7 @@ from eage.filters import tr as _
 from eage.forms_fr import parse_fr_decimal
 from eage.models import FiscalYear
 from eage.models.books import JournalEntry, LedgerAccount
+from eage.params import valid_year
 
 bp = Blueprint("books", __name__, url_prefix="/comptabilite")
 
@@ -327,6 +328,7 @@ def integrity() -> str:
 @bp.route("/fec/<int:year>")
 @roles_required(*BACK_OFFICE)
 def fec(year: int) -> Response:
+    valid_year(year)
     try:
         out = download_fec(year)
     except BooksError as exc:

@@ -17,6 +17,7 @@ from accounting.documents.annual import (
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
 from eage.extensions import db
 from eage.models import Member
+from eage.params import query_year
 from eage.regularisation import services, statements
 
 bp = Blueprint("regularisation", __name__)
@@ -25,7 +26,7 @@ bp = Blueprint("regularisation", __name__)
 @bp.route("/regularisation/")
 @roles_required(*BACK_OFFICE)
 def index() -> str:
-    year = request.args.get("annee", type=int) or date.today().year - (date.today().month < 12)
+    year = query_year(date.today().year - (date.today().month < 12))
     rows = services.differences(year)
     return render_template(
         "regularisation/index.html",
