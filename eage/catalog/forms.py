@@ -17,7 +17,7 @@ class ServiceForm(FlaskForm):
         _l("Code"),
         validators=[DataRequired(REQUIRED), Length(max=20)],
         description="Court et unique, en majuscules (ex. PAIE).",
-        render_kw={"autocapitalize": "characters", "style": "text-transform: uppercase"},
+        render_kw={"autocapitalize": "characters", "data-uppercase": True},
     )
     label = StringField(_l("Libellé"), validators=[DataRequired(REQUIRED), Length(max=200)])
     submit = SubmitField(_l("Enregistrer"))
