@@ -15,10 +15,11 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 	touch $(STAMP)
 
 ## run: create .venv, migrate the SQLite database in instance/, load the demo group if empty, serve
+# (plain HTTP on the loopback: EAGE_INSECURE_COOKIES=1 lets the browser keep the session cookie)
 run: $(STAMP)
 	$(BIN)/eage init-db
 	$(BIN)/eage load-demo --if-empty
-	$(BIN)/flask --app eage run --host $(HOST) --port $(PORT)
+	EAGE_INSECURE_COOKIES=1 $(BIN)/flask --app eage run --host $(HOST) --port $(PORT)
 
 ## test: create .venv and run the suite (SQLite; DATABASE_URL=… for PostgreSQL)
 # Both cores: document rendering (WeasyPrint) dominates the suite.

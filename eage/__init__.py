@@ -107,6 +107,11 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         JOB_RUNNER="thread",  # eage/jobs.py: "thread" (make run) or "inline" (tests)
         LOG_LEVEL="INFO",  # the close, issuing and posting log one line each (who, what, how long)
+        # None = decided by eage/http_security.py: Secure unless debug, the tests or
+        # EAGE_INSECURE_COOKIES=1 (plain-HTTP local use); ProxyFix when PROXY_FIX=1.
+        SESSION_COOKIE_SECURE=None,
+        REMEMBER_COOKIE_SECURE=None,
+        PROXY_FIX=None,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -146,7 +151,7 @@ def _register_areas(app: Flask) -> None:
     from eage import filters, immutability, params
     from eage.admin.routes import bp as admin_bp
     from eage.allocation.routes import bp as allocation_bp
-    from eage.api import API_PREFIX, json_errors_under_api
+    from eage.api import API_PREFIX
     from eage.api import bp as api_bp
     from eage.auth import routes as auth_routes
     from eage.books import chain
@@ -192,23 +197,16 @@ def _register_areas(app: Flask) -> None:
     ):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
-    json_errors_under_api(app)
     csrf.exempt(api_bp)
     register_commands(app)
 
 
 def _install_request_hooks(app: Flask) -> None:
-    from eage import errors
-
-    errors.register(app)
+    from eage import errors, http_security
 
     @app.before_request
     def _remember_user() -> None:
         g.user = current_user
 
-    @app.after_request
-    def _security_headers(response):  # type: ignore[no-untyped-def]
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    http_security.init_app(app)  # cookie flags, CSP and the other headers, HSTS, no-store
+    errors.register(app)  # the error pages (JSON under the API)

@@ -11,7 +11,6 @@ from eage.api.blueprint import (
     ApiError,
     api_roles,
     bp,
-    json_errors_under_api,
     member_scope,
     token_user,
 )
@@ -23,7 +22,6 @@ __all__ = [
     "api_roles",
     "bp",
     "invoices",
-    "json_errors_under_api",
     "member_scope",
     "openapi",
     "payslips",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
@@ -41,18 +41,6 @@ def _api_error(exc: ApiError) -> ResponseReturnValue:
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
     return jsonify({"error": exc.description or exc.name}), exc.code or 500
-
-
-def json_errors_under_api(app: Flask) -> None:
-    """404/405 under /api/ answer JSON too (routing errors never reach the blueprint)."""
-
-    def handler(exc: HTTPException) -> ResponseReturnValue:
-        if request.path.startswith(API_PREFIX):
-            return jsonify({"error": exc.description or exc.name}), exc.code or 500
-        return exc
-
-    for code in (404, 405):
-        app.register_error_handler(code, handler)
 
 
 def token_user() -> User:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from eage.auth.forms import LoginForm
+from eage.auth.redirects import safe_next
 from eage.auth.roles import public, roles_required
 from eage.extensions import db, login_manager
 from eage.models import ROLES, User
@@ -44,10 +43,7 @@ def login() -> str | Response:
             flash("Adresse e-mail ou mot de passe incorrect.", "danger")
         else:
             login_user(user)
-            target = request.args.get("next", "")
-            if not target or urlsplit(target).netloc or not target.startswith("/"):
-                target = home_for(user)
-            return redirect(target)
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from accounting.problems import ProblemsError
 from eage.auth.roles import BACK_OFFICE, BUDGETING, OPERATIONS, roles_required
 from eage.catalog import services
 from eage.catalog.forms import RateForm, ServiceForm
@@ -82,9 +83,18 @@ def rate(service_id: int, year: int) -> str | Response:
     form = RateForm(obj=current)
     if form.validate_on_submit():
         assert form.rate.data is not None  # InputRequired
-        services.set_rate(service, year, form.rate.data)
-        flash(f"Taux {year} du service {service.code} enregistré.", "success")
-        return redirect(url_for("catalog.index", annee=year))
+        try:
+            services.set_rate(service, year, form.rate.data, confirmed=bool(form.confirm.data))
+        except ProblemsError as exc:  # an invoiced year, not confirmed: nothing written
+            attach_problems(form, exc.problems)
+        else:
+            flash(f"Taux {year} du service {service.code} enregistré.", "success")
+            return redirect(url_for("catalog.index", annee=year))
     return render_template(
-        "catalog/rate.html", form=form, service=service, year=year, current=current
+        "catalog/rate.html",
+        form=form,
+        service=service,
+        year=year,
+        current=current,
+        invoiced=services.invoiced_months(year),
     )

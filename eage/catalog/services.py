@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from accounting.problems import Problem
+from accounting.problems import Problem, ProblemsError
 from eage import audit
 from eage.extensions import db
-from eage.models import FiscalYear, Service, ServiceRate
+from eage.models import FiscalYear, Invoice, Service, ServiceRate
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 # Codes the time entry reserves for internal time and absences (SPEC §5).
@@ -77,8 +77,42 @@ def rate_for(service: Service, year: int) -> ServiceRate | None:
     return next((r for r in service.rates if r.year == year), None)
 
 
-def set_rate(service: Service, year: int, rate: Decimal) -> ServiceRate:
+def invoiced_months(year: int) -> list[str]:
+    """The months of `year` already invoiced (monthly invoices issued at the current rates)."""
+    months = db.session.scalars(
+        select(Invoice.month)
+        .where(Invoice.month.startswith(f"{year}-"), Invoice.kind == "invoice")
+        .distinct()
+        .order_by(Invoice.month)
+    )
+    return [m for m in months if m]
+
+
+def rate_change_problems(year: int, *, confirmed: bool, invoiced: list[str]) -> list[Problem]:
+    """The one rule for changing a year's rates, on the service page as on the rate adoption:
+    once invoices of the year are issued at the current rates, a change applies only to the
+    invoices to come (the year-end regularisation adjusts to the real cost) and is made only
+    with an explicit confirmation (the `confirm` field of both forms)."""
+    if not invoiced or confirmed:
+        return []
+    return [
+        Problem(
+            "confirm",
+            f"Des factures de {year} sont déjà émises ({', '.join(invoiced)}) : cochez la case "
+            "pour confirmer que les nouveaux taux ne s'appliquent qu'aux factures à venir.",
+        )
+    ]
+
+
+def set_rate(service: Service, year: int, rate: Decimal, *, confirmed: bool = False) -> ServiceRate:
+    """Create or change one rate, audited. Refused (ProblemsError, nothing written) when the
+    year is already invoiced and the change is not confirmed (rate_change_problems)."""
     row = rate_for(service, year)
+    if row is None or row.rate != rate:
+        invoiced = invoiced_months(year)
+        problems = rate_change_problems(year, confirmed=confirmed, invoiced=invoiced)
+        if problems:
+            raise ProblemsError(problems)
     if row is None:
         row = ServiceRate(year=year, rate=rate)
         service.rates.append(row)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from accounting.months import Month
+from eage.auth.redirects import safe_next, same_site_path
 from eage.auth.roles import BACK_OFFICE, PORTAL, public, roles_required
 from eage.core import services
 
@@ -47,9 +48,20 @@ def portal() -> str:
 @bp.route("/langue/<lang>", methods=["POST"])
 @public
 def set_language(lang: str) -> Response:
+    """Back to the page the switch was pressed on (the footer's hidden `next`, else the
+    Referer), only if it is a page of this site."""
     if lang not in ("fr", "en"):
         abort(404)
-    target = request.referrer or url_for("core.index")
-    response = redirect(target)
-    response.set_cookie("lang", lang, max_age=3600 * 24 * 365, samesite="Lax")
+    target = safe_next(request.form.get("next")) or same_site_path(
+        request.referrer, request.host_url
+    )
+    response = redirect(target or url_for("core.index"))
+    response.set_cookie(
+        "lang",
+        lang,
+        max_age=3600 * 24 * 365,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+    )
     return response

@@ -21,7 +21,7 @@ class MemberForm(FlaskForm):
         _l("Code"),
         validators=[DataRequired(REQUIRED), Length(max=20)],
         description="Court et unique, en majuscules (ex. LEFIL).",
-        render_kw={"autocapitalize": "characters", "style": "text-transform: uppercase"},
+        render_kw={"autocapitalize": "characters", "data-uppercase": True},
     )
     name = StringField(_l("Raison sociale"), validators=[DataRequired(REQUIRED), Length(max=200)])
     legal_form = StringField(

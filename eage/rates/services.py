@@ -41,13 +41,13 @@ from accounting.money import ZERO, D, round_cents
 from accounting.problems import Problem, ProblemsError
 from accounting.split import largest_remainder
 from eage import audit
+from eage.catalog import services as catalog
 from eage.extensions import db
 from eage.models import (
     BudgetLine,
     Contract,
     Employee,
     FiscalYear,
-    Invoice,
     Member,
     MonthLock,
     Organisation,
@@ -280,15 +280,7 @@ def months_of_year(year: int) -> tuple[list[str], list[str]]:
             .order_by(MonthLock.month)
         )
     )
-    invoiced = list(
-        db.session.scalars(
-            select(Invoice.month)
-            .where(Invoice.month.startswith(prefix), Invoice.kind == "invoice")
-            .distinct()
-            .order_by(Invoice.month)
-        )
-    )
-    return closed, [m for m in invoiced if m]
+    return closed, catalog.invoiced_months(year)
 
 
 Estimates = dict[str, tuple[Decimal, Decimal, Decimal]]  # code → gross, monthly, base annual
@@ -538,14 +530,7 @@ def check_adoption(
             problems.append(Problem(f"taux_{code}", "Au plus 2 décimales."))
     if not rates:
         problems.append(Problem(None, "Aucun taux à adopter."))
-    if invoiced_months and not confirmed:
-        problems.append(
-            Problem(
-                "confirm",
-                f"Des factures de {year} sont déjà émises : cochez la case pour confirmer "
-                "que les nouveaux taux ne s'appliquent qu'aux factures à venir.",
-            )
-        )
+    problems += catalog.rate_change_problems(year, confirmed=confirmed, invoiced=invoiced_months)
     return problems
 
 

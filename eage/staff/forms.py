@@ -20,7 +20,7 @@ class EmployeeForm(FlaskForm):
         _l("Code"),
         validators=[DataRequired(REQUIRED), Length(max=20)],
         description="Court et unique, en majuscules (ex. CMARTIN).",
-        render_kw={"autocapitalize": "characters", "style": "text-transform: uppercase"},
+        render_kw={"autocapitalize": "characters", "data-uppercase": True},
     )
     first_name = StringField(_l("Prénom"), validators=[DataRequired(REQUIRED), Length(max=100)])
     last_name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=100)])

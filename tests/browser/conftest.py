@@ -59,3 +59,16 @@ def logged_in(page, live_server):  # type: ignore[no-untyped-def]
         return page
 
     return _login
+
+
+@pytest.fixture()
+def csp_violations(page):  # type: ignore[no-untyped-def]
+    """What Chromium refused because of the Content-Security-Policy (it says so on the
+    console: "Refused to execute inline script… violates the following Content Security
+    Policy directive…"), collected across the page's navigations."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return refused

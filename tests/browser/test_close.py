@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_accountant_closes_a_month_on_the_thread_runner(
-    app: Flask, live_server: str, logged_in
+    app: Flask, live_server: str, logged_in, csp_violations
 ) -> None:  # type: ignore[no-untyped-def]
     inline = app.extensions[jobs.EXTENSION]
     app.extensions[jobs.EXTENSION] = jobs.ThreadRunner()
@@ -33,6 +33,9 @@ def test_accountant_closes_a_month_on_the_thread_runner(
         expect(page.locator("#job-message")).to_have_text(
             re.compile(r"Mois 2026-11 clôturé : 3 bulletin\(s\) de paie"), timeout=60_000
         )
+        # The close page and the progress page (its polling script, its bar) run under the
+        # Content-Security-Policy without a refusal.
+        assert csp_violations == []
     finally:
         app.extensions[jobs.EXTENSION] = inline
     db.session.expire_all()

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
 
 
-def test_manager_sees_the_dashboard_charts(app, live_server, logged_in) -> None:  # type: ignore[no-untyped-def]
+def test_manager_sees_the_dashboard_charts(app, live_server, logged_in, csp_violations) -> None:  # type: ignore[no-untyped-def]
     factories.realistic_year()
     page = logged_in("manager")
     page.set_viewport_size({"width": 1440, "height": 1000})
@@ -49,6 +49,7 @@ def test_manager_sees_the_dashboard_charts(app, live_server, logged_in) -> None:
     assert max(heights) > 5
     # Accessible names: every chart has its title.
     assert page.get_by_role("img", name="Capacité par salarié, 2026 à date").is_visible()
+    assert csp_violations == []  # the charts and the dashboard's stylesheet, under the CSP
 
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT_DIR / "dashboard-top.png"))

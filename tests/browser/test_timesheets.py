@@ -8,7 +8,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_accountant_types_a_cell_sees_totals_and_saves(logged_in, live_server) -> None:
+def test_accountant_types_a_cell_sees_totals_and_saves(
+    logged_in, live_server, csp_violations
+) -> None:
     page = logged_in("accountant")
     page.goto(live_server + "/temps/semaine?employe=KBENALI&semaine=2026-W45")
     expect(page.get_by_role("heading", name="Temps de la semaine — Karim Benali")).to_be_visible()
@@ -35,6 +37,7 @@ def test_accountant_types_a_cell_sees_totals_and_saves(logged_in, live_server) -
     expect(page.locator("#cell-0-0")).to_have_value("7,50")
     expect(page.locator("#cell-0-1")).to_have_value("1,50")
     expect(page.locator("[data-week-total-value]")).to_have_text("9,00")
+    assert csp_violations == []  # the grid's script and styles run under the CSP
 
 
 def test_errors_are_shown_on_the_cell(logged_in, live_server) -> None:

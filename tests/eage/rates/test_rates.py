@@ -360,3 +360,60 @@ def test_adopting_the_current_rates_changes_nothing(login_as, reference_time) ->
     assert "rien n'a changé" in html
     assert db.session.scalar(select(AuditLog).where(AuditLog.entity == "service_rate")) is None
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "adopt-rates")) is None
+
+
+def _rate(code: str, year: int) -> Decimal | None:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(ServiceRate.rate).join(Service).where(Service.code == code, ServiceRate.year == year)
+    )
+
+
+def test_service_page_asks_the_same_confirmation_once_invoiced(login_as, reference_time) -> None:
+    """One rule for both paths (catalog.services.rate_change_problems): the service page cannot
+    change an invoiced year's rate without the confirmation the adoption page asks for."""
+    _invoice_october()
+    client = login_as("manager")
+    paie = db.session.scalar(select(Service).where(Service.code == "PAIE"))
+    html = _page(client.get(f"/services/{paie.id}/taux/2026"))
+    assert "sont déjà émises au taux actuel (2026-10)" in html
+    assert 'name="confirm"' in html and 'href="/taux/?annee=2026"' in html
+
+    html = _page(client.post(f"/services/{paie.id}/taux/2026", data={"rate": "25,00"}))
+    assert "Des factures de 2026 sont déjà émises (2026-10) : cochez la case" in html
+    assert _rate("PAIE", 2026) == D("34.00")
+    assert db.session.scalar(select(AuditLog).where(AuditLog.entity == "service_rate")) is None
+
+    # The same rate again changes nothing: no confirmation needed.
+    response = client.post(f"/services/{paie.id}/taux/2026", data={"rate": "34,00"})
+    assert response.status_code == 302
+
+    response = client.post(f"/services/{paie.id}/taux/2026", data={"rate": "25,00", "confirm": "y"})
+    assert response.status_code == 302
+    assert _rate("PAIE", 2026) == D("25.00")
+    line = db.session.scalar(select(AuditLog).where(AuditLog.entity == "service_rate"))
+    assert line.before == {"rate": "34.00"} and line.after == {"rate": "25.00"}
+
+
+def test_a_year_without_invoices_needs_no_confirmation(login_as, reference_time) -> None:
+    _invoice_october()  # 2026 is invoiced, 2027 is not
+    client = login_as("manager")
+    paie = db.session.scalar(select(Service).where(Service.code == "PAIE"))
+    assert 'name="confirm"' not in _page(client.get(f"/services/{paie.id}/taux/2027"))
+    response = client.post(f"/services/{paie.id}/taux/2027", data={"rate": "30"})
+    assert response.status_code == 302 and _rate("PAIE", 2027) == D("30.00")
+
+
+def test_the_service_rule_holds_in_the_service_too(reference_time) -> None:
+    """Called directly (a future CLI or API), the catalog service refuses the same way."""
+    from accounting.problems import ProblemsError
+    from eage.catalog import services as catalog
+
+    _invoice_october()
+    paie = db.session.scalar(select(Service).where(Service.code == "PAIE"))
+    with pytest.raises(ProblemsError, match="cochez la case"):
+        catalog.set_rate(paie, 2026, D("20.00"))
+    assert _rate("PAIE", 2026) == D("34.00")
+    with pytest.raises(ProblemsError, match="cochez la case"):
+        services.adopt(2026, {"PAIE": D("20.00")}, proposal={}, whatif=services.WhatIf())
+    assert _rate("PAIE", 2026) == D("34.00")
