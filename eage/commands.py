@@ -142,12 +142,30 @@ def create_token_command(email: str, days: int) -> None:
     click.echo(token)
 
 
+@click.command("disable-totp")
+@click.argument("email")
+@with_appcontext
+def disable_totp_command(email: str) -> None:
+    """Turn off a user's two-factor sign-in (a lost phone) and end their sessions."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"unknown user: {email}")
+    if not user.totp_secret:
+        raise click.ClickException(f"{user.email} has no two-factor sign-in")
+    user.totp_secret = None
+    user.end_sessions()
+    audit.record("update", "user", user.id, summary=f"{user.email} (2FA disabled from the CLI)")
+    db.session.commit()
+    click.echo(f"two-factor sign-in disabled for {user.email}")
+
+
 def register_commands(app: Flask) -> None:
     for cmd in (
         init_db_command,
         load_demo_command,
         create_user_command,
         create_token_command,
+        disable_totp_command,
         import_timesheets_command,
         close_month_command,
         invoice_fees_command,

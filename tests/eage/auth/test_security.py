@@ -413,3 +413,13 @@ def test_the_code_page_needs_the_password_first(client, demo) -> None:
 def test_a_manager_has_no_two_factor_page(login_as) -> None:
     client = login_as("manager")
     assert fresh(client).get("/mon-compte/double-authentification").status_code == 403
+
+
+def test_the_cli_turns_off_two_factor_for_a_lost_phone(runner, demo) -> None:
+    user = _user(COMPTA)
+    user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    assert runner.invoke(args=["disable-totp", COMPTA]).exit_code == 0
+    assert _user(COMPTA).totp_secret is None and _user(COMPTA).session_version == 1
+    again = runner.invoke(args=["disable-totp", COMPTA])
+    assert again.exit_code != 0 and "no two-factor" in again.output
