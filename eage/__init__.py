@@ -8,11 +8,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 
-from eage.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from eage.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("fr", "en")
@@ -48,6 +48,8 @@ def _tune_sqlite(engine: Any) -> None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the `eage` commands speak the default language
+        return "fr"
     lang = request.cookies.get("lang")
     if lang in LANGUAGES:
         return lang
@@ -112,6 +114,14 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SESSION_COOKIE_SECURE=None,
         REMEMBER_COOKIE_SECURE=None,
         PROXY_FIX=None,
+        # Sign-in throttling (eage/auth/throttle.py): "redis://127.0.0.1:6379/0" in production,
+        # so that every worker shares the counts; memory:// counts per process.
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_ENABLED=True,
+        SESSION_IDLE_MINUTES=30,  # a session unused this long ends (checked server-side)
+        SESSION_MAX_HOURS=12,  # and every session ends this long after its sign-in
+        PASSWORD_RESET_MINUTES=30,  # how long a reset link e-mailed to a user works
+        PUBLIC_URL=None,  # "https://eage.example.org": the address in e-mailed links
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -140,6 +150,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
+    limiter.init_app(app)
 
 
 def _register_areas(app: Flask) -> None:
@@ -154,6 +165,7 @@ def _register_areas(app: Flask) -> None:
     from eage.api import API_PREFIX
     from eage.api import bp as api_bp
     from eage.auth import routes as auth_routes
+    from eage.auth.account import bp as account_bp
     from eage.books import chain
     from eage.books.routes import bp as books_bp
     from eage.budget.routes import bp as budget_bp
@@ -179,6 +191,7 @@ def _register_areas(app: Flask) -> None:
     for bp in (
         core_bp,
         auth_routes.bp,
+        account_bp,
         members_bp,
         staff_bp,
         catalog_bp,

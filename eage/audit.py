@@ -12,6 +12,9 @@ from sqlalchemy import inspect
 from eage.extensions import db
 from eage.models import AuditLog
 
+# Secrets, and the session version (bookkeeping of sign-in, not a change anyone made).
+SKIPPED = {"password_hash", "token_hash", "totp_secret", "session_version"}
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
@@ -22,12 +25,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: Any) -> dict[str, Any]:
-    """Column values of a model instance, JSON-ready (password hashes left out)."""
+    """Column values of a model instance, JSON-ready (password hashes and secrets left out)."""
     mapper = inspect(obj).mapper
     return {
-        c.key: _jsonable(getattr(obj, c.key))
-        for c in mapper.column_attrs
-        if c.key not in {"password_hash", "token_hash"}
+        c.key: _jsonable(getattr(obj, c.key)) for c in mapper.column_attrs if c.key not in SKIPPED
     }
 
 

@@ -12,12 +12,15 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from eage import audit
+from eage.auth.emails import InvalidEmail, normalise_email
+from eage.auth.passwords import password_problems
 from eage.books.cli import close_year_command, export_fec_command, verify_integrity_command
 from eage.closing.cli import close_month_command
 from eage.demo import credentials, load_demo
 from eage.extensions import db
 from eage.invoicing.cli import invoice_fees_command
 from eage.models import ROLES, ApiToken, Member, Organisation, User
+from eage.models.users import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from eage.payslips.cli import (
     salary_tax_command,
     settle_payroll_command,
@@ -75,10 +78,11 @@ def _read_password() -> str:
 @click.option("--name", default=None)
 @with_appcontext
 def create_user_command(email: str, role: str, member_code: str | None, name: str | None) -> None:
-    """Create a user; the password is read twice from stdin."""
-    email = email.strip().lower()
-    if "@" not in email:
-        raise click.ClickException(f"invalid e-mail address: {email}")
+    """Create a user; the password is read twice from stdin (same rules as the web forms)."""
+    try:
+        email = normalise_email(email)
+    except InvalidEmail as exc:
+        raise click.ClickException(f"invalid e-mail address: {email} ({exc})") from exc
     if db.session.scalar(select(User).where(func.lower(User.email) == email)):
         raise click.ClickException(f"user {email} already exists")
     member = None
@@ -89,8 +93,9 @@ def create_user_command(email: str, role: str, member_code: str | None, name: st
         if member is None:
             raise click.ClickException(f"unknown member code: {member_code}")
     password = _read_password()
-    if len(password) < 8:
-        raise click.ClickException("password must be at least 8 characters")
+    problems = password_problems(password, email=email)
+    if problems:
+        raise click.ClickException("password refused: " + " ".join(problems))
     user = User(email=email, role=role, member=member, name=name)
     user.set_password(password)
     db.session.add(user)
@@ -107,19 +112,51 @@ def create_user_command(email: str, role: str, member_code: str | None, name: st
 
 @click.command("create-token")
 @click.argument("email")
+@click.option(
+    "--days",
+    type=click.IntRange(1, MAX_TOKEN_DAYS),
+    default=DEFAULT_TOKEN_DAYS,
+    show_default=True,
+    help="Days until the token expires.",
+)
 @with_appcontext
-def create_token_command(email: str) -> None:
+def create_token_command(email: str, days: int) -> None:
     """Create an API token for a user; the token is printed on the last line."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
         raise click.ClickException(f"unknown user: {email}")
-    row, token = ApiToken.issue(user)
+    row, token = ApiToken.issue(user, days=days)
     db.session.add(row)
     db.session.flush()
-    audit.record("create", "api_token", row.id, after={"user": user.email, "prefix": row.prefix})
+    audit.record(
+        "create",
+        "api_token",
+        row.id,
+        after={"user": user.email, "prefix": row.prefix, "expires_at": row.expires_at.isoformat()},
+    )
     db.session.commit()
-    click.echo(f"token for {user.email} ({user.role}); store it now, it is not shown again:")
+    click.echo(
+        f"token for {user.email} ({user.role}), valid until {row.expires_at:%Y-%m-%d %H:%M} UTC;"
+        " store it now, it is not shown again:"
+    )
     click.echo(token)
+
+
+@click.command("disable-totp")
+@click.argument("email")
+@with_appcontext
+def disable_totp_command(email: str) -> None:
+    """Turn off a user's two-factor sign-in (a lost phone) and end their sessions."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"unknown user: {email}")
+    if not user.totp_secret:
+        raise click.ClickException(f"{user.email} has no two-factor sign-in")
+    user.totp_secret = None
+    user.end_sessions()
+    audit.record("update", "user", user.id, summary=f"{user.email} (2FA disabled from the CLI)")
+    db.session.commit()
+    click.echo(f"two-factor sign-in disabled for {user.email}")
 
 
 def register_commands(app: Flask) -> None:
@@ -128,6 +165,7 @@ def register_commands(app: Flask) -> None:
         load_demo_command,
         create_user_command,
         create_token_command,
+        disable_totp_command,
         import_timesheets_command,
         close_month_command,
         invoice_fees_command,

@@ -17,7 +17,9 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, text
 
 from eage import create_app
+from eage.auth import sessions
 from eage.extensions import db as _db
+from eage.extensions import limiter
 from eage.models import Base, User
 
 TODAY = date(2026, 11, 28)
@@ -93,6 +95,7 @@ def app(_app: Flask) -> Iterator[Flask]:
         _empty_database()
         for folder in ("STORAGE_PATH", "OUTBOX_PATH"):
             shutil.rmtree(_app.config[folder], ignore_errors=True)
+        limiter.reset()  # each test starts with no sign-in failure counted
         yield _app
         _db.session.rollback()
         _db.session.remove()
@@ -140,6 +143,7 @@ def login_as(app: Flask, client: FlaskClient, demo: None) -> Callable[[str], Fla
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+            sessions.stamp(session, user)  # the session version and timestamps of a sign-in
         return client
 
     return _login

@@ -3,9 +3,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from eage.admin.services import ROLE_LABELS
+from eage.auth.emails import ValidEmail
 from eage.forms_fr import choices
 
 REQUIRED = "Ce champ est obligatoire."
@@ -20,7 +21,7 @@ def _int_or_none(value: object) -> int | None:
 class UserForm(FlaskForm):
     email = EmailField(
         _l("Adresse e-mail"),
-        validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."), Length(max=200)],
+        validators=[DataRequired(REQUIRED), ValidEmail(), Length(max=200)],
     )
     name = StringField(_l("Nom affiché"), validators=[Optional(), Length(max=200)])
     role = SelectField(

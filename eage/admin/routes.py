@@ -38,7 +38,12 @@ def _member_choices(form: UserForm) -> None:
 @roles_required(*ADMINISTRATION)
 def users() -> str:
     rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
-    return render_template("admin/users.html", users=rows, roles=services.ROLE_LABELS)
+    return render_template(
+        "admin/users.html",
+        users=rows,
+        roles=services.ROLE_LABELS,
+        token_last_used=services.tokens_last_used(),
+    )
 
 
 @bp.route("/utilisateurs/nouveau", methods=["GET", "POST"])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from accounting.problems import Problem
 from eage import audit
+from eage.auth.passwords import password_problems
 from eage.extensions import db
 from eage.models import ApiToken, AuditLog, Member, Organisation, User
 
@@ -18,7 +20,6 @@ ROLE_LABELS = {
     "member": "Adhérent (portail)",
     "admin": "Administrateur",
 }
-MIN_PASSWORD_LENGTH = 10
 USER_FIELDS = ("email", "name", "role", "member_id", "active")
 
 
@@ -33,7 +34,7 @@ def check_user(data: dict[str, Any], user: User | None, acting: User | None) -> 
                 Problem("email", "Cette adresse e-mail est déjà celle d'un autre utilisateur.")
             )
     problems += _membership_problems(data.get("role"), data.get("member_id"))
-    problems += _password_problems(data.get("password"), data.get("password_confirm"), user)
+    problems += _password_problems(data, user)
     if user is not None and acting is not None and user.id == acting.id:
         role = data.get("role")
         if role and role != "admin":
@@ -65,18 +66,17 @@ def _membership_problems(role: str | None, member_id: int | None) -> list[Proble
     return problems
 
 
-def _password_problems(
-    password: str | None, confirm: str | None, user: User | None
-) -> list[Problem]:
-    """A new user needs a password; a password is long enough and typed twice alike."""
+def _password_problems(data: dict[str, Any], user: User | None) -> list[Problem]:
+    """A new user needs a password; a password follows the policy and is typed twice alike."""
+    password, confirm = data.get("password"), data.get("password_confirm")
     problems: list[Problem] = []
     if user is None and not password:
         problems.append(
             Problem("password", "Le mot de passe est obligatoire pour un nouvel utilisateur.")
         )
     if password:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            problems.append(Problem("password", f"Au moins {MIN_PASSWORD_LENGTH} caractères."))
+        email = data.get("email") or (user.email if user else None)
+        problems += [Problem("password", p) for p in password_problems(password, email=email)]
         if password != confirm:
             problems.append(
                 Problem("password_confirm", "Les deux mots de passe ne sont pas identiques.")
@@ -104,11 +104,14 @@ def create_user(data: dict[str, Any]) -> User:
 
 
 def update_user(user: User, data: dict[str, Any]) -> User:
+    """A new password, a deactivation or another role ends the user's open sessions."""
     before = audit.snapshot(user)
     _apply(user, data)
     changed_password = bool(data.get("password"))
     if changed_password:
         user.set_password(data["password"])
+    if changed_password or before["active"] != user.active or before["role"] != user.role:
+        user.end_sessions()
     db.session.flush()
     after = audit.snapshot(user)
     if before != after or changed_password:
@@ -124,6 +127,17 @@ def update_user(user: User, data: dict[str, Any]) -> User:
     return user
 
 
+def tokens_last_used() -> dict[int, datetime]:
+    """Per user, when one of their API tokens was last used (users that never used one are
+    left out)."""
+    rows = db.session.execute(
+        select(ApiToken.user_id, func.max(ApiToken.last_used_at))
+        .where(ApiToken.last_used_at.is_not(None))
+        .group_by(ApiToken.user_id)
+    ).all()
+    return {user_id: last for user_id, last in rows if last is not None}
+
+
 def tokens_of(user: User) -> list[ApiToken]:
     return list(
         db.session.scalars(
@@ -135,11 +149,17 @@ def tokens_of(user: User) -> list[ApiToken]:
 
 
 def create_token(user: User) -> str:
-    """Issue a token; only its hash is stored, the token itself is returned to be shown once."""
+    """Issue a token valid a year; only its hash is stored, the token itself is returned to be
+    shown once."""
     row, token = ApiToken.issue(user)
     db.session.add(row)
     db.session.flush()
-    audit.record("create", "api_token", row.id, after={"user": user.email, "prefix": row.prefix})
+    audit.record(
+        "create",
+        "api_token",
+        row.id,
+        after={"user": user.email, "prefix": row.prefix, "expires_at": row.expires_at.isoformat()},
+    )
     db.session.commit()
     return token
 

@@ -53,6 +53,8 @@ def token_user() -> User:
     )
     if row is None or row.revoked or not row.user.active:
         raise ApiError(401, "invalid or revoked token")
+    if row.expired:
+        raise ApiError(401, "token expired")
     row.last_used_at = utcnow()
     db.session.commit()
     return row.user

@@ -10,18 +10,14 @@ inside ``storage.transaction()``, so a failure leaves neither rows nor files."""
 from __future__ import annotations
 
 import logging
-import smtplib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -29,7 +25,7 @@ from accounting import invoicing as domain
 from accounting.collection import late_penalty
 from accounting.money import ZERO, D, round_cents
 from accounting.months import Month
-from eage import audit, parties, storage
+from eage import audit, mail, parties, storage
 from eage.books import periods, posting
 from eage.core.services import month_bounds
 from eage.extensions import db
@@ -929,14 +925,11 @@ def _invoice_email(invoice: Invoice, pdf: StoredDocument) -> EmailMessage:
     """The message to the member: a short French text and the PDF attached."""
     seller = invoice.seller
     what = "Avoir" if invoice.is_credit_note else "Facture"
-    msg = EmailMessage()
-    msg["Subject"] = f"{what} {invoice.number} — {seller['name']}"
-    msg["From"] = (
-        current_app.config.get("MAIL_DEFAULT_SENDER") or seller.get("email") or "eage@localhost"
+    msg = mail.new_message(
+        f"{what} {invoice.number} — {seller['name']}",
+        invoice.member.email or "",
+        sender=seller.get("email"),
     )
-    msg["To"] = invoice.member.email
-    msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(domain="eage.local")
     document = "notre avoir" if invoice.is_credit_note else "notre facture"
     msg.set_content(
         f"Bonjour,\n\nVeuillez trouver ci-joint {document} "
@@ -955,25 +948,6 @@ def _invoice_email(invoice: Invoice, pdf: StoredDocument) -> EmailMessage:
     return msg
 
 
-def _deliver(msg: EmailMessage, invoice: Invoice) -> str:
-    """Through SMTP when MAIL_SERVER is configured, else as an .eml file in the outbox."""
-    config = current_app.config
-    server = config.get("MAIL_SERVER")
-    if server:
-        with smtplib.SMTP(server, int(config.get("MAIL_PORT", 25)), timeout=30) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-            smtp.send_message(msg)
-        return f"smtp://{server}"
-    outbox = Path(config["OUTBOX_PATH"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    path = outbox / f"{invoice.number}-{utcnow().strftime('%Y%m%d%H%M%S')}.eml"
-    path.write_bytes(bytes(msg))
-    return str(path)
-
-
 def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
     """E-mail the PDF to the member: through SMTP when MAIL_SERVER is configured, else as an
     .eml file in the outbox folder. Marks the invoice sent. Returns where it went."""
@@ -983,7 +957,7 @@ def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
     pdf = invoice.document("invoice_pdf")
     if pdf is None:
         raise InvoicingError(f"{invoice.number} n'a pas de PDF")
-    where = _deliver(_invoice_email(invoice, pdf), invoice)
+    where = mail.deliver(_invoice_email(invoice, pdf), invoice.number)
     mark_sent(invoice)
     audit.record(
         "send", "invoice", invoice.number, user_id=user_id, summary=f"to {member.email} via {where}"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -15,6 +15,8 @@ from eage.models.base import Base, utcnow
 from eage.models.members import Member
 
 ROLES = ("accountant", "manager", "member", "admin")
+DEFAULT_TOKEN_DAYS = 365
+MAX_TOKEN_DAYS = 3650
 
 
 class User(UserMixin, Base):
@@ -32,6 +34,11 @@ class User(UserMixin, Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Stored in the session at sign-in and compared on every request: incrementing it ends
+    # every session of the user (logout, password change, admin reset or deactivation).
+    session_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Base32 TOTP secret once two-factor sign-in is confirmed (admin and accountant only).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
 
     member: Mapped[Member | None] = relationship()
 
@@ -40,6 +47,10 @@ class User(UserMixin, Base):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Every session opened before this stops working at its next request."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -61,6 +72,7 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime]
     revoked: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship()
@@ -69,7 +81,17 @@ class ApiToken(Base):
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= utcnow()
+
     @classmethod
-    def issue(cls, user: User) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, days: int = DEFAULT_TOKEN_DAYS) -> tuple[ApiToken, str]:
         token = "eage_" + secrets.token_urlsafe(32)
-        return cls(user=user, token_hash=cls.hash(token), prefix=token[:12]), token
+        row = cls(
+            user=user,
+            token_hash=cls.hash(token),
+            prefix=token[:12],
+            expires_at=utcnow() + timedelta(days=days),
+        )
+        return row, token

@@ -48,11 +48,21 @@ ACCESS: dict[str, frozenset[str]] = {
     "static": EVERYONE,
     "bootstrap.static": EVERYONE,
     "auth.login": EVERYONE,
+    # The second step of signing in, and the password forgotten: before anyone is signed in.
+    "auth.login_code": EVERYONE,
+    "auth.forgot_password": EVERYONE,
+    "auth.reset_password": EVERYONE,
     "core.index": EVERYONE,
     "core.set_language": EVERYONE,
     "api.openapi": EVERYONE,
     # Signing out: whoever is signed in.
     "auth.logout": SIGNED_IN,
+    # « Mon compte »: one's own password for everyone; two-factor sign-in for the two roles
+    # that hold the keys (the admin and the accountant).
+    "account.index": SIGNED_IN,
+    "account.change_password": SIGNED_IN,
+    "account.totp": frozenset({ADMIN, ACCOUNTANT}),
+    "account.totp_disable": frozenset({ADMIN, ACCOUNTANT}),
     # Home pages: the back-office home, the member portal.
     "core.home": BACK_OFFICE,
     "core.portal": PORTAL,

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import InternalServerError, TooManyRequests
 
 from eage import create_app
+from eage.auth import sessions
 from eage.errors import error_page
 from eage.extensions import db
 from eage.http_security import CONTENT_SECURITY_POLICY
@@ -163,6 +164,7 @@ def test_payslip_pdf_is_not_stored(app, client) -> None:
     db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(accountant.id)
+        sessions.stamp(session, accountant)  # the session version and timestamps of a sign-in
     response = client.get(f"/paie/bulletin/{rows[0].id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"

@@ -75,7 +75,7 @@ def test_member_required_for_member_role_and_forbidden_otherwise(login_as) -> No
             ),
         )
     )
-    assert "déjà celle d'un autre utilisateur" in html and "Au moins 10 caractères." in html
+    assert "déjà celle d'un autre utilisateur" in html and "au moins 12 caractères" in html
     assert db.session.scalar(select(func.count(User.id))) == before
 
 

@@ -72,12 +72,12 @@ def test_demo_time_respects_the_rules(app) -> None:
 def test_create_user_reads_password_twice(runner, demo) -> None:
     result = runner.invoke(
         args=["create-user", "new@example.org", "--role", "member", "--member", "GAGA"],
-        input="s3cret-pass\ns3cret-pass\n",
+        input="s3cret-passphrase\ns3cret-passphrase\n",
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "new@example.org"))
     assert user.role == "member" and user.member.code == "GAGA"
-    assert user.check_password("s3cret-pass") and user.password_hash != "s3cret-pass"
+    assert user.check_password("s3cret-passphrase") and user.password_hash != "s3cret-passphrase"
     assert db.session.scalar(
         select(AuditLog).where(AuditLog.entity == "user", AuditLog.entity_id == str(user.id))
     )
@@ -96,7 +96,21 @@ def test_create_user_errors_change_nothing(runner, demo) -> None:
             "a-long-pass\nother-pass\n",
             "the two passwords differ",
         ),
-        (["create-user", "x@example.org", "--role", "accountant"], "short\nshort\n", "at least 8"),
+        (
+            ["create-user", "x@example.org", "--role", "accountant"],
+            "short\nshort\n",
+            "au moins 12 caractères",
+        ),
+        (
+            ["create-user", "x@example.org", "--role", "accountant"],
+            "motdepasse123\nmotdepasse123\n",
+            "plus courants",
+        ),
+        (
+            ["create-user", "admin@localhost", "--role", "admin"],
+            "a-long-passphrase\na-long-passphrase\n",
+            "invalid e-mail address",
+        ),
         (
             ["create-user", "x@example.org", "--role", "member", "--member", "NOPE"],
             "a-long-pass\na-long-pass\n",
