@@ -105,8 +105,13 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         STORAGE_PATH=str(instance / "storage"),
         OUTBOX_PATH=str(instance / "outbox"),
         WTF_CSRF_TIME_LIMIT=None,
-        JOB_RUNNER="thread",  # eage/jobs.py: "thread" (make run) or "inline" (tests)
+        # eage/jobs.py: "thread" (make run), "inline" (tests) or "rq" (production, eage worker)
+        JOB_RUNNER=os.environ.get("JOB_RUNNER", "thread"),
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        RQ_QUEUE="eage",
+        JOB_TIMEOUT=3600,  # seconds; the close of a large group takes minutes
         LOG_LEVEL="INFO",  # the close, issuing and posting log one line each (who, what, how long)
+        LOG_FORMAT=os.environ.get("LOG_FORMAT", "keyvalue"),  # eage/logs.py: or "json"
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -115,7 +120,9 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     if test_config is None:  # the tests keep pytest's own log capture
-        app.logger.setLevel(app.config["LOG_LEVEL"])
+        from eage import logs
+
+        logs.install_handler(app)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -153,6 +160,7 @@ def _register_areas(app: Flask) -> None:
     from eage.catalog.routes import bp as catalog_bp
     from eage.closing.routes import bp as closing_bp
     from eage.commands import register_commands
+    from eage.core import health
     from eage.core.routes import bp as core_bp
     from eage.dashboard.routes import bp as dashboard_bp
     from eage.expenses.routes import bp as expenses_bp
@@ -188,6 +196,7 @@ def _register_areas(app: Flask) -> None:
         books_bp,
     ):
         app.register_blueprint(bp)
+    health.register(app)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     json_errors_under_api(app)
     csrf.exempt(api_bp)
@@ -195,6 +204,10 @@ def _register_areas(app: Flask) -> None:
 
 
 def _install_request_hooks(app: Flask) -> None:
+    from eage import logs
+
+    logs.install_request_log(app)
+
     @app.before_request
     def _remember_user() -> None:
         g.user = current_user

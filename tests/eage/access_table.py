@@ -51,6 +51,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "core.index": EVERYONE,
     "core.set_language": EVERYONE,
     "api.openapi": EVERYONE,
+    # The health check of the proxy and the monitoring: "ok" or which part is down.
+    "health.healthz": EVERYONE,
     # Signing out: whoever is signed in.
     "auth.logout": SIGNED_IN,
     # Home pages: the back-office home, the member portal.
