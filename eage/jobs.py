@@ -150,8 +150,26 @@ def work(app: Flask, *, burst: bool = False) -> None:
     from rq import Worker
 
     queue = RQRunner.for_app(app).queue()
-    worker = Worker([queue], connection=queue.connection, log_job_description=False)
+    worker = Worker(
+        [queue],
+        connection=queue.connection,
+        log_job_description=False,  # the arguments may name people
+        work_horse_killed_handler=_horse_killed,
+    )
     worker.work(burst=burst, with_scheduler=False)
+
+
+def _horse_killed(job: Any, pid: int, status: int, rusage: object) -> None:
+    """The process running the job was killed (OOM, kill -9): the database dropped its
+    transaction, so nothing was recorded; say so on the job's progress file instead of
+    leaving the page waiting forever."""
+    logger.error("job", extra={"fields": {"job": job.description, "outcome": "killed"}})
+    for arg in job.args:
+        if isinstance(arg, Progress):
+            arg.finish("failed", KILLED)
+
+
+KILLED = "travail interrompu (processus arrêté) : rien n'a été enregistré, relancez-le."
 
 
 def runner() -> JobRunner:

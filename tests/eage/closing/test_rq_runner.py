@@ -89,3 +89,16 @@ def test_job_runner_rq_is_chosen_from_the_configuration(app: Flask) -> None:
     runner = rq_app.extensions["eage.jobs"]
     assert isinstance(runner, jobs.RQRunner)
     assert (runner.redis_url, runner.queue_name) == ("redis://127.0.0.1:1/0", "eage")
+
+
+def test_a_killed_work_horse_marks_the_progress_failed(app: Flask) -> None:
+    """RQ calls this when the process running the job dies (kill -9, out of memory)."""
+
+    class KilledJob:
+        description = "eage.closing.job.run_close"
+        args = (job.run_close, date(2026, 10, 1), 1, jobs.Progress("close"))
+
+    jobs._horse_killed(KilledJob(), 4242, 9, None)
+    state = jobs.read(KilledJob.args[3].id)
+    assert state is not None and state["status"] == "failed"
+    assert "relancez" in state["message"]
