@@ -104,7 +104,7 @@ def install_request_log(app: Flask) -> None:
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,
-                    "duration_ms": round(duration, 1),
+                    "duration_ms": float(f"{duration:.1f}"),  # not round(): money's rule
                     "user": user or "-",
                 }
             },
