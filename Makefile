@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-pg test-browser lint bench clean translations
+.PHONY: run serve worker backup test test-pg test-browser lint bench clean translations
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	sh scripts/system-deps.sh
@@ -20,6 +20,20 @@ run: $(STAMP)
 	$(BIN)/eage init-db
 	$(BIN)/eage load-demo --if-empty
 	EAGE_INSECURE_COOKIES=1 $(BIN)/flask --app eage run --host $(HOST) --port $(PORT)
+
+## serve: production server — gunicorn workers (deploy/gunicorn.conf.py) on DATABASE_URL; docs/deploy.md
+serve: $(STAMP)
+	$(BIN)/eage init-db
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+
+## worker: the job queue's worker (JOB_RUNNER=rq, REDIS_URL) — the month close runs here
+worker: $(STAMP)
+	$(BIN)/eage worker
+
+## backup: one archive of the database and the stored documents into BACKUP_DIR
+BACKUP_DIR ?= backups
+backup: $(STAMP)
+	$(BIN)/eage backup --output $(BACKUP_DIR)
 
 ## test: create .venv and run the suite (SQLite; DATABASE_URL=… for PostgreSQL)
 # Both cores: document rendering (WeasyPrint) dominates the suite.

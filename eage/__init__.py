@@ -107,7 +107,11 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         STORAGE_PATH=str(instance / "storage"),
         OUTBOX_PATH=str(instance / "outbox"),
         WTF_CSRF_TIME_LIMIT=None,
-        JOB_RUNNER="thread",  # eage/jobs.py: "thread" (make run) or "inline" (tests)
+        # eage/jobs.py: "thread" (make run), "inline" (tests) or "rq" (production, eage worker)
+        JOB_RUNNER=os.environ.get("JOB_RUNNER", "thread"),
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        RQ_QUEUE="eage",
+        JOB_TIMEOUT=3600,  # seconds; the close of a large group takes minutes
         LOG_LEVEL="INFO",  # the close, issuing and posting log one line each (who, what, how long)
         # None = decided by eage/http_security.py: Secure unless debug, the tests or
         # EAGE_INSECURE_COOKIES=1 (plain-HTTP local use); ProxyFix when PROXY_FIX=1.
@@ -122,6 +126,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SESSION_MAX_HOURS=12,  # and every session ends this long after its sign-in
         PASSWORD_RESET_MINUTES=30,  # how long a reset link e-mailed to a user works
         PUBLIC_URL=None,  # "https://eage.example.org": the address in e-mailed links
+        LOG_FORMAT=os.environ.get("LOG_FORMAT", "keyvalue"),  # eage/logs.py: or "json"
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -132,7 +137,9 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit
         app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024)
     if test_config is None:  # the tests keep pytest's own log capture
-        app.logger.setLevel(app.config["LOG_LEVEL"])
+        from eage import logs
+
+        logs.install_handler(app)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -172,6 +179,7 @@ def _register_areas(app: Flask) -> None:
     from eage.catalog.routes import bp as catalog_bp
     from eage.closing.routes import bp as closing_bp
     from eage.commands import register_commands
+    from eage.core import health
     from eage.core.routes import bp as core_bp
     from eage.dashboard.routes import bp as dashboard_bp
     from eage.expenses.routes import bp as expenses_bp
@@ -209,13 +217,16 @@ def _register_areas(app: Flask) -> None:
         books_bp,
     ):
         app.register_blueprint(bp)
+    health.register(app)
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     csrf.exempt(api_bp)
     register_commands(app)
 
 
 def _install_request_hooks(app: Flask) -> None:
-    from eage import errors, http_security
+    from eage import errors, http_security, logs
+
+    logs.install_request_log(app)  # one line per request (outside the tests)
 
     @app.before_request
     def _remember_user() -> None:

@@ -4,19 +4,20 @@ each area's next to its services."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from eage import audit
+from eage import audit, backup, jobs
 from eage.auth.emails import InvalidEmail, normalise_email
 from eage.auth.passwords import password_problems
 from eage.books.cli import close_year_command, export_fec_command, verify_integrity_command
 from eage.closing.cli import close_month_command
-from eage.demo import credentials, load_demo
+from eage.demo import credentials, load_demo, real_data
 from eage.extensions import db
 from eage.invoicing.cli import invoice_fees_command
 from eage.models import ROLES, ApiToken, Member, Organisation, User
@@ -43,12 +44,22 @@ def init_db_command() -> None:
 @click.option(
     "--if-empty", is_flag=True, help="Only when the database holds no group yet (make run)."
 )
+@click.option("--force", is_flag=True, help="Load it even into a database that holds real data.")
 @with_appcontext
-def load_demo_command(year: int | None, if_empty: bool) -> None:
-    """Load the demo group (idempotent)."""
+def load_demo_command(year: int | None, if_empty: bool, force: bool) -> None:
+    """Load the demo group (idempotent). Refused on a database holding real data: the demo
+    users' passwords are public."""
     if if_empty and db.session.scalar(select(func.count(Organisation.id))):
         click.echo("database already holds a group: demo not loaded")
         return
+    found = real_data()
+    if found and not force:
+        raise click.ClickException(
+            "this database holds data that is not the demo's ("
+            + "; ".join(found)
+            + "): the demo would add users whose passwords are public. "
+            "Nothing loaded; use --force to load it anyway."
+        )
     for line in load_demo(year):
         click.echo(line)
     click.echo("")
@@ -108,6 +119,46 @@ def create_user_command(email: str, role: str, member_code: str | None, name: st
     )
     db.session.commit()
     click.echo(f"created user {email} ({role}{', ' + member.code if member else ''})")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run the jobs (month close…) queued on Redis when JOB_RUNNER=rq (REDIS_URL)."""
+    jobs.work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+
+
+@click.command("backup")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the archive into.",
+)
+@with_appcontext
+def backup_command(output: Path) -> None:
+    """Write one archive: the database, the stored documents and a manifest of hashes."""
+    try:
+        archive = backup.backup(output)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup written: {archive}")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(archive: Path) -> None:
+    """Restore an archive of `eage backup` into an EMPTY instance, then migrate it."""
+    try:
+        manifest = backup.restore(archive)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"restored {len(manifest['files'])} file(s) of {manifest['created_at']} "
+        f"(revision {manifest['alembic_revision']}); database is up to date"
+    )
 
 
 @click.command("create-token")
@@ -176,5 +227,8 @@ def register_commands(app: Flask) -> None:
         export_fec_command,
         verify_integrity_command,
         close_year_command,
+        worker_command,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(cmd)

@@ -519,5 +519,23 @@ def _load_time(
         report.append(f"timesheets {year}: {n} entries")
 
 
+def real_data() -> list[str]:
+    """What the database holds that the demo did not put there: an organisation, members,
+    employees or users of its own (invoices, payslips and entries belong to those). Loading
+    the demo there would add four users whose passwords are published in the README."""
+    demo_siren = _siren("80123456")
+    found: list[str] = []
+    for label, column, known in (
+        ("organisation", Organisation.siren, {demo_siren}),
+        ("member", Member.code, {m[0] for m in MEMBERS}),
+        ("employee", Employee.code, {e[0] for e in EMPLOYEES}),
+        ("user", User.email, set(DEMO_PASSWORDS)),
+    ):
+        others = db.session.scalars(select(column).where(column.not_in(known)).limit(3)).all()
+        if others:
+            found.append(f"{label} {', '.join(str(o) for o in others)}")
+    return found
+
+
 def credentials() -> list[tuple[str, str, str]]:
     return [(email, role, pw) for email, (role, _m, _n, pw) in DEMO_PASSWORDS.items()]

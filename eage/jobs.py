@@ -2,9 +2,16 @@
 
 * **Runners.** A view hands the work to ``runner().submit(fn, *args)`` and returns at once.
   ``create_app`` picks the runner from ``JOB_RUNNER``: ``"thread"`` (the default, for
-  ``make run``: a daemon thread of the web process) or ``"inline"`` (at once, before the
-  view returns: the tests). Either way ``fn`` runs in an application context of its own,
-  as a worker process would; a real queue (Redis…) would be one more runner.
+  ``make run``: a daemon thread of the web process), ``"inline"`` (at once, before the
+  view returns: the tests) or ``"rq"`` (production: the job goes to a Redis queue and an
+  ``eage worker`` process runs it, so it survives the web worker that took the request
+  being recycled). Whatever the runner, ``fn`` runs in an application context of its own
+  and ends on one log line (name, duration, outcome).
+
+  RQ rather than Celery: the only broker is the Redis the instance already has (rate-limit
+  storage), it is one small pure-Python package, and a single box of one association needs
+  no result backend, routing or beat scheduler. ``fn`` and its arguments are pickled: a
+  job is a module-level function and plain values.
 * **Progress** is kept in small JSON files under instance/jobs so that any worker process
   can read it while the work holds the database."""
 
@@ -12,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import threading
 import time
@@ -30,9 +38,30 @@ class JobRunner(Protocol):
         """Run ``fn(*args)`` in an application context of its own, now or later."""
 
 
+def _name(fn: Callable[..., object]) -> str:
+    return f"{fn.__module__}.{getattr(fn, '__qualname__', fn)}"
+
+
 def _run_in_app(app: Flask, fn: Callable[..., object], *args: object) -> None:
-    with app.app_context():
-        fn(*args)
+    """Run the job in a context of its own and log one line: name, duration, outcome (what
+    the job returns when it is a word, e.g. the close's "done" or "failed"; else "ok")."""
+    started = time.perf_counter()
+    outcome = "error"
+    try:
+        with app.app_context():
+            returned = fn(*args)
+        outcome = returned if isinstance(returned, str) else "ok"
+    finally:
+        logger.info(
+            "job",
+            extra={
+                "fields": {
+                    "job": _name(fn),
+                    "outcome": outcome,
+                    "duration_ms": int((time.perf_counter() - started) * 1000),
+                }
+            },
+        )
 
 
 def _app() -> Flask:
@@ -61,10 +90,50 @@ class ThreadRunner:
             logger.exception("job %s failed", getattr(fn, "__qualname__", fn))
 
 
-RUNNERS: dict[str, type[InlineRunner] | type[ThreadRunner]] = {
-    "inline": InlineRunner,
-    "thread": ThreadRunner,
+class RQRunner:
+    """Puts the job on the app's RQ queue (``REDIS_URL``, ``RQ_QUEUE``); ``eage worker``
+    runs it. Nothing connects to Redis until a job is submitted."""
+
+    def __init__(self, redis_url: str, queue_name: str, timeout: int) -> None:
+        self.redis_url = redis_url
+        self.queue_name = queue_name
+        self.timeout = timeout
+
+    @classmethod
+    def for_app(cls, app: Flask) -> RQRunner:
+        return cls(app.config["REDIS_URL"], app.config["RQ_QUEUE"], app.config["JOB_TIMEOUT"])
+
+    def queue(self) -> Any:
+        from redis import Redis
+        from rq import Queue
+
+        return Queue(self.queue_name, connection=Redis.from_url(self.redis_url))
+
+    def submit(self, fn: Callable[..., object], *args: object) -> None:
+        self.queue().enqueue_call(
+            perform, args=(fn, *args), timeout=self.timeout, description=_name(fn)
+        )
+
+
+def perform(fn: Callable[..., object], *args: object) -> None:
+    """What the RQ worker runs: ``fn(*args)`` in a context of the worker's app. RQ forks a
+    work horse per job: the database connections pooled by the parent are not the child's
+    to use, so the child starts its own pool (SQLAlchemy's advice for forked processes)."""
+    app = _app()
+    if app.extensions.get(PID) != os.getpid():
+        from eage.extensions import db
+
+        db.engine.dispose(close=False)
+        app.extensions[PID] = os.getpid()
+    _run_in_app(app, fn, *args)
+
+
+RUNNERS: dict[str, Callable[[Flask], JobRunner]] = {
+    "inline": lambda app: InlineRunner(),
+    "thread": lambda app: ThreadRunner(),
+    "rq": RQRunner.for_app,
 }
+PID = "eage.jobs.pid"  # the process whose database pool the app holds
 
 
 def init_app(app: Flask) -> None:
@@ -72,7 +141,35 @@ def init_app(app: Flask) -> None:
     name = app.config.get("JOB_RUNNER", "thread")
     if name not in RUNNERS:
         raise ValueError(f"JOB_RUNNER must be one of {sorted(RUNNERS)}, got {name!r}")
-    app.extensions[EXTENSION] = RUNNERS[name]()
+    app.extensions[EXTENSION] = RUNNERS[name](app)
+    app.extensions[PID] = os.getpid()
+
+
+def work(app: Flask, *, burst: bool = False) -> None:
+    """``eage worker``: run the app's queue until stopped (or until empty, ``burst``)."""
+    from rq import Worker
+
+    queue = RQRunner.for_app(app).queue()
+    worker = Worker(
+        [queue],
+        connection=queue.connection,
+        log_job_description=False,  # the arguments may name people
+        work_horse_killed_handler=_horse_killed,
+    )
+    worker.work(burst=burst, with_scheduler=False)
+
+
+def _horse_killed(job: Any, pid: int, status: int, rusage: object) -> None:
+    """The process running the job was killed (OOM, kill -9): the database dropped its
+    transaction, so nothing was recorded; say so on the job's progress file instead of
+    leaving the page waiting forever."""
+    logger.error("job", extra={"fields": {"job": job.description, "outcome": "killed"}})
+    for arg in job.args:
+        if isinstance(arg, Progress):
+            arg.finish("failed", KILLED)
+
+
+KILLED = "travail interrompu (processus arrêté) : rien n'a été enregistré, relancez-le."
 
 
 def runner() -> JobRunner:

@@ -27,17 +27,25 @@ def french_summary(result: services.CloseResult) -> str:
     return text + f", {result.statements} relevé(s) de mise à disposition."
 
 
-def run_close(month: date, user_id: int, progress: jobs.Progress) -> None:
-    """Close `month` for `user_id`; every outcome ends on the progress file, none escapes."""
+def run_close(month: date, user_id: int, progress: jobs.Progress) -> str:
+    """Close `month` for `user_id`; every outcome ends on the progress file, none escapes.
+    Returns the outcome for the job's log line: "done", "refused" or "failed".
+
+    A close that fails or is killed half-way leaves nothing issued: ``close_month`` issues,
+    posts, renders and locks in one database transaction inside ``storage.transaction()``
+    (the files of a failed block are deleted; those of a killed process are orphans the next
+    run replaces), so the month stays open and the close can simply be run again."""
     try:
         result = services.close_month(month, user_id=user_id, progress=progress)
     except services.CloseRefused as exc:
         progress.finish(
             "failed", "clôture refusée", [p.message for p in exc.problems if p.blocking]
         )
+        return "refused"
     except Exception as exc:  # reported on the page; the transaction was rolled back
         logger.exception("month close failed")
         progress.finish("failed", f"erreur : {exc}")
+        return "failed"
     else:
         lines = result.payslips + result.invoices + result.credit_notes
         progress.finish("done", french_summary(result), lines)
@@ -47,3 +55,4 @@ def run_close(month: date, user_id: int, progress: jobs.Progress) -> None:
                 year=month.year,
                 month=month.month,
             )
+        return "done"

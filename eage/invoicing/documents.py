@@ -290,9 +290,13 @@ def _render_jobs(
 
 
 def _store_invoice_bundle(inv: Invoice, bundle: dict[str, bytes]) -> None:
+    """A file no row records is the orphan of an issue killed before it could clean up (its
+    numbers were given back): the new document with that number replaces it."""
     for ext, kind in (("pdf", "invoice_pdf"), ("docx", "invoice_docx"), ("xml", "invoice_xml")):
         rel = f"invoices/{inv.year}/{inv.number}.{ext}"
-        inv.documents.append(storage.store(bundle[ext], rel, kind, member_id=inv.member_id))
+        inv.documents.append(
+            storage.store(bundle[ext], rel, kind, replace_orphan=True, member_id=inv.member_id)
+        )
 
 
 def _store_statement_bundle(member: Member, key: str, bundle: dict[str, bytes]) -> None:
@@ -311,7 +315,13 @@ def _store_statement_bundle(member: Member, key: str, bundle: dict[str, bytes]) 
     for ext in ("pdf", "docx"):
         rel = f"statements/{key}/R-{key}-{member.code}{suffix}.{ext}"
         storage.store(
-            bundle[ext], rel, f"statement_{ext}", member_id=member.id, month=key, version=version
+            bundle[ext],
+            rel,
+            f"statement_{ext}",
+            replace_orphan=True,
+            member_id=member.id,
+            month=key,
+            version=version,
         )
 
 

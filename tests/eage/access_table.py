@@ -55,6 +55,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "core.index": EVERYONE,
     "core.set_language": EVERYONE,
     "api.openapi": EVERYONE,
+    # The health check of the proxy and the monitoring: "ok" or which part is down.
+    "health.healthz": EVERYONE,
     # Signing out: whoever is signed in.
     "auth.logout": SIGNED_IN,
     # « Mon compte »: one's own password for everyone; two-factor sign-in for the two roles

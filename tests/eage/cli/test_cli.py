@@ -174,3 +174,33 @@ def test_demo_identifiers_are_valid(demo) -> None:
     assert siren.is_valid(org.siren) and siret.is_valid(org.siret) and tva.is_valid(org.vat_number)
     for e in db.session.scalars(select(Employee)):
         assert nir.is_valid(e.social_security_number), e.code
+
+
+def test_load_demo_refuses_a_database_with_real_data(runner, demo) -> None:
+    """The demo users' passwords are public: never added to a real group unless forced."""
+    member = db.session.scalars(select(Member).where(Member.code == "LEFIL")).one()
+    user = User(email="tresorier@vraie-asso.fr", role="member", member=member)
+    user.set_password("une phrase de passe assez longue")
+    db.session.add(user)
+    db.session.add(
+        Member(
+            code="VRAIE",
+            name="Vraie association",
+            legal_form="Association",
+            joined_on=TODAY,
+            vat_regime="vat_20",
+        )
+    )
+    db.session.commit()
+    db.session.execute(User.__table__.delete().where(User.email.like("%equipe-associee%")))
+    db.session.commit()
+
+    refused = runner.invoke(args=["load-demo", "--year", "2026"])
+    assert refused.exit_code != 0
+    assert "not the demo's" in refused.output and "member VRAIE" in refused.output
+    assert "user tresorier@vraie-asso.fr" in refused.output and "--force" in refused.output
+    assert count(User) == 1  # the demo users were not put back
+
+    forced = runner.invoke(args=["load-demo", "--year", "2026", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert count(User) == 5
