@@ -129,6 +129,10 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         LOG_FORMAT=os.environ.get("LOG_FORMAT", "keyvalue"),  # eage/logs.py: or "json"
     )
     if test_config is None:
+        # Any setting from the environment as EAGE_<NAME> (EAGE_RATELIMIT_STORAGE_URI=redis://…,
+        # EAGE_SECRET_KEY=…; JSON values are parsed: EAGE_SESSION_MAX_HOURS=8), then
+        # instance/config.py, which wins.
+        app.config.from_prefixed_env("EAGE")
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from eage import create_app
 
 
@@ -71,3 +73,25 @@ def test_secret_key_generated_in_instance(tmp_path, monkeypatch) -> None:
     key = (tmp_path / "secret_key").read_text()
     assert len(key) == 64 and app.config["SECRET_KEY"] == key
     assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"] == key
+
+
+def test_settings_come_from_the_environment_with_the_eage_prefix(tmp_path, monkeypatch) -> None:
+    """docs/deploy.md: EAGE_<NAME> in the services' environment sets <NAME>; instance/config.py
+    still wins over it."""
+    from eage import create_app
+
+    monkeypatch.setenv("EAGE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("EAGE_RATELIMIT_STORAGE_URI", "memory://?from=env")
+    monkeypatch.setenv("EAGE_SESSION_MAX_HOURS", "8")
+    monkeypatch.setenv("EAGE_PUBLIC_URL", "https://from-env.example")
+    (tmp_path / "config.py").write_text('PUBLIC_URL = "https://from-config.example"\n')
+    logger = logging.getLogger("eage")  # an app outside the tests installs its log handler
+    handlers, level = list(logger.handlers), logger.level
+    try:
+        app = create_app()
+    finally:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://?from=env"
+    assert app.config["SESSION_MAX_HOURS"] == 8
+    assert app.config["PUBLIC_URL"] == "https://from-config.example"
