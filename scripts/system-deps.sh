@@ -6,7 +6,11 @@ set -eu
 PKGS="chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core"
 command -v dpkg >/dev/null 2>&1 || { echo "system-deps: not a Debian system, install: $PKGS" >&2; exit 0; }
 missing=""
-for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+# "installed" only: a removed package keeps a "deinstall ok config-files" status that dpkg -s
+# still answers with success.
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
 [ -z "$missing" ] && exit 0
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
