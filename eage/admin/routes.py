@@ -58,7 +58,7 @@ def create_user() -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             user = services.create_user(data)
-            flash(f"Utilisateur {user.email} créé.", "success")
+            flash(_("Utilisateur %(email)s créé.", email=user.email), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None, roles=services.ROLE_LABELS)
 
@@ -76,7 +76,7 @@ def edit_user(user_id: int) -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             services.update_user(user, data)
-            flash(f"Utilisateur {user.email} enregistré.", "success")
+            flash(_("Utilisateur %(email)s enregistré.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template(
         "admin/user_form.html",

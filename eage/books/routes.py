@@ -28,6 +28,7 @@ from eage.books.forms import OD_ROWS, AccountForm, ConfirmForm, LockDateForm, Ma
 from eage.books.integrity import verify_integrity
 from eage.core.services import parse_month
 from eage.extensions import db
+from eage.filters import money
 from eage.filters import tr as _
 from eage.forms_fr import parse_fr_decimal
 from eage.models import FiscalYear
@@ -520,7 +521,9 @@ def lock() -> Response:
     except BooksError as exc:
         flash(str(exc), "danger")
     else:
-        flash(f"Période verrouillée jusqu'au {form.day.data:%d/%m/%Y}.", "success")
+        flash(
+            _("Période verrouillée jusqu'au %(day)s.", day=f"{form.day.data:%d/%m/%Y}"), "success"
+        )
     return redirect(url_for("books.years"))
 
 
@@ -537,7 +540,14 @@ def close_year(year: int) -> str | Response:
             for message in exc.messages():
                 flash(message, "danger")
         else:
-            flash(f"Exercice {year} clôturé : résultat {end.result} €.", "success")
+            flash(
+                _(
+                    "Exercice %(year)s clôturé : résultat %(result)s.",
+                    year=year,
+                    result=money(end.result),
+                ),
+                "success",
+            )
             return redirect(url_for("books.years"))
     return render_template(
         "books/year_close.html", preview=yearend.preview(year), form=form, year=year

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from accounting.problems import ProblemsError
@@ -50,7 +51,7 @@ def create() -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             service = services.create_service(data)
-            flash(f"Service {service.code} créé.", "success")
+            flash(_("Service %(code)s créé.", code=service.code), "success")
             return redirect(url_for("catalog.index"))
     return render_template("catalog/form.html", form=form, service=None)
 
@@ -69,7 +70,7 @@ def edit(service_id: int) -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             services.update_service(service, data)
-            flash(f"Service {service.code} enregistré.", "success")
+            flash(_("Service %(code)s enregistré.", code=service.code), "success")
             return redirect(url_for("catalog.index"))
     return render_template("catalog/form.html", form=form, service=service)
 
@@ -88,7 +89,10 @@ def rate(service_id: int, year: int) -> str | Response:
         except ProblemsError as exc:  # an invoiced year, not confirmed: nothing written
             attach_problems(form, exc.problems)
         else:
-            flash(f"Taux {year} du service {service.code} enregistré.", "success")
+            flash(
+                _("Taux %(year)s du service %(code)s enregistré.", year=year, code=service.code),
+                "success",
+            )
             return redirect(url_for("catalog.index", annee=year))
     return render_template(
         "catalog/rate.html",

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -95,7 +96,7 @@ def apply_credit(number: str) -> Response:
     try:
         amount = parse_fr_decimal(raw_amount) if raw_amount else None
     except ValueError:
-        flash(f"Montant illisible : {raw_amount}", "danger")
+        flash(_("Montant illisible : %(value)s", value=raw_amount), "danger")
         return redirect(url_for("invoicing.detail", number=number))
     try:
         services.apply_credit(note, invoice, amount, user_id=current_user.id)
@@ -104,7 +105,10 @@ def apply_credit(number: str) -> Response:
             flash(e, "danger")
     else:
         assert invoice is not None
-        flash(f"Avoir {note.number} imputé sur {invoice.number}.", "success")
+        flash(
+            _("Avoir %(note)s imputé sur %(invoice)s.", note=note.number, invoice=invoice.number),
+            "success",
+        )
     return redirect(url_for("invoicing.detail", number=number))
 
 
@@ -192,7 +196,7 @@ def _posted_allocations() -> dict[int, Decimal] | None:
             try:
                 allocations[int(key[6:])] = parse_fr_decimal(raw)
             except ValueError:
-                flash(f"Montant affecté illisible : {raw}", "danger")
+                flash(_("Montant affecté illisible : %(value)s", value=raw), "danger")
                 bad = True
     return None if bad else allocations
 
@@ -219,7 +223,7 @@ def _record_posted_payment(form: PaymentForm) -> Response | None:
         for e in exc.errors:
             flash(e, "danger")
         return None
-    flash("Paiement enregistré.", "success")
+    flash(_("Paiement enregistré."), "success")
     return redirect(url_for("invoicing.payments", adherent=member.code))
 
 
