@@ -213,6 +213,20 @@ TIMESHEETS_PATHS: dict[str, Any] = {
         },
         "post": {
             "summary": "Add timesheet entries, all or nothing (accountant tokens)",
+            "description": (
+                "Entries identical to recorded ones (same date, employee, member, service,"
+                " hours) are refused with 409 unless allow_duplicates=1: sending the same"
+                " batch twice would bill its hours twice."
+            ),
+            "parameters": [
+                {
+                    "name": "allow_duplicates",
+                    "in": "query",
+                    "required": False,
+                    "description": "1 to import entries identical to recorded ones anyway",
+                    "schema": {"type": "string", "enum": ["0", "1"]},
+                }
+            ],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -232,6 +246,24 @@ TIMESHEETS_PATHS: dict[str, Any] = {
                     },
                 },
                 "400": {"$ref": "#/components/responses/Error"},
+                "409": {
+                    "description": "Entries identical to recorded ones, nothing written",
+                    "content": {
+                        "application/json": {
+                            "schema": _obj(
+                                {
+                                    "error": STR,
+                                    "errors": {
+                                        "type": "array",
+                                        "items": _obj(
+                                            {"index": {"type": "integer"}, "message": STR}
+                                        ),
+                                    },
+                                }
+                            )
+                        }
+                    },
+                },
                 "422": {
                     "description": "Every error, nothing written",
                     "content": {

@@ -71,16 +71,29 @@ def create_timesheets() -> ResponseReturnValue:
                 item.get("exception"),
             )
         )
+    allow = request.args.get("allow_duplicates") in {"1", "true"}
     result = services.import_entries(
         raws,
         source=f"API ({len(body)} entrées)",
         dry_run=bool(shape_errors),
         channel="api",
         user_id=int(g.api_user.id),
+        policy=services.ALLOW_DUPLICATES if allow else services.REFUSE_DUPLICATES,
     )
     errors = shape_errors + [
         {"index": p.row, "field": p.field, "message": p.message} for p in result.problems
     ]
+    if not errors and result.blocked:
+        raise ApiError(
+            409,
+            f"{len(result.duplicates)} entr(y/ies) identical to recorded entries (same date,"
+            " employee, member, service, hours): nothing imported; repeat with"
+            " ?allow_duplicates=1 to import them anyway",
+            errors=[
+                {"index": d.key, "field": None, "message": "identical to a recorded entry"}
+                for d in result.duplicates
+            ],
+        )
     if errors:
         errors.sort(key=lambda e: e["index"])
         raise ApiError(

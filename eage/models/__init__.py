@@ -21,7 +21,13 @@ from eage.models.members import Member, PlannedHours
 from eage.models.organisation import FiscalYear, MonthLock, Organisation
 from eage.models.payroll import PAYSLIP_STATUSES, Payslip
 from eage.models.staff import Contract, Employee
-from eage.models.timesheets import ABSENCE_CODES, INTERNAL, MonthTimeSummary, TimesheetEntry
+from eage.models.timesheets import (
+    ABSENCE_CODES,
+    INTERNAL,
+    MonthTimeSummary,
+    TimesheetEntry,
+    TimesheetImport,
+)
 from eage.models.users import ROLES, ApiToken, User
 
 __all__ = [
@@ -61,5 +67,6 @@ __all__ = [
     "ServiceRate",
     "Settlement",
     "TimesheetEntry",
+    "TimesheetImport",
     "User",
 ]

@@ -79,3 +79,19 @@ class MonthTimeSummary(Base):
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))
     absence_code: Mapped[str | None] = mapped_column(String(20))
     minutes: Mapped[int]
+
+
+class TimesheetImport(Base):
+    """One timesheet file imported (web page or CLI): its SHA-256 finds the same file
+    imported again, whatever its name (issue 14: a file imported twice doubled the hours)."""
+
+    __tablename__ = "timesheet_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))  # None: the CLI
+    user_label: Mapped[str] = mapped_column(String(255))  # e-mail, or the OS user of the CLI
+    channel: Mapped[str] = mapped_column(String(10))  # web / cli
+    entry_count: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

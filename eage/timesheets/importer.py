@@ -6,8 +6,12 @@ row 2 (eage/tables.py reads the file).
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import IO
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from eage.tables import Columns, read_table
 from eage.timesheets.validation import RawEntry
@@ -40,6 +44,45 @@ COLUMNS = Columns(
     },
     optional_note="note et exception facultatives",
 )
+
+
+UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx")
+# The model file offered on the import page: the French header, two rows with demo codes.
+MODEL_HEADER = ("date", "salarié", "adhérent", "service", "heures", "note")
+MODEL_ROWS = (
+    ("02/11/2026", "KBENALI", "LEFIL", "PAIE", "7,5", "bulletins de novembre"),
+    ("02/11/2026", "CMARTIN", "INTERNE", "GESTION", "3:30", ""),
+)
+
+
+def read_file(
+    source: str | Path | IO[bytes], filename: str | None = None
+) -> tuple[dict[str, str], list[RawEntry]]:
+    """The file's headers as written (column → header, e.g. employee → « salarié ») and its
+    entries; the page names a column the way the file does."""
+    table = read_table(source, COLUMNS, filename)
+    return table.headers, [RawEntry(number, *values) for number, values in table.rows]
+
+
+def model_file(fmt: str) -> tuple[bytes, str]:
+    """The model file as (bytes, MIME type): CSV (UTF-8 with BOM, `;` as a French
+    spreadsheet writes it) or XLSX."""
+    if fmt == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+        writer.writerow(MODEL_HEADER)
+        writer.writerows(MODEL_ROWS)
+        return ("\ufeff" + text.getvalue()).encode(), "text/csv"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "temps"
+    sheet.append(MODEL_HEADER)
+    for row in MODEL_ROWS:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def read_entries(source: str | Path | IO[bytes], filename: str | None = None) -> list[RawEntry]:

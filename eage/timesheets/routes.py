@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -31,7 +36,7 @@ from eage.models import ABSENCE_CODES, INTERNAL, Employee, Member, Service
 from eage.tables import ROW_CONVENTION
 from eage.timesheets import services
 from eage.timesheets.forms import ConfirmForm, UploadForm
-from eage.timesheets.importer import read_entries
+from eage.timesheets.importer import UPLOAD_SUFFIXES, model_file, read_file
 
 bp = Blueprint("timesheets", __name__)
 
@@ -81,6 +86,7 @@ def _render_week(
         editable=editable,
         day_names=services.DAY_NAMES,
         hours_text=hours,
+        time_warnings=[] if grid is None or grid.problems else services.grid_warnings(grid),
         **_choices(),
     ), status
 
@@ -213,16 +219,36 @@ def _purge_old_uploads(folder: Path) -> None:
             pass
 
 
-def _stored(token: str) -> tuple[Path, str] | None:
+def _stored(token: str) -> tuple[Path, dict[str, Any]] | None:
+    """The waiting file of this token and what was noted at upload (name, user, hash)."""
     folder = _upload_dir()
     meta = folder / f"{token}.json"
     if not meta.exists():
         return None
     info = json.loads(meta.read_text())
-    data = folder / f"{token}.data"
+    data = folder / f"{token}{info.get('suffix', '.data')}"
     if not data.exists():
         return None
-    return data, str(info["name"])
+    return data, info
+
+
+def _forget(token: str, data_path: Path) -> None:
+    data_path.unlink(missing_ok=True)
+    (_upload_dir() / f"{token}.json").unlink(missing_ok=True)
+
+
+def _import_page(status: int = 200, **context: Any) -> ResponseReturnValue:
+    """The import page, with the column help and the import log (« Derniers imports »)."""
+    context.setdefault("form", UploadForm())
+    headers = context.pop("headers", {})
+    return render_template(
+        "timesheets/import.html",
+        convention=ROW_CONVENTION,
+        recent=services.recent_imports(),
+        column=lambda name: headers.get(name, name),
+        warning_texts=services.warning_texts,
+        **context,
+    ), status
 
 
 @bp.route("/temps/import", methods=["GET", "POST"])
@@ -230,41 +256,56 @@ def _stored(token: str) -> tuple[Path, str] | None:
 def import_upload() -> ResponseReturnValue:
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("timesheets/import.html", form=form, convention=ROW_CONVENTION)
+        return _import_page(form=form)
     upload = form.file.data
     name = Path(upload.filename or "fichier.csv").name
+    # The stored copy keeps the file's extension: the reader picks CSV or XLSX by it.
+    suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in UPLOAD_SUFFIXES else ""
     folder = _upload_dir()
     _purge_old_uploads(folder)
     token = secrets.token_hex(16)
-    data_path = folder / f"{token}.data"
+    data_path = folder / f"{token}{suffix or '.csv'}"
     upload.save(data_path)
-    (folder / f"{token}.json").write_text(json.dumps({"name": name, "user": current_user.id}))
+    digest = services.sha256_of(data_path.read_bytes())
+    (folder / f"{token}.json").write_text(
+        json.dumps(
+            {"name": name, "user": current_user.id, "suffix": data_path.suffix, "hash": digest}
+        )
+    )
     started = time.perf_counter()
     try:
-        raws = read_entries(data_path, filename=name)
+        headers, raws = read_file(data_path, filename=data_path.name)
     except ProblemsError as exc:
-        data_path.unlink(missing_ok=True)
-        (folder / f"{token}.json").unlink(missing_ok=True)
+        _forget(token, data_path)
         form.file.errors = [*form.file.errors, str(exc)]
-        return render_template("timesheets/import.html", form=form, convention=ROW_CONVENTION), 422
-    result = services.import_entries(raws, source=name, dry_run=True)
+        return _import_page(422, form=form)
+    result = services.import_entries(
+        raws, source=name, dry_run=True, file_hash=digest, policy=services.DuplicatePolicy()
+    )
     elapsed = time.perf_counter() - started
     if result.problems:
-        data_path.unlink(missing_ok=True)
-        (folder / f"{token}.json").unlink(missing_ok=True)
-    return render_template(
-        "timesheets/import.html",
+        _forget(token, data_path)
+    return _import_page(
+        422 if result.problems else 200,
         form=form,
-        convention=ROW_CONVENTION,
+        headers=headers,
         name=name,
         rows=len(raws),
         result=result,
         elapsed=elapsed,
         bad_rows=len({p.row for p in result.problems}),
         confirm=ConfirmForm(token=token)
-        if result.ok and result.summary and result.summary.count
+        if result.ok and result.summary and (result.summary.count or result.duplicates)
         else None,
-    ), (422 if result.problems else 200)
+    )
+
+
+def _confirmed_policy() -> services.DuplicatePolicy:
+    """What the accountant ticked under the preview: the file again, duplicate rows."""
+    rows = frozenset(int(v) for v in request.form.getlist("dup") if v.isdigit())
+    return services.DuplicatePolicy(
+        allow_file=request.form.get("file_again") == "1", allowed_rows=rows
+    )
 
 
 @bp.route("/temps/import/confirmer", methods=["POST"])
@@ -273,42 +314,64 @@ def import_confirm() -> ResponseReturnValue:
     form = ConfirmForm()
     stored = _stored(form.token.data) if form.validate_on_submit() else None
     if stored is None:
-        flash("Fichier d'import introuvable ou expiré : déposez-le à nouveau.", "error")
+        flash(_("Fichier d'import introuvable ou expiré : déposez-le à nouveau."), "error")
         return redirect(url_for("timesheets.import_upload"))
-    path, name = stored
-    token = form.token.data
+    path, info = stored
+    name = str(info["name"])
     try:
-        raws = read_entries(path, filename=name)
-        result = services.import_entries(raws, source=name, channel="web")
+        headers, raws = read_file(path, filename=path.name)
+        result = services.import_entries(
+            raws,
+            source=name,
+            channel="web",
+            user_id=current_user.id,
+            file_hash=str(info.get("hash") or services.sha256_of(path.read_bytes())),
+            user_label=current_user.email,
+            policy=_confirmed_policy(),
+        )
     except ProblemsError as exc:
         flash(str(exc), "error")
         return redirect(url_for("timesheets.import_upload"))
     finally:
-        path.unlink(missing_ok=True)
-        (_upload_dir() / f"{token}.json").unlink(missing_ok=True)
+        _forget(form.token.data, path)
+    page: dict[str, Any] = {"headers": headers, "name": name, "rows": len(raws), "result": result}
     if result.problems:
         # The data changed since the preview (a month closed, time entered meanwhile).
-        return render_template(
-            "timesheets/import.html",
-            form=UploadForm(),
-            convention=ROW_CONVENTION,
-            name=name,
-            rows=len(raws),
-            result=result,
-            bad_rows=len({p.row for p in result.problems}),
-            confirm=None,
-        ), 422
+        return _import_page(422, bad_rows=len({p.row for p in result.problems}), **page)
     assert result.summary is not None
+    if result.blocked:
+        flash(
+            _(
+                "Fichier déjà importé : rien n'a été importé. Pour l'importer à nouveau,"
+                " déposez-le et cochez « Importer ce fichier à nouveau »."
+            ),
+            "error",
+        )
+        return _import_page(409, **page)
+    if not result.written:
+        flash(_("Rien à importer : les doublons non cochés ont été écartés."), "warning")
+        return _import_page(**page)
     flash(
-        f"Import terminé : {result.summary.count} saisie(s) importée(s) depuis {name}.", "success"
+        _(
+            "Import terminé : %(count)s saisie(s) importée(s) depuis %(name)s.",
+            count=result.summary.count,
+            name=name,
+        ),
+        "success",
     )
-    return render_template(
-        "timesheets/import.html",
-        form=UploadForm(),
-        convention=ROW_CONVENTION,
-        name=name,
-        rows=len(raws),
-        result=result,
-        done=True,
-        confirm=None,
+    return _import_page(done=True, **page)
+
+
+@bp.route("/temps/import/modele.<fmt>")
+@roles_required(*OPERATIONS)
+def import_model(fmt: str) -> ResponseReturnValue:
+    """A model file to fill in, CSV or XLSX: the French header and two example rows."""
+    if fmt not in {"csv", "xlsx"}:
+        abort(404)
+    data, mimetype = model_file(fmt)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"modele-temps.{fmt}",
     )

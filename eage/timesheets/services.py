@@ -7,6 +7,7 @@ audit lines.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,19 +17,22 @@ from typing import Any
 
 from sqlalchemy import Integer, case, func, insert, select
 
-from accounting.formats import hours
+from accounting.formats import hours, short_duration
 from accounting.money import fmt2
 from accounting.months import Month, iso_week_key
-from accounting.problems import Problem, ProblemsError
+from accounting.problems import Problem, ProblemsError, Where
 from eage import audit
 from eage.extensions import db
+from eage.filters import fr_date, tr
 from eage.models import (
     ABSENCE_CODES,
     INTERNAL,
+    Contract,
     Employee,
     Member,
     Service,
     TimesheetEntry,
+    TimesheetImport,
 )
 from eage.models.base import utcnow
 from eage.timesheets import locks as time_locks
@@ -39,8 +43,20 @@ from eage.timesheets.validation import (
     RawEntry,
     Reference,
     closed_month_problem,
+    readable_rows,
     validate,
 )
+from eage.timesheets.warnings import (
+    EXTRA_HOURS,
+    OVERTIME,
+    ContractHours,
+    TimeWarning,
+    describe,
+    time_warnings,
+    weekly_minutes,
+)
+
+WEEK_KINDS = (EXTRA_HOURS, OVERTIME)
 
 # ---------------------------------------------------------------------------------------
 # Import (file, CLI, API): all or nothing, one bulk insert, one audit line.
@@ -56,11 +72,47 @@ class ImportSummary:
     per_member: list[tuple[str, int, int]]
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A row identical to an entry already recorded (same date, employee, member, service or
+    absence, minutes): importing it again would bill the same hours twice."""
+
+    key: Where
+    day: date
+    employee: str
+    member: str
+    activity: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class DuplicatePolicy:
+    """What an import does with duplicates (issue 14). ``allow_file``: import a file whose
+    SHA-256 was already imported; ``allowed_rows``: the rows identical to recorded entries
+    that are imported all the same (None: all of them); ``refuse``: any other duplicate
+    refuses the whole import (CLI, API) instead of leaving those rows out (the web page,
+    where the accountant ticks the ones to keep)."""
+
+    allow_file: bool = False
+    allowed_rows: frozenset[Where] | None = frozenset()
+    refuse: bool = False
+
+
+ALLOW_DUPLICATES = DuplicatePolicy(allow_file=True, allowed_rows=None)
+REFUSE_DUPLICATES = DuplicatePolicy(refuse=True)
+
+
 @dataclass
 class ImportResult:
     problems: list[Problem]
     summary: ImportSummary | None = None
     written: bool = False
+    duplicates: list[Duplicate] = field(default_factory=list)  # vs recorded entries
+    repeats: list[tuple[Where, ...]] = field(default_factory=list)  # equal rows of the file
+    previous: list[TimesheetImport] = field(default_factory=list)  # same file imported before
+    skipped: list[Where] = field(default_factory=list)  # duplicate rows left out
+    warnings: list[TimeWarning] = field(default_factory=list)
+    blocked: bool = False  # duplicates refused by the policy: nothing written
 
     @property
     def ok(self) -> bool:
@@ -103,15 +155,58 @@ def import_entries(
     dry_run: bool = False,
     user_id: int | None = None,
     channel: str = "file",
+    file_hash: str | None = None,
+    user_label: str | None = None,
+    policy: DuplicatePolicy = ALLOW_DUPLICATES,
 ) -> ImportResult:
-    """Validate every entry; when all are valid (and not a dry run) insert them in bulk,
-    with one audit line, in one transaction."""
-    checked = validate(raws)
+    """Validate every entry; when all are valid (and not a dry run, and no duplicate is
+    refused by ``policy``) insert them in bulk, with one audit line and, for a file
+    (``file_hash``), one line of the import log, in one transaction."""
+    reference = Reference.load()
+    duplicates, repeats = find_duplicates(readable_rows(raws, reference))
+    previous = previous_imports(file_hash) if file_hash else []
+    allowed = policy.allowed_rows
+    skipped = [d.key for d in duplicates if allowed is not None and d.key not in allowed]
+    blocked = (bool(previous) and not policy.allow_file) or (policy.refuse and bool(skipped))
+    left_out = set(skipped)
+    checked = validate([r for r in raws if r.key not in left_out], reference=reference)
+    result = ImportResult(
+        checked.problems,
+        duplicates=duplicates,
+        repeats=repeats,
+        previous=previous,
+        skipped=skipped,
+        blocked=blocked,
+    )
     if checked.problems:
-        return ImportResult(checked.problems)
-    summary = summarise(checked)
-    if dry_run or not checked.entries:
-        return ImportResult([], summary, written=False)
+        return result
+    result.summary = summarise(checked)
+    result.warnings = import_warnings(checked.entries)
+    if dry_run or blocked or not checked.entries:
+        return result
+    result.problems = _write_import(
+        checked,
+        result.summary,
+        source=source,
+        channel=channel,
+        user_id=user_id,
+        log=(file_hash, user_label),
+    )
+    result.written = not result.problems
+    return result
+
+
+def _write_import(
+    checked: Checked,
+    summary: ImportSummary,
+    *,
+    source: str,
+    channel: str,
+    user_id: int | None,
+    log: tuple[str | None, str | None],
+) -> list[Problem]:
+    """The bulk insert, its audit line and its import log line; the problems of months
+    closed since the validation (then nothing is written)."""
     # No close of these months may run while they are written (eage/timesheets/locks.py);
     # one that ended since the validation read the locks refuses the import.
     months = {Month.of(day).key for day in {e.date for e in checked.entries}}
@@ -119,13 +214,11 @@ def import_entries(
     closed = time_locks.closed_among(months)
     if closed:
         db.session.rollback()
-        return ImportResult(
-            [
-                closed_month_problem(e.key, e.date)
-                for e in checked.entries
-                if Month.of(e.date).key in closed
-            ]
-        )
+        return [
+            closed_month_problem(e.key, e.date)
+            for e in checked.entries
+            if Month.of(e.date).key in closed
+        ]
     try:
         now = utcnow()  # one timestamp for the batch: the import is one act
         rows = [e.row() for e in checked.entries]
@@ -144,11 +237,151 @@ def import_entries(
             },
             user_id=user_id,
         )
+        file_hash, user_label = log
+        if file_hash:
+            db.session.add(
+                TimesheetImport(
+                    file_hash=file_hash,
+                    file_name=source[:255],
+                    user_id=user_id,
+                    user_label=(user_label or channel)[:255],
+                    channel=channel[:10],
+                    entry_count=summary.count,
+                    created_at=now,
+                )
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return ImportResult([], summary, written=True)
+    return []
+
+
+def sha256_of(data: bytes) -> str:
+    """The SHA-256 of a file's bytes, in hex: the same file under any name."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def previous_imports(digest: str) -> list[TimesheetImport]:
+    """The earlier imports of the file with this SHA-256, oldest first."""
+    return list(
+        db.session.scalars(
+            select(TimesheetImport)
+            .where(TimesheetImport.file_hash == digest)
+            .order_by(TimesheetImport.created_at, TimesheetImport.id)
+        )
+    )
+
+
+def recent_imports(limit: int = 10) -> list[TimesheetImport]:
+    """The import log, newest first (« Derniers imports » on the import page)."""
+    return list(
+        db.session.scalars(
+            select(TimesheetImport)
+            .order_by(TimesheetImport.created_at.desc(), TimesheetImport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def _same_entry(e: CheckedEntry) -> tuple[Any, ...]:
+    return (e.date, e.employee_id, e.member_id, e.service_id, e.absence_code, e.minutes)
+
+
+def find_duplicates(
+    entries: list[CheckedEntry],
+) -> tuple[list[Duplicate], list[tuple[Where, ...]]]:
+    """(rows identical to an entry already recorded, groups of identical rows within the
+    proposal): same date, employee, member, service or absence and minutes."""
+    if not entries:
+        return [], []
+    recorded = {
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                TimesheetEntry.date,
+                TimesheetEntry.employee_id,
+                TimesheetEntry.member_id,
+                TimesheetEntry.service_id,
+                TimesheetEntry.absence_code,
+                TimesheetEntry.minutes,
+            ).where(
+                TimesheetEntry.employee_id.in_(sorted({e.employee_id for e in entries})),
+                TimesheetEntry.date >= min(e.date for e in entries),
+                TimesheetEntry.date <= max(e.date for e in entries),
+            )
+        )
+    }
+    duplicates = [
+        Duplicate(e.key, e.date, e.employee_code, e.member_code, e.activity_code, e.minutes)
+        for e in entries
+        if _same_entry(e) in recorded
+    ]
+    groups: dict[tuple[Any, ...], list[Where]] = defaultdict(list)
+    for e in entries:
+        groups[_same_entry(e)].append(e.key)
+    return duplicates, [tuple(keys) for keys in groups.values() if len(keys) > 1]
+
+
+def contract_hours(employee_ids: list[int]) -> dict[str, list[ContractHours]]:
+    """Each employee's contracts (code → weekly minutes per period), for the warnings."""
+    rows = db.session.execute(
+        select(Employee.code, Contract.start_date, Contract.end_date, Contract.weekly_hours)
+        .join(Contract, Contract.employee_id == Employee.id)
+        .where(Employee.id.in_(employee_ids))
+    )
+    contracts: dict[str, list[ContractHours]] = defaultdict(list)
+    for code, start, end, weekly in rows:
+        contracts[code].append(ContractHours(start, end, weekly_minutes(Decimal(weekly))))
+    return contracts
+
+
+def import_warnings(entries: list[CheckedEntry], today: date | None = None) -> list[TimeWarning]:
+    """Warnings on the weeks an import touches (eage/timesheets/warnings.py), the work
+    already recorded in those weeks counted; day warnings only on the imported days."""
+    work: dict[tuple[str, date], int] = defaultdict(int)
+    ids: dict[int, str] = {}
+    for e in entries:
+        if e.service_id is not None:
+            work[(e.employee_code, e.date)] += e.minutes
+            ids[e.employee_id] = e.employee_code
+    if not work:
+        return []
+    new_days = set(work)
+    first = min(d for _, d in work)
+    last = max(d for _, d in work)
+    recorded = db.session.execute(
+        select(TimesheetEntry.employee_id, TimesheetEntry.date, func.sum(TimesheetEntry.minutes))
+        .where(
+            TimesheetEntry.employee_id.in_(sorted(ids)),
+            TimesheetEntry.service_id.is_not(None),
+            TimesheetEntry.date >= first - timedelta(days=first.weekday()),
+            TimesheetEntry.date <= last + timedelta(days=6 - last.weekday()),
+        )
+        .group_by(TimesheetEntry.employee_id, TimesheetEntry.date)
+    )
+    for emp_id, day, minutes in recorded:
+        work[(ids[emp_id], day)] += int(minutes or 0)
+    found = time_warnings(work, contract_hours(sorted(ids)), today or date.today())
+    return [w for w in found if w.kind in WEEK_KINDS or (w.employee, w.day) in new_days]
+
+
+def grid_warnings(grid: WeekGrid | None, today: date | None = None) -> list[str]:
+    """The warnings of a weekly grid as displayed (its work rows, absences apart)."""
+    if grid is None:
+        return []
+    work: dict[tuple[str, date], int] = defaultdict(int)
+    for row in grid.rows:
+        if row.activity and row.activity not in ABSENCE_CODES:
+            for i, minutes in enumerate(row.minutes):
+                work[(grid.employee.code, grid.monday + timedelta(days=i))] += minutes
+    found = time_warnings(work, contract_hours([grid.employee.id]), today or date.today())
+    return warning_texts(found)
+
+
+def warning_texts(found: list[TimeWarning]) -> list[str]:
+    """The warnings' sentences in the reader's language and formats."""
+    return [describe(w, tr, short_duration, fr_date) for w in found]
 
 
 # ---------------------------------------------------------------------------------------

@@ -439,6 +439,15 @@ def _week_problems(
     return problems
 
 
+def readable_rows(raws: Sequence[RawEntry], reference: Reference) -> list[CheckedEntry]:
+    """The rows that are right on their own (the daily and weekly totals not checked): what
+    the duplicate detection compares with the entries already recorded."""
+    run = _Validation(reference)
+    for raw in raws:
+        run.check_row(raw)
+    return run.entries
+
+
 def check_entries(
     raws: Sequence[RawEntry],
     *,

@@ -102,6 +102,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "timesheets.week_save": OPERATIONS,
     "timesheets.import_upload": OPERATIONS,
     "timesheets.import_confirm": OPERATIONS,
+    "timesheets.import_model": OPERATIONS,
     # Expenses and operating income (§2 accountant: imports, exports; manager reads).
     "expenses.index": BACK_OFFICE,
     "expenses.income_index": BACK_OFFICE,
