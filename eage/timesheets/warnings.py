@@ -53,7 +53,7 @@ MESSAGES = {
         " soit %(extra)s d'heures supplémentaires (art. L3121-28 C. trav.)"
     ),
     SATURDAY_PART_TIME: N_(
-        "%(employee)s travaille le samedi %(day)s alors qu'il est à temps partiel (%(contract)s)"
+        "%(employee)s, à temps partiel (%(contract)s par semaine), travaille le samedi %(day)s"
     ),
     SUNDAY_WORK: N_("%(employee)s travaille le dimanche %(day)s"),
     FUTURE: N_("%(employee)s : saisie du %(day)s, une date future"),
