@@ -26,8 +26,15 @@ from typing import IO, Any
 import pandas as pd
 
 from accounting.problems import ProblemsError
+from eage.filters import tr
 
-ROW_CONVENTION = "les numéros de ligne comptent l'en-tête comme ligne 1"
+
+def N_(text: str) -> str:
+    """Marks a message for translation where it is defined; translated where it is shown."""
+    return text
+
+
+ROW_CONVENTION = N_("les numéros de ligne comptent l'en-tête comme ligne 1")
 CSV_SUFFIXES = (".csv", ".txt", "")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"  # an XLSX file is a zip archive
@@ -72,7 +79,10 @@ def read_table(source: Source, columns: Columns, filename: str | None = None) ->
     frame = _read_frame(source, filename)
     if frame.shape[0] == 0:
         raise ProblemsError.single(
-            f"fichier vide : l'en-tête {', '.join(columns.required)} est requis"
+            tr(
+                "fichier vide : l'en-tête %(columns)s est requis",
+                columns=", ".join(columns.required),
+            )
         )
     cells = [frame[c].tolist() for c in frame.columns]  # column by column, header first
     header = [column[0] for column in cells]
@@ -92,7 +102,10 @@ def _read_frame(source: Source, filename: str | None) -> pd.DataFrame:
     if suffix in CSV_SUFFIXES:
         return _read_csv(_bytes(source))
     raise ProblemsError.single(
-        f"format de fichier non pris en charge : {suffix} (attendu .csv ou .xlsx)"
+        tr(
+            "format de fichier non pris en charge : %(suffix)s (attendu .csv ou .xlsx)",
+            suffix=suffix,
+        )
     )
 
 
@@ -113,20 +126,23 @@ def _bytes(source: Source) -> bytes:
 
 def unreadable(reason: str) -> ProblemsError:
     """« fichier illisible : <reason> », the one message of a file that cannot be read."""
-    return ProblemsError.single(f"fichier illisible : {reason}")
+    return ProblemsError.single(tr("fichier illisible : %(reason)s", reason=reason))
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:
     if data.startswith(ZIP_MAGIC):
         raise ProblemsError.single(
-            "ce fichier est un classeur Excel : donnez-lui l'extension .xlsx"
+            tr("ce fichier est un classeur Excel : donnez-lui l'extension .xlsx")
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ProblemsError.single(
-            f"le fichier n'est pas en UTF-8 (octet invalide en position {exc.start}) :"
-            " enregistrez-le en « CSV UTF-8 »"
+            tr(
+                "le fichier n'est pas en UTF-8 (octet invalide en position %(position)s) :"
+                " enregistrez-le en « CSV UTF-8 »",
+                position=exc.start,
+            )
         ) from exc
     if not text:
         return pd.DataFrame()
@@ -223,11 +239,16 @@ def _positions(header: Sequence[Any], columns: Columns) -> dict[str, int]:
             positions[name] = i
     missing = [c for c in columns.required if c not in positions]
     if missing:
-        found = ", ".join(str(c) for c in header if c not in (None, "")) or "rien"
+        found = ", ".join(str(c) for c in header if c not in (None, "")) or tr("rien")
         raise ProblemsError.single(
-            f"colonnes manquantes dans l'en-tête (ligne 1) : {', '.join(missing)} ;"
-            f" attendu : {', '.join(columns.names)} ({columns.optional_note}) ;"
-            f" trouvé : {found}"
+            tr(
+                "colonnes manquantes dans l'en-tête (ligne 1) : %(missing)s ; attendu :"
+                " %(expected)s (%(note)s) ; trouvé : %(found)s",
+                missing=", ".join(missing),
+                expected=", ".join(columns.names),
+                note=tr(columns.optional_note),
+                found=found,
+            )
         )
     return positions
 

@@ -13,8 +13,10 @@ class UploadForm(FlaskForm):
     file = FileField(
         _l("Fichier de temps (CSV ou XLSX)"),
         validators=[
-            FileRequired("Choisissez un fichier."),
-            FileAllowed(["csv", "xlsx", "txt"], "Seuls les fichiers .csv et .xlsx sont acceptés."),
+            FileRequired(_l("Choisissez un fichier.")),
+            FileAllowed(
+                ["csv", "xlsx", "txt"], _l("Seuls les fichiers .csv et .xlsx sont acceptés.")
+            ),
         ],
     )
     submit = SubmitField(_l("Vérifier le fichier"))

@@ -15,6 +15,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from eage.tables import Columns, read_table
 from eage.timesheets.validation import RawEntry
+from eage.timesheets.warnings import N_
 
 # French headers are accepted too: the accountant's spreadsheet may say « salarié ».
 COLUMNS = Columns(
@@ -42,7 +43,7 @@ COLUMNS = Columns(
         "derogation": "exception",
         "dérogation": "exception",
     },
-    optional_note="note et exception facultatives",
+    optional_note=N_("note et exception facultatives"),
 )
 
 

@@ -14,10 +14,12 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from accounting.problems import ProblemsError
+from eage.filters import tr
 from eage.models import INTERNAL
+from eage.timesheets.warnings import N_
 
-HOURS_HELP = "attendu par ex. 7,5 ou 7.5 ou 7:30 ou 7h30"
-DATE_HELP = "attendu AAAA-MM-JJ ou JJ/MM/AAAA"
+HOURS_HELP = N_("attendu par ex. 7,5 ou 7.5 ou 7:30 ou 7h30")
+DATE_HELP = N_("attendu AAAA-MM-JJ ou JJ/MM/AAAA")
 
 _CLOCK = re.compile(r"^(\d{1,3})\s*(?::|h|H)\s*(\d{1,2})?\s*(?:min|mn|m)?$")
 _DECIMAL = re.compile(r"^-?\d{1,3}(?:[.,]\d+)?$|^-?[.,]\d+$")
@@ -36,12 +38,14 @@ def parse_minutes(value: object) -> int:
     Zero and negative values are returned as read; validation refuses them with the rule.
     """
     if isinstance(value, bool) or value is None:
-        raise ProblemsError.single(f"durée manquante ({HOURS_HELP})")
+        raise ProblemsError.single(tr("durée manquante (%(help)s)", help=tr(HOURS_HELP)))
     if isinstance(value, Minutes):
         return int(value)
     if isinstance(value, time):  # a spreadsheet cell formatted as hh:mm
         if value.second or value.microsecond:
-            raise ProblemsError.single(f"durée « {value} » : pas un nombre entier de minutes")
+            raise ProblemsError.single(
+                tr("durée « %(value)s » : pas un nombre entier de minutes", value=value)
+            )
         return value.hour * 60 + value.minute
     if isinstance(value, timedelta):
         return _decimal_minutes(Decimal(int(value.total_seconds())) / 3600, str(value))
@@ -58,30 +62,45 @@ def parse_minutes(value: object) -> int:
 def _parse_minutes_text(raw: str) -> int:
     text = raw.strip().replace("\u00a0", " ").replace("\u202f", " ")
     if not text:
-        raise ProblemsError.single(f"durée manquante ({HOURS_HELP})")
+        raise ProblemsError.single(tr("durée manquante (%(help)s)", help=tr(HOURS_HELP)))
     m = _CLOCK.match(text)
     if m:
         hours = int(m.group(1))
         minutes = int(m.group(2) or 0)
         if minutes >= 60:
-            raise ProblemsError.single(f"durée invalide « {raw} » : {minutes} minutes (maximum 59)")
+            raise ProblemsError.single(
+                tr(
+                    "durée invalide « %(value)s » : %(minutes)s minutes (maximum 59)",
+                    value=raw,
+                    minutes=minutes,
+                )
+            )
         return hours * 60 + minutes
     compact = text.replace(" ", "")
     if not _DECIMAL.match(compact):
-        raise ProblemsError.single(f"durée invalide « {raw} » ({HOURS_HELP})")
+        raise _invalid_hours(raw)
     try:
         hours_dec = Decimal(compact.replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - the regex already filtered
-        raise ProblemsError.single(f"durée invalide « {raw} » ({HOURS_HELP})") from exc
+        raise _invalid_hours(raw) from exc
     return _decimal_minutes(hours_dec, raw)
+
+
+def _invalid_hours(raw: str) -> ProblemsError:
+    return ProblemsError.single(
+        tr("durée invalide « %(value)s » (%(help)s)", value=raw, help=tr(HOURS_HELP))
+    )
 
 
 def _decimal_minutes(hours: Decimal, raw: str) -> int:
     minutes = hours * 60
     if minutes != minutes.to_integral_value():
         raise ProblemsError.single(
-            f"durée « {raw} » h = {format(minutes.normalize(), 'f').replace('.', ',')} min :"
-            " pas un nombre entier de minutes"
+            tr(
+                "durée « %(value)s » h = %(minutes)s min : pas un nombre entier de minutes",
+                value=raw,
+                minutes=format(minutes.normalize(), "f").replace(".", ","),
+            )
         )
     return int(minutes)
 
@@ -93,7 +112,7 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     if value is None:
-        raise ProblemsError.single(f"date manquante ({DATE_HELP})")
+        raise ProblemsError.single(tr("date manquante (%(help)s)", help=tr(DATE_HELP)))
     return _parse_date_text(str(value))
 
 
@@ -101,7 +120,7 @@ def parse_date(value: object) -> date:
 def _parse_date_text(raw: str) -> date:
     text = raw.strip()
     if not text:
-        raise ProblemsError.single(f"date manquante ({DATE_HELP})")
+        raise ProblemsError.single(tr("date manquante (%(help)s)", help=tr(DATE_HELP)))
     if " " in text and _ISO.match(text.split(" ", 1)[0]):  # "2026-11-03 00:00:00" from Excel
         text = text.split(" ", 1)[0]
     m = _ISO.match(text)
@@ -110,12 +129,14 @@ def _parse_date_text(raw: str) -> date:
     else:
         m = _FRENCH.match(text)
         if not m:
-            raise ProblemsError.single(f"date invalide « {raw} » ({DATE_HELP})")
+            raise ProblemsError.single(
+                tr("date invalide « %(value)s » (%(help)s)", value=raw, help=tr(DATE_HELP))
+            )
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise ProblemsError.single(f"date inexistante « {raw} »") from exc
+        raise ProblemsError.single(tr("date inexistante « %(value)s »", value=raw)) from exc
 
 
 def parse_code(value: object) -> str:
@@ -146,4 +167,6 @@ def parse_flag(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ProblemsError.single(f"valeur « {value} » invalide pour exception (attendu oui ou non)")
+    raise ProblemsError.single(
+        tr("valeur « %(value)s » invalide pour exception (attendu oui ou non)", value=value)
+    )

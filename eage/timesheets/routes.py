@@ -243,7 +243,7 @@ def _import_page(status: int = 200, **context: Any) -> ResponseReturnValue:
     headers = context.pop("headers", {})
     return render_template(
         "timesheets/import.html",
-        convention=ROW_CONVENTION,
+        convention=_(ROW_CONVENTION),
         recent=services.recent_imports(),
         column=lambda name: headers.get(name, name),
         warning_texts=services.warning_texts,

@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlalchemy import Integer, case, func, select
 
-from accounting.formats import fr_date, short_duration
+from accounting.formats import short_duration
 from accounting.months import Month, iso_week_key
 from accounting.problems import Problem, ProblemsError, Where
 from eage.extensions import db
+from eage.filters import fr_date, tr
 from eage.models import (
     ABSENCE_CODES,
     INTERNAL,
@@ -158,7 +159,11 @@ class Reference:
 
 def closed_month_problem(key: Where, day: date) -> Problem:
     """Time on a day of a closed month (SPEC §5 "Time": a closed month's time is frozen)."""
-    return Problem("date", f"mois {Month.of(day).key} clôturé : aucune saisie possible", row=key)
+    return Problem(
+        "date",
+        tr("mois %(month)s clôturé : aucune saisie possible", month=Month.of(day).key),
+        row=key,
+    )
 
 
 def week_label(day: date) -> str:
@@ -190,13 +195,18 @@ def existing_day_totals(
 
 def _member_message(member: MemberRef, day: date) -> str:
     if day < member.joined_on:
-        return (
-            f"{member.code} n'est pas adhérent le {fr_date(day)} "
-            f"(adhésion le {fr_date(member.joined_on)})"
+        return tr(
+            "%(member)s n'est pas adhérent le %(day)s (adhésion le %(joined)s)",
+            member=member.code,
+            day=fr_date(day),
+            joined=fr_date(member.joined_on),
         )
     assert member.left_on is not None
-    return (
-        f"{member.code} n'est plus adhérent le {fr_date(day)} (sortie le {fr_date(member.left_on)})"
+    return tr(
+        "%(member)s n'est plus adhérent le %(day)s (sortie le %(left)s)",
+        member=member.code,
+        day=fr_date(day),
+        left=fr_date(member.left_on),
     )
 
 
@@ -261,24 +271,32 @@ class _Validation:
         code = parse_code(value)
         emp = self.ref.employees.get(code)
         if not code:
-            self.refuse(key, "employee", "salarié manquant")
+            self.refuse(key, "employee", tr("salarié manquant"))
         elif emp is None:
-            self.refuse(key, "employee", f"salarié inconnu : {code}")
+            self.refuse(key, "employee", tr("salarié inconnu : %(code)s", code=code))
         elif day is not None and not emp.under_contract(day):
-            self.refuse(key, "employee", f"{emp.code} n'est pas sous contrat le {fr_date(day)}")
+            self.refuse(
+                key,
+                "employee",
+                tr(
+                    "%(employee)s n'est pas sous contrat le %(day)s",
+                    employee=emp.code,
+                    day=fr_date(day),
+                ),
+            )
         return emp
 
     def member(self, key: Where, value: Any, day: date | None) -> tuple[str, MemberRef | None]:
         """The member code as typed (INTERNAL for internal time) and the member it names."""
         code = parse_code(value)
         if not code:
-            self.refuse(key, "member", "adhérent manquant (code adhérent ou INTERNE)")
+            self.refuse(key, "member", tr("adhérent manquant (code adhérent ou INTERNE)"))
             return code, None
         if code == INTERNAL:
             return code, None
         member = self.ref.members.get(code)
         if member is None:
-            self.refuse(key, "member", f"adhérent inconnu : {code}")
+            self.refuse(key, "member", tr("adhérent inconnu : %(code)s", code=code))
         elif day is not None and not (
             member.joined_on <= day and (member.left_on is None or day <= member.left_on)
         ):
@@ -292,7 +310,9 @@ class _Validation:
         activity = parse_code(value)
         internal = member_code == INTERNAL
         if not activity:
-            missing = "service ou code d'absence manquant" if internal else "service manquant"
+            missing = (
+                tr("service ou code d'absence manquant") if internal else tr("service manquant")
+            )
             self.refuse(key, "service", missing)
         elif activity in ABSENCE_CODES:
             if internal:
@@ -301,15 +321,26 @@ class _Validation:
                 self.refuse(
                     key,
                     "service",
-                    f"le code d'absence {activity} n'est possible que pour"
-                    f" le temps interne ({INTERNAL}), pas pour un adhérent",
+                    tr(
+                        "le code d'absence %(code)s n'est possible que pour le temps interne"
+                        " (%(internal)s), pas pour un adhérent",
+                        code=activity,
+                        internal=INTERNAL,
+                    ),
                 )
         else:
             service_id = self.ref.services.get(activity)
             if service_id is not None:
                 return activity, service_id, None
-            extra = f" (service ou absence : {', '.join(ABSENCE_CODES)})" if internal else ""
-            self.refuse(key, "service", f"service inconnu : {activity}{extra}")
+            if internal:
+                message = tr(
+                    "service inconnu : %(code)s (service ou absence : %(codes)s)",
+                    code=activity,
+                    codes=", ".join(ABSENCE_CODES),
+                )
+            else:
+                message = tr("service inconnu : %(code)s", code=activity)
+            self.refuse(key, "service", message)
         return activity, None, None
 
     def minutes(self, key: Where, value: Any) -> int | None:
@@ -319,7 +350,9 @@ class _Validation:
             self.refuse(key, "hours", str(exc))
             return None
         if minutes <= 0:
-            self.refuse(key, "hours", "durée nulle ou négative : une saisie dure plus de 0 minute")
+            self.refuse(
+                key, "hours", tr("durée nulle ou négative : une saisie dure plus de 0 minute")
+            )
             return None
         return minutes
 
@@ -334,7 +367,13 @@ class _Validation:
         note = None if value is None else str(value).strip() or None
         if note is not None and len(note) > NOTE_MAX:
             self.refuse(
-                key, "note", f"note trop longue ({len(note)} caractères, maximum {NOTE_MAX})"
+                key,
+                "note",
+                tr(
+                    "note trop longue (%(length)s caractères, maximum %(max)s)",
+                    length=len(note),
+                    max=NOTE_MAX,
+                ),
             )
         return note
 
@@ -399,13 +438,18 @@ def _day_problems(
         keys = tuple(run.new_keys[pair])
         who = run.employee_codes[emp_id]
         rule = (
-            "maximum 12 h par jour même avec dérogation autorisée (art. L3121-18 C. trav.)"
+            tr("maximum 12 h par jour même avec dérogation autorisée (art. L3121-18 C. trav.)")
             if authorised
-            else "maximum légal 10 h par jour (art. L3121-18 C. trav.)"
+            else tr("maximum légal 10 h par jour (art. L3121-18 C. trav.)")
         )
         limit = (DAY_MAX_EXCEPTION_MINUTES if authorised else DAY_MAX_MINUTES) // 60
-        message = (
-            f"plus de {limit} h le {fr_date(day)} pour {who} ({short_duration(total)}) : {rule}"
+        message = tr(
+            "plus de %(limit)s h le %(day)s pour %(employee)s (%(total)s) : %(rule)s",
+            limit=limit,
+            day=fr_date(day),
+            employee=who,
+            total=short_duration(total),
+            rule=rule,
         )
         problems.append(Problem("hours", message, row=keys[-1], rows=keys))
     return problems
@@ -430,10 +474,12 @@ def _week_problems(
     for (emp_id, year, number), keys in week_keys.items():
         total = week_total[(emp_id, year, number)]
         if total > WEEK_MAX_MINUTES:
-            message = (
-                f"plus de 48 h la semaine {year}-W{number:02d} pour {run.employee_codes[emp_id]} "
-                f"({short_duration(total)}) : maximum légal 48 h par semaine"
-                " (art. L3121-20 C. trav.)"
+            message = tr(
+                "plus de 48 h la semaine %(week)s pour %(employee)s (%(total)s) : maximum"
+                " légal 48 h par semaine (art. L3121-20 C. trav.)",
+                week=f"{year}-W{number:02d}",
+                employee=run.employee_codes[emp_id],
+                total=short_duration(total),
             )
             problems.append(Problem("hours", message, row=keys[-1], rows=tuple(keys)))
     return problems

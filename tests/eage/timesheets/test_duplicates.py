@@ -268,3 +268,31 @@ def test_api_refuses_entries_identical_to_recorded_ones(client, demo) -> None:
     assert [p["name"] for p in post["parameters"]] == ["allow_duplicates"] and "409" in post[
         "responses"
     ]
+
+
+# --- English ----------------------------------------------------------------------------
+
+
+def test_import_page_in_english(login_as) -> None:
+    """The row errors, the column help and the warnings in English; the CLI keeps French."""
+    client = login_as("accountant")
+    client.set_cookie("lang", "en")
+    page = client.get("/temps/import").get_data(as_text=True)
+    assert "Columns: date (or jour), employee (or salarié)" in page and "Model file:" in page
+    bad = HEADER + "2026-11-02,NOBODY,LEFIL,PAIE,7.333,\n2026-02-30,KBENALI,LEFIL,PAIE,2,\n"
+    html = _upload(client, bad.encode()).get_data(as_text=True)
+    for text in (
+        "unknown employee: NOBODY",
+        "duration “7.333” h = 439,98 min: not a whole number of minutes",
+        "no such date “2026-02-30”",
+        "row numbers count the header as row 1",
+    ):
+        assert text in html, text
+    assert "inconnu" not in html and "inexistante" not in html
+    rows = "".join(f"2026-11-{d:02d},JFOURNIER,INTERNE,RESEAU,4,\n" for d in (2, 3, 4, 5, 6))
+    html = _upload(client, (HEADER + rows).encode()).get_data(as_text=True)
+    assert "JFOURNIER, week 2026-W45: 20 h for a contract of 17 h 30, that is 2 h 30" in html
+    assert (
+        "heures complémentaires, art. L3123-8" in html
+        and "To check (imported all the same):" in html
+    )
