@@ -296,3 +296,26 @@ def test_import_page_in_english(login_as) -> None:
         "heures complémentaires, art. L3123-8" in html
         and "To check (imported all the same):" in html
     )
+
+
+def test_page_warns_about_identical_rows_of_a_new_file_and_imports_them(login_as) -> None:
+    client = login_as("accountant")
+    same = HEADER + "2026-11-02,KBENALI,LEFIL,PAIE,2,matin\n2026-11-02,KBENALI,LEFIL,PAIE,2,soir\n"
+    preview, done = _import_through_page(client, same.encode())
+    html = preview.get_data(as_text=True)
+    repeats = html.split('id="import-repeats"')[1].split("</div>")[0]
+    assert "lignes 2, 3" in repeats and 'name="dup"' not in html
+    assert "Import terminé : 2 saisie(s)" in done.get_data(as_text=True)
+    assert [e[-1] for e in entries()] == [120, 120]  # two equal chunks on one day: 4 h
+
+
+def test_page_all_duplicates_unticked_imports_nothing(login_as, add_entry) -> None:
+    add_entry("2026-11-02", "KBENALI", "LEFIL", "PAIE", 120)
+    client = login_as("accountant")
+    before = counts()
+    _, done = _import_through_page(client, (HEADER + "2026-11-02,KBENALI,LEFIL,PAIE,2,\n").encode())
+    assert "Rien à importer : les doublons non cochés ont été écartés." in done.get_data(
+        as_text=True
+    )
+    assert counts() == before
+    assert db.session.scalar(select(TimesheetImport.id)) is None
