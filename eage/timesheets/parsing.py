@@ -13,6 +13,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from flask import has_request_context
+from flask_babel import get_locale
+
 from accounting.problems import ProblemsError
 from eage.filters import tr
 from eage.models import INTERNAL
@@ -92,6 +95,14 @@ def _invalid_hours(raw: str) -> ProblemsError:
     )
 
 
+def _decimal_text(value: Decimal) -> str:
+    """Every decimal of ``value``, with the reader's decimal mark (a comma in French and
+    outside a request: the CLI)."""
+    text = format(value, "f")
+    english = has_request_context() and str(get_locale()) == "en"
+    return text if english else text.replace(".", ",")
+
+
 def _decimal_minutes(hours: Decimal, raw: str) -> int:
     minutes = hours * 60
     if minutes != minutes.to_integral_value():
@@ -99,7 +110,7 @@ def _decimal_minutes(hours: Decimal, raw: str) -> int:
             tr(
                 "durée « %(value)s » h = %(minutes)s min : pas un nombre entier de minutes",
                 value=raw,
-                minutes=format(minutes.normalize(), "f").replace(".", ","),
+                minutes=_decimal_text(minutes.normalize()),
             )
         )
     return int(minutes)

@@ -283,7 +283,7 @@ def test_import_page_in_english(login_as) -> None:
     html = _upload(client, bad.encode()).get_data(as_text=True)
     for text in (
         "unknown employee: NOBODY",
-        "duration “7.333” h = 439,98 min: not a whole number of minutes",
+        "duration “7.333” h = 439.98 min: not a whole number of minutes",
         "no such date “2026-02-30”",
         "row numbers count the header as row 1",
     ):
