@@ -184,7 +184,7 @@ def test_grid_in_english(as_role, add_entry) -> None:
     response = _post(client, [("LEFIL", "PAIE", ["2.17", "abc", "", "", "", "", ""])])
     assert response.status_code == 422
     assert _error_list(response.get_data(as_text=True))[0].startswith(
-        "Row 1 (LEFIL / PAIE), Tue, 11/3 — "
+        "Line 1 (LEFIL / PAIE), Tue, 11/3 — "
     )
     assert _post(client, [("LEFIL", "PAIE", ["2.17"] + [""] * 6)]).status_code == 302
     assert entries()[0][-1] == 130
