@@ -190,3 +190,38 @@ def test_grid_in_english(as_role, add_entry) -> None:
     assert entries()[0][-1] == 130
     page = client.get(WEEK).get_data(as_text=True)
     assert "No change: the week was already up to date." in page
+
+
+def test_idle_session_on_save_leads_back_to_the_grid(app, monkeypatch, as_role) -> None:
+    """The session timed out while the grid was open (SESSION_IDLE_MINUTES): the save is not
+    written and, once signed in again, the user is on that grid — never on a 400 or a 405."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    client = as_role("accountant")
+    page = client.get(WEEK).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    with client.session_transaction() as session:
+        session["_seen_at"] -= float(app.config["SESSION_IDLE_MINUTES"]) * 60 + 5
+    response = client.post(
+        "/temps/semaine/enregistrer?employe=KBENALI&semaine=2026-W45",
+        data={
+            "csrf_token": token,
+            "employe": "KBENALI",
+            "semaine": "2026-W45",
+            "rows": "1",
+            "member-0": "LEFIL",
+            "activity-0": "PAIE",
+            "cell-0-0": "7",
+        },
+    )
+    assert entries() == []
+    # Wherever the first answer goes (the sign-in page, or the grid that sends there), the
+    # sign-in page is reached with the grid as where to come back.
+    location = response.headers["Location"]
+    if not location.startswith("/connexion"):
+        location = client.get(location).headers["Location"]
+    assert location.startswith("/connexion?next=")
+    back = unquote(location.removeprefix("/connexion?next="))
+    client = as_role("accountant")
+    while back.startswith("/temps/semaine/enregistrer"):
+        back = client.get(back).headers["Location"]
+    assert back == "/temps/semaine?employe=KBENALI&semaine=2026-W45"
