@@ -19,17 +19,19 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from accounting.formats import hours
 from accounting.months import Month
 from accounting.problems import ProblemsError
+from eage import errors, filters
 from eage.auth.roles import ACCOUNTANT, BACK_OFFICE, OPERATIONS, roles_required
 from eage.extensions import db
 from eage.models import ABSENCE_CODES, INTERNAL, Employee, Member, Service
@@ -41,6 +43,8 @@ from eage.timesheets.importer import UPLOAD_SUFFIXES, model_file, read_file
 bp = Blueprint("timesheets", __name__)
 
 UPLOAD_MAX_AGE = 24 * 3600
+# The grid just saved (employee code, week): its page tells the browser to forget the draft.
+GRID_SAVED = "_grid_saved"
 
 
 def _employees() -> list[Employee]:
@@ -75,17 +79,26 @@ def _render_week(
     grid: services.WeekGrid | None, employees: list[Employee], monday: date, status: int = 200
 ) -> ResponseReturnValue:
     editable = current_user.role == ACCOUNTANT
+    week = services.week_param(monday)
+    just_saved = grid is not None and session.pop(GRID_SAVED, None) == [grid.employee.code, week]
+    messages = grid.messages() if grid else []
     return render_template(
         "timesheets/week.html",
         grid=grid,
+        messages=messages,
+        marks=services.marks(messages),
         employees=employees,
         monday=monday,
-        week=services.week_param(monday),
+        week=week,
         prev_week=services.week_param(monday - timedelta(days=7)),
         next_week=services.week_param(monday + timedelta(days=7)),
         editable=editable,
-        day_names=services.DAY_NAMES,
-        hours_text=hours,
+        day_label=services.day_label,
+        just_saved=just_saved,
+        # Computed here, not in the template: Jinja folds a filter of a literal at compile
+        # time, so '0'|number2 would keep the first reader's language for everyone.
+        zero=filters.number2(0),
+        decimal=filters.number2("1.5")[1],
         time_warnings=[] if grid is None or grid.problems else services.grid_warnings(grid),
         **_choices(),
     ), status
@@ -99,54 +112,87 @@ def week() -> ResponseReturnValue:
     if monday is None:
         if request.args.get("semaine"):
             flash(
-                "Semaine invalide (attendu AAAA-Wnn, par ex. 2026-W48) :"
-                " semaine en cours affichée.",
+                _(
+                    "Semaine invalide (attendu AAAA-Wnn, par ex. 2026-W48) :"
+                    " semaine en cours affichée."
+                ),
                 "warning",
             )
         today = date.today()
         monday = today - timedelta(days=today.weekday())
     employee = _pick_employee(request.args.get("employe"), employees)
     if employee is None and request.args.get("employe"):
-        flash(f"Salarié inconnu : {request.args.get('employe')}", "error")
+        flash(_("Salarié inconnu : %(code)s", code=request.args.get("employe")), "error")
     grid = services.load_week(employee, monday) if employee else None
     return _render_week(grid, employees, monday)
 
 
-@bp.route("/temps/semaine/enregistrer", methods=["POST"])
+def _back_to_grid(values: dict[str, str]) -> ResponseReturnValue:
+    """The grid of the employee and week a form names (303: the browser GETs it)."""
+    employe = (values.get("employe") or "").strip() or None
+    semaine = (values.get("semaine") or "").strip() or None
+    return redirect(url_for("timesheets.week", employe=employe, semaine=semaine), 303)
+
+
+@bp.route("/temps/semaine/enregistrer", methods=["GET", "POST"])
 @roles_required(*OPERATIONS)
 def week_save() -> ResponseReturnValue:
+    if request.method == "GET":
+        # Signing in again after the session ended mid-entry comes back here (`next` is the
+        # address the form was posted to): back to that grid, where the browser restores the
+        # values it kept.
+        return _back_to_grid(request.args.to_dict())
     employees = _employees()
     monday = services.parse_week(request.form.get("semaine"))
     employee = _pick_employee(request.form.get("employe") or "-", employees)
     if monday is None or employee is None:
-        flash("Salarié ou semaine manquant : rien n'a été enregistré.", "error")
+        flash(_("Salarié ou semaine manquant : rien n'a été enregistré."), "error")
         return redirect(url_for("timesheets.week"))
     result = services.save_week(employee, monday, request.form)
     if not result.ok:
-        flash(
-            f"La semaine contient {len(result.grid.problems)} erreur(s) : rien n'a été enregistré."
-            " Corrigez les cellules signalées en rouge.",
-            "error",
-        )
+        # The page's error list says it all (what, which row, which day): no flash on top.
         return _render_week(result.grid, employees, monday, status=422)
     if result.changes:
         flash(
-            f"Semaine enregistrée : {result.created} saisie(s) créée(s), {result.updated}"
-            f" modifiée(s), {result.deleted} supprimée(s).",
+            _(
+                "Semaine enregistrée : %(created)s saisie(s) créée(s), %(updated)s modifiée(s),"
+                " %(deleted)s supprimée(s).",
+                created=result.created,
+                updated=result.updated,
+                deleted=result.deleted,
+            ),
             "success",
         )
     else:
-        flash("Aucun changement : la semaine était déjà à jour.", "info")
-    return redirect(
-        url_for("timesheets.week", employe=employee.code, semaine=services.week_param(monday))
+        flash(_("Aucun changement : la semaine était déjà à jour."), "info")
+    week_key = services.week_param(monday)
+    session[GRID_SAVED] = [employee.code, week_key]
+    return redirect(url_for("timesheets.week", employe=employee.code, semaine=week_key))
+
+
+@bp.errorhandler(CSRFError)
+def csrf_expired(exc: CSRFError) -> ResponseReturnValue:
+    """The grid posted with a token the session no longer knows (the session expired, or
+    ended in another tab): back to the grid — through the sign-in page if need be — where
+    the browser restores what was typed, instead of an error page. Other forms of the
+    area get the app's error page."""
+    if request.endpoint != "timesheets.week_save":
+        return errors.error_page(exc)
+    flash(
+        _(
+            "La page avait expiré : rien n'a été enregistré. Les heures tapées sont gardées"
+            " dans ce navigateur ; vérifiez-les puis enregistrez à nouveau."
+        ),
+        "warning",
     )
+    return _back_to_grid(request.form.to_dict())
 
 
 def _month_arg(name: str) -> Month:
     month = Month.parse_or_none(request.args.get(name))
     if month is None:
         if request.args.get(name):
-            flash("Mois invalide (attendu AAAA-MM) : mois en cours affiché.", "warning")
+            flash(_("Mois invalide (attendu AAAA-MM) : mois en cours affiché."), "warning")
         month = Month.of(date.today())
     return month
 
@@ -158,7 +204,7 @@ def month_employee() -> ResponseReturnValue:
     month = _month_arg("mois")
     employee = _pick_employee(request.args.get("employe"), employees)
     if employee is None and request.args.get("employe"):
-        flash(f"Salarié inconnu : {request.args.get('employe')}", "error")
+        flash(_("Salarié inconnu : %(code)s", code=request.args.get("employe")), "error")
     matrix = services.employee_month(employee, month) if employee else None
     return render_template(
         "timesheets/month_employee.html",
@@ -184,7 +230,7 @@ def month_member() -> ResponseReturnValue:
         else (members[0] if members else None)
     )
     if member is None and code:
-        flash(f"Adhérent inconnu : {code}", "error")
+        flash(_("Adhérent inconnu : %(code)s", code=code), "error")
     matrix = services.member_month(member, month) if member else None
     return render_template(
         "timesheets/month_member.html",

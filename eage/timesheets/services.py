@@ -15,15 +15,19 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_skeleton
+from flask import has_request_context
+from flask_babel import get_locale
 from sqlalchemy import Integer, case, func, insert, select
 
-from accounting.formats import hours, short_duration
+from accounting.formats import short_duration
 from accounting.money import fmt2
 from accounting.months import Month, iso_week_key
 from accounting.problems import Problem, ProblemsError, Where
 from eage import audit
 from eage.extensions import db
 from eage.filters import fr_date, tr
+from eage.filters import hours as cell_text
 from eage.models import (
     ABSENCE_CODES,
     INTERNAL,
@@ -445,25 +449,112 @@ class WeekGrid:
     def total(self) -> int:
         return sum(self.day_totals)
 
-    def cell_problems(self) -> dict[str, list[str]]:
-        """Messages per cell name ('cell-R-D'), totals' messages on every cell concerned."""
-        out: dict[str, list[str]] = defaultdict(list)
-        for p in self.problems:
-            for key in p.rows or (p.row,):
-                if str(key).startswith("cell-") and p.message not in out[str(key)]:
-                    out[str(key)].append(p.message)
-        return out
+    def messages(self) -> list[GridMessage]:
+        """Each problem once, saying where: the row (member / service) and the day."""
+        return grid_messages(self)
 
-    def row_problems(self) -> dict[int, list[str]]:
-        """Messages about a row's member or service, shown next to its selects."""
-        out: dict[int, list[str]] = defaultdict(list)
-        for p in self.problems:
-            key = str(p.row)
-            if p.field in ("member", "service", "row"):
-                r = int(key.split("-")[1])
-                if p.message not in out[r]:
-                    out[r].append(p.message)
-        return out
+
+@dataclass(frozen=True)
+class GridMessage:
+    """One line of the grid's error list: where (row and day), what, and the fields it marks
+    (cells `cell-R-D`, selects `member-R` / `activity-R`); `focus` is the field a click on it
+    goes to."""
+
+    number: int
+    place: str
+    text: str
+    fields: tuple[str, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"grid-msg-{self.number}"
+
+    @property
+    def focus(self) -> str:
+        return self.fields[0] if self.fields else "week-grid"
+
+
+def marks(messages: list[GridMessage]) -> dict[str, list[GridMessage]]:
+    """The messages of each field they mark, for its red border and description."""
+    out: dict[str, list[GridMessage]] = defaultdict(list)
+    for m in messages:
+        for name in m.fields:
+            out[name].append(m)
+    return out
+
+
+def day_label(day: date) -> str:
+    """A grid day in the reader's language: 'lun. 02/11', 'Mon, 11/2' (CLDR 'MEd')."""
+    locale = "fr"
+    if has_request_context():
+        locale = str(get_locale() or "fr")
+    return format_skeleton("MEd", day, locale=locale)
+
+
+def _cells_of(problem: Problem) -> list[tuple[int, int]]:
+    """The grid cells a problem is about, as (row, day) pairs."""
+    found = []
+    for key in (*problem.rows, problem.row):
+        parts = str(key).split("-")
+        if parts[0] == "cell" and len(parts) == 3 and (int(parts[1]), int(parts[2])) not in found:
+            found.append((int(parts[1]), int(parts[2])))
+    return found
+
+
+def _row_place(grid: WeekGrid, r: int) -> str:
+    row = grid.rows[r] if r < len(grid.rows) else GridRow("", "", [""] * 7)
+    return tr(
+        "ligne %(number)s (%(member)s / %(activity)s)",
+        number=r + 1,
+        member=row.member or "—",
+        activity=row.activity or "—",
+    )
+
+
+def _place(grid: WeekGrid, rows: list[int], days: list[int]) -> str:
+    """'ligne 2 (LEFIL / PAIE), mar. 03/11' · 'lun. 02/11, lignes 1, 2' · 'semaine 2026-W45'."""
+    day_text = ", ".join(day_label(grid.days[d]) for d in sorted(days))
+    if len(rows) == 1:
+        return f"{_row_place(grid, rows[0])}, {day_text}" if days else _row_place(grid, rows[0])
+    if len(days) == 1:
+        numbers = ", ".join(str(r + 1) for r in sorted(rows))
+        return tr("%(day)s, lignes %(numbers)s", day=day_text, numbers=numbers)
+    return tr("semaine %(week)s", week=week_param(grid.monday))
+
+
+def grid_messages(grid: WeekGrid) -> list[GridMessage]:
+    """The problems of a posted grid, grouped so that each is said once: a row's member or
+    service problem once for the row (with the days concerned), a day's or week's total once,
+    the same message of one day once for the rows that share it."""
+    groups: dict[tuple[object, ...], tuple[Problem, list[tuple[int, int]], list[str]]] = {}
+    for p in grid.problems:
+        cells = _cells_of(p)
+        r = int(str(p.row).split("-")[1]) if str(p.row).startswith("member-") else None
+        if p.field in ("member", "service", "row") and r is not None:
+            selects = {"member": [f"member-{r}"], "service": [f"activity-{r}"]}
+            key: tuple[object, ...] = ("row", r, p.field)
+            fields = selects.get(p.field or "", [f"member-{r}", f"activity-{r}"])
+            cells = cells or []
+            found = groups.setdefault(key, (p, [], fields))
+            found[1].extend(c for c in cells if c not in found[1])
+            continue
+        if len(cells) > 1:
+            key = ("total", p.message)
+        else:
+            key = ("cell", p.message, cells[0][1] if cells else None)
+        found = groups.setdefault(key, (p, [], []))
+        for c in cells:
+            if c not in found[1]:
+                found[1].append(c)
+                found[2].append(f"cell-{c[0]}-{c[1]}")
+    placed = []
+    for key, (p, cells, fields) in groups.items():
+        rows = [int(str(key[1]))] if key[0] == "row" else sorted({r for r, _ in cells})
+        days = sorted({d for _, d in cells})
+        order = (min(rows, default=len(grid.rows)), min(days, default=-1) if rows else 7)
+        placed.append((order, _place(grid, rows, days), p.message, tuple(fields)))
+    placed.sort(key=lambda item: item[0])  # top to bottom, then left to right
+    return [GridMessage(n, *item[1:]) for n, item in enumerate(placed, start=1)]
 
 
 def _row_order(member: str, activity: str) -> tuple[int, str, int, str]:
@@ -499,8 +590,8 @@ def load_week(employee: Employee, monday: date) -> WeekGrid:
         row = grid.setdefault(key, GridRow(key[0], key[1], [""] * 7))
         i = (day - monday).days
         row.minutes[i] += int(minutes)
-        # What the cell shows (450 → '7,50'), French whatever the reader's language.
-        row.cells[i] = hours(row.minutes[i])
+        # What the cell shows (450 → '7,50', '7.50' in English): read back as it is.
+        row.cells[i] = cell_text(row.minutes[i])
         if exc:
             exceptions[i] = True
     ordered = [grid[k] for k in sorted(grid, key=lambda k: _row_order(*k))]
@@ -543,6 +634,7 @@ def grid_from_form(
         cells = [(form.get(f"cell-{r}-{d}") or "").strip() for d in range(7)]
         rows.append(GridRow(member, activity, cells))
     saved_cells = {(r.member, r.activity): r for r in saved.rows if r.member}
+    problems = _typed_on_locked_days(rows, saved_cells, saved)
     for row in rows:
         _read_cells(row, saved_cells.get((row.member, row.activity)), saved.locked)
     _keep_locked_days(rows, saved)
@@ -550,7 +642,31 @@ def grid_from_form(
     for d in range(7):
         if saved.locked[d]:
             exceptions[d] = saved.exceptions[d]
-    return WeekGrid(employee, monday, saved.days, saved.locked, rows, exceptions)
+    return WeekGrid(employee, monday, saved.days, saved.locked, rows, exceptions, problems)
+
+
+def _typed_on_locked_days(
+    rows: list[GridRow], saved_cells: dict[tuple[str, str], GridRow], saved: WeekGrid
+) -> list[Problem]:
+    """A value typed on a day whose month was closed since the grid was opened (the page had
+    an input then; it has none now): refused by name, rather than silently dropped."""
+    problems = []
+    for r, row in enumerate(rows):
+        before = saved_cells.get((row.member, row.activity))
+        for d in range(7):
+            typed = row.cells[d]
+            if not saved.locked[d] or not typed:
+                continue
+            if before is not None and typed == before.cells[d]:
+                continue
+            message = tr(
+                "mois %(month)s clôturé depuis l'ouverture de la grille : « %(value)s » n'est"
+                " pas enregistré (ce jour est maintenant en lecture seule)",
+                month=Month.of(saved.days[d]).key,
+                value=typed,
+            )
+            problems.append(Problem("date", message, row=f"cell-{r}-{d}"))
+    return problems
 
 
 def _read_cells(row: GridRow, before: GridRow | None, locked: list[bool]) -> None:
@@ -597,6 +713,7 @@ def save_week(
     saved = load_week(employee, monday)
     grid = grid_from_form(employee, monday, form, saved)
     raws, problems = _grid_entries(employee, grid, saved)
+    problems = grid.problems + problems
     replaced = [(employee.id, day) for i, day in enumerate(grid.days) if not grid.locked[i]]
     checked = validate(raws, replaced=replaced, reference=Reference.load())
     problems += [_on_grid_row(p) for p in checked.problems]
@@ -628,9 +745,10 @@ def _grid_entries(
             continue
         pair = (row.member, row.activity)
         if pair in seen and row.member and row.activity:
-            message = (
-                f"ligne en double : {row.member} / {row.activity} figure déjà à la ligne "
-                f"{seen[pair] + 1} ; saisissez ces heures sur une seule ligne"
+            message = tr(
+                "ligne en double : même adhérent et même service que la ligne %(line)s ;"
+                " saisissez ces heures sur une seule ligne",
+                line=seen[pair] + 1,
             )
             problems.append(Problem("row", message, row=f"member-{r}"))
         seen.setdefault(pair, r)
@@ -655,11 +773,12 @@ def _grid_entries(
 
 
 def _on_grid_row(problem: Problem) -> Problem:
-    """A problem of a cell's member or service belongs to its row's selects."""
+    """A problem of a cell's member or service belongs to its row's selects; the cell stays
+    in `rows`, so the message can still say which day."""
     if problem.field not in ("member", "service"):
         return problem
     r = str(problem.row).split("-")[1]
-    return Problem(problem.field, problem.message, row=f"member-{r}")
+    return Problem(problem.field, problem.message, row=f"member-{r}", rows=(str(problem.row),))
 
 
 def _write_week(

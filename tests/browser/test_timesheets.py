@@ -50,4 +50,8 @@ def test_errors_are_shown_on_the_cell(logged_in, live_server) -> None:
     cell = page.locator("#cell-0-0")
     expect(cell).to_have_value("11")
     expect(cell).to_have_class("form-control form-control-sm cell is-invalid")
-    expect(page.locator("#cell-0-0-err")).to_contain_text("maximum légal 10 h par jour")
+    message = page.locator("#grid-errors li")
+    expect(message).to_have_count(1)  # one message for the day, not one per cell
+    expect(message).to_contain_text("Ligne 1 (LEFIL / PAIE), lun. 02/11")
+    expect(message).to_contain_text("maximum légal 10 h par jour")
+    expect(cell).to_have_attribute("aria-describedby", "grid-msg-1")
