@@ -60,6 +60,26 @@ class AnnualStatement:
     fee: Decimal = Decimal("0.00")
     fee_documents: tuple[str, ...] = ()
     reference: str = ""
+    # False while a month of the year is still open: the statement is provisional and counts
+    # only the closed months, named in `months_closed` (« janvier à octobre 2026 »).
+    complete: bool = True
+    months_closed: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"Bilan annuel {self.year}" + ("" if self.complete else " (provisoire)")
+
+    @property
+    def provisional_notice(self) -> str:
+        """What a provisional statement says first ('' once the year is complete)."""
+        if self.complete:
+            return ""
+        return (
+            f"Document provisoire. Mois clôturés : {self.months_closed}. Les heures, coûts et "
+            "factures ci-dessous ne comptent que ces mois ; le temps des mois non clôturés n'est "
+            "pas encore facturé et n'y figure pas. Le bilan définitif suivra la clôture des douze "
+            "mois et la régularisation de l'exercice."
+        )
 
     @property
     def minutes_by_month(self) -> tuple[int, ...]:
@@ -113,7 +133,7 @@ def render_annual_statement_pdf(stmt: AnnualStatement) -> bytes:
 
 def render_annual_statement_docx(stmt: AnnualStatement, template: bytes | None = None) -> bytes:
     document = _open(template)
-    title = f"Bilan annuel {stmt.year}"
+    title = stmt.title
     document.core_properties.title = f"{title} – {stmt.member.name}"
     document.core_properties.author = stmt.seller.name
     _footer(document, stmt.seller, title)
@@ -121,6 +141,8 @@ def render_annual_statement_docx(stmt: AnnualStatement, template: bytes | None =
     if stmt.reference:
         meta.append(("Référence", stmt.reference))
     _head(document, stmt.seller, title, meta, party_label="Structure adhérente", party=stmt.member)
+    if stmt.provisional_notice:
+        _para(document, stmt.provisional_notice, bold=True)
     _para(
         document,
         f"Heures de mise à disposition, coût réel et facturation de {stmt.member.name} "
@@ -190,6 +212,8 @@ def render_annual_statement_docx(stmt: AnnualStatement, template: bytes | None =
 def summary_lines(stmt: AnnualStatement) -> list[tuple[str, str]]:
     reg = stmt.regularisation
     docs = f" ({', '.join(stmt.regularisation_documents)})" if stmt.regularisation_documents else ""
+    if not stmt.complete:
+        return _provisional_summary_lines(stmt)
     lines = [
         ("Coût réel de l'exercice", formats.money(stmt.real_cost)),
         (
@@ -202,6 +226,19 @@ def summary_lines(stmt: AnnualStatement) -> list[tuple[str, str]]:
         ),
         ("Total facturé pour les services", formats.money(stmt.invoiced)),
         ("Écart restant (coût réel − facturé)", formats.money(stmt.balance)),
+    ]
+    fee_docs = f" ({', '.join(stmt.fee_documents)})" if stmt.fee_documents else ""
+    lines.append(("Cotisation annuelle" + fee_docs, formats.money(stmt.fee)))
+    return lines
+
+
+def _provisional_summary_lines(stmt: AnnualStatement) -> list[tuple[str, str]]:
+    """A partial year: figures to date on the closed months, no regularisation yet."""
+    lines = [
+        (f"Coût réel des mois clôturés ({stmt.months_closed})", formats.money(stmt.real_cost)),
+        ("Facturé pour ces mois (factures − avoirs)", formats.money(stmt.invoiced)),
+        ("Régularisation", "après la clôture des douze mois"),
+        ("Écart à date (coût réel − facturé), provisoire", formats.money(stmt.balance)),
     ]
     fee_docs = f" ({', '.join(stmt.fee_documents)})" if stmt.fee_documents else ""
     lines.append(("Cotisation annuelle" + fee_docs, formats.money(stmt.fee)))

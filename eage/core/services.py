@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from accounting.months import Month
 from eage.extensions import db
-from eage.models import Employee, Member, MonthLock, Service, TimesheetEntry
+from eage.models import Employee, Invoice, Member, MonthLock, Service, TimesheetEntry
 
 # Transitional: the months of payslips, invoicing, closing, books, dashboard and the API are
 # still dates; these two go when those areas read them as accounting.months.Month.
@@ -71,3 +71,15 @@ def member_month_summary(member_id: int, month: Month) -> list[ServiceMinutes]:
         .order_by(Service.code)
     )
     return [ServiceMinutes(code, label, int(m)) for code, label, m in rows]
+
+
+def member_month_invoices(member_id: int, month: Month) -> list[Invoice]:
+    """The member's documents issued by the close of `month` (its monthly invoice, and any
+    credit note of that month), in number order."""
+    return list(
+        db.session.scalars(
+            select(Invoice)
+            .where(Invoice.member_id == member_id, Invoice.month == month.key)
+            .order_by(Invoice.year, Invoice.seq)
+        )
+    )

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -19,6 +20,7 @@ from eage.extensions import db
 from eage.models import Member
 from eage.params import query_year
 from eage.regularisation import services, statements
+from eage.regularisation.months import year_months
 
 bp = Blueprint("regularisation", __name__)
 
@@ -27,12 +29,16 @@ bp = Blueprint("regularisation", __name__)
 @roles_required(*BACK_OFFICE)
 def index() -> str:
     year = query_year(date.today().year - (date.today().month < 12))
-    rows = services.differences(year)
+    months = year_months(year)
+    # A partial year: the closed months only; the open months' time beside, provisional.
+    rows = services.differences(year, None if months.complete else months.counted)
     return render_template(
         "regularisation/index.html",
         year=year,
         rows=rows,
+        months=months,
         open_months=services.open_months(year),
+        provisional=services.provisional_minutes(year, months.uncounted),
         **services.difference_totals(rows),
     )
 
@@ -42,7 +48,7 @@ def index() -> str:
 def run() -> Response:
     year = request.form.get("year", type=int)
     if year is None:
-        flash("Exercice invalide.", "danger")
+        flash(_("Exercice invalide."), "danger")
         return redirect(url_for("regularisation.index"))
     try:
         result = services.regularise(year, user_id=current_user.id)
@@ -52,12 +58,19 @@ def run() -> Response:
     else:
         if result.changed:
             flash(
-                f"Exercice {year} régularisé : {len(result.invoices)} "
-                f"facture(s) complémentaire(s), {len(result.credit_notes)} avoir(s).",
+                _(
+                    "Exercice %(year)s régularisé : %(invoices)s facture(s) complémentaire(s), "
+                    "%(notes)s avoir(s).",
+                    year=year,
+                    invoices=len(result.invoices),
+                    notes=len(result.credit_notes),
+                ),
                 "success",
             )
         else:
-            flash(f"L'exercice {year} est déjà régularisé : rien n'a changé.", "info")
+            flash(
+                _("L'exercice %(year)s est déjà régularisé : rien n'a changé.", year=year), "info"
+            )
     return redirect(url_for("regularisation.index", annee=year))
 
 
@@ -66,6 +79,8 @@ def _statement_file(member_code: str, year: int, fmt: str) -> Response:
     if member is None or fmt not in ("pdf", "docx") or not 2000 <= year <= 2100:
         abort(404)
     stmt = statements.annual_statement(member, year)
+    if stmt is None:  # no month of the year closed: nothing to state
+        abort(404)
     if fmt == "pdf":
         data, mime = render_annual_statement_pdf(stmt), "application/pdf"
     else:
@@ -75,7 +90,7 @@ def _statement_file(member_code: str, year: int, fmt: str) -> Response:
         io.BytesIO(data),
         mimetype=mime,
         as_attachment=True,
-        download_name=f"bilan-{year}-{member.code}.{fmt}",
+        download_name=f"bilan{'' if stmt.complete else '-provisoire'}-{year}-{member.code}.{fmt}",
     )
 
 

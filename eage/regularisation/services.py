@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import extract, func, select
 
 from accounting.money import ZERO
 from accounting.months import Month
@@ -27,9 +27,10 @@ from eage import audit, storage
 from eage.allocation.services import allocation
 from eage.books import periods
 from eage.extensions import db
+from eage.filters import tr
 from eage.invoicing import services as invoicing
 from eage.locks import take_issuing_lock
-from eage.models import Invoice, InvoiceCorrection, Member, MonthLock, Service
+from eage.models import Invoice, InvoiceCorrection, Member, MonthLock, Service, TimesheetEntry
 from eage.payslips import salary_tax
 
 logger = logging.getLogger(__name__)
@@ -79,9 +80,13 @@ def open_months(year: int) -> list[str]:
     return [m.key for m in Month(year, 1).through(Month(year, 12)) if m.key not in closed]
 
 
-def differences(year: int) -> list[MemberDifference]:
-    """Real cost − invoiced per member and service for the year, from the allocation."""
-    rows = allocation(date(year, 1, 1), date(year, 12, 1))
+def differences(year: int, counted: list[Month] | None = None) -> list[MemberDifference]:
+    """Real cost − invoiced per member and service for the year, from the allocation; of
+    the `counted` months only when given (a partial year: its closed months), none if empty."""
+    if counted is not None and not counted:
+        return []
+    first, last = (counted[0], counted[-1]) if counted else (Month(year, 1), Month(year, 12))
+    rows = allocation(first.start, last.start)
     members = {m.code: m for m in db.session.scalars(select(Member))}
     services = {s.code: s for s in db.session.scalars(select(Service))}
     real: dict[str, Decimal] = defaultdict(lambda: Decimal("0"))
@@ -107,6 +112,28 @@ def difference_totals(rows: list[MemberDifference]) -> dict[str, Decimal]:
     }
 
 
+def provisional_minutes(year: int, months: list[Month]) -> dict[str, int]:
+    """Per member code, the minutes of the year's `months` (open ones: not invoiced yet,
+    shown as provisional beside the figures, never added to them), grouped in the database."""
+    if not months:
+        return {}
+    keys = {m.month for m in months}
+    month_col = extract("month", TimesheetEntry.date)
+    out: dict[str, int] = defaultdict(int)
+    for code, month, total in db.session.execute(
+        select(Member.code, month_col, func.sum(TimesheetEntry.minutes))
+        .join(Member, TimesheetEntry.member_id == Member.id)
+        .where(
+            TimesheetEntry.date >= date(year, 1, 1),
+            TimesheetEntry.date <= date(year, 12, 31),
+        )
+        .group_by(Member.code, month_col)
+    ):
+        if int(month) in keys:
+            out[code] += int(total)
+    return dict(out)
+
+
 def _salary_tax_refusal(year: int) -> list[str]:
     """The taxe sur les salaires is part of the real cost to recharge (it is in the
     allocation's structure cost once posted): a tax due but not posted refuses the
@@ -114,9 +141,13 @@ def _salary_tax_refusal(year: int) -> list[str]:
     tax = salary_tax.compute(year)
     if tax.result.due > 0 and tax.entry is None:
         return [
-            f"la taxe sur les salaires {year} ({tax.result.due} €) n'est pas comptabilisée : "
-            "comptabilisez-la d'abord (Paie › Taxe sur les salaires), elle fait partie du "
-            "coût réel à refacturer"
+            tr(
+                "la taxe sur les salaires %(year)s (%(due)s €) n'est pas comptabilisée : "
+                "comptabilisez-la d'abord (Paie › Taxe sur les salaires), elle fait partie du "
+                "coût réel à refacturer",
+                year=year,
+                due=tax.result.due,
+            )
         ]
     return []
 
@@ -126,17 +157,26 @@ def _refusals(year: int, today: date) -> list[str]:
     missing = open_months(year)
     if missing:
         errors.append(
-            f"tous les mois de {year} doivent être clôturés ; encore ouverts : {', '.join(missing)}"
+            tr(
+                "tous les mois de %(year)s doivent être clôturés ; encore ouverts : %(months)s",
+                year=year,
+                months=", ".join(missing),
+            )
         )
     if today <= date(year, 12, 31):
-        errors.append(f"l'exercice {year} n'est pas terminé")
+        errors.append(tr("l'exercice %(year)s n'est pas terminé", year=year))
     if periods.year_is_closed(year):
-        errors.append(f"l'exercice {year} est clôturé : sa régularisation n'est plus possible")
+        errors.append(
+            tr("l'exercice %(year)s est clôturé : sa régularisation n'est plus possible", year=year)
+        )
     elif not missing:
         errors += _salary_tax_refusal(year)
     else:
         # Its documents are dated today, and accrued at 31/12 of the year when it is open.
-        errors += [f"écritures impossibles : {p}" for p in periods.posting_problems([today])]
+        errors += [
+            tr("écritures impossibles : %(problem)s", problem=p)
+            for p in periods.posting_problems([today])
+        ]
     return errors
 
 
