@@ -408,7 +408,7 @@ def _invoice_time_annex(document: DocxDocument, doc: InvoiceDocument) -> None:
         document,
         f"{doc.title} {doc.number} – {doc.buyer.name} – période du "
         f"{formats.fr_date(doc.period_start)} au {formats.fr_date(doc.period_end)}. "
-        "Durées en heures et minutes (7 h 30 = sept heures trente).",
+        "Durées en heures et minutes (7 h 30 = 7,5 heures).",
         color=MUTED,
         size=8,
     )
