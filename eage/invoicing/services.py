@@ -842,7 +842,7 @@ def statement_of_account(member_id: int) -> list[AccountRow]:
                 (
                     inv.issue_date,
                     inv.seq,
-                    f"Avoir {inv.number}",
+                    tr("Avoir %(n)s", n=inv.number),
                     Decimal("0"),
                     inv.total_incl_tax,
                     inv,
@@ -853,7 +853,7 @@ def statement_of_account(member_id: int) -> list[AccountRow]:
                 (
                     inv.issue_date,
                     inv.seq,
-                    f"Facture {inv.number}",
+                    tr("Facture %(n)s", n=inv.number),
                     inv.total_incl_tax,
                     Decimal("0"),
                     inv,

@@ -161,6 +161,7 @@ def test_statuses_and_methods_are_words_in_both_languages(demo, login_as, monkey
     assert "(Direct debit)" in page and "Prélèvement" not in page
     listing = _text(client.get("/paiements/?adherent=LEFIL"))
     assert "<td>Direct debit</td>" in listing and "Payment by direct debit" in listing
+    assert f">Invoice {inv.number}</a>" in listing
     _today_is(monkeypatch, date(2026, 11, 20))
     page = _text(client.get(f"/factures/{inv.number}"))
     assert 'class="badge text-bg-danger">overdue<' in page
