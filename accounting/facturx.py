@@ -54,6 +54,9 @@ EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
 # UNTDID 4461 payment means: 58 SEPA credit transfer, 30 credit transfer (non-SEPA).
 SEPA_CREDIT_TRANSFER = "58"
 CREDIT_TRANSFER = "30"
+# UN/ECE Recommendation 20: MIN minute; an hourly price is given for a base of 60 MIN.
+MINUTE = "MIN"
+MINUTES_PER_HOUR = 60
 # ISO 6523 ICD schemes: 0002 SIRENE (SIREN), 0009 SIRET.
 SCHEME_SIREN = "0002"
 SCHEME_SIRET = "0009"
@@ -281,9 +284,7 @@ def _line_item(i: int, line: InvoiceLine, doc: InvoiceDocument) -> dict[str, Any
     category, rate = line_vat(line.kind, doc.vat_regime)
     entry: dict[str, Any] = {
         "BT-126": str(i),
-        "BT-129": _quantity(line.precise_quantity),
-        "BT-130": line.unit,
-        "BT-146": _quantity(line.unit_price),
+        **_quantity_and_price(line),
         "BT-131": _amount(line.amount),
         "BT-151": category,
         "BT-153": line.label,
@@ -293,6 +294,28 @@ def _line_item(i: int, line: InvoiceLine, doc: InvoiceDocument) -> dict[str, Any
     if line.service_code:
         entry["BT-155"] = line.service_code
     return entry
+
+
+def _quantity_and_price(line: InvoiceLine) -> dict[str, str]:
+    """BT-129/130 quantity and unit, BT-146 net price, BT-149 its base quantity.
+
+    Time is billed in whole minutes (unit MIN) at the hourly price for a base quantity of
+    60 MIN, so that quantity × price / base = the line amount before its rounding to the
+    cent, exactly as computed (SPEC §5) — hours to four decimals are not exact (1240 min =
+    20.6667 h). A flat line is 1 unit (C62) at its amount.
+    """
+    if line.unit == "HUR" and line.minutes is not None:
+        return {
+            "BT-129": str(line.minutes),
+            "BT-130": MINUTE,
+            "BT-146": _quantity(line.unit_price),
+            "BT-149": str(MINUTES_PER_HOUR),
+        }
+    return {
+        "BT-129": _quantity(line.precise_quantity),
+        "BT-130": line.unit,
+        "BT-146": _quantity(line.unit_price),
+    }
 
 
 def _vat_breakdown(b: VatBreakdown) -> dict[str, Any]:

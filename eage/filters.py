@@ -34,6 +34,19 @@ def hours(minutes: int | None) -> str:
     return formats.hours(minutes, blank_zero=True, locale=_locale())
 
 
+def duration(minutes: int | None) -> str:
+    """Whole minutes as hours and exact minutes, kept on one line: 1240 → '20 h 40' (the
+    quantity of an invoice line, as on its documents)."""
+    if minutes is None:
+        return ""
+    return formats.hours_and_minutes(minutes).replace(" ", "\xa0")
+
+
+def unit_price(value: Decimal | int | str | None) -> str:
+    """A unit price, two to four decimals as the rate carries them: '15,8242 €'."""
+    return "" if value is None else formats.unit_price(value, locale=_locale())
+
+
 def fr_date(value: date | None, fmt: str = "short") -> str:
     return formats.fr_date(value, fmt, locale=_locale())
 
@@ -63,6 +76,8 @@ def register(app: Flask) -> None:
         money=money,
         number2=number2,
         hours=hours,
+        duration=duration,
+        unit_price=unit_price,
         fr_date=fr_date,
         month_label=month_label,
         translated=translated,

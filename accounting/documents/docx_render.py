@@ -22,7 +22,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from accounting import formats
-from accounting.documents.html import invoice_rows, statement_details
+from accounting.documents.html import duration, invoice_rows, statement_details
 from accounting.invoicing import InvoiceDocument, Party, SellerParty, TimeStatement
 from accounting.months import Month
 
@@ -408,7 +408,7 @@ def _invoice_time_annex(document: DocxDocument, doc: InvoiceDocument) -> None:
         document,
         f"{doc.title} {doc.number} – {doc.buyer.name} – période du "
         f"{formats.fr_date(doc.period_start)} au {formats.fr_date(doc.period_end)}. "
-        "Heures en centièmes (7,50 = 7 h 30).",
+        "Durées en heures et minutes (7 h 30 = 7,5 heures).",
         color=MUTED,
         size=8,
     )
@@ -419,14 +419,14 @@ def _invoice_time_annex(document: DocxDocument, doc: InvoiceDocument) -> None:
             formats.fr_date(r.day),
             r.employee_name,
             r.service_label or r.service_code,
-            formats.hours(r.minutes),
+            duration(r.minutes),
         ]
         for r in annex
     ]
     first_total = len(body)
     for code, minutes in doc.annex_totals_by_service():
-        body.append([f"Total {labels.get(code, code)}", "", "", formats.hours(minutes)])
-    body.append(["Total des heures", "", "", formats.hours(doc.annex_total_minutes)])
+        body.append([f"Total {labels.get(code, code)}", "", "", duration(minutes)])
+    body.append(["Total des heures", "", "", duration(doc.annex_total_minutes)])
     _grid(
         document,
         ["Date", "Salarié", "Service", "Heures"],

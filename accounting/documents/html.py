@@ -45,6 +45,7 @@ def environment() -> Environment:
         money=formats.money,
         hours=formats.hours,
         hours_or_dash=_hours_or_dash,
+        duration=duration,
         fr_date=formats.fr_date,
         fr_date_day=_fr_date_day,
         percent=formats.percent,
@@ -61,9 +62,24 @@ def vat_label(line: InvoiceLine, doc: InvoiceDocument) -> str:
 
 
 def quantity_label(line: InvoiceLine) -> str:
+    """Time in hours and exact minutes ('20 h 40'), so that the printed quantity × the hourly
+    price gives the printed amount (issue 14); a flat line prints its count ('1')."""
     if line.unit == "HUR":
+        if line.minutes is not None:
+            return formats.hours_and_minutes(line.minutes).replace(" ", "\xa0")
         return f"{formats.number2(line.quantity)}\xa0h"
     return formats.number2(line.quantity).replace(",00", "")
+
+
+def unit_price_label(line: InvoiceLine) -> str:
+    """The price of one unit: per hour for time ('36,50 € / h'), the amount otherwise."""
+    price = formats.unit_price(line.unit_price)
+    return f"{price}\xa0/\xa0h" if line.unit == "HUR" else price
+
+
+def duration(minutes: int) -> str:
+    """Hours and minutes that do not break across a cell: 1240 → "20\xa0h\xa040"."""
+    return formats.hours_and_minutes(minutes).replace(" ", "\xa0")
 
 
 def invoice_rows(doc: InvoiceDocument) -> list[dict[str, str]]:
@@ -72,7 +88,7 @@ def invoice_rows(doc: InvoiceDocument) -> list[dict[str, str]]:
             "label": line.label,
             "code": line.service_code,
             "quantity": quantity_label(line),
-            "unit_price": formats.unit_price(line.unit_price),
+            "unit_price": unit_price_label(line),
             "vat": vat_label(line, doc),
             "amount": formats.money(line.amount),
         }

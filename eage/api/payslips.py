@@ -38,6 +38,19 @@ PAYSLIP_SCHEMA: dict[str, Any] = {
         "number": {"type": "string"},
         "month": {"type": "string", "pattern": MONTH_PATTERN},
         **{name: _AMOUNT for name in services.API_TOTALS},
+        "employer_contributions": {
+            **_AMOUNT,
+            "description": "Employer contributions after reductions (RGDU…), as on the "
+            "payslip's total line and in URSSAF's computation.",
+        },
+        "employer_contributions_before_reductions": {
+            **_AMOUNT,
+            "description": "Employer contributions before reductions.",
+        },
+        "reductions": {
+            **_AMOUNT,
+            "description": "Employer reductions: the RGDU and the overtime deduction.",
+        },
         "rgdu": _AMOUNT,
         "lines": {
             "type": "array",

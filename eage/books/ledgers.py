@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, case, func, select
 
 from accounting.chart import member_aux_number
 from accounting.money import ZERO, D, round_cents
@@ -224,10 +224,13 @@ def _ledger_lines(flt: LedgerFilter, by_aux: bool) -> Any:
         query = query.where(
             JournalLine.aux_number.is_not(None), JournalLine.account_number.like("411%")
         )
+    # Within a day, the posting order: the opening entries first, then each entry as it was
+    # posted (its id), so that the running balance reads as things happened — an invoice,
+    # then the payment that settles it — and not in the journals' alphabetical order (BQ
+    # before VT), which showed a credit balance before the invoice existed.
     return query.order_by(
         JournalEntry.date,
-        JournalEntry.journal,
-        JournalEntry.seq,
+        case((JournalEntry.origin == "opening", 0), else_=1),
         JournalEntry.id,
         JournalLine.position,
     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -18,19 +19,33 @@ from eage.core.services import parse_month
 from eage.extensions import db
 from eage.forms_fr import choices, parse_fr_decimal
 from eage.invoicing import services
-from eage.invoicing.forms import CreditNoteForm, PaymentForm
+from eage.invoicing.forms import METHOD_LABELS, CreditNoteForm, PaymentForm
 from eage.models import Invoice, Member, Payment, StoredDocument
 from eage.storage import read
 
 bp = Blueprint("invoicing", __name__)
 
 STATUS_LABELS = {
-    "issued": "émise",
-    "sent": "envoyée",
-    "partially_paid": "partiellement payée",
-    "paid": "payée",
-    "overdue": "en retard",
+    "issued": _l("émise"),
+    "sent": _l("envoyée"),
+    "partially_paid": _l("partiellement payée"),
+    "paid": _l("payée"),
+    "overdue": _l("en retard"),
 }
+# Bootstrap's text-bg-* pair each background with a text colour of sufficient contrast.
+STATUS_BADGES = {
+    "issued": "text-bg-secondary",
+    "sent": "text-bg-info",
+    "partially_paid": "text-bg-warning",
+    "paid": "text-bg-success",
+    "overdue": "text-bg-danger",
+}
+
+
+@bp.context_processor
+def _invoice_labels() -> dict[str, object]:
+    """Statuses and payment methods as words for the invoicing templates."""
+    return {"status_badges": STATUS_BADGES, "method_labels": METHOD_LABELS}
 
 
 def _invoice_or_404(number: str) -> Invoice:
@@ -230,6 +245,8 @@ def _record_posted_payment(form: PaymentForm) -> Response | None:
 @bp.route("/paiements/", methods=["GET", "POST"])
 @roles_required(*BACK_OFFICE)
 def payments() -> str | Response:
+    """The payment form and the members' accounts; ``?facture=F-…`` (the invoice page's link)
+    selects that invoice's member and fills in what is left to pay on it."""
     form = PaymentForm()
     members = db.session.scalars(select(Member).order_by(Member.code)).all()
     form.member.choices = choices([(m.id, f"{m.code} — {m.name}") for m in members])
@@ -239,34 +256,56 @@ def payments() -> str | Response:
         recorded = _record_posted_payment(form)
         if recorded is not None:
             return recorded
-    code = (request.args.get("adherent") or "").upper()
+    invoice = _invoice_to_pay(request.args.get("facture") or "")
+    code = invoice.member.code if invoice else (request.args.get("adherent") or "").upper()
     member = next((m for m in members if m.code == code), None)
     if member is not None and request.method == "GET":
         form.member.data = member.id
-    open_invoices = []
-    account = []
-    balance = None
-    credits: list[services.OpenItem] = []
-    if member is not None:
-        open_invoices = [(i, services.outstanding(i)) for i in services.open_invoices(member)]
-        credits = [i for i in services.open_items(member.id) if i.document.is_credit_note]
-        account = services.statement_of_account(member.id)
-        balance = services.member_balance(member.id)
-    recent = db.session.scalars(
-        select(Payment).order_by(Payment.date.desc(), Payment.id.desc()).limit(30)
-    ).all()
-    balances = [(m, services.member_balance(m.id)) for m in members]
     return render_template(
         "invoicing/payments.html",
         form=form,
         member=member,
-        open_invoices=open_invoices,
-        credits=credits,
-        account=account,
-        balance=balance,
-        recent=recent,
-        balances=balances,
+        invoice=invoice,
+        invoice_left=services.outstanding(invoice) if invoice else None,
+        **_account_context(member, invoice, form),
+        recent=db.session.scalars(
+            select(Payment).order_by(Payment.date.desc(), Payment.id.desc()).limit(30)
+        ).all(),
+        balances=[(m, services.member_balance(m.id)) for m in members],
     )
+
+
+def _invoice_to_pay(number: str) -> Invoice | None:
+    """The invoice named by the invoice page's link, when something is left to pay on it."""
+    if not number:
+        return None
+    inv = db.session.scalar(select(Invoice).where(Invoice.number == number))
+    if inv is None or inv.is_credit_note or services.outstanding(inv) <= 0:
+        return None
+    return inv
+
+
+def _account_context(
+    member: Member | None, invoice: Invoice | None, form: PaymentForm
+) -> dict[str, object]:
+    """The member's open invoices (with the amounts typed against them, or the preselected
+    invoice's balance), credits, statement of account and balance."""
+    if member is None:
+        return {"open_invoices": [], "credits": [], "account": [], "balance": None, "typed": {}}
+    open_invoices = [(i, services.outstanding(i)) for i in services.open_invoices(member)]
+    typed: dict[int, str] = {}
+    if request.method == "POST":
+        typed = {i.id: request.form.get(f"alloc-{i.id}", "") for i, _left in open_invoices}
+    elif invoice is not None:
+        form.amount.data = services.outstanding(invoice)
+        typed = {invoice.id: form.amount._value()}  # written as the amount field writes it
+    return {
+        "open_invoices": open_invoices,
+        "credits": [i for i in services.open_items(member.id) if i.document.is_credit_note],
+        "account": services.statement_of_account(member.id),
+        "balance": services.member_balance(member.id),
+        "typed": typed,
+    }
 
 
 @bp.route("/factures/retards")

@@ -29,7 +29,7 @@ from eage import audit, mail, parties, storage
 from eage.books import periods, posting
 from eage.core.services import month_bounds
 from eage.extensions import db
-from eage.filters import fr_date, money, month_label
+from eage.filters import fr_date, money, month_label, tr
 from eage.invoicing import documents
 from eage.invoicing.errors import InvoicingError as InvoicingError  # services.InvoicingError
 from eage.invoicing.numbering import next_number
@@ -645,16 +645,32 @@ def _allocated_as_asked(
             continue
         inv = by_id.get(inv_id)
         if inv is None:
-            errors.append(f"facture {inv_id} : introuvable, d'un autre adhérent ou déjà soldée")
+            errors.append(
+                tr(
+                    "Facture %(id)s : introuvable, d'un autre adhérent ou déjà soldée.",
+                    id=inv_id,
+                )
+            )
         elif part < 0 or part > outstanding(inv):
-            errors.append(f"{inv.number} : {part} € dépasse le reste dû ({outstanding(inv)} €)")
+            errors.append(
+                tr(
+                    "%(number)s : %(part)s dépasse le reste dû (%(left)s).",
+                    number=inv.number,
+                    part=money(part),
+                    left=money(outstanding(inv)),
+                )
+            )
         else:
             plan.append((inv, part))
     allocated = sum((p for _i, p in plan), ZERO)
     if not errors and allocated != amount:
         errors.append(
-            f"affectez tout le paiement : {allocated} € affectés sur {amount} € "
-            "(pas d'avance : un paiement solde des factures ouvertes)"
+            tr(
+                "Affectez tout le paiement : %(allocated)s affectés sur %(amount)s (pas "
+                "d'avance : un paiement solde des factures ouvertes).",
+                allocated=money(allocated),
+                amount=money(amount),
+            )
         )
     return plan, errors
 
@@ -671,7 +687,16 @@ def _allocated_oldest_first(
         plan.append((inv, part))
         left -= part
     if left > 0:
-        return plan, [f"le paiement dépasse ce que doit l'adhérent de {left} €"]
+        owed = sum((outstanding(inv) for inv in open_invoices), ZERO)
+        return plan, [
+            tr(
+                "Le paiement (%(amount)s) dépasse de %(excess)s ce que doit l'adhérent "
+                "(%(owed)s) : vérifiez le montant.",
+                amount=money(amount),
+                excess=money(left),
+                owed=money(owed),
+            )
+        ]
     return plan, []
 
 
@@ -681,11 +706,11 @@ def _payment_plan(
     """How a payment settles the member's invoices; every error at once (InvoicingError)."""
     errors: list[str] = []
     if amount is None or amount <= 0:
-        errors.append("le montant doit être positif")
+        errors.append(tr("Le montant doit être positif."))
     elif round_cents(amount) != amount:
-        errors.append("le montant a au plus deux décimales")
+        errors.append(tr("Un montant a au plus deux décimales."))
     if method not in PAYMENT_METHODS:
-        errors.append("mode de paiement inconnu")
+        errors.append(tr("Mode de paiement inconnu."))
     owed = open_invoices(member)
     plan: list[tuple[Invoice, Decimal]] = []
     if not errors:
@@ -817,7 +842,7 @@ def statement_of_account(member_id: int) -> list[AccountRow]:
                 (
                     inv.issue_date,
                     inv.seq,
-                    f"Avoir {inv.number}",
+                    tr("Avoir %(n)s", n=inv.number),
                     Decimal("0"),
                     inv.total_incl_tax,
                     inv,
@@ -828,14 +853,17 @@ def statement_of_account(member_id: int) -> list[AccountRow]:
                 (
                     inv.issue_date,
                     inv.seq,
-                    f"Facture {inv.number}",
+                    tr("Facture %(n)s", n=inv.number),
                     inv.total_incl_tax,
                     Decimal("0"),
                     inv,
                 )
             )
     for p in db.session.scalars(select(Payment).where(Payment.member_id == member_id)):
-        label = f"Paiement {p.method}{' ' + p.reference if p.reference else ''}"
+        method = tr(PAYMENT_METHODS.get(p.method, p.method)).lower()
+        label = tr("Paiement %(method)s", method=method) + (
+            f" {p.reference}" if p.reference else ""
+        )
         events.append((p.date, 10**9 + p.id, label, Decimal("0"), p.amount, None))
     rows, balance = [], Decimal("0")
     for day, _order, label, debit, credit, document in sorted(events, key=lambda e: (e[0], e[1])):

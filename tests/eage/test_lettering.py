@@ -103,13 +103,16 @@ def test_payment_above_what_is_owed_or_not_wholly_allocated_is_refused(demo) -> 
     """No advances (no 4191): a payment settles open invoices, all of it, or is refused."""
     a, b = monthly("LEFIL", 9, "100.00"), monthly("LEFIL", 10, "100.00")
     payments = db.session.scalar(select(func.count(Payment.id)))
-    with pytest.raises(invoicing.InvoicingError, match=r"doit l.adhérent de 0\.01 €"):
+    with pytest.raises(
+        invoicing.InvoicingError,
+        match=r"dépasse de 0,01\xa0€ ce que doit l.adhérent \(240,00\xa0€\)",
+    ):
         pay("LEFIL", "240.01", date(2026, 11, 5))
     with pytest.raises(invoicing.InvoicingError) as exc:
         pay("LEFIL", "200.00", date(2026, 11, 5), {a.id: Decimal("120.00"), b.id: Decimal("50.00")})
     assert exc.value.errors == [
-        "affectez tout le paiement : 170.00 € affectés sur 200.00 € "
-        "(pas d'avance : un paiement solde des factures ouvertes)"
+        "Affectez tout le paiement : 170,00\xa0€ affectés sur 200,00\xa0€ "
+        "(pas d'avance : un paiement solde des factures ouvertes)."
     ]
     with pytest.raises(invoicing.InvoicingError, match="dépasse le reste dû"):
         pay("LEFIL", "130.00", date(2026, 11, 5), {a.id: Decimal("130.00")})

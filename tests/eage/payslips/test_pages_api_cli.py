@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -233,3 +234,48 @@ def test_cli_simulate_payslip_bad_input(runner, app, args, message) -> None:
     result = runner.invoke(args=["simulate-payslip", *args])
     assert result.exit_code != 0
     assert message in result.output
+
+
+def _total_line_employer_amount(html: str) -> Decimal:
+    """The employer column of the payslip page's « TOTAL DES COTISATIONS » row."""
+    row = html.split("TOTAL DES COTISATIONS ET CONTRIBUTIONS", 1)[1].split("</tr>", 1)[0]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    text = cells[-1].replace("\u202f", "").replace("\xa0€", "").replace(",", ".")
+    return Decimal(text)
+
+
+def test_employer_contributions_are_after_reductions_as_on_the_total_line(
+    client, login_as, issued, runner
+) -> None:
+    """SPEC §7 (issue 14): 2400 € gross in 2026-11 — the API's and the CLI's
+    ``employer_contributions`` equal the payslip's total line, i.e. after the RGDU."""
+    karim = next(p for p in issued if p.employee.code == "KBENALI")
+    page = login_as("accountant").get(f"/paie/bulletin/{karim.id}").get_data(as_text=True)
+    on_the_payslip = _total_line_employer_amount(page)
+    assert on_the_payslip == karim.employer_contributions - karim.reductions
+    assert karim.reductions > 0  # the RGDU applies at 2400 €: the two figures differ
+
+    api = client.get("/api/v1/payslips?month=2026-11", headers=_token("accountant")).get_json()
+    row = next(d for d in api if d["employee"] == "KBENALI")
+    assert Decimal(row["employer_contributions"]) == on_the_payslip
+    assert Decimal(row["employer_contributions_before_reductions"]) == karim.employer_contributions
+    assert Decimal(row["reductions"]) == karim.reductions
+    assert Decimal(row["gross"]) + Decimal(row["employer_contributions"]) == Decimal(
+        row["employer_cost"]
+    )
+
+    cli = runner.invoke(args=["simulate-payslip", "--gross", "2400", "--month", "2026-11"])
+    data = json.loads(cli.output)
+    assert data["gross"] == "2400.00" and data["employer_cost"] == row["employer_cost"]
+    assert Decimal(data["employer_contributions"]) == on_the_payslip
+    assert (
+        Decimal(data["employer_contributions_before_reductions"]) - Decimal(data["reductions"])
+        == on_the_payslip
+    )
+
+
+def test_openapi_names_the_employer_totals(client) -> None:
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Payslip"]
+    props = schema["properties"]
+    assert "after reductions" in props["employer_contributions"]["description"]
+    assert {"employer_contributions_before_reductions", "reductions"} <= set(schema["required"])
