@@ -207,12 +207,25 @@ class Progress:
         tmp.write_text(json.dumps(self.state, ensure_ascii=False))
         tmp.replace(self.path)
 
-    def step(self, done: int, total: int, message: str = "") -> None:
-        self.state.update(done=done, total=total, message=message, at=time.time())
+    def step(self, done: int, total: int, message: str = "", **params: object) -> None:
+        """``message`` is a French msgid, ``params`` its %(name)s values: the page that reads
+        the state translates it into its reader's language."""
+        self.state.update(done=done, total=total, message=message, params=params, at=time.time())
         self._write()
 
-    def finish(self, status: str, message: str, lines: list[str] | None = None) -> None:
-        self.state.update(status=status, message=message, lines=lines or [])
+    def finish(
+        self,
+        status: str,
+        message: str,
+        lines: list[str] | None = None,
+        result: dict[str, Any] | None = None,
+        **params: object,
+    ) -> None:
+        """The outcome: ``message`` (a msgid with ``params``, as for :meth:`step`), the
+        ``lines`` to list, and ``result``, plain values the page builds its summary from."""
+        self.state.update(
+            status=status, message=message, params=params, lines=lines or [], result=result
+        )
         if status == "done":
             self.state["done"] = self.state["total"]
         self._write()
@@ -229,5 +242,5 @@ def read(job_id: str) -> dict[str, Any] | None:
 
 
 class NullProgress:
-    def step(self, done: int, total: int, message: str = "") -> None:
+    def step(self, done: int, total: int, message: str = "", **params: object) -> None:
         pass

@@ -18,6 +18,10 @@ def close_month_command(month: str) -> None:
     first = parse_month(month)
     if first is None:
         raise click.ClickException(f"month must be YYYY-MM, got {month!r}")
+    earlier = services.earlier_open_months(first)
+    if earlier:  # said, not asked: the command never prompts (scripts run it)
+        listed = ", ".join(f"{first.year}-{m.month:02d}" for m in earlier)
+        click.echo(f"warning: earlier months of {first.year} not closed: {listed}", err=True)
     try:
         result = services.close_month(first)
     except PayslipError as exc:

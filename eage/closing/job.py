@@ -11,20 +11,35 @@ from flask import current_app
 
 from eage import events, jobs
 from eage.closing import services
+from eage.closing.progress import N_
+
+REFUSED = N_("Clôture refusée : rien n'a été émis.")
+FAILED = N_("Erreur : %(error)s. Rien n'a été émis ; la clôture peut être relancée.")
 
 logger = logging.getLogger(__name__)
 
 
-def french_summary(result: services.CloseResult) -> str:
+def summary_message(result: services.CloseResult) -> tuple[str, dict[str, object]]:
+    """The outcome as a msgid and its values, translated where it is read."""
     if not result.changed:
-        return f"Le mois {result.month} est déjà clôturé : rien n'a changé."
-    text = (
-        f"Mois {result.month} clôturé : {len(result.payslips)} bulletin(s) de paie, "
-        f"{len(result.invoices)} facture(s)"
-    )
+        return N_("Le mois %(month)s est déjà clôturé : rien n'a changé."), {"month": result.month}
+    values: dict[str, object] = {
+        "month": result.month,
+        "payslips": len(result.payslips),
+        "invoices": len(result.invoices),
+        "credit_notes": len(result.credit_notes),
+        "statements": result.statements,
+    }
     if result.credit_notes:
-        text += f", {len(result.credit_notes)} avoir(s)"
-    return text + f", {result.statements} relevé(s) de mise à disposition."
+        return N_(
+            "Mois %(month)s clôturé : %(payslips)s bulletin(s) de paie, %(invoices)s "
+            "facture(s), %(credit_notes)s avoir(s), %(statements)s relevé(s) de mise à "
+            "disposition."
+        ), values
+    return N_(
+        "Mois %(month)s clôturé : %(payslips)s bulletin(s) de paie, %(invoices)s facture(s), "
+        "%(statements)s relevé(s) de mise à disposition."
+    ), values
 
 
 def run_close(month: date, user_id: int, progress: jobs.Progress) -> str:
@@ -38,17 +53,24 @@ def run_close(month: date, user_id: int, progress: jobs.Progress) -> str:
     try:
         result = services.close_month(month, user_id=user_id, progress=progress)
     except services.CloseRefused as exc:
-        progress.finish(
-            "failed", "clôture refusée", [p.message for p in exc.problems if p.blocking]
-        )
+        progress.finish("failed", REFUSED, [p.message for p in exc.problems if p.blocking])
         return "refused"
     except Exception as exc:  # reported on the page; the transaction was rolled back
         logger.exception("month close failed")
-        progress.finish("failed", f"erreur : {exc}")
+        progress.finish("failed", FAILED, error=str(exc))
         return "failed"
     else:
         lines = result.payslips + result.invoices + result.credit_notes
-        progress.finish("done", french_summary(result), lines)
+        message, values = summary_message(result)
+        outcome = {
+            "month": result.month,
+            "changed": result.changed,
+            "payslips": result.payslips,
+            "invoices": result.invoices,
+            "credit_notes": result.credit_notes,
+            "statements": result.statements,
+        }
+        progress.finish("done", message, lines, outcome, **values)
         if result.changed:
             events.month_closed.send(
                 current_app._get_current_object(),  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ validation order)."""
 from __future__ import annotations
 
 import calendar
+import hashlib
 import logging
 import time
 from collections import defaultdict
@@ -31,6 +32,7 @@ from accounting.months import Month
 from accounting.problems import Problem, ProblemsError
 from eage import audit, storage
 from eage.books import periods
+from eage.closing.progress import CloseProgress
 from eage.core.services import month_bounds
 from eage.expenses import posting as expense_posting
 from eage.extensions import db
@@ -49,7 +51,8 @@ from eage.models import (
     TimesheetEntry,
 )
 from eage.models.payroll import Payslip
-from eage.payslips.services import issue_month_payslips
+from eage.payslips import services as payslips_services
+from eage.payslips.services import PayslipError, issue_month_payslips
 from eage.timesheets import locks as time_locks
 from eage.timesheets import summary
 
@@ -281,12 +284,12 @@ def _issue_invoices(
     *,
     today: date,
     user_id: int | None,
-    progress: Progress | NullProgress,
+    progress: CloseProgress,
 ) -> list[Invoice]:
     issued: list[Invoice] = []
     for i, plan in enumerate(plans, start=1):
-        progress.step(i - 1, len(plans) + 1, f"{plan.member.code} : émission")
         issued.extend(invoicing.issue_planned(plan, issue_date=today, month=month, user_id=user_id))
+        progress.invoice(i, f"{plan.member.code} {plan.member.name}")
     return issued
 
 
@@ -341,11 +344,22 @@ def close_month(
     billable = billable_minutes(month)
     billed = billed_for_month(month)
     plans = invoicing.plan_month_documents(month, billable, billed, rates)
+    steps = CloseProgress(
+        progress,
+        invoices=len(plans),
+        payslips=len(employees_to_pay(month)),
+        documents=len(plans),
+    )
     with storage.transaction():
-        issued = _issue_invoices(plans, month, today=today, user_id=user_id, progress=progress)
-        progress.step(len(plans), len(plans) + 1, "bulletins de paie")
-        payslips = issue_month_payslips(month, user_id=user_id, issue_date=today)
+        issued = _issue_invoices(plans, month, today=today, user_id=user_id, progress=steps)
+        payslips = issue_month_payslips(
+            month,
+            user_id=user_id,
+            issue_date=today,
+            on_issued=lambda n, _total, employee: steps.payslip(n, employee.name),
+        )
         # The month's overheads (HA) and operating income (BQ), after sales and payroll.
+        steps.entries()
         postings = expense_posting.post_month(month, user_id)
         result.postings = [str(e.number) for e in postings]
         if already_closed and not plans and not payslips and not postings:
@@ -355,9 +369,13 @@ def close_month(
         if lock is None:
             lock = MonthLock(month=key, closed_by_id=user_id)
             db.session.add(lock)
+        steps.lock()
         summary.summarise_month(lock)  # the frozen time, grouped for the allocation
         invoicing.render_and_store(
-            issued, month=month, progress=progress, statement_members=[p.member for p in plans]
+            issued,
+            month=month,
+            progress=steps.documents(),
+            statement_members=[p.member for p in plans],
         )
         _record(result, issued, payslips, statements=len(plans))
         _audit(result, already_closed, user_id)
@@ -404,3 +422,132 @@ def contracts_active(month: date) -> list[Contract]:
             )
         )
     )
+
+
+# --------------------------------------------------------------------------- preview
+
+
+@dataclass(frozen=True)
+class InvoicePreview:
+    member: Member
+    kind: str  # invoice / credit_note
+    minutes: int
+    excl_tax: Decimal
+    vat: Decimal
+    incl_tax: Decimal
+
+
+@dataclass(frozen=True)
+class PayslipPreview:
+    employee: Employee
+    gross: Decimal
+    net_paid: Decimal
+    employer_cost: Decimal
+
+
+@dataclass
+class ClosePreview:
+    """What the close of a month would issue, computed by the services the close calls
+    (invoicing's plans and totals, the payslip computation), writing nothing."""
+
+    invoices: list[InvoicePreview] = field(default_factory=list)
+    payslips: list[PayslipPreview] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def invoice_total(self, attr: str) -> Decimal:
+        """Σ of `attr` over the documents, credit notes counted negative."""
+        return sum(
+            (getattr(i, attr) * (-1 if i.kind == "credit_note" else 1) for i in self.invoices),
+            Decimal("0.00"),
+        )
+
+    @property
+    def minutes(self) -> int:
+        return sum(i.minutes * (-1 if i.kind == "credit_note" else 1) for i in self.invoices)
+
+    def payslip_total(self, attr: str) -> Decimal:
+        return sum((getattr(p, attr) for p in self.payslips), Decimal("0.00"))
+
+
+def employees_to_pay(month: date) -> list[Employee]:
+    """The employees whose payslip the close of `month` issues (those under contract without
+    one yet), as ``issue_month_payslips`` chooses them."""
+    key = Month.of(month).key
+    already = set(db.session.scalars(select(Payslip.employee_id).where(Payslip.month == key)))
+    return [
+        e
+        for e in payslips_services.employees_under_contract(month.replace(day=1))
+        if e.id not in already
+    ]
+
+
+def _invoice_previews(month: date) -> list[InvoicePreview]:
+    billable = billable_minutes(month)
+    rates = rates_for(month.year)
+    billed = billed_for_month(month)
+    services = {s for per in billable.values() for s in per} | {
+        s for per in billed.values() for s in per
+    }
+    if services - set(rates):
+        return []  # a blocking problem of check_month names the services without rate
+    out = []
+    for plan in invoicing.plan_month_documents(month, billable, billed, rates):
+        for doc in invoicing.planned_documents(plan, month):
+            t = doc.totals
+            out.append(
+                InvoicePreview(plan.member, doc.kind, doc.minutes, t.excl_tax, t.vat, t.incl_tax)
+            )
+    return out
+
+
+def _payslip_previews(month: date) -> tuple[list[PayslipPreview], list[str]]:
+    out, errors = [], []
+    for employee in employees_to_pay(month):
+        try:
+            slip = payslips_services.compute_preview(employee, month).payslip
+        except PayslipError as exc:
+            errors.append(str(exc))
+            continue
+        out.append(PayslipPreview(employee, slip.gross, slip.net_paid, slip.employer_cost))
+    return out, errors
+
+
+def preview_month(month: date) -> ClosePreview:
+    """The figures the close of `month` would issue: per member its invoice (or credit note
+    after a reopening) with hours and totals, per employee the payslip's gross, net to pay
+    and employer cost."""
+    payslips, errors = _payslip_previews(month)
+    return ClosePreview(_invoice_previews(month), payslips, errors)
+
+
+def figures_digest(month: date) -> str:
+    """A fingerprint of what the close's figures are computed from (billable and billed
+    time, rates, employees to pay and their minutes): the page sends it with the
+    confirmation, so a close confirmed on figures that changed since is refused."""
+    start, end = month_bounds(month)
+    minutes = db.session.execute(
+        select(TimesheetEntry.employee_id, func.sum(TimesheetEntry.minutes))
+        .where(TimesheetEntry.date >= start, TimesheetEntry.date < end)
+        .group_by(TimesheetEntry.employee_id)
+        .order_by(TimesheetEntry.employee_id)
+    ).all()
+    basis = repr(
+        (
+            sorted((m, sorted(s.items())) for m, s in billable_minutes(month).items()),
+            sorted((m, sorted(s.items())) for m, s in billed_for_month(month).items()),
+            sorted(rates_for(month.year).items()),
+            [e.id for e in employees_to_pay(month)],
+            [(e, int(n)) for e, n in minutes],
+        )
+    )
+    return hashlib.sha256(basis.encode()).hexdigest()[:16]
+
+
+def earlier_open_months(month: date) -> list[date]:
+    """The months of `month`'s fiscal year (the calendar year, SPEC §3) before it that are
+    not closed though someone was under contract in them."""
+    locked = set(
+        db.session.scalars(select(MonthLock.month).where(MonthLock.month.like(f"{month.year}-%")))
+    )
+    earlier = [date(month.year, m, 1) for m in range(1, month.month)]
+    return [m for m in earlier if Month.of(m).key not in locked and contracts_active(m)]

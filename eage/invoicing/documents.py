@@ -243,15 +243,31 @@ def render_statement_bundle(stmt: domain.TimeStatement) -> dict[str, bytes]:
     return {"pdf": render_time_statement_pdf(stmt), "docx": render_time_statement_docx(stmt)}
 
 
-def render_many(func: Callable[[Item], Rendered], items: Sequence[Item]) -> list[Rendered]:
+def render_many(
+    func: Callable[[Item], Rendered],
+    items: Sequence[Item],
+    on_done: Callable[[int], None] | None = None,
+) -> list[Rendered]:
+    """``func`` over ``items``, in order; ``on_done(n)`` after each of the n first results
+    (the close reports its documents one by one)."""
     workers = min(os.cpu_count() or 1, 4)
     if len(items) < POOL_THRESHOLD or workers < 2:
-        return [func(item) for item in items]
+        return _collect((func(item) for item in items), on_done)
     ctx = multiprocessing.get_context("forkserver")
     # WeasyPrint's import costs ~1 s: done once in the fork server, inherited by every worker.
     ctx.set_forkserver_preload(["accounting.documents", "accounting.facturx"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return list(pool.map(func, items, chunksize=max(1, len(items) // (workers * 4))))
+        chunksize = max(1, len(items) // (workers * 4))
+        return _collect(pool.map(func, items, chunksize=chunksize), on_done)
+
+
+def _collect(results: Iterable[Rendered], on_done: Callable[[int], None] | None) -> list[Rendered]:
+    out: list[Rendered] = []
+    for result in results:
+        out.append(result)
+        if on_done is not None:
+            on_done(len(out))
+    return out
 
 
 RenderJob = tuple[tuple[domain.InvoiceDocument, ...], domain.TimeStatement | None]
@@ -343,7 +359,13 @@ def store_documents(
     jobs = _render_jobs(order, by_member, members, month)
     if progress:
         progress.step(0, len(jobs), "génération des documents")
-    results = render_many(render_job, jobs)
+    results = render_many(
+        render_job,
+        jobs,
+        on_done=(lambda n: progress.step(n, len(jobs), "génération des documents"))
+        if progress
+        else None,
+    )
     key = Month.of(month).key if month else None
     for mid, (bundles, stmt_bundle) in zip(order, results, strict=True):
         for inv, bundle in zip(by_member.get(mid, []), bundles, strict=True):

@@ -206,6 +206,27 @@ def _service_lines(planned: list[PlannedLine], month: date) -> list[LineSpec]:
     ]
 
 
+@dataclass(frozen=True)
+class PlannedDocument:
+    """What :func:`issue_planned` would issue for a plan, before any number is taken."""
+
+    kind: str  # invoice / credit_note
+    minutes: int
+    totals: domain.Totals
+
+
+def planned_documents(plan: MemberPlan, month: date) -> list[PlannedDocument]:
+    """The documents of `plan` with their totals, computed as :func:`issue_document` computes
+    them, writing nothing: the figures the close asks the accountant to confirm."""
+    out: list[PlannedDocument] = []
+    for kind, planned in (("invoice", plan.invoice_lines), ("credit_note", plan.credit_lines)):
+        if planned:
+            lines = [_domain_line(s) for s in _service_lines(planned, month)]
+            totals = domain.invoice_totals(lines, plan.member.vat_regime)  # type: ignore[arg-type]
+            out.append(PlannedDocument(kind, sum(pl.minutes for pl in planned), totals))
+    return out
+
+
 def issue_planned(
     plan: MemberPlan, *, issue_date: date, month: date, user_id: int | None
 ) -> list[Invoice]:

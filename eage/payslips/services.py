@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -489,7 +489,13 @@ def _issue_one(
     return row
 
 
-def issue_month_payslips(month: date, *, user_id: int | None, issue_date: date) -> list[Payslip]:
+def issue_month_payslips(
+    month: date,
+    *,
+    user_id: int | None,
+    issue_date: date,
+    on_issued: Callable[[int, int, Employee], None] | None = None,
+) -> list[Payslip]:
     """Compute, issue and post the payslip of every employee under contract in ``month``,
     with its PDF and .docx stored under ``payslips/YYYY-MM/``. Idempotent: employees who
     already have this month's payslip are skipped. The caller holds the transaction (and,
@@ -517,6 +523,8 @@ def issue_month_payslips(month: date, *, user_id: int | None, issue_date: date) 
         except payroll.PayrollError as exc:
             raise PayslipError(f"{employee.code} : {exc}") from exc
         issued.append(_issue_one(comp, employer, key=key, issue_date=issue_date, user_id=user_id))
+        if on_issued is not None:  # the close reports each payslip as it is produced
+            on_issued(len(issued), len(employees), employee)
     audit.record(
         "issue",
         "payslips",

@@ -10,10 +10,12 @@ from eage.extensions import db
 from eage.models import Invoice, MonthLock
 
 
-def test_the_close_page_closes_and_warms_the_dashboard(login_as, october_time, monkeypatch) -> None:
+def test_the_close_page_closes_and_warms_the_dashboard(
+    login_as, october_time, close_from_page, monkeypatch
+) -> None:
     cache.clear()
     client = login_as("accountant")
-    response = client.post("/cloture/", data={"month": "2026-10", "confirm_warnings": "yes"})
+    response = close_from_page(client, "2026-10")
     assert response.status_code == 302 and "/cloture/suivi/" in response.headers["Location"]
     assert db.session.get(MonthLock, "2026-10").time_summarised is True
     assert db.session.query(Invoice).count() == 2  # LEFIL and FABRIQUE
@@ -30,16 +32,19 @@ def test_the_close_page_closes_and_warms_the_dashboard(login_as, october_time, m
     cache.clear()
 
 
-def test_the_close_page_refuses_unconfirmed_warnings(login_as, october_time) -> None:
+def test_the_close_page_refuses_unconfirmed_warnings(
+    login_as, october_time, close_from_page
+) -> None:
     client = login_as("accountant")
-    response = client.post(
-        "/cloture/", data={"month": "2026-10", "confirm_warnings": "no"}, follow_redirects=True
-    )
+    response = close_from_page(client, "2026-10", confirm_warnings="no")
+    response = client.get(response.headers["Location"])
     assert "Confirmez que vous avez vérifié les avertissements." in response.get_data(as_text=True)
     assert db.session.get(MonthLock, "2026-10") is None
 
 
-def test_the_close_job_announces_a_month_closed_once(app, login_as, october_time) -> None:
+def test_the_close_job_announces_a_month_closed_once(
+    app, login_as, october_time, close_from_page
+) -> None:
     heard: list[tuple[object, dict[str, object]]] = []
 
     def listener(sender: object, **details: object) -> None:
@@ -48,5 +53,5 @@ def test_the_close_job_announces_a_month_closed_once(app, login_as, october_time
     client = login_as("accountant")
     with events.month_closed.connected_to(listener):
         for _ in range(2):  # the second close changes nothing: nothing to announce
-            client.post("/cloture/", data={"month": "2026-10", "confirm_warnings": "yes"})
+            close_from_page(client, "2026-10")
     assert heard == [(app, {"year": 2026, "month": 10})]
