@@ -15,17 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
-from accounting.money import ZERO
+from accounting.money import ZERO, D
 from eage.dashboard.budget_table import BudgetRow
 from eage.dashboard.figures import MONTH_NAMES, ratio
 from eage.dashboard.planned_hours_table import PlannedHoursRow
 from eage.extensions import db
 from eage.filters import tr
-from eage.invoicing.services import outstanding
-from eage.models import Invoice, MonthLock
+from eage.models import CreditApplication, Invoice, MonthLock, PaymentAllocation
 
 
 @dataclass(frozen=True)
@@ -80,21 +78,39 @@ def build(
 
 
 def unpaid(today: date) -> Unpaid:
-    """Issued invoices (not credit notes) with something left to pay, and those past due."""
-    invoices = db.session.scalars(
-        select(Invoice)
-        .options(selectinload(Invoice.allocations))
+    """Issued invoices (not credit notes) with something left to pay, and those past due:
+    total − payments allocated − credit applied (as invoicing.services.outstanding), in three
+    grouped queries rather than two per invoice."""
+    paid = (
+        select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount).label("amount"))
+        .group_by(PaymentAllocation.invoice_id)
+        .subquery()
+    )
+    credited = (
+        select(CreditApplication.invoice_id, func.sum(CreditApplication.amount).label("amount"))
+        .group_by(CreditApplication.invoice_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Invoice.total_incl_tax,
+            func.coalesce(paid.c.amount, 0),
+            func.coalesce(credited.c.amount, 0),
+            Invoice.due_date,
+        )
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .outerjoin(credited, credited.c.invoice_id == Invoice.id)
         .where(Invoice.kind == "invoice", Invoice.status != "paid")
     )
     count = overdue_count = 0
     total = overdue = ZERO
-    for invoice in invoices:
-        left = outstanding(invoice)
+    for invoiced, settled, applied, due in rows:
+        left = D(invoiced) - D(settled) - D(applied)
         if left <= 0:
             continue
         count += 1
         total += left
-        if invoice.due_date < today:
+        if due < today:
             overdue_count += 1
             overdue += left
     return Unpaid(count, total, overdue_count, overdue)
