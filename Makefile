@@ -45,7 +45,9 @@ test-pg: $(STAMP)
 	DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 ## test-browser: Playwright journeys on the system Chromium (apt-get install -y chromium)
+# (axe-core for the accessibility check: scripts/axe.sh, from the npm registry, pinned)
 test-browser: $(STAMP)
+	sh scripts/axe.sh
 	$(BIN)/pytest -q -m browser tests/browser
 
 ## lint: the format check, ruff (incl. the domain's banned imports, size limits), mypy on payroll/, accounting/, eage/

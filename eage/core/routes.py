@@ -12,6 +12,7 @@ from accounting.months import Month
 from eage.auth.redirects import safe_next, same_site_path
 from eage.auth.roles import BACK_OFFICE, PORTAL, public, roles_required
 from eage.core import services
+from eage.dashboard import key_figures
 from eage.regularisation import months as year_months_service
 
 bp = Blueprint("core", __name__)
@@ -28,7 +29,13 @@ def index() -> Response:
 @bp.route("/accueil")
 @roles_required(*BACK_OFFICE)
 def home() -> str:
-    return render_template("core/home.html", overview=services.overview(date.today()))
+    """The back-office home: the group at a glance and what the reader's role can do (issue
+    14: the manager is offered the dashboard and the budget, not the time entry it cannot
+    save); the closed months of the year of the last close, in words."""
+    overview = services.overview(date.today())
+    year = int(overview.closed_months[0][:4]) if overview.closed_months else date.today().year
+    closed = key_figures.closed_label(year, key_figures.closed_months(year))
+    return render_template("core/home.html", overview=overview, closed=closed)
 
 
 @bp.route("/portail")

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from eage.dashboard import key_figures
 from eage.dashboard.allocation_months import MonthlyBars
 from eage.dashboard.allocation_table import MemberShare
 from eage.dashboard.budget_months import CumulativeCost
 from eage.dashboard.budget_table import BudgetLineBar, BudgetRow
 from eage.dashboard.capacity_table import CapacityRow, EmployeeBars
 from eage.dashboard.figures import MONTH_NAMES
+from eage.dashboard.key_figures import KeyFigures
 from eage.dashboard.planned_hours_table import PlannedHoursRow
 from eage.dashboard.regularisation_table import MemberBar
 from eage.dashboard.table import Table
@@ -66,10 +68,17 @@ class Dashboard:
     # False while no payslip of the year is issued (no month closed): the actual cost is
     # still nil and a forecast would only repeat it, so the page says so instead.
     payroll_issued: bool = True
+    key: KeyFigures | None = None  # the five key figures the page opens on
+    closed_months: tuple[int, ...] = ()  # the months of the year actually closed
 
     @property
     def through_label(self) -> str:
         return f"{tr(MONTH_NAMES[self.through - 1])} {self.year}" if self.through else ""
+
+    @property
+    def closed_label(self) -> str:
+        """« janvier à octobre 2026 » (the closed months), "" before the first close."""
+        return key_figures.closed_label(self.year, list(self.closed_months))
 
     @property
     def through_key(self) -> str | None:

@@ -35,6 +35,7 @@ from eage.dashboard import (
     cache,
     capacity,
     capacity_table,
+    key_figures,
     planned_hours_table,
     regularisation_table,
     service_hours_table,
@@ -92,8 +93,25 @@ def dashboard(year: int, through: int | None = None, today: date | None = None) 
         regularisation_table.bars(regularisation),
     )
     summary = _summary(budget, employees, planned, alloc_rows)
+    closed_months = key_figures.closed_months(year)
+    # The key figures are "to date" only on closed months (a later `mois` asked: « — »).
+    key = key_figures.build(
+        closed=payroll_issued and bool(closed_months) and through <= closed_months[-1],
+        net=budget_table.net_row(budget),
+        planned_total=planned.totals[0] if planned.totals else None,
+        allocated=summary.allocated,
+        invoiced=summary.invoiced,
+        today=today or date.today(),
+    )
     return Dashboard(
-        year, through, {t.name: t for t in tables}, charts, summary, payroll_issued=payroll_issued
+        year,
+        through,
+        {t.name: t for t in tables},
+        charts,
+        summary,
+        payroll_issued=payroll_issued,
+        key=key,
+        closed_months=tuple(closed_months),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -72,3 +73,62 @@ def csp_violations(page):  # type: ignore[no-untyped-def]
         lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
     )
     return refused
+
+
+# --------------------------------------------------------------------- issue 14: what a
+# reviewer looks at (screenshots), phones (horizontal overflow) and accessibility (axe-core).
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = ROOT / "instance" / "screenshots"  # kept by the CI as an artifact
+AXE_JS = ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"  # scripts/axe.sh
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 1000}
+
+
+@pytest.fixture()
+def screenshot(page):  # type: ignore[no-untyped-def]
+    """screenshot("dashboard-fr-390") → instance/screenshots/dashboard-fr-390.png (the whole
+    page); returns the path."""
+
+    def _save(name: str, full_page: bool = True) -> Path:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOT_DIR / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return _save
+
+
+def horizontal_overflow(page) -> int:  # type: ignore[no-untyped-def]
+    """How many pixels the page is wider than the window (0: nothing to scroll sideways)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+@pytest.fixture()
+def axe(page):  # type: ignore[no-untyped-def]
+    """axe() → the "serious" and "critical" violations of the page as it is now, each as
+    "rule-id (impact): help — selector, selector…" (an empty list when there is none).
+
+    axe-core is injected by Playwright (`add_script_tag`), an inline script the app's CSP
+    refuses: a test module that uses this fixture opens its pages with `bypass_csp` (see
+    tests/browser/test_a11y.py); the CSP itself is checked by test_csp.py."""
+    if not AXE_JS.exists():
+        pytest.fail(f"axe-core missing at {AXE_JS}: run `sh scripts/axe.sh`")
+
+    def _run() -> list[str]:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        violations = page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {resultTypes: ['violations']});
+                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+            }"""
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(v['targets'])}"
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return _run

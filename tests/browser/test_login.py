@@ -7,9 +7,11 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_accountant_logs_in_and_sees_the_dashboard(logged_in) -> None:
+def test_accountant_logs_in_and_sees_the_home(logged_in) -> None:
     page = logged_in("accountant")
-    assert page.get_by_role("heading", name="Tableau de bord").is_visible()
+    # The home is « Accueil » (the « Tableau de bord gestion » is the managers' dashboard).
+    assert page.get_by_role("heading", name="Accueil", exact=True).is_visible()
+    assert page.get_by_role("link", name="Saisir les temps de la semaine").is_visible()
     assert page.locator("html").get_attribute("lang") == "fr"
 
 

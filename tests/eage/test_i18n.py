@@ -69,7 +69,7 @@ def test_accountant_home_nav_in_english(login_as) -> None:
         "Rate calculation",
         "Sign out",
         "accountant",
-        "Dashboard",
+        "Management dashboard",
         "Shared employees",
     ):
         assert f">{text}<" in html or text in html, text

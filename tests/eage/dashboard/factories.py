@@ -9,9 +9,10 @@ from decimal import Decimal
 from sqlalchemy import extract, func, select
 
 from accounting.money import CENT, ROUND_HALF_EVEN
+from eage.dashboard import cache
 from eage.demo import load_demo
 from eage.extensions import db
-from eage.models import Member, PlannedHours, Service, ServiceRate, TimesheetEntry
+from eage.models import Member, MonthLock, PlannedHours, Service, ServiceRate, TimesheetEntry
 from tests.factories import (  # noqa: F401  (re-exported for the dashboard tests)
     add_expense,
     add_income,
@@ -28,6 +29,17 @@ D = Decimal
 
 JANUARY = (date(2026, 1, 1), date(2026, 1, 31))
 FEBRUARY = (date(2026, 2, 1), date(2026, 2, 28))
+
+
+def close_months(*months: str) -> None:
+    """Lock `months` ("2026-01"…) as the close does (the dashboard says which months are
+    closed from the locks); their time stays in the timesheet rows (not summarised)."""
+    locked = set(db.session.scalars(select(MonthLock.month)))
+    for key in months:
+        if key not in locked:  # a demo that closes its months already did
+            db.session.add(MonthLock(month=key))
+    db.session.commit()
+    cache.clear()  # figures kept from another test's closed months: never reused here
 
 
 def two_months() -> None:
@@ -61,6 +73,7 @@ def two_months() -> None:
     )
     gaga.hours = D("52.00")
     db.session.commit()
+    close_months("2026-01", "2026-02")
 
 
 def realistic_year(today: date = date(2026, 11, 28)) -> None:
@@ -115,3 +128,4 @@ def realistic_year(today: date = date(2026, 11, 28)) -> None:
     add_expense("2026-06-08", "1350.00", "633300")
     add_expense("2026-09-21", "420.00", "606400")
     add_income("2026-04-15", "5000.00")
+    close_months(*(f"2026-{m:02d}" for m in range(1, 11)))

@@ -17,9 +17,8 @@ TODAY = date(2026, 11, 28)
 
 @pytest.fixture()
 def closed(two_months, db):  # type: ignore[no-untyped-def]
-    cache.clear()
-    db.session.add_all([MonthLock(month="2026-01"), MonthLock(month="2026-02")])
-    db.session.commit()
+    cache.clear()  # two_months closed January and February
+    assert db.session.query(MonthLock).count() == 2
     yield
     cache.clear()
 
