@@ -26,8 +26,10 @@ from typing import IO, Any
 import pandas as pd
 
 from accounting.problems import ProblemsError
+from accounting.texts import N_
 
-ROW_CONVENTION = "les numéros de ligne comptent l'en-tête comme ligne 1"
+# Shown on the import pages in the reader's language: `convention|translated`.
+ROW_CONVENTION = N_("les numéros de ligne comptent l'en-tête comme ligne 1")
 CSV_SUFFIXES = (".csv", ".txt", "")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"  # an XLSX file is a zip archive

@@ -31,7 +31,7 @@ class UserForm(FlaskForm):
         _l("Structure adhérente"),
         coerce=_int_or_none,
         validate_choice=False,
-        description="Obligatoire pour le rôle adhérent, vide sinon.",
+        description=_l("Obligatoire pour le rôle adhérent, vide sinon."),
     )
     active = BooleanField(_l("Compte actif"), default=True)
     password = PasswordField(
