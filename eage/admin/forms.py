@@ -9,7 +9,7 @@ from eage.admin.services import ROLE_LABELS
 from eage.auth.emails import ValidEmail
 from eage.forms_fr import choices
 
-REQUIRED = "Ce champ est obligatoire."
+REQUIRED = _l("Ce champ est obligatoire.")
 
 
 def _int_or_none(value: object) -> int | None:

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from eage.budget.services import BILLING_MODES, HOURS_DENOMINATORS, KIND_LABELS
 from eage.forms_fr import FrDecimalField, Range, choices
 
-REQUIRED = "Ce champ est obligatoire."
+REQUIRED = _l("Ce champ est obligatoire.")
 PERCENT = [Range(Decimal("0"), Decimal("100"), message=_l("Un pourcentage entre 0 et 100."))]
 
 

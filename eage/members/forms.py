@@ -13,7 +13,7 @@ from eage.forms_fr import FrDateField, FrDecimalField, Range, choices
 from eage.members.services import VAT_REGIME_LABELS
 from eage.models import Service
 
-REQUIRED = "Ce champ est obligatoire."
+REQUIRED = _l("Ce champ est obligatoire.")
 
 
 class MemberForm(FlaskForm):

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from eage.forms_fr import FrDateField, FrDecimalField, Range, choices
 from eage.staff.services import CONTRACT_KINDS
 
-REQUIRED = "Ce champ est obligatoire."
+REQUIRED = _l("Ce champ est obligatoire.")
 
 
 class EmployeeForm(FlaskForm):

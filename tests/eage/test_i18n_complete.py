@@ -3,10 +3,10 @@ and has its English.
 
 (a) Babel's own extractor, run in-process over babel.cfg's mapping, finds every marked msgid:
     each must have an English msgstr in the .po.
-(b) Scans find what is NOT marked: a literal given to `flash(`, a WTForms label or validator
-    message not wrapped in `_l()`, a French-looking text node or attribute of a template outside
-    `{{ _() }}` / `{% trans %}`, a French string in `eage/static/**.js` (the scripts take their
-    strings from the page).
+(b) Scans find what is NOT marked: a literal given to `flash(` or `abort(`, a WTForms label
+    or validator message not wrapped in `_l()`, a French-looking text node or attribute of a
+    template outside `{{ _() }}` / `{% trans %}`, a French string in `eage/static/**.js` (the
+    scripts take their strings from the page).
 Each offender is printed as `file:line: text` so a fixer can act.
 """
 
@@ -207,8 +207,22 @@ VALIDATORS = {
 }
 
 
+def _module_texts(tree: ast.Module) -> dict[str, str]:
+    """Module constants holding a text: REQUIRED = "Ce champ est obligatoire." """
+    return {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
 def _unmarked_in_python(path: Path) -> Iterator[tuple[int, str]]:
     tree = ast.parse(path.read_text(), filename=str(path))
+    constants = _module_texts(tree)
     calls = (node for node in ast.walk(tree) if isinstance(node, ast.Call))
     for node in sorted(calls, key=lambda call: call.lineno):
         if not isinstance(node, ast.Call):
@@ -217,6 +231,10 @@ def _unmarked_in_python(path: Path) -> Iterator[tuple[int, str]]:
         candidates: list[ast.AST | None] = []
         if name == "flash":
             candidates.append(node.args[0] if node.args else None)
+        elif name == "abort":  # abort(400, "…"): the reason shows on the error page
+            candidates += node.args[1:2] + [
+                k.value for k in node.keywords if k.arg == "description"
+            ]
         elif name.endswith("Field") and name[:1].isupper():
             candidates.append(node.args[0] if node.args else None)
             candidates += [k.value for k in node.keywords if k.arg in ("label", "description")]
@@ -226,6 +244,8 @@ def _unmarked_in_python(path: Path) -> Iterator[tuple[int, str]]:
             # Length(1, 3, "…")); Regexp's first argument is its pattern.
             candidates += node.args[1:] if name == "Regexp" else node.args
         for candidate in candidates:
+            if isinstance(candidate, ast.Name) and candidate.id in constants:
+                candidate = ast.Constant(constants[candidate.id])
             text = _literal_text(candidate)
             if text is not None and LETTERS.search(text) and text.strip() not in ALLOWED_TEXT:
                 yield node.lineno, text
@@ -387,5 +407,7 @@ def test_the_python_scan_sees_unmarked_flash_and_labels(tmp_path) -> None:
         "x = StringField('Nom', validators=[DataRequired(message='Obligatoire')])\n"
         "y = StringField(_l('Nom'), validators=[Length(max=3, message=_l('Trop long'))])\n"
         "flash(f'Facture {n} émise')\n"
+        "REQUIRED = 'Obligatoire.'\n"
+        "z = StringField(_l('Nom'), validators=[InputRequired(REQUIRED)])\n"
     )
-    assert [line for line, _text in _unmarked_in_python(path)] == [1, 3, 3, 5]
+    assert [line for line, _text in _unmarked_in_python(path)] == [1, 3, 3, 5, 7]
