@@ -23,13 +23,13 @@ from sqlalchemy.orm import selectinload
 
 from accounting import invoicing as domain
 from accounting.collection import late_penalty
+from accounting.formats import fr_date, money, month_label  # French: documents and mails
 from accounting.money import ZERO, D, round_cents
 from accounting.months import Month
 from eage import audit, mail, parties, storage
 from eage.books import periods, posting
 from eage.core.services import month_bounds
 from eage.extensions import db
-from eage.filters import fr_date, money, month_label
 from eage.invoicing import documents
 from eage.invoicing.errors import InvoicingError as InvoicingError  # services.InvoicingError
 from eage.invoicing.numbering import next_number
