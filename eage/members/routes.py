@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from accounting.texts import N_
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
 from eage.extensions import db
 from eage.forms_fr import attach_problems
@@ -17,7 +18,7 @@ from eage.models import Member
 
 bp = Blueprint("members", __name__, url_prefix="/adherents")
 
-STATUSES = {"actifs": "Actifs", "sortis": "Sortis", "tous": "Tous"}
+STATUSES = {"actifs": N_("Actifs"), "sortis": N_("Sortis"), "tous": N_("Tous")}
 
 
 def _member_or_404(member_id: int) -> Member:

@@ -234,3 +234,13 @@ def test_numbers_and_dates_in_the_readers_format(login_as) -> None:
     assert french_amounts and len(english_amounts) == len(french_amounts)
     assert not re.search(r"\d,\d\d\xa0€", english)  # no French amount on the English page
     assert not re.search(r"€\d", french)
+
+
+def test_member_status_filter_and_vat_regimes_are_words_in_english(login_as) -> None:
+    client = login_as("accountant")
+    html = _get(client, "/adherents/", "en")
+    assert ">Active</option>" in html and ">Former members</option>" in html
+    assert "Exempt (art. 261 B of the French Tax Code)" in html
+    assert ">Actifs<" not in html and "Exonéré" not in html
+    html = _get(client, "/adherents/", "fr")
+    assert ">Actifs</option>" in html and "Exonéré (art. 261 B du CGI)" in html
