@@ -68,34 +68,27 @@ ALLOWED_TEXT = {
     "English",
 }
 
-# TEMPORARY (issue 14, parallel work): offenders in areas other helpers are marking at the same
-# time, keyed by file. The lead clears these entries after merging their branches; a file
-# listed here is skipped by the scans below, nothing else is.
+# TEMPORARY (issue 14, parallel work): the files of other helpers' areas that still had
+# unmarked strings when this test was written, each skipped by the scans (b) below while
+# its owner marks it. The lead clears this list after merging their branches.
 OTHER_HELPERS_AREAS = {
-    # imp, grid: the timesheets
-    "eage/timesheets/": "imp/grid",
-    "templates/timesheets/": "imp/grid",
-    "eage/static/timesheets/": "imp/grid",
-    # close: the month close
-    "eage/closing/": "close",
-    "templates/closing/": "close",
-    "eage/static/closing/": "close",
-    # demo
-    "eage/demo.py": "demo",
-    # honest: the regularisation and the member portal
-    "eage/regularisation/": "honest",
-    "templates/regularisation/": "honest",
+    "eage/timesheets/forms.py": "imp/grid",
+    "eage/timesheets/routes.py": "imp/grid",
+    "eage/static/timesheets/grid.js": "imp/grid",
+    "templates/timesheets/month_employee.html": "imp/grid",
+    "eage/closing/forms.py": "close",
+    "eage/closing/routes.py": "close",
+    "eage/regularisation/routes.py": "honest",
+    "templates/regularisation/index.html": "honest",
     "templates/core/portal.html": "honest",
-    "templates/invoicing/portal.html": "honest",
-    # docs: invoices, payslips, payments
-    "eage/invoicing/": "docs",
-    "eage/payslips/": "docs",
-    "templates/invoicing/": "docs",
-    "templates/payslips/": "docs",
-    # dash: the dashboard and the home page
-    "eage/dashboard/": "dash",
-    "templates/dashboard/": "dash",
-    "templates/core/home.html": "dash",
+    "eage/invoicing/forms.py": "docs",
+    "eage/invoicing/routes.py": "docs",
+    "eage/payslips/forms.py": "docs",
+    "eage/payslips/routes.py": "docs",
+    "templates/invoicing/_documents.html": "docs",
+    "templates/payslips/employee.html": "docs",
+    "templates/payslips/index.html": "docs",
+    "templates/dashboard/_table.html": "dash",
 }
 
 
@@ -106,7 +99,7 @@ def _reads_as_text(text: str) -> bool:
 
 
 def _temporarily_skipped(relative: str) -> bool:
-    return any(relative.startswith(prefix) for prefix in OTHER_HELPERS_AREAS)
+    return relative in OTHER_HELPERS_AREAS
 
 
 def _report(offenders: list[str], what: str) -> str:
