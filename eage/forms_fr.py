@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_wtf import FlaskForm
+from markupsafe import escape
 from wtforms import DateField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -47,12 +48,23 @@ def parse_fr_decimal(text: str) -> Decimal:
     return value
 
 
+class _TranslatedLabel(LazyString):
+    """An option's label in the reader's language when rendered, escaped like any text:
+    Flask-Babel's LazyString would be inserted as HTML, and labels may be data (a member's
+    name)."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
 def choices(options: dict[Any, str] | Iterable[tuple[Any, str]]) -> list[SelectChoice]:
     """Select options from a {value: label} mapping or (value, label) pairs; a label that is
     a French text marked N_() shows in the reader's language when the form is rendered."""
     items = options.items() if isinstance(options, dict) else options
     return [
-        SelectChoice(value, LazyString(translated, label) if isinstance(label, str) else label)
+        SelectChoice(
+            value, _TranslatedLabel(translated, label) if isinstance(label, str) else label
+        )
         for value, label in items
     ]
 

@@ -404,3 +404,17 @@ def test_the_python_scan_sees_unmarked_flash_and_labels(tmp_path) -> None:
         "z = StringField(_l('Nom'), validators=[InputRequired(REQUIRED)])\n"
     )
     assert [line for line, _text in _unmarked_in_python(path)] == [1, 3, 3, 5, 7]
+
+
+def test_translated_option_labels_are_escaped() -> None:
+    """choices() translates labels lazily; a label that is data stays text, never HTML."""
+    from wtforms import Form, SelectField
+
+    from eage.forms_fr import choices
+
+    class F(Form):
+        member = SelectField(choices=choices([("1", "<b>Le Fil</b>"), ("2", "Virement")]))
+
+    html = str(F().member())
+    assert "&lt;b&gt;Le Fil&lt;/b&gt;" in html and "<b>" not in html
+    assert ">Virement</option>" in html  # outside a request: the French msgid
