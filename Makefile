@@ -64,6 +64,6 @@ clean:
 
 ## translations: extract the French msgids (templates + _l form labels), update the English catalog, compile the .mo the app reads
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l --project=eage --copyright-holder="eage contributors" -o eage/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k tr --project=eage --copyright-holder="eage contributors" -o eage/translations/messages.pot .
 	$(BIN)/pybabel update -i eage/translations/messages.pot -d eage/translations --ignore-obsolete
 	$(BIN)/pybabel compile -d eage/translations

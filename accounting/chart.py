@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accounting.texts import N_
+
 __all__ = [
     "DEFAULT_ACCOUNTS",
     "DEFAULT_SERVICE_ACCOUNTS",
@@ -35,46 +37,46 @@ class ChartAccount:
 
 # Journals (FEC JournalCode / JournalLib). Only OD is typed by hand.
 JOURNALS: dict[str, str] = {
-    "VT": "Ventes",
-    "HA": "Achats",
-    "PA": "Paie",
-    "BQ": "Banque",
-    "OD": "Opérations diverses",
-    "AN": "À-nouveaux",
+    "VT": N_("Ventes"),
+    "HA": N_("Achats"),
+    "PA": N_("Paie"),
+    "BQ": N_("Banque"),
+    "OD": N_("Opérations diverses"),
+    "AN": N_("À-nouveaux"),
 }
 
 # Purposes the posting rules need; each names exactly one account of the chart.
 PURPOSES: dict[str, str] = {
-    "receivable": "Adhérents (compte collectif, auxiliaire par adhérent)",
-    "accrued_receivable": "Adhérents — factures à établir (cut-off)",
-    "accrued_credit": "Adhérents — avoirs à établir (cut-off)",
-    "vat_collected": "TVA collectée",
-    "vat_pending": "TVA collectée à régulariser (exigible à l'encaissement)",
-    "vat_accrued": "TVA sur factures à établir",
-    "vat_deductible": "TVA déductible sur autres biens et services",
-    "suppliers": "Fournisseurs",
-    "subsidy": "Subventions d'exploitation",
-    "other_income": "Produits divers de gestion courante",
-    "retained_credit": "Report à nouveau créditeur",
-    "retained_debit": "Report à nouveau débiteur",
-    "result_profit": "Résultat de l'exercice (excédent)",
-    "result_loss": "Résultat de l'exercice (déficit)",
-    "payroll_tax": "Taxe sur les salaires (charge)",
-    "payroll_tax_due": "Taxe sur les salaires (dette)",
-    "training_tax": "Formation professionnelle continue (charge)",
-    "apprenticeship_tax": "Taxe d'apprentissage (charge)",
-    "fee": "Cotisations des adhérents",
-    "sales_other": "Mises à disposition sans service",
-    "bank": "Banque",
-    "salaries": "Salaires bruts",
-    "employer_urssaf": "Charges sociales URSSAF (nettes des réductions)",
-    "employer_health": "Charges mutuelle et prévoyance",
-    "employer_retirement": "Charges retraite complémentaire",
-    "net_pay": "Rémunérations dues au personnel",
-    "urssaf": "URSSAF",
-    "health_bodies": "Mutuelle et prévoyance",
-    "retirement_bodies": "Retraite complémentaire",
-    "withholding_tax": "Prélèvement à la source",
+    "receivable": N_("Adhérents (compte collectif, auxiliaire par adhérent)"),
+    "accrued_receivable": N_("Adhérents — factures à établir (cut-off)"),
+    "accrued_credit": N_("Adhérents — avoirs à établir (cut-off)"),
+    "vat_collected": N_("TVA collectée"),
+    "vat_pending": N_("TVA collectée à régulariser (exigible à l'encaissement)"),
+    "vat_accrued": N_("TVA sur factures à établir"),
+    "vat_deductible": N_("TVA déductible sur autres biens et services"),
+    "suppliers": N_("Fournisseurs"),
+    "subsidy": N_("Subventions d'exploitation"),
+    "other_income": N_("Produits divers de gestion courante"),
+    "retained_credit": N_("Report à nouveau créditeur"),
+    "retained_debit": N_("Report à nouveau débiteur"),
+    "result_profit": N_("Résultat de l'exercice (excédent)"),
+    "result_loss": N_("Résultat de l'exercice (déficit)"),
+    "payroll_tax": N_("Taxe sur les salaires (charge)"),
+    "payroll_tax_due": N_("Taxe sur les salaires (dette)"),
+    "training_tax": N_("Formation professionnelle continue (charge)"),
+    "apprenticeship_tax": N_("Taxe d'apprentissage (charge)"),
+    "fee": N_("Cotisations des adhérents"),
+    "sales_other": N_("Mises à disposition sans service"),
+    "bank": N_("Banque"),
+    "salaries": N_("Salaires bruts"),
+    "employer_urssaf": N_("Charges sociales URSSAF (nettes des réductions)"),
+    "employer_health": N_("Charges mutuelle et prévoyance"),
+    "employer_retirement": N_("Charges retraite complémentaire"),
+    "net_pay": N_("Rémunérations dues au personnel"),
+    "urssaf": N_("URSSAF"),
+    "health_bodies": N_("Mutuelle et prévoyance"),
+    "retirement_bodies": N_("Retraite complémentaire"),
+    "withholding_tax": N_("Prélèvement à la source"),
 }
 
 DEFAULT_ACCOUNTS: tuple[ChartAccount, ...] = (

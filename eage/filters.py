@@ -11,13 +11,21 @@ from flask_babel import get_locale, gettext
 
 from accounting import formats
 from eage.auth.roles import can
+from eage.models.invoicing import PAYMENT_METHODS
+from eage.models.timesheets import ABSENCE_CODES
+
+# The formats of each language of the interface: English pages write the day before the
+# month, as the French do (28/11/2026, 28 November 2026; €1,234.50): the British convention,
+# never the American 11/28/26 a French reader would misread.
+FORMAT_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
 def _locale() -> str:
     try:
-        return str(get_locale() or "fr")
+        language = str(get_locale() or "fr")
     except RuntimeError:  # outside a request
-        return "fr"
+        language = "fr"
+    return FORMAT_LOCALES.get(language, language)
 
 
 def money(value: Decimal | int | str | None) -> str:
@@ -27,6 +35,16 @@ def money(value: Decimal | int | str | None) -> str:
 
 def number2(value: Decimal | int | str | None) -> str:
     return formats.number2(value, locale=_locale())
+
+
+def number(value: Decimal | int) -> str:
+    """As many decimals as the value has: 1607 → '1 607' (French), '1,607' (English)."""
+    return formats.number(value, locale=_locale())
+
+
+def plain_decimal(value: Decimal | int, places: int) -> str:
+    """A value typed back into a form field, not grouped: '1234,50' (French), '1234.50'."""
+    return formats.plain_decimal(value, places, locale=_locale())
 
 
 def hours(minutes: int | None) -> str:
@@ -71,6 +89,16 @@ def translated(value: str | None) -> str:
     return tr(value) if value else ""
 
 
+def payment_method(code: str | None) -> str:
+    """'virement' → 'Virement' / 'Bank transfer'."""
+    return translated(PAYMENT_METHODS.get(code or "", code or ""))
+
+
+def absence_label(code: str | None) -> str:
+    """'CP' → 'Congés payés' / 'Paid leave'."""
+    return translated(ABSENCE_CODES.get(code or "", code or ""))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money,
@@ -81,5 +109,7 @@ def register(app: Flask) -> None:
         fr_date=fr_date,
         month_label=month_label,
         translated=translated,
+        payment_method=payment_method,
+        absence_label=absence_label,
     )
     app.jinja_env.globals.update(get_locale=get_locale, can=can)

@@ -1,6 +1,9 @@
 """French input for forms: decimals typed as `1 234,56`, dates as `28/11/2026`; and the
 bridge between the services' validations (lists of problems) and the forms' fields.
 
+The messages of these fields and validators are in the reader's language: translated at
+validation time (the form classes are built at import), as Flask-WTF does WTForms' own.
+
 French input is parsed here, in the forms, never in the domain (ARCHITECTURE §3)."""
 
 from __future__ import annotations
@@ -9,13 +12,16 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import LazyString
 from flask_wtf import FlaskForm
+from markupsafe import escape
 from wtforms import DateField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from accounting import formats
 from accounting.problems import Problem
+from eage.filters import number, plain_decimal, translated
+from eage.filters import tr as _
 
 # Spaces a French user (or a copy-paste from a spreadsheet) may put between thousands.
 _SPACES = (" ", "\u00a0", "\u202f", "\u2009", "'")
@@ -42,10 +48,25 @@ def parse_fr_decimal(text: str) -> Decimal:
     return value
 
 
+class _TranslatedLabel(LazyString):
+    """An option's label in the reader's language when rendered, escaped like any text:
+    Flask-Babel's LazyString would be inserted as HTML, and labels may be data (a member's
+    name)."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
 def choices(options: dict[Any, str] | Iterable[tuple[Any, str]]) -> list[SelectChoice]:
-    """Select options from a {value: label} mapping or (value, label) pairs."""
+    """Select options from a {value: label} mapping or (value, label) pairs; a label that is
+    a French text marked N_() shows in the reader's language when the form is rendered."""
     items = options.items() if isinstance(options, dict) else options
-    return [SelectChoice(value, label) for value, label in items]
+    return [
+        SelectChoice(
+            value, _TranslatedLabel(translated, label) if isinstance(label, str) else label
+        )
+        for value, label in items
+    ]
 
 
 class FrDecimalField(StringField):
@@ -63,7 +84,7 @@ class FrDecimalField(StringField):
             return str(self.raw_data[0])
         if self.data is None or self.data == "":
             return ""
-        return formats.plain_decimal(self.data, self.places)
+        return plain_decimal(self.data, self.places)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
@@ -73,11 +94,11 @@ class FrDecimalField(StringField):
             value = parse_fr_decimal(str(valuelist[0]))
         except ValueError:
             self.data = None
-            raise ValueError("Nombre attendu, par exemple 1 234,56.") from None
+            raise ValueError(_("Nombre attendu, par exemple 1 234,56.")) from None
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > self.places:
             self.data = None
-            raise ValueError(f"Au plus {self.places} décimales.")
+            raise ValueError(_("Au plus %(places)s décimales.", places=self.places))
         # Same scale as the Numeric column, so that an unchanged value compares equal.
         # Exact: the value has at most `places` decimals (checked above), so no mode applies.
         self.data = value.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
@@ -94,11 +115,11 @@ class FrDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Date attendue, par exemple 28/11/2026.") from None
+            raise ValueError(_("Date attendue, par exemple 28/11/2026.")) from None
 
 
 class Range:
-    """NumberRange with a French message and open/closed bounds."""
+    """NumberRange with a message in the reader's language and open/closed bounds."""
 
     def __init__(
         self,
@@ -123,15 +144,18 @@ class Range:
             raise ValidationError(self.message or self._default())
 
     def _default(self) -> str:
-        lo = formats.number(self.minimum) if self.minimum is not None else None
-        hi = formats.number(self.maximum) if self.maximum is not None else None
+        lo = number(self.minimum) if self.minimum is not None else None
+        hi = number(self.maximum) if self.maximum is not None else None
         if lo is not None and hi is not None:
             sign = "≥" if self.min_inclusive else ">"
-            return f"La valeur doit être {sign} {lo} et ≤ {hi}."
+            return _(
+                "La valeur doit être %(sign)s %(low)s et ≤ %(high)s.", sign=sign, low=lo, high=hi
+            )
+        if lo is not None and self.min_inclusive:
+            return _("La valeur doit être supérieure ou égale à %(low)s.", low=lo)
         if lo is not None:
-            bound = "supérieure ou égale" if self.min_inclusive else "supérieure"
-            return f"La valeur doit être {bound} à {lo}."
-        return f"La valeur doit être inférieure ou égale à {hi}."
+            return _("La valeur doit être supérieure à %(low)s.", low=lo)
+        return _("La valeur doit être inférieure ou égale à %(high)s.", high=hi)
 
 
 def attach_problems(form: FlaskForm, problems: Iterable[Problem]) -> None:

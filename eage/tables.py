@@ -26,14 +26,10 @@ from typing import IO, Any
 import pandas as pd
 
 from accounting.problems import ProblemsError
+from accounting.texts import N_
 from eage.filters import tr
 
-
-def N_(text: str) -> str:
-    """Marks a message for translation where it is defined; translated where it is shown."""
-    return text
-
-
+# Shown on the import pages in the reader's language: `convention|translated`.
 ROW_CONVENTION = N_("les numéros de ligne comptent l'en-tête comme ligne 1")
 CSV_SUFFIXES = (".csv", ".txt", "")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")

@@ -9,7 +9,7 @@ from eage.admin.services import ROLE_LABELS
 from eage.auth.emails import ValidEmail
 from eage.forms_fr import choices
 
-REQUIRED = "Ce champ est obligatoire."
+REQUIRED = _l("Ce champ est obligatoire.")
 
 
 def _int_or_none(value: object) -> int | None:
@@ -31,7 +31,7 @@ class UserForm(FlaskForm):
         _l("Structure adhérente"),
         coerce=_int_or_none,
         validate_choice=False,
-        description="Obligatoire pour le rôle adhérent, vide sinon.",
+        description=_l("Obligatoire pour le rôle adhérent, vide sinon."),
     )
     active = BooleanField(_l("Compte actif"), default=True)
     password = PasswordField(

@@ -30,7 +30,7 @@ def _user_or_404(user_id: int) -> User:
 def _member_choices(form: UserForm) -> None:
     members = db.session.scalars(select(Member).order_by(Member.code)).all()
     form.member_id.choices = choices(
-        [("", "— aucune —")] + [(m.id, f"{m.code} — {m.name}") for m in members]
+        [("", _("— aucune —"))] + [(m.id, f"{m.code} — {m.name}") for m in members]
     )
 
 
@@ -109,7 +109,7 @@ def revoke_token(token_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.revoke_token(token)
-    flash(f"Jeton {token.prefix}… révoqué.", "success")
+    flash(_("Jeton %(prefix)s… révoqué.", prefix=token.prefix), "success")
     return redirect(url_for("admin.edit_user", user_id=token.user_id))
 
 

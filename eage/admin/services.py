@@ -9,16 +9,17 @@ from typing import Any
 from sqlalchemy import func, select
 
 from accounting.problems import Problem
+from accounting.texts import N_
 from eage import audit
 from eage.auth.passwords import password_problems
 from eage.extensions import db
 from eage.models import ApiToken, AuditLog, Member, Organisation, User
 
 ROLE_LABELS = {
-    "accountant": "Comptable",
-    "manager": "Gestionnaire (bureau, comité de pilotage)",
-    "member": "Adhérent (portail)",
-    "admin": "Administrateur",
+    "accountant": N_("Comptable"),
+    "manager": N_("Gestionnaire (bureau, comité de pilotage)"),
+    "member": N_("Adhérent (portail)"),
+    "admin": N_("Administrateur"),
 }
 USER_FIELDS = ("email", "name", "role", "member_id", "active")
 

@@ -22,6 +22,7 @@ from accounting.aging import AgedBalance, OpenItem, aged_balance
 from accounting.chart import JOURNALS
 from accounting.documents.pdf import html_to_pdf
 from accounting.money import ZERO, D
+from accounting.texts import N_
 from eage.books import ledgers
 from eage.books.ledgers import BalanceRow, LedgerFilter
 from eage.extensions import db
@@ -31,14 +32,14 @@ from eage.parties import organisation
 
 # PCG, art. 931-1: the classes of accounts.
 ACCOUNT_CLASSES = {
-    "1": "Comptes de capitaux",
-    "2": "Comptes d'immobilisations",
-    "3": "Comptes de stocks et en-cours",
-    "4": "Comptes de tiers",
-    "5": "Comptes financiers",
-    "6": "Comptes de charges",
-    "7": "Comptes de produits",
-    "8": "Comptes spéciaux",
+    "1": N_("Comptes de capitaux"),
+    "2": N_("Comptes d'immobilisations"),
+    "3": N_("Comptes de stocks et en-cours"),
+    "4": N_("Comptes de tiers"),
+    "5": N_("Comptes financiers"),
+    "6": N_("Comptes de charges"),
+    "7": N_("Comptes de produits"),
+    "8": N_("Comptes spéciaux"),
 }
 
 OPENING_JOURNAL = "AN"

@@ -178,7 +178,9 @@ def new_entry() -> str | Response:
             except BooksError as exc:
                 problems = exc.messages()
             else:
-                flash("Écriture enregistrée en brouillon : vérifiez-la puis validez-la.", "success")
+                flash(
+                    _("Écriture enregistrée en brouillon : vérifiez-la puis validez-la."), "success"
+                )
                 return redirect(url_for("books.entry", entry_id=row.id))
     return render_template(
         "books/entry_form.html",
@@ -203,7 +205,13 @@ def validate(entry_id: int) -> Response:
         except BooksError as exc:
             flash(str(exc), "danger")
         else:
-            flash(f"Écriture {row.number} validée : elle ne peut plus être modifiée.", "success")
+            flash(
+                _(
+                    "Écriture %(number)s validée : elle ne peut plus être modifiée.",
+                    number=row.number,
+                ),
+                "success",
+            )
     return redirect(url_for("books.entry", entry_id=entry_id))
 
 
@@ -219,7 +227,7 @@ def delete(entry_id: int) -> Response:
         except BooksError as exc:
             flash(str(exc), "danger")
             return redirect(url_for("books.entry", entry_id=entry_id))
-        flash("Brouillon supprimé.", "success")
+        flash(_("Brouillon supprimé."), "success")
     return redirect(url_for("books.index"))
 
 
@@ -252,7 +260,7 @@ def account(account_id: int | None = None) -> str | Response:
         except BooksError as exc:
             form.form_errors.extend(p.message for p in exc.problems)
         else:
-            flash("Compte enregistré.", "success")
+            flash(_("Compte enregistré."), "success")
             return redirect(url_for("books.chart"))
     return render_template("books/account_form.html", form=form, account=row)
 

@@ -10,8 +10,8 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from eage.budget.services import BILLING_MODES, HOURS_DENOMINATORS, KIND_LABELS
 from eage.forms_fr import FrDecimalField, Range, choices
 
-REQUIRED = "Ce champ est obligatoire."
-PERCENT = [Range(Decimal("0"), Decimal("100"), message="Un pourcentage entre 0 et 100.")]
+REQUIRED = _l("Ce champ est obligatoire.")
+PERCENT = [Range(Decimal("0"), Decimal("100"), message=_l("Un pourcentage entre 0 et 100."))]
 
 
 class BudgetLineForm(FlaskForm):
@@ -21,7 +21,7 @@ class BudgetLineForm(FlaskForm):
     account = StringField(
         _l("Compte"),
         validators=[DataRequired(REQUIRED), Length(max=10)],
-        description="Plan comptable associatif, ex. 641100, 613200, 741000.",
+        description=_l("Plan comptable associatif, ex. 641100, 613200, 741000."),
         render_kw={"inputmode": "numeric"},
     )
     label = StringField(_l("Libellé"), validators=[DataRequired(REQUIRED), Length(max=200)])
@@ -36,14 +36,14 @@ class FiscalYearForm(FlaskForm):
         _l("Base horaire annuelle"),
         coerce=int,
         choices=choices(HOURS_DENOMINATORS),
-        description="Heures d'un temps plein sur l'année, pour le coût horaire.",
+        description=_l("Heures d'un temps plein sur l'année, pour le coût horaire."),
     )
     billing_mode = SelectField(_l("Mode de facturation"), choices=choices(BILLING_MODES))
     atmp_rate = FrDecimalField(
         _l("Taux AT/MP (%)"),
         places=3,
         validators=[InputRequired(REQUIRED), *PERCENT],
-        description="Taux notifié par la Carsat pour l'année.",
+        description=_l("Taux notifié par la Carsat pour l'année."),
     )
     health_insurance_monthly = FrDecimalField(
         _l("Mutuelle : cotisation mensuelle (€)"),

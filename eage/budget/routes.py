@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from eage.auth.roles import BACK_OFFICE, BUDGETING, roles_required
@@ -68,7 +69,7 @@ def create_line() -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             services.create_line(data)
-            flash("Ligne de budget ajoutée.", "success")
+            flash(_("Ligne de budget ajoutée."), "success")
             return redirect(url_for("budget.index", annee=year))
     return render_template("budget/line.html", form=form, year=year, line=None)
 
@@ -85,7 +86,7 @@ def edit_line(line_id: int) -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             services.update_line(line, data)
-            flash("Ligne de budget enregistrée.", "success")
+            flash(_("Ligne de budget enregistrée."), "success")
             return redirect(url_for("budget.index", annee=line.year))
     return render_template("budget/line.html", form=form, year=line.year, line=line)
 
@@ -96,7 +97,7 @@ def delete_line(line_id: int) -> Response:
     line = _line_or_404(line_id)
     year, label = line.year, line.label
     services.delete_line(line)
-    flash(f"Ligne « {label} » supprimée.", "success")
+    flash(_("Ligne « %(label)s » supprimée.", label=label), "success")
     return redirect(url_for("budget.index", annee=year))
 
 
@@ -114,6 +115,6 @@ def fiscal_year(year: int) -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             services.save_settings(year, data)
-            flash(f"Paramètres de l'exercice {year} enregistrés.", "success")
+            flash(_("Paramètres de l'exercice %(year)s enregistrés.", year=year), "success")
             return redirect(url_for("budget.index", annee=year))
     return render_template("budget/fiscal_year.html", form=form, year=year, exists=exists)

@@ -10,11 +10,16 @@ from sqlalchemy import func, select
 
 from accounting.money import D
 from accounting.problems import Problem
+from accounting.texts import N_
 from eage import audit
 from eage.extensions import db
 from eage.models import BudgetLine, FiscalYear
 
-KIND_LABELS = {"staff": "Personnel", "overhead": "Frais de structure", "income": "Produits"}
+KIND_LABELS = {
+    "staff": N_("Personnel"),
+    "overhead": N_("Frais de structure"),
+    "income": N_("Produits"),
+}
 LINE_FIELDS = ("year", "account", "label", "kind", "amount")
 SETTINGS_FIELDS = (
     "hours_denominator",
@@ -27,10 +32,13 @@ SETTINGS_FIELDS = (
     "fee_rate",
     "fee_cap",
 )
-HOURS_DENOMINATORS = {1607: "1 607 h (heures travaillées)", 1820: "1 820 h (heures payées)"}
+HOURS_DENOMINATORS = {
+    1607: N_("1 607 h (heures travaillées)"),
+    1820: N_("1 820 h (heures payées)"),
+}
 BILLING_MODES = {
-    "hourly_rate": "Taux horaire par service",
-    "coefficient": "Coefficient sur le coût",
+    "hourly_rate": N_("Taux horaire par service"),
+    "coefficient": N_("Coefficient sur le coût"),
 }
 # The employer pays at least half of the collective health insurance (art. L911-7 CSS).
 MIN_HEALTH_EMPLOYER_SHARE = Decimal("50")

@@ -9,14 +9,14 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from eage.forms_fr import FrDecimalField, Range
 
-REQUIRED = "Ce champ est obligatoire."
+REQUIRED = _l("Ce champ est obligatoire.")
 
 
 class ServiceForm(FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(REQUIRED), Length(max=20)],
-        description="Court et unique, en majuscules (ex. PAIE).",
+        description=_l("Court et unique, en majuscules (ex. PAIE)."),
         render_kw={"autocapitalize": "characters", "data-uppercase": True},
     )
     label = StringField(_l("Libellé"), validators=[DataRequired(REQUIRED), Length(max=200)])
@@ -27,7 +27,7 @@ class RateForm(FlaskForm):
     rate = FrDecimalField(
         _l("Taux horaire (€ HT / heure)"),
         validators=[InputRequired(REQUIRED), Range(Decimal("0"), Decimal("10000"))],
-        description="Ex. 36,50",
+        description=_l("Ex. 36,50"),
     )
     # Shown only when the year is already invoiced (catalog.services.rate_change_problems).
     confirm = BooleanField(

@@ -10,28 +10,30 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from eage.forms_fr import FrDateField, FrDecimalField, choices
 
-REQUIRED = "Ce champ est obligatoire."
+REQUIRED = _l("Ce champ est obligatoire.")
 
 
 class _RowForm(FlaskForm):
     """What an expense and an operating income share."""
 
-    date = FrDateField("Date", validators=[InputRequired(REQUIRED)])
-    label = StringField("Libellé", validators=[DataRequired(REQUIRED), Length(max=200)])
-    service_id = SelectField("Service (facultatif)", choices=[])
-    submit = SubmitField("Enregistrer")
+    date = FrDateField(_l("Date"), validators=[InputRequired(REQUIRED)])
+    label = StringField(_l("Libellé"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    service_id = SelectField(_l("Service (facultatif)"), choices=[])
+    submit = SubmitField(_l("Enregistrer"))
 
 
 class ExpenseForm(_RowForm):
     account = StringField(
-        "Compte",
+        _l("Compte"),
         validators=[DataRequired(REQUIRED), Length(max=10)],
-        description="Classe 6 du plan comptable associatif (ex. 613200 loyer, "
-        "626000 télécommunications) ; pas de 64 : la paie vient des bulletins.",
+        description=_l(
+            "Classe 6 du plan comptable associatif (ex. 613200 loyer, "
+            "626000 télécommunications) ; pas de 64 : la paie vient des bulletins."
+        ),
         render_kw={"inputmode": "numeric"},
     )
     amount = FrDecimalField(
-        "Montant (€)",
+        _l("Montant (€)"),
         validators=[InputRequired(REQUIRED)],
         description=_l(
             "Le coût : hors taxes si la TVA est déductible, TTC sinon. "
@@ -62,22 +64,26 @@ class ExpenseForm(_RowForm):
 
 class IncomeForm(_RowForm):
     account = StringField(
-        "Compte",
+        _l("Compte"),
         validators=[DataRequired(REQUIRED), Length(max=10)],
-        description="Classe 7 (ex. 740000 subventions d'exploitation) ; pas de 706 : "
-        "les prestations viennent des factures.",
+        description=_l(
+            "Classe 7 (ex. 740000 subventions d'exploitation) ; pas de 706 : "
+            "les prestations viennent des factures."
+        ),
         render_kw={"inputmode": "numeric"},
     )
-    amount = FrDecimalField("Montant (€)", validators=[InputRequired(REQUIRED)])
+    amount = FrDecimalField(_l("Montant (€)"), validators=[InputRequired(REQUIRED)])
 
 
 class ImportForm(FlaskForm):
     file = FileField(
-        "Fichier de dépenses (CSV ou XLSX)",
+        _l("Fichier de dépenses (CSV ou XLSX)"),
         validators=[
-            FileRequired("Choisissez un fichier."),
-            FileAllowed(["csv", "xlsx", "txt"], "Seuls les fichiers .csv et .xlsx sont acceptés."),
+            FileRequired(_l("Choisissez un fichier.")),
+            FileAllowed(
+                ["csv", "xlsx", "txt"], _l("Seuls les fichiers .csv et .xlsx sont acceptés.")
+            ),
         ],
     )
-    dry_run = BooleanField("Vérifier seulement (ne rien enregistrer)")
-    submit = SubmitField("Importer")
+    dry_run = BooleanField(_l("Vérifier seulement (ne rien enregistrer)"))
+    submit = SubmitField(_l("Importer"))

@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from accounting.problems import ProblemsError
@@ -33,8 +35,10 @@ KINDS: dict[str, dict[str, Any]] = {
         "view": services.expenses_of,
         "index": "expenses.index",
         "edit": "expenses.edit",
-        "title": "Dépenses de structure",
-        "one": "dépense",
+        "title": _l("Dépenses de structure"),
+        "saved": _l("Dépense « %(label)s » enregistrée."),
+        "changed": _l("Dépense « %(label)s » modifiée."),
+        "deleted": _l("Dépense « %(label)s » supprimée."),
     },
     "income": {
         "model": OperatingIncome,
@@ -46,8 +50,10 @@ KINDS: dict[str, dict[str, Any]] = {
         "view": services.income_of,
         "index": "expenses.income_index",
         "edit": "expenses.income_edit",
-        "title": "Produits d'exploitation",
-        "one": "produit",
+        "title": _l("Produits d'exploitation"),
+        "saved": _l("Produit « %(label)s » enregistré."),
+        "changed": _l("Produit « %(label)s » modifié."),
+        "deleted": _l("Produit « %(label)s » supprimé."),
     },
 }
 
@@ -106,10 +112,10 @@ def _edit(kind: str, row: Any) -> ResponseReturnValue:
         if ok and not problems:
             if row is None:
                 row = spec["create"](data, user_id=_user_id())
-                flash(f"{spec['one'].capitalize()} « {row.label} » enregistré(e).", "success")
+                flash(str(spec["saved"]) % {"label": row.label}, "success")
             else:
                 spec["update"](row, data, user_id=_user_id())
-                flash(f"{spec['one'].capitalize()} « {row.label} » modifié(e).", "success")
+                flash(str(spec["changed"]) % {"label": row.label}, "success")
             return redirect(url_for(spec["index"], annee=row.date.year))
     elif row is None:
         form.date.data = date.today()
@@ -130,7 +136,7 @@ def _delete(kind: str, row: Any) -> ResponseReturnValue:
     if problems:
         flash(services.problems_text(problems), "error")
     else:
-        flash(f"{spec['one'].capitalize()} « {label} » supprimé(e).", "success")
+        flash(str(spec["deleted"]) % {"label": label}, "success")
     return redirect(url_for(spec["index"], annee=year))
 
 
@@ -212,7 +218,12 @@ def import_file() -> ResponseReturnValue:
     )
     if result.ok and not form.dry_run.data:
         flash(
-            f"Import terminé : {result.imported} dépense(s) importée(s) depuis {name}.", "success"
+            _(
+                "Import terminé : %(count)s dépense(s) importée(s) depuis %(name)s.",
+                count=result.imported,
+                name=name,
+            ),
+            "success",
         )
     return render_template(
         "expenses/import.html",

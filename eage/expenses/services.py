@@ -27,6 +27,7 @@ from accounting.problems import Problem
 from eage import audit
 from eage.expenses import posting
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import Expense, FiscalYear, Invoice, OperatingIncome, Organisation, Service
 from eage.models.books import LedgerAccount
 
@@ -470,7 +471,7 @@ def income_of(year: int) -> YearView:
 
 
 def service_choices() -> list[tuple[str, str]]:
-    return [("", "— aucun —")] + [
+    return [("", tr("— aucun —"))] + [
         (str(s.id), f"{s.code} — {s.label}")
         for s in db.session.scalars(select(Service).order_by(Service.code))
     ]

@@ -23,13 +23,15 @@ from sqlalchemy.orm import selectinload
 
 from accounting import invoicing as domain
 from accounting.collection import late_penalty
+from accounting.formats import fr_date, money, month_label  # French: documents and mails
 from accounting.money import ZERO, D, round_cents
 from accounting.months import Month
 from eage import audit, mail, parties, storage
 from eage.books import periods, posting
 from eage.core.services import month_bounds
 from eage.extensions import db
-from eage.filters import fr_date, money, month_label, tr
+from eage.filters import money as ui_money
+from eage.filters import tr
 from eage.invoicing import documents
 from eage.invoicing.errors import InvoicingError as InvoicingError  # services.InvoicingError
 from eage.invoicing.numbering import next_number
@@ -677,8 +679,8 @@ def _allocated_as_asked(
                 tr(
                     "%(number)s : %(part)s dépasse le reste dû (%(left)s).",
                     number=inv.number,
-                    part=money(part),
-                    left=money(outstanding(inv)),
+                    part=ui_money(part),
+                    left=ui_money(outstanding(inv)),
                 )
             )
         else:
@@ -689,8 +691,8 @@ def _allocated_as_asked(
             tr(
                 "Affectez tout le paiement : %(allocated)s affectés sur %(amount)s (pas "
                 "d'avance : un paiement solde des factures ouvertes).",
-                allocated=money(allocated),
-                amount=money(amount),
+                allocated=ui_money(allocated),
+                amount=ui_money(amount),
             )
         )
     return plan, errors
@@ -713,9 +715,9 @@ def _allocated_oldest_first(
             tr(
                 "Le paiement (%(amount)s) dépasse de %(excess)s ce que doit l'adhérent "
                 "(%(owed)s) : vérifiez le montant.",
-                amount=money(amount),
-                excess=money(left),
-                owed=money(owed),
+                amount=ui_money(amount),
+                excess=ui_money(left),
+                owed=ui_money(owed),
             )
         ]
     return plan, []

@@ -13,36 +13,36 @@ from eage.forms_fr import FrDateField, FrDecimalField, Range, choices
 from eage.members.services import VAT_REGIME_LABELS
 from eage.models import Service
 
-REQUIRED = "Ce champ est obligatoire."
+REQUIRED = _l("Ce champ est obligatoire.")
 
 
 class MemberForm(FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(REQUIRED), Length(max=20)],
-        description="Court et unique, en majuscules (ex. LEFIL).",
+        description=_l("Court et unique, en majuscules (ex. LEFIL)."),
         render_kw={"autocapitalize": "characters", "data-uppercase": True},
     )
     name = StringField(_l("Raison sociale"), validators=[DataRequired(REQUIRED), Length(max=200)])
     legal_form = StringField(
         _l("Forme juridique"),
         validators=[DataRequired(REQUIRED), Length(max=100)],
-        description="Ex. Association loi 1901, SCOP SARL, SCIC SAS.",
+        description=_l("Ex. Association loi 1901, SCOP SARL, SCIC SAS."),
     )
     siret = StringField(
         _l("SIRET"),
         validators=[Optional(), Length(max=20)],
-        description="14 chiffres ; les espaces sont acceptés.",
+        description=_l("14 chiffres ; les espaces sont acceptés."),
     )
     siren = StringField(
         _l("SIREN"),
         validators=[Optional(), Length(max=15)],
-        description="9 chiffres ; déduit du SIRET s'il est laissé vide.",
+        description=_l("9 chiffres ; déduit du SIRET s'il est laissé vide."),
     )
     vat_number = StringField(
         _l("N° de TVA intracommunautaire"),
         validators=[Optional(), Length(max=20)],
-        description="FR + clé + SIREN, ex. FR 12 345678901.",
+        description=_l("FR + clé + SIREN, ex. FR 12 345678901."),
     )
     vat_regime = SelectField(
         _l("Régime de TVA"), choices=choices(VAT_REGIME_LABELS), validators=[DataRequired(REQUIRED)]
@@ -52,7 +52,7 @@ class MemberForm(FlaskForm):
     city = StringField(_l("Ville"), validators=[Optional(), Length(max=100)])
     email = EmailField(
         _l("E-mail de contact"),
-        validators=[Optional(), Email("Adresse e-mail invalide."), Length(max=200)],
+        validators=[Optional(), Email(_l("Adresse e-mail invalide.")), Length(max=200)],
     )
     joined_on = FrDateField(_l("Date d'adhésion"), validators=[InputRequired(REQUIRED)])
     left_on = FrDateField(_l("Date de sortie"), validators=[Optional()])
@@ -61,14 +61,14 @@ class MemberForm(FlaskForm):
         default=30,
         validators=[
             InputRequired(REQUIRED),
-            NumberRange(0, 60, "Entre 0 et 60 jours (art. L441-10 C. com.)."),
+            NumberRange(0, 60, _l("Entre 0 et 60 jours (art. L441-10 C. com.).")),
         ],
     )
     previous_year_gross_payroll = FrDecimalField(
         _l("Masse salariale brute de l'année précédente (€)"),
         default=Decimal("0.00"),
         validators=[InputRequired(REQUIRED), Range(Decimal("0"))],
-        description="Sert au calcul de la cotisation annuelle.",
+        description=_l("Sert au calcul de la cotisation annuelle."),
     )
     submit = SubmitField(_l("Enregistrer"))
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from accounting.texts import N_
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
 from eage.extensions import db
 from eage.forms_fr import attach_problems
@@ -16,7 +18,7 @@ from eage.models import Member
 
 bp = Blueprint("members", __name__, url_prefix="/adherents")
 
-STATUSES = {"actifs": "Actifs", "sortis": "Sortis", "tous": "Tous"}
+STATUSES = {"actifs": N_("Actifs"), "sortis": N_("Sortis"), "tous": N_("Tous")}
 
 
 def _member_or_404(member_id: int) -> Member:
@@ -61,7 +63,7 @@ def create() -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             member = services.create_member(data)
-            flash(f"Adhérent {member.code} créé.", "success")
+            flash(_("Adhérent %(code)s créé.", code=member.code), "success")
             return redirect(url_for("members.detail", member_id=member.id))
     return render_template("members/form.html", form=form, member=None)
 
@@ -96,7 +98,7 @@ def edit(member_id: int) -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             services.update_member(member, data)
-            flash(f"Adhérent {member.code} enregistré.", "success")
+            flash(_("Adhérent %(code)s enregistré.", code=member.code), "success")
             return redirect(url_for("members.detail", member_id=member.id))
     return render_template("members/form.html", form=form, member=member)
 
@@ -112,7 +114,10 @@ def planned_hours(member_id: int, year: int) -> str | Response:
     form = planned_hours_form(svcs, values)
     if form.validate_on_submit():
         services.set_planned_hours(member, year, {s.id: form[f"s{s.id}"].data for s in svcs})
-        flash(f"Heures prévues {year} de {member.code} enregistrées.", "success")
+        flash(
+            _("Heures prévues %(year)s de %(member)s enregistrées.", year=year, member=member.code),
+            "success",
+        )
         return redirect(url_for("members.detail", member_id=member.id))
     return render_template(
         "members/hours.html",

@@ -20,13 +20,14 @@ from stdnum.fr import tva as tva_mod
 
 from accounting.money import D, round_cents
 from accounting.problems import Problem
+from accounting.texts import N_
 from eage import audit
 from eage.extensions import db
 from eage.models import INTERNAL, FiscalYear, Member, PlannedHours, Service
 
 VAT_REGIME_LABELS = {
-    "exempt_261B": "Exonéré (art. 261 B du CGI)",
-    "vat_20": "TVA 20 %",
+    "exempt_261B": N_("Exonéré (art. 261 B du CGI)"),
+    "vat_20": N_("TVA 20 %"),
 }
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 MEMBER_FIELDS = (

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounting.texts import N_
 from eage.models.base import Base, utcnow
 from eage.models.catalog import Service
 from eage.models.members import Member
@@ -33,10 +34,10 @@ INVOICE_ORIGINS = ("monthly", "complement", "fee", "regularisation", "credit")
 STATUSES = ("issued", "sent", "partially_paid", "paid")
 LINE_KINDS = ("service", "regularisation", "fee")
 PAYMENT_METHODS = {
-    "virement": "Virement",
-    "prelevement": "Prélèvement",
-    "cheque": "Chèque",
-    "especes": "Espèces",
+    "virement": N_("Virement"),
+    "prelevement": N_("Prélèvement"),
+    "cheque": N_("Chèque"),
+    "especes": N_("Espèces"),
 }
 
 

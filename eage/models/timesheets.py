@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounting.texts import N_
 from eage.models.base import Base, utcnow
 from eage.models.catalog import Service
 from eage.models.members import Member
@@ -15,10 +16,10 @@ from eage.models.staff import Employee
 INTERNAL = "INTERNE"
 # SPEC §5 "Time": internal time carries a service or one of these absence codes.
 ABSENCE_CODES = {
-    "CP": "Congés payés",
-    "MALADIE": "Arrêt maladie",
-    "SANS_SOLDE": "Congé sans solde",
-    "FORMATION": "Formation",
+    "CP": N_("Congés payés"),
+    "MALADIE": N_("Arrêt maladie"),
+    "SANS_SOLDE": N_("Congé sans solde"),
+    "FORMATION": N_("Formation"),
 }
 
 

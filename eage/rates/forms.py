@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 from wtforms.validators import InputRequired, Optional
@@ -13,7 +14,7 @@ from wtforms.validators import InputRequired, Optional
 from eage.forms_fr import FrDecimalField, Range
 from eage.rates.services import RateStudy, WhatIf
 
-POSITIVE = Range(Decimal("0"), message="La valeur doit être positive ou nulle.")
+POSITIVE = Range(Decimal("0"), message=_l("La valeur doit être positive ou nulle."))
 
 
 class _GetForm(FlaskForm):
@@ -33,17 +34,20 @@ def whatif_form(base: RateStudy, formdata: Any) -> FlaskForm:
             WhatIfForm,
             f"brut_{e.code}",
             FrDecimalField(
-                f"{e.name} — salaire brut mensuel (€)", validators=[Optional(), POSITIVE]
+                _l("%(name)s — salaire brut mensuel (€)", name=e.name),
+                validators=[Optional(), POSITIVE],
             ),
         )
     for s in base.services:
         setattr(
             WhatIfForm,
             f"heures_{s.code}",
-            FrDecimalField(f"{s.label} — heures prévues", validators=[Optional(), POSITIVE]),
+            FrDecimalField(
+                _l("%(label)s — heures prévues", label=s.label), validators=[Optional(), POSITIVE]
+            ),
         )
     WhatIfForm.frais = FrDecimalField(
-        "Frais de structure de l'année (€)", validators=[Optional(), POSITIVE]
+        _l("Frais de structure de l'année (€)"), validators=[Optional(), POSITIVE]
     )
     return WhatIfForm(formdata=formdata)
 
@@ -76,20 +80,22 @@ def adopt_form(
     it (SPEC §5)."""
 
     class AdoptForm(FlaskForm):
-        submit = SubmitField("Adopter ces taux")
+        submit = SubmitField(_l("Adopter ces taux"))
 
     for code, label in services:
         setattr(
             AdoptForm,
             f"taux_{code}",
             FrDecimalField(
-                f"{label} — taux retenu (€/h)",
-                validators=[InputRequired("Indiquer le taux retenu."), POSITIVE],
+                _l("%(label)s — taux retenu (€/h)", label=label),
+                validators=[InputRequired(_l("Indiquer le taux retenu.")), POSITIVE],
             ),
         )
     if ask_confirmation:
         AdoptForm.confirm = BooleanField(
-            "Je confirme : des factures de l'année sont déjà émises aux taux actuels ; les "
-            "nouveaux taux ne s'appliqueront qu'aux factures à venir."
+            _l(
+                "Je confirme : des factures de l'année sont déjà émises aux taux actuels ; les "
+                "nouveaux taux ne s'appliqueront qu'aux factures à venir."
+            )
         )
     return AdoptForm(data=data) if data is not None else AdoptForm()

@@ -13,12 +13,14 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from accounting.problems import ProblemsError
 from eage.auth.roles import BACK_OFFICE, BUDGETING, PORTAL, roles_required
+from eage.filters import number2
 from eage.forms_fr import attach_problems
 from eage.models import Member
 from eage.rates import services
@@ -98,7 +100,9 @@ def adopt() -> str | Response:
     year = _year_arg()
     study, whatif = _study(year)
     if study.proposal is None or whatif.errors:
-        flash("Le calcul des taux n'aboutit pas avec ces données : rien n'a été adopté.", "error")
+        flash(
+            _("Le calcul des taux n'aboutit pas avec ces données : rien n'a été adopté."), "error"
+        )
         return _render(year, study, whatif, None)
     adoptable = _adoptable(study)
     form = adopt_form(adoptable, ask_confirmation=bool(study.invoiced_months))
@@ -120,14 +124,16 @@ def adopt() -> str | Response:
         return _render(year, study, whatif, form)
     if changes:
         flash(
-            f"Taux {year} adoptés : "
-            + ", ".join(f"{c.code} {str(c.after).replace('.', ',')} €/h" for c in changes)
-            + ". Ils s'appliquent aux factures à venir ; la régularisation de fin d'année "
-            "ajuste au coût réel.",
+            _(
+                "Taux %(year)s adoptés : %(rates)s. Ils s'appliquent aux factures à venir ; "
+                "la régularisation de fin d'année ajuste au coût réel.",
+                year=year,
+                rates=", ".join(f"{c.code} {number2(c.after)} €/h" for c in changes),
+            ),
             "success",
         )
     else:
-        flash(f"Les taux {year} étaient déjà ceux-là : rien n'a changé.", "info")
+        flash(_("Les taux %(year)s étaient déjà ceux-là : rien n'a changé.", year=year), "info")
     return redirect(url_for("rates.index", annee=year, **_whatif_args()))
 
 

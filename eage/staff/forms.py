@@ -12,14 +12,14 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from eage.forms_fr import FrDateField, FrDecimalField, Range, choices
 from eage.staff.services import CONTRACT_KINDS
 
-REQUIRED = "Ce champ est obligatoire."
+REQUIRED = _l("Ce champ est obligatoire.")
 
 
 class EmployeeForm(FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(REQUIRED), Length(max=20)],
-        description="Court et unique, en majuscules (ex. CMARTIN).",
+        description=_l("Court et unique, en majuscules (ex. CMARTIN)."),
         render_kw={"autocapitalize": "characters", "data-uppercase": True},
     )
     first_name = StringField(_l("Prénom"), validators=[DataRequired(REQUIRED), Length(max=100)])
@@ -29,7 +29,8 @@ class EmployeeForm(FlaskForm):
         _l("Classification conventionnelle"), validators=[Optional(), Length(max=200)]
     )
     email = EmailField(
-        _l("E-mail"), validators=[Optional(), Email("Adresse e-mail invalide."), Length(max=200)]
+        _l("E-mail"),
+        validators=[Optional(), Email(_l("Adresse e-mail invalide.")), Length(max=200)],
     )
     # Never pre-filled: the number is not sent back to the browser (SPEC §3).
     social_security_number = StringField(
@@ -41,7 +42,7 @@ class EmployeeForm(FlaskForm):
         _l("Taux de prélèvement à la source (%)"),
         default=Decimal("0.00"),
         validators=[InputRequired(REQUIRED), Range(Decimal("0"), Decimal("100"))],
-        description="Taux transmis par l'administration fiscale (0 à 100 %).",
+        description=_l("Taux transmis par l'administration fiscale (0 à 100 %)."),
     )
     submit = SubmitField(_l("Enregistrer"))
 
@@ -74,12 +75,12 @@ class ContractForm(FlaskForm):
     end_date = FrDateField(
         _l("Date de fin"),
         validators=[Optional()],
-        description="Vide pour un contrat sans date de fin.",
+        description=_l("Vide pour un contrat sans date de fin."),
     )
     weekly_hours = FrDecimalField(
         _l("Durée hebdomadaire (heures)"),
         validators=[InputRequired(REQUIRED)],
-        description="Plus de 0 et au plus 48 h ; 35 h = temps plein.",
+        description=_l("Plus de 0 et au plus 48 h ; 35 h = temps plein."),
     )
     monthly_gross = FrDecimalField(
         _l("Salaire brut mensuel (€)"), validators=[InputRequired(REQUIRED), Range(Decimal("0"))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
@@ -42,7 +43,10 @@ def create() -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             employee = services.create_employee(data)
-            flash(f"Salarié {employee.code} créé. Ajoutez maintenant son contrat.", "success")
+            flash(
+                _("Salarié %(code)s créé. Ajoutez maintenant son contrat.", code=employee.code),
+                "success",
+            )
             return redirect(url_for("staff.add_contract", employee_id=employee.id))
     return render_template("staff/form.html", form=form, employee=None)
 
@@ -75,7 +79,7 @@ def edit(employee_id: int) -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             services.update_employee(employee, data)
-            flash(f"Salarié {employee.code} enregistré.", "success")
+            flash(_("Salarié %(code)s enregistré.", code=employee.code), "success")
             return redirect(url_for("staff.detail", employee_id=employee.id))
         form.social_security_number.raw_data = None
         form.social_security_number.data = ""
@@ -94,7 +98,7 @@ def add_contract(employee_id: int) -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             services.add_contract(employee, data)
-            flash("Contrat ajouté.", "success")
+            flash(_("Contrat ajouté."), "success")
             return redirect(url_for("staff.detail", employee_id=employee.id))
     return render_template("staff/contract.html", form=form, employee=employee, contract=None)
 
@@ -114,6 +118,6 @@ def edit_contract(employee_id: int, contract_id: int) -> str | Response:
         attach_problems(form, problems)
         if ok and not problems:
             services.update_contract(contract, data)
-            flash("Contrat enregistré.", "success")
+            flash(_("Contrat enregistré."), "success")
             return redirect(url_for("staff.detail", employee_id=employee.id))
     return render_template("staff/contract.html", form=form, employee=employee, contract=contract)

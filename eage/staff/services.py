@@ -17,13 +17,17 @@ from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.fr import nir
 
 from accounting.problems import Problem
+from accounting.texts import N_
 from eage import audit
 from eage.extensions import db
 from eage.filters import fr_date
 from eage.models import Contract, Employee
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
-CONTRACT_KINDS = {"CDI": "CDI (durée indéterminée)", "CDD": "CDD (durée déterminée)"}
+CONTRACT_KINDS = {
+    "CDI": N_("CDI (durée indéterminée)"),
+    "CDD": N_("CDD (durée déterminée)"),
+}
 # Legal weekly maximum (art. L3121-20 C. trav.).
 MAX_WEEKLY_HOURS = Decimal("48")
 EMPLOYEE_FIELDS = ("code", "first_name", "last_name", "job", "classification", "email", "pas_rate")
