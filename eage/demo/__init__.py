@@ -88,7 +88,13 @@ def load_demo(
     db.session.flush()
     if with_time:
         load_time(
-            year, today, members=members, services=services, employees=employees, report=report
+            year,
+            today,
+            members=members,
+            services=services,
+            employees=employees,
+            report=report,
+            to_date=close_past,
         )
     db.session.commit()
     if with_time and close_past:

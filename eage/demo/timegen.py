@@ -30,12 +30,15 @@ def generate_time(
     members: list[Member],
     services: dict[str, Service],
     employees: list[tuple[Employee, str, Decimal]],
+    *,
+    start: date | None = None,
 ) -> int:
-    """Plausible time for the year up to `until`: each working day an employee works its
-    contract hours, split in half-hours over members weighted by their planned hours."""
-    rng = random.Random(year)
+    """Plausible time for the year (from `start`) up to `until`: each working day an
+    employee works its contract hours, split in half-hours over members weighted by their
+    planned hours."""
+    rng = random.Random(year if start is None else start.toordinal())
     rows = []
-    start = date(year, 1, 1)
+    start = start or date(year, 1, 1)
     end = min(until, date(year, 12, 31))
     for emp, main_service, weekly in employees:
         daily_minutes = int(weekly * 60 / 5)
@@ -107,13 +110,19 @@ def load_time(
     services: dict[str, Service],
     employees: list[tuple[Employee, str, Decimal]],
     report: list[str],
+    to_date: bool = False,
 ) -> None:
-    """The year's generated time, once, and only for a year that has begun."""
-    existing = db.session.scalar(
-        select(func.count(TimesheetEntry.id)).where(
+    """The year's generated time, once, and only for a year that has begun. `to_date`: a
+    demo loaded on an earlier day gets the time of the days since (its months then close)."""
+    last = db.session.scalar(
+        select(func.max(TimesheetEntry.date)).where(
             TimesheetEntry.date >= date(year, 1, 1), TimesheetEntry.date <= date(year, 12, 31)
         )
     )
-    if not existing and date(year, 1, 1) <= today:
+    if last is None and date(year, 1, 1) <= today:
         n = generate_time(year, today, members, services, employees)
         report.append(f"timesheets {year}: {n} entries")
+    elif last is not None and to_date and last < min(today, date(year, 12, 31)):
+        start = last + timedelta(days=1)
+        n = generate_time(year, today, members, services, employees, start=start)
+        report.append(f"timesheets {year} from {start:%d/%m}: {n} entries")

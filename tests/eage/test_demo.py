@@ -212,3 +212,22 @@ def test_which_months_a_load_closes(year: int, today: date, closed: list[str]) -
 )
 def test_a_month_is_closed_early_in_the_next_one(month: Month, today: date, day: date) -> None:
     assert close_day(month, today) == day
+
+
+def test_a_demo_loaded_earlier_gets_the_time_of_the_days_since(app) -> None:
+    """Loaded on 20 January, loaded again on 30 January: the days between get their time
+    (else the months would close empty), the days already there are left alone."""
+    load_demo(2026, today=date(2026, 1, 20), close_past=True)
+    before = count(TimesheetEntry)
+    days = set(db.session.scalars(select(TimesheetEntry.date)))
+    assert max(days) == date(2026, 1, 20)
+    lines = load_demo(2026, today=date(2026, 1, 30), close_past=True)
+    assert any(line.startswith("timesheets 2026 from 21/01: ") for line in lines)
+    added = db.session.scalars(
+        select(TimesheetEntry.date).where(TimesheetEntry.date > date(2026, 1, 20))
+    ).all()
+    assert min(added) == date(2026, 1, 21) and max(added) == date(2026, 1, 30)
+    assert count(TimesheetEntry) == before + len(added)
+    assert load_demo(2026, today=date(2026, 1, 30), close_past=True) == [
+        "demo group for 2026 already loaded: nothing to do"
+    ]
