@@ -42,13 +42,19 @@ def init_db_command() -> None:
 @click.command("load-demo")
 @click.option("--year", type=int, default=None, help="Fiscal year to load (default: current year).")
 @click.option(
+    "--no-time",
+    is_flag=True,
+    help="Reference data only: no timesheets, no closed months (for scripts and tests).",
+)
+@click.option(
     "--if-empty", is_flag=True, help="Only when the database holds no group yet (make run)."
 )
 @click.option("--force", is_flag=True, help="Load it even into a database that holds real data.")
 @with_appcontext
-def load_demo_command(year: int | None, if_empty: bool, force: bool) -> None:
-    """Load the demo group (idempotent). Refused on a database holding real data: the demo
-    users' passwords are public."""
+def load_demo_command(year: int | None, no_time: bool, if_empty: bool, force: bool) -> None:
+    """Load the demo group as it stands today (idempotent): its time to date and the months
+    that have ended closed, invoiced and partly paid. Refused on a database holding real
+    data: the demo users' passwords are public."""
     if if_empty and db.session.scalar(select(func.count(Organisation.id))):
         click.echo("database already holds a group: demo not loaded")
         return
@@ -60,7 +66,14 @@ def load_demo_command(year: int | None, if_empty: bool, force: bool) -> None:
             + "): the demo would add users whose passwords are public. "
             "Nothing loaded; use --force to load it anyway."
         )
-    for line in load_demo(year):
+    printed: list[str] = []
+
+    def show(line: str) -> None:
+        printed.append(line)
+        click.echo(line)
+
+    lines = load_demo(year, with_time=not no_time, close_past=not no_time, progress=show)
+    for line in lines[len(printed) :]:
         click.echo(line)
     click.echo("")
     click.echo("Demo users (e-mail / password):")

@@ -27,11 +27,12 @@ def count(model) -> int:
 
 
 def test_load_demo_is_idempotent(runner) -> None:
-    first = runner.invoke(args=["load-demo", "--year", "2026"])
+    # --no-time: the closes of a load with time are tested in tests/eage/test_demo.py
+    first = runner.invoke(args=["load-demo", "--year", "2026", "--no-time"])
     assert first.exit_code == 0, first.output
     assert "member LEFIL" in first.output and "Demo users" in first.output
     snapshot = (count(Member), count(BudgetLine), count(User), count(TimesheetEntry))
-    second = runner.invoke(args=["load-demo", "--year", "2026"])
+    second = runner.invoke(args=["load-demo", "--year", "2026", "--no-time"])
     assert second.exit_code == 0
     assert "already loaded: nothing to do" in second.output
     assert (count(Member), count(BudgetLine), count(User), count(TimesheetEntry)) == snapshot
@@ -195,12 +196,12 @@ def test_load_demo_refuses_a_database_with_real_data(runner, demo) -> None:
     db.session.execute(User.__table__.delete().where(User.email.like("%equipe-associee%")))
     db.session.commit()
 
-    refused = runner.invoke(args=["load-demo", "--year", "2026"])
+    refused = runner.invoke(args=["load-demo", "--year", "2026", "--no-time"])
     assert refused.exit_code != 0
     assert "not the demo's" in refused.output and "member VRAIE" in refused.output
     assert "user tresorier@vraie-asso.fr" in refused.output and "--force" in refused.output
     assert count(User) == 1  # the demo users were not put back
 
-    forced = runner.invoke(args=["load-demo", "--year", "2026", "--force"])
+    forced = runner.invoke(args=["load-demo", "--year", "2026", "--no-time", "--force"])
     assert forced.exit_code == 0, forced.output
     assert count(User) == 5

@@ -1,4 +1,5 @@
-"""The demo group: L'équipe associée, its 12 founding members, 3 services, 2.5 FTE (SPEC §1).
+"""The demo group's reference data: L'équipe associée, its 12 founding members, 3 services,
+2.5 FTE (SPEC §1), their rates, budget, settings and users.
 
 Identifiers are fictitious but valid (Luhn checksums, VAT keys computed with python-stdnum).
 Loading is idempotent: what already exists (by code, email, year) is left as it is.
@@ -6,15 +7,13 @@ Loading is idempotent: what already exists (by code, email, year) is left as it 
 
 from __future__ import annotations
 
-import random
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from stdnum import luhn
 from stdnum.fr import siren as siren_mod
 
-from eage import audit
 from eage.extensions import db
 from eage.models import (
     BudgetLine,
@@ -26,7 +25,6 @@ from eage.models import (
     PlannedHours,
     Service,
     ServiceRate,
-    TimesheetEntry,
     User,
 )
 
@@ -283,122 +281,13 @@ def _org() -> Organisation:
     )
 
 
-def _working_days(start: date, end: date) -> list[date]:
-    days = []
-    d = start
-    while d <= end:
-        if d.weekday() < 5:
-            days.append(d)
-        d += timedelta(days=1)
-    return days
-
-
-def _generate_time(
-    year: int,
-    until: date,
-    members: list[Member],
-    services: dict[str, Service],
-    employees: list[tuple[Employee, str, Decimal]],
-) -> int:
-    """Plausible time for the year up to `until`: each working day an employee works its
-    contract hours, split in half-hours over members weighted by their planned hours."""
-    rng = random.Random(year)
-    rows = []
-    start = date(year, 1, 1)
-    end = min(until, date(year, 12, 31))
-    for emp, main_service, weekly in employees:
-        daily_minutes = int(weekly * 60 / 5)
-        svc = services[main_service]
-        weights = [
-            int(
-                next(
-                    (p.hours for p in m.planned_hours if p.year == year and p.service_id == svc.id),
-                    1,
-                )
-            )
-            for m in members
-        ]
-        for day in _working_days(start, end):
-            if rng.random() < 0.04:  # a day of paid leave now and then
-                rows.append(
-                    dict(
-                        date=day,
-                        employee_id=emp.id,
-                        member_id=None,
-                        service_id=None,
-                        absence_code="CP",
-                        minutes=daily_minutes,
-                        note="Congés payés",
-                    )
-                )
-                continue
-            internal = 30 if rng.random() < 0.5 else 60
-            rows.append(
-                dict(
-                    date=day,
-                    employee_id=emp.id,
-                    member_id=None,
-                    service_id=svc.id,
-                    absence_code=None,
-                    minutes=internal,
-                    note="Administration du groupement",
-                )
-            )
-            left = daily_minutes - internal
-            chosen = rng.choices(members, weights=weights, k=3)
-            per: dict[int, int] = {}
-            for i, m in enumerate(chosen):
-                chunk = left // 3 if i < 2 else left - 2 * (left // 3)
-                per[m.id] = per.get(m.id, 0) + chunk
-            for member_id, minutes in per.items():
-                if minutes > 0:
-                    rows.append(
-                        dict(
-                            date=day,
-                            employee_id=emp.id,
-                            member_id=member_id,
-                            service_id=svc.id,
-                            absence_code=None,
-                            minutes=minutes,
-                            note=None,
-                        )
-                    )
-    if rows:
-        db.session.execute(insert(TimesheetEntry), rows)
-    return len(rows)
-
-
-def load_demo(
-    year: int | None = None, today: date | None = None, with_time: bool = True
-) -> list[str]:
-    """Load (or complete) the demo group for `year`; return what was done, line by line."""
-    today = today or date.today()
-    year = year or today.year
-    report: list[str] = []
-    _load_organisation(report)
-    services = _load_services(year, report)
-    members = _load_members(year, services, report)
-    employees = _load_employees(report)
-    _load_fiscal_year(year, report)
-    _load_users(members, report)
-    db.session.flush()
-    if with_time:
-        _load_time(
-            year, today, members=members, services=services, employees=employees, report=report
-        )
-    if report:
-        audit.record("load-demo", "demo", year, summary="; ".join(report)[:500])
-    db.session.commit()
-    return report or [f"demo group for {year} already loaded: nothing to do"]
-
-
-def _load_organisation(report: list[str]) -> None:
+def load_organisation(report: list[str]) -> None:
     if db.session.scalar(select(func.count(Organisation.id))) == 0:
         db.session.add(_org())
         report.append("organisation: L'équipe associée")
 
 
-def _load_services(year: int, report: list[str]) -> dict[str, Service]:
+def load_services(year: int, report: list[str]) -> dict[str, Service]:
     services: dict[str, Service] = {}
     for code, label, rate in SERVICES:
         svc = db.session.scalar(select(Service).where(Service.code == code))
@@ -414,7 +303,7 @@ def _load_services(year: int, report: list[str]) -> dict[str, Service]:
     return services
 
 
-def _load_members(year: int, services: dict[str, Service], report: list[str]) -> list[Member]:
+def load_members(year: int, services: dict[str, Service], report: list[str]) -> list[Member]:
     members: list[Member] = []
     for code, name, form, seed, regime, street, email, planned, payroll in MEMBERS:
         m = db.session.scalar(select(Member).where(Member.code == code))
@@ -446,7 +335,7 @@ def _load_members(year: int, services: dict[str, Service], report: list[str]) ->
     return members
 
 
-def _load_employees(report: list[str]) -> list[tuple[Employee, str, Decimal]]:
+def load_employees(report: list[str]) -> list[tuple[Employee, str, Decimal]]:
     employees: list[tuple[Employee, str, Decimal]] = []
     for code, first, last, job, classif, weekly, gross, cadre, main, ssn, pas in EMPLOYEES:
         e = db.session.scalar(select(Employee).where(Employee.code == code))
@@ -476,7 +365,7 @@ def _load_employees(report: list[str]) -> list[tuple[Employee, str, Decimal]]:
     return employees
 
 
-def _load_fiscal_year(year: int, report: list[str]) -> None:
+def load_fiscal_year(year: int, report: list[str]) -> None:
     """The fiscal year and its budget lines."""
     if db.session.get(FiscalYear, year) is None:
         db.session.add(FiscalYear(year=year))
@@ -489,7 +378,7 @@ def _load_fiscal_year(year: int, report: list[str]) -> None:
         report.append(f"budget {year}: {sum(b[3] for b in BUDGET)} €")
 
 
-def _load_users(members: list[Member], report: list[str]) -> None:
+def load_users(members: list[Member], report: list[str]) -> None:
     for email, (role, member_code, name, password) in DEMO_PASSWORDS.items():
         if db.session.scalar(select(User).where(User.email == email)) is None:
             member = next((m for m in members if m.code == member_code), None)
@@ -497,26 +386,6 @@ def _load_users(members: list[Member], report: list[str]) -> None:
             user.set_password(password)
             db.session.add(user)
             report.append(f"user {email} ({role})")
-
-
-def _load_time(
-    year: int,
-    today: date,
-    *,
-    members: list[Member],
-    services: dict[str, Service],
-    employees: list[tuple[Employee, str, Decimal]],
-    report: list[str],
-) -> None:
-    """The year's generated time, once, and only for a year that has begun."""
-    existing = db.session.scalar(
-        select(func.count(TimesheetEntry.id)).where(
-            TimesheetEntry.date >= date(year, 1, 1), TimesheetEntry.date <= date(year, 12, 31)
-        )
-    )
-    if not existing and date(year, 1, 1) <= today:
-        n = _generate_time(year, today, members, services, employees)
-        report.append(f"timesheets {year}: {n} entries")
 
 
 def real_data() -> list[str]:
