@@ -33,7 +33,7 @@ class CreditNoteForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Motif de l'avoir"),
-        validators=[DataRequired(message="Indiquez le motif de l'avoir."), Length(max=500)],
+        validators=[DataRequired(message=_l("Indiquez le motif de l'avoir.")), Length(max=500)],
     )
     submit = SubmitField(_l("Émettre l'avoir"))
 

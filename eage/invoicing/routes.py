@@ -180,7 +180,7 @@ def credit_note(number: str) -> str | Response:
                 for e in exc.errors:
                     flash(e, "danger")
             else:
-                flash(f"Avoir {note.number} émis.", "success")
+                flash(_("Avoir %(n)s émis.", n=note.number), "success")
                 return redirect(url_for("invoicing.detail", number=note.number))
     return render_template(
         "invoicing/credit_note.html", inv=inv, form=form, already=already, line_errors=line_errors
@@ -194,10 +194,10 @@ def send(number: str) -> Response:
     try:
         where = services.send_invoice(inv, user_id=current_user.id)
     except (services.InvoicingError, OSError) as exc:
-        flash(f"Envoi impossible : {exc}", "danger")
+        flash(_("Envoi impossible : %(reason)s", reason=exc), "danger")
     else:
-        channel = where if where.startswith("smtp") else "boîte d'envoi"
-        flash(f"{inv.number} envoyée ({channel}).", "success")
+        channel = where if where.startswith("smtp") else _("boîte d'envoi")
+        flash(_("%(n)s envoyée (%(channel)s).", n=inv.number, channel=channel), "success")
     return redirect(url_for("invoicing.detail", number=number))
 
 

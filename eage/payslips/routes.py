@@ -39,7 +39,7 @@ def _month_arg(default: date | None = None) -> date:
     raw = request.args.get("mois")
     month = parse_month(raw)
     if raw and month is None:
-        abort(400, "mois attendu au format AAAA-MM")
+        abort(400, _("mois attendu au format AAAA-MM"))
     if month is None:
         latest = services.months_with_payslips()
         month = parse_month(latest[0]) if latest else None
@@ -117,7 +117,7 @@ def _journal_month(month: str) -> date:
     if first is None:
         abort(404)
     if not services.month_payslips(first):
-        abort(404, "aucun bulletin émis pour ce mois")
+        abort(404, _("aucun bulletin émis pour ce mois"))
     return first
 
 
