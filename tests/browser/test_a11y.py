@@ -38,8 +38,6 @@ PAGES = {
     "admin": {"home": "/accueil", "users": "/admin/utilisateurs", "close": "/cloture/"},
     "member": {"portal": "/portail", "invoices": "/portail/factures"},
 }
-# The weekly grid's own phone layout (sticky member/service columns) is checked with the grid.
-NOT_ON_PHONE = {"timesheets"}
 
 
 def _visit(page, url: str) -> None:  # type: ignore[no-untyped-def]
@@ -66,8 +64,6 @@ def test_main_pages_are_accessible_and_fit_a_phone(role, live_server, logged_in,
     page.set_viewport_size(PHONE)
     wide = {}
     for name, path in PAGES[role].items():
-        if name in NOT_ON_PHONE:
-            continue
         _visit(page, live_server + path)
         if over := horizontal_overflow(page):
             wide[name] = over
