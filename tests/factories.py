@@ -94,7 +94,9 @@ def add_payslip(
         earnings=[],
         lines=[],
         rgdu_coefficient=D("0.0000"),
-        rgdu_ytd={},
+        # the year's cumulative RGDU figures, as an issued payslip carries them (the next
+        # month's computation reads them: the close page's payslip preview)
+        rgdu_ytd={"assiette": str(g), "smic_reference": "0.00", "reduction": str(red)},
         extra_hours_by_week={},
         paid_leave={},
         employee_snapshot={},
