@@ -36,6 +36,7 @@ from eage.closing.progress import CloseProgress
 from eage.core.services import month_bounds
 from eage.expenses import posting as expense_posting
 from eage.extensions import db
+from eage.filters import tr
 from eage.invoicing import services as invoicing
 from eage.jobs import NullProgress, Progress
 from eage.locks import take_issuing_lock
@@ -121,8 +122,11 @@ def _time_outside_contracts(
             problems.append(
                 Problem(
                     None,
-                    f"{emp.code} : temps saisi le {day.strftime('%d/%m/%Y')} "
-                    "hors de tout contrat de travail",
+                    tr(
+                        "%(employee)s : temps saisi le %(day)s hors de tout contrat de travail",
+                        employee=emp.code,
+                        day=day.strftime("%d/%m/%Y"),
+                    ),
                 )
             )
     return problems, days_with_time
@@ -141,12 +145,18 @@ def _days_without_time(
         ]
         if missing:
             listed = ", ".join(d.strftime("%d/%m") for d in missing[:10])
-            more = f" et {len(missing) - 10} autre(s)" if len(missing) > 10 else ""
+            if len(missing) > 10:
+                listed += tr(" et %(n)s autre(s)", n=len(missing) - 10)
             problems.append(
                 Problem(
                     None,
-                    f"{emp.code} : aucun temps saisi {len(missing)} jour(s) "
-                    f"ouvré(s) sous contrat ({listed}{more}) — à confirmer",
+                    tr(
+                        "%(employee)s : aucun temps saisi %(n)s jour(s) ouvré(s) sous contrat "
+                        "(%(days)s) — à confirmer",
+                        employee=emp.code,
+                        n=len(missing),
+                        days=listed,
+                    ),
                     blocking=False,
                 )
             )
@@ -166,7 +176,7 @@ def _billing_gaps(month: date) -> list[Problem]:
         missing_fields = [
             label
             for label, value in (
-                ("adresse", m.address and m.postcode and m.city),
+                (tr("adresse"), m.address and m.postcode and m.city),
                 ("SIRET", m.siret),
             )
             if not value
@@ -175,8 +185,12 @@ def _billing_gaps(month: date) -> list[Problem]:
             problems.append(
                 Problem(
                     None,
-                    f"{m.code} : du temps facturable mais pas de "
-                    f"{' ni de '.join(missing_fields)} — à compléter sur la fiche adhérent",
+                    tr(
+                        "%(member)s : du temps facturable mais pas de %(missing)s — à compléter "
+                        "sur la fiche adhérent",
+                        member=m.code,
+                        missing=tr(" ni de ").join(missing_fields),
+                    ),
                 )
             )
     service_ids = {s for per in billable.values() for s in per}
@@ -184,7 +198,14 @@ def _billing_gaps(month: date) -> list[Problem]:
     for sid in sorted(service_ids - set(rates)):
         svc = db.session.get(Service, sid)
         problems.append(
-            Problem(None, f"{svc.code if svc else sid} : pas de taux horaire pour {month.year}")
+            Problem(
+                None,
+                tr(
+                    "%(service)s : pas de taux horaire pour %(year)s",
+                    service=svc.code if svc else sid,
+                    year=month.year,
+                ),
+            )
         )
     return problems
 
@@ -198,8 +219,11 @@ def check_month(month: date, today: date | None = None) -> list[Problem]:
         problems.append(
             Problem(
                 None,
-                f"le mois {Month.of(month).key} n'est pas terminé : "
-                f"clôture possible à partir du {end.strftime('%d/%m/%Y')}",
+                tr(
+                    "le mois %(month)s n'est pas terminé : clôture possible à partir du %(day)s",
+                    month=Month.of(month).key,
+                    day=end.strftime("%d/%m/%Y"),
+                ),
             )
         )
     employees = list(db.session.scalars(select(Employee).options(selectinload(Employee.contracts))))
@@ -216,10 +240,17 @@ def _books_problems(month: date, today: date) -> list[Problem]:
     (payslips); a closed fiscal year or a locked period refuses them (SPEC §5 "Locks")."""
     key = Month.of(month).key
     if periods.year_is_closed(month.year):
-        return [Problem(None, f"l'exercice {month.year} est clôturé : le mois {key} est définitif")]
+        message = tr(
+            "l'exercice %(year)s est clôturé : le mois %(month)s est définitif",
+            year=month.year,
+            month=key,
+        )
+        return [Problem(None, message)]
     end = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     return [
-        Problem(None, f"écritures du mois {key} impossibles : {p}")
+        Problem(
+            None, tr("écritures du mois %(month)s impossibles : %(reason)s", month=key, reason=p)
+        )
         for p in periods.posting_problems([end, today])
     ]
 
