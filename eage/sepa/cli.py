@@ -42,7 +42,9 @@ def sepa_debits_command(day: str, output: str) -> None:
     try:
         collection = date.fromisoformat(day)
     except ValueError:
-        raise click.BadParameter(f"date must be YYYY-MM-DD, got {day!r}", "--date") from None
+        raise click.BadParameter(
+            f"date must be YYYY-MM-DD, got {day!r}", param_hint="--date"
+        ) from None
     try:
         batch, plan = debits.create_debit_batch(collection, today=date.today())
     except ProblemsError as exc:
@@ -72,7 +74,9 @@ def sepa_salaries_command(month: str, output: str, day: str | None, with_charges
     try:
         execution = date.fromisoformat(day) if day else transfers.default_execution_date(key, today)
     except ValueError:
-        raise click.BadParameter(f"date must be YYYY-MM-DD, got {day!r}", "--date") from None
+        raise click.BadParameter(
+            f"date must be YYYY-MM-DD, got {day!r}", param_hint="--date"
+        ) from None
     try:
         batch, _plan = transfers.create_transfer_batch(
             key, execution, today=today, with_charges=with_charges
