@@ -86,8 +86,16 @@ def settings() -> ResponseReturnValue:
 @bp.route("/mandats")
 @roles_required(*BACK_OFFICE)
 def mandate_list() -> ResponseReturnValue:
+    """Every mandate, or one member's (?adherent=CODE)."""
+    code = request.args.get("adherent")
+    member = db.session.scalar(select(Member).where(Member.code == code)) if code else None
+    if code and member is None:
+        abort(404)
     return render_template(
-        "sepa/mandates.html", mandates=mandates.mandates_of(), today=date.today()
+        "sepa/mandates.html",
+        mandates=mandates.mandates_of(member.id if member else None),
+        member=member,
+        today=date.today(),
     )
 
 

@@ -117,3 +117,12 @@ def test_employee_iban_is_validated_on_the_staff_form(login_as, app) -> None:
     assert ok.status_code == 302
     db.session.expire_all()
     assert (emp.iban, emp.bic) == ("DE89370400440532013000", "COBADEFFXXX")
+
+
+def test_mandates_of_one_member(login_as, give_mandate, app) -> None:
+    give_mandate("LEFIL")
+    give_mandate("CINE3C")
+    client = login_as("manager")
+    page = client.get("/sepa/mandats?adherent=LEFIL")
+    assert "RUM-LEFIL-1" in page.text and "RUM-CINE3C-1" not in page.text
+    assert client.get("/sepa/mandats?adherent=NOPE").status_code == 404
