@@ -52,6 +52,8 @@ def sepa_debits_command(day: str, output: str) -> None:
         return
     for warning in plan.skipped:
         click.echo(f"skipped: {warning}")
+    for notice in plan.notices:
+        click.echo(f"note: {notice}")
     click.echo(str(_write(batch, output)))
     click.echo(f"{batch.count} debits, total {batch.total} EUR, collection {collection}")
     if batch.notified_at:

@@ -35,6 +35,10 @@ from eage.models.sepa import SepaBatch, SepaMandate, SepaTransaction
 from eage.sepa import files, rules
 from eage.sepa.mandates import creditor_problems, settings
 
+# SEPA Core rulebook (PT-03.02): the debtor is pre-notified at least 14 calendar days before
+# the collection unless creditor and debtor agreed on another delay.
+PRENOTIFICATION_DAYS = 14
+
 
 @dataclass(frozen=True)
 class DebitLine:
@@ -57,6 +61,7 @@ class DebitPlan:
     collection_date: date
     lines: list[DebitLine] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # warnings: members without a mandate
+    notices: list[str] = field(default_factory=list)  # what the treasurer should know
     problems: list[Problem] = field(default_factory=list)  # blocking
 
     @property
@@ -179,6 +184,12 @@ def plan_debits(collection_date: date, *, today: date) -> DebitPlan:
     if not plan.lines and not plan.problems:
         plan.problems.append(
             Problem(None, f"aucune facture à prélever au {fr_date(collection_date)}")
+        )
+    if plan.lines and (collection_date - today).days < PRENOTIFICATION_DAYS:
+        plan.notices.append(
+            f"pré-notification envoyée aujourd'hui, {(collection_date - today).days} jour(s) "
+            f"avant le prélèvement : moins que les {PRENOTIFICATION_DAYS} jours du règlement "
+            "SEPA, ce délai plus court doit être convenu avec les adhérents (mandat ou contrat)"
         )
     return plan
 

@@ -181,3 +181,11 @@ def test_one_off_mandate_is_used_once(sepa, give_mandate, app) -> None:
     assert [(t.sequence_type, t.amount) for t in batch.transactions] == [("OOFF", Decimal("10.00"))]
     assert plan.skipped and "ponctuel" in plan.skipped[0]
     assert not mandate.is_active_on(date(2026, 12, 10))
+
+
+def test_short_prenotification_is_said(sepa, give_mandate, app) -> None:
+    """SEPA Core rulebook PT-03.02: 14 calendar days unless agreed otherwise."""
+    give_mandate("LEFIL")
+    _invoice("LEFIL", "10.00")
+    assert debits.plan_debits(COLLECTION, today=TODAY).notices  # 2 days
+    assert not debits.plan_debits(date(2026, 12, 14), today=TODAY).notices  # 14 days
