@@ -27,7 +27,7 @@ from accounting.money import ZERO
 from accounting.problems import Problem, ProblemsError
 from eage import audit, mail, storage
 from eage.extensions import db
-from eage.invoicing.services import outstanding
+from eage.invoicing.services import outstanding, unapplied_credit
 from eage.locks import take_issuing_lock
 from eage.models import Invoice, Member, Organisation, User
 from eage.models.base import utcnow
@@ -125,6 +125,13 @@ def _mandate_problems(mandate: SepaMandate, day: date) -> list[str]:
     return problems
 
 
+def _credit_held(member_id: int) -> Decimal:
+    notes = db.session.scalars(
+        select(Invoice).where(Invoice.member_id == member_id, Invoice.kind == "credit_note")
+    )
+    return sum((unapplied_credit(n) for n in notes), ZERO)
+
+
 def _notify_address(member: Member) -> str | None:
     if member.email:
         return member.email
@@ -173,6 +180,11 @@ def plan_debits(collection_date: date, *, today: date) -> DebitPlan:
             continue
         if member.id not in checked:
             checked.add(member.id)
+            if (credit := _credit_held(member.id)) > 0:
+                plan.notices.append(
+                    f"{member.code} détient un avoir non imputé de {money(credit)} : "
+                    "l'imputer sur ses factures avant de prélever évite de trop prélever"
+                )
             plan.problems.extend(
                 Problem(None, p) for p in _mandate_problems(mandate, collection_date)
             )

@@ -189,3 +189,14 @@ def test_short_prenotification_is_said(sepa, give_mandate, app) -> None:
     _invoice("LEFIL", "10.00")
     assert debits.plan_debits(COLLECTION, today=TODAY).notices  # 2 days
     assert not debits.plan_debits(date(2026, 12, 14), today=TODAY).notices  # 14 days
+
+
+def test_unapplied_credit_note_is_pointed_out(sepa, give_mandate, app) -> None:
+    give_mandate("LEFIL")
+    _invoice("LEFIL", "100.00")
+    factories.add_invoice("LEFIL", "credit_note", "credit", NOV, [("service", None, "40.00")])
+    notices = debits.plan_debits(date(2026, 12, 14), today=TODAY).notices
+    assert notices == [
+        "LEFIL détient un avoir non imputé de 40,00\xa0€ : l'imputer sur ses factures avant "
+        "de prélever évite de trop prélever"
+    ]
