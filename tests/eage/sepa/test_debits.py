@@ -167,7 +167,8 @@ def test_invoice_already_in_a_pending_batch_is_not_collected_twice(sepa, give_ma
     with pytest.raises(ProblemsError, match="aucune facture"):
         debits.create_debit_batch(date(2026, 12, 3), today=TODAY)
     # a rejected debit (R-transaction) may be presented again
-    db.session.execute(SepaTransaction.__table__.update().values(status="rejected"))
+    for tx in db.session.scalars(select(SepaTransaction)):
+        tx.status = "rejected"  # what the bank reconciliation records
     db.session.commit()
     again, _ = debits.create_debit_batch(date(2026, 12, 3), today=TODAY)
     assert again.count == 1
