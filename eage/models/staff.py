@@ -27,6 +27,9 @@ class Employee(Base):
     social_security_number: Mapped[str | None] = mapped_column(String(15))
     # Prélèvement à la source: rate communicated by the tax office, percent.
     pas_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    # Where the net salary is transferred (SEPA credit transfer, eage sepa-salaries).
+    iban: Mapped[str | None] = mapped_column(String(34))
+    bic: Mapped[str | None] = mapped_column(String(11))
 
     contracts: Mapped[list[Contract]] = relationship(
         back_populates="employee", cascade="all, delete-orphan", order_by="Contract.start_date"

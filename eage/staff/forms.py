@@ -44,6 +44,17 @@ class EmployeeForm(FlaskForm):
         validators=[InputRequired(REQUIRED), Range(Decimal("0"), Decimal("100"))],
         description=_l("Taux transmis par l'administration fiscale (0 à 100 %)."),
     )
+    iban = StringField(
+        _l("IBAN"),
+        validators=[Optional(), Length(max=42)],
+        description=_l("Compte où le salaire net est viré (virement SEPA)."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
+    bic = StringField(
+        _l("BIC"),
+        validators=[Optional(), Length(max=11)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
     submit = SubmitField(_l("Enregistrer"))
 
     def data_for_service(self) -> dict[str, object]:
@@ -57,6 +68,8 @@ class EmployeeForm(FlaskForm):
             "email",
             "social_security_number",
             "pas_rate",
+            "iban",
+            "bic",
         ):
             value = getattr(self, name).data
             if isinstance(value, str):

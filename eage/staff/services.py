@@ -22,6 +22,7 @@ from eage import audit
 from eage.extensions import db
 from eage.filters import fr_date
 from eage.models import Contract, Employee
+from eage.sepa import rules
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
 CONTRACT_KINDS = {
@@ -30,7 +31,17 @@ CONTRACT_KINDS = {
 }
 # Legal weekly maximum (art. L3121-20 C. trav.).
 MAX_WEEKLY_HOURS = Decimal("48")
-EMPLOYEE_FIELDS = ("code", "first_name", "last_name", "job", "classification", "email", "pas_rate")
+EMPLOYEE_FIELDS = (
+    "code",
+    "first_name",
+    "last_name",
+    "job",
+    "classification",
+    "email",
+    "pas_rate",
+    "iban",
+    "bic",
+)
 CONTRACT_FIELDS = ("kind", "start_date", "end_date", "weekly_hours", "monthly_gross", "cadre")
 
 
@@ -42,6 +53,9 @@ def normalise_employee(data: dict[str, Any]) -> dict[str, Any]:
         out["email"] = out["email"].strip().lower()
     if out.get("social_security_number"):
         out["social_security_number"] = nir.compact(out["social_security_number"]).upper()
+    for key in ("iban", "bic"):  # the salary's account (SEPA transfer)
+        if key in out:
+            out[key] = "".join((out[key] or "").split()).upper() or None
     return out
 
 
@@ -83,6 +97,17 @@ def check_employee(data: dict[str, Any], employee_id: int | None = None) -> list
             problems.append(
                 Problem("social_security_number", "Numéro de sécurité sociale invalide.")
             )
+    problems.extend(_account_problems(data))
+    return problems
+
+
+def _account_problems(data: dict[str, Any]) -> list[Problem]:
+    """The salary's IBAN and BIC, when given (eage/sepa/rules.py: ISO 13616, ISO 9362)."""
+    problems = []
+    if data.get("iban") and (why := rules.iban_problem(data["iban"])):
+        problems.append(Problem("iban", why + "."))
+    if data.get("bic") and (why := rules.bic_problem(data["bic"])):
+        problems.append(Problem("bic", why + "."))
     return problems
 
 

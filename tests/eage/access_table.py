@@ -199,6 +199,17 @@ ACCESS: dict[str, frozenset[str]] = {
     "api.employees": BACK_OFFICE,
     "api.list_payslips": BACK_OFFICE,
     "api.create_timesheets": OPERATIONS,
+    # SEPA files out (issue 16): the back office reads the batches and mandates; the
+    # accountant writes mandates, generates the files and downloads them (IBANs inside); the
+    # creditor settings are the accountant's and the admin's (who keeps the settings).
+    "sepa.index": BACK_OFFICE,
+    "sepa.mandate_list": BACK_OFFICE,
+    "sepa.download": OPERATIONS,
+    "sepa.mandate_create": OPERATIONS,
+    "sepa.mandate_revoke": OPERATIONS,
+    "sepa.debit_batch": OPERATIONS,
+    "sepa.transfer_batch": OPERATIONS,
+    "sepa.settings": frozenset({ACCOUNTANT, ADMIN}),
 }
 
 # Endpoints whose POST is narrower than their GET: everyone in the back office reads the

@@ -1,0 +1,234 @@
+"""SEPA credit transfers (pain.001) of a closed month's payroll: the net salaries from the
+issued payslips (net paid, to the employee's IBAN) and, when asked, the payroll charges still
+owed (URSSAF, retirement, income tax withheld, health insurance) to the payees set in the
+SEPA settings. One file; an employee without a valid IBAN (or a payee without one) refuses
+it with the whole list, nothing written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from accounting.formats import fr_date, month_label
+from accounting.money import ZERO
+from accounting.months import Month
+from accounting.problems import Problem, ProblemsError
+from eage import audit, storage
+from eage.extensions import db
+from eage.locks import take_issuing_lock
+from eage.models import MonthLock, Organisation, Payslip
+from eage.models.sepa import SepaBatch, SepaTransaction
+from eage.payslips import settlements
+from eage.sepa import files, rules
+from eage.sepa.mandates import PAYEE_KINDS, creditor_problems, settings
+
+
+@dataclass(frozen=True)
+class TransferLine:
+    end_to_end_id: str
+    name: str
+    iban: str
+    bic: str | None
+    amount: Decimal
+    remittance: str
+    payslip: Payslip | None = None
+    settlement_kind: str | None = None
+
+
+@dataclass
+class TransferPlan:
+    month: str
+    execution_date: date
+    lines: list[TransferLine] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.lines)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+def default_execution_date(month: str, today: date) -> date:
+    """The net pay's usual day (the 5th of the next month), or the next business day."""
+    usual = settlements.default_day(month, "net_pay")
+    if usual > today and rules.is_business_day(usual):
+        return usual
+    return rules.next_business_day(max(today, usual))
+
+
+def _already_transferred() -> tuple[set[int], set[str]]:
+    rows = db.session.execute(
+        select(SepaTransaction.payslip_id, SepaTransaction.end_to_end_id)
+        .join(SepaBatch)
+        .where(SepaBatch.kind == "transfer", SepaTransaction.status != "rejected")
+    ).all()
+    return {p for p, _e in rows if p is not None}, {e for _p, e in rows}
+
+
+def charges_owed(month: str) -> dict[str, Decimal]:
+    """What the month still owes per payroll debt not yet settled (eage/payslips)."""
+    return {
+        o.kind: o.amount
+        for o in settlements.month_settlements(month)
+        if o.kind in PAYEE_KINDS and o.settlement is None and o.amount > 0
+    }
+
+
+def _salary_lines(plan: TransferPlan, taken: set[int]) -> None:
+    label = month_label(Month.parse(plan.month).start)
+    slips = db.session.scalars(
+        select(Payslip).where(Payslip.month == plan.month).order_by(Payslip.number)
+    )
+    for slip in slips:
+        if slip.id in taken or slip.net_paid <= 0:
+            continue
+        emp = slip.employee
+        why = rules.iban_problem(emp.iban) or rules.bic_problem(emp.bic)
+        if why:
+            plan.problems.append(Problem(None, f"{emp.code} ({emp.name}) : {why}"))
+            continue
+        plan.lines.append(
+            TransferLine(
+                end_to_end_id=f"SAL-{plan.month}-{emp.code}",
+                name=emp.name,
+                iban=rules.compact(emp.iban),
+                bic=rules.compact(emp.bic) or None,
+                amount=slip.net_paid,
+                remittance=f"Salaire {label}",
+                payslip=slip,
+            )
+        )
+
+
+def _charge_lines(plan: TransferPlan, taken: set[str]) -> None:
+    payees = settings().payees or {}
+    label = month_label(Month.parse(plan.month).start)
+    for kind, amount in charges_owed(plan.month).items():
+        e2e = f"{PAYEE_KINDS[kind]}-{plan.month}"
+        if e2e in taken:
+            continue
+        payee = payees.get(kind) or {}
+        why = rules.iban_problem(payee.get("iban")) or rules.bic_problem(payee.get("bic"))
+        name = str(settlements.KIND_LABELS[kind])
+        if why or not payee.get("name"):
+            plan.problems.append(
+                Problem(None, f"{name} : {why or 'bénéficiaire manquant'} (paramètres SEPA)")
+            )
+            continue
+        plan.lines.append(
+            TransferLine(
+                end_to_end_id=e2e,
+                name=payee["name"],
+                iban=rules.compact(payee["iban"]),
+                bic=rules.compact(payee.get("bic")) or None,
+                amount=amount,
+                remittance=f"{name} {label}",
+                settlement_kind=kind,
+            )
+        )
+
+
+def plan_transfers(
+    month: str, execution_date: date, *, today: date, with_charges: bool = False
+) -> TransferPlan:
+    plan = TransferPlan(month, execution_date)
+    if db.session.get(MonthLock, month) is None:
+        plan.problems.append(Problem("month", f"le mois {month} n'est pas clôturé"))
+        return plan
+    if execution_date <= today or not rules.is_business_day(execution_date):
+        plan.problems.append(
+            Problem(
+                "execution_date",
+                f"la date d'exécution {fr_date(execution_date)} n'est pas un jour ouvré futur "
+                f"(prochain : {fr_date(rules.next_business_day(today))})",
+            )
+        )
+    org = db.session.scalar(select(Organisation).limit(1))
+    plan.problems.extend(Problem(None, p) for p in creditor_problems(org, None, debits=False))
+    slips_taken, e2e_taken = _already_transferred()
+    _salary_lines(plan, slips_taken)
+    if with_charges:
+        _charge_lines(plan, e2e_taken)
+    if not plan.lines and not plan.problems:
+        plan.problems.append(Problem(None, f"rien à virer pour {month} (déjà fait ?)"))
+    return plan
+
+
+def create_transfer_batch(
+    month: str,
+    execution_date: date,
+    *,
+    today: date,
+    with_charges: bool = False,
+    user_id: int | None = None,
+) -> tuple[SepaBatch, TransferPlan]:
+    take_issuing_lock()
+    plan = plan_transfers(month, execution_date, today=today, with_charges=with_charges)
+    if plan.problems:
+        db.session.rollback()
+        raise ProblemsError(plan.problems)
+    org = db.session.scalar(select(Organisation).limit(1))
+    assert org is not None and org.iban and org.bic
+    debtor = files.Account(org.name, rules.compact(org.iban), rules.compact(org.bic))
+    written = files.transfers_file(
+        debtor,
+        [
+            files.Transfer(li.end_to_end_id, li.amount, li.name, li.iban, li.bic, li.remittance)
+            for li in plan.lines
+        ],
+        execution_date,
+    )
+    with storage.transaction():
+        doc = storage.store(
+            written.xml, f"sepa/{month[:4]}/{written.msg_id}-pain001.xml", "sepa_pain001"
+        )
+        batch = SepaBatch(
+            kind="transfer",
+            schema=files.TRANSFER_SCHEMA,
+            msg_id=written.msg_id,
+            due_date=execution_date,
+            month=month,
+            count=plan.count,
+            total=plan.total,
+            sha256=doc.sha256,
+            document=doc,
+            created_by_id=user_id,
+        )
+        db.session.add(batch)
+        for li in plan.lines:
+            batch.transactions.append(
+                SepaTransaction(
+                    payment_info_id=written.payment_info_ids[li.end_to_end_id],
+                    end_to_end_id=li.end_to_end_id,
+                    amount=li.amount,
+                    name=li.name,
+                    iban=li.iban,
+                    bic=li.bic,
+                    remittance=li.remittance,
+                    payslip_id=li.payslip.id if li.payslip else None,
+                    settlement_kind=li.settlement_kind,
+                    status="pending",
+                )
+            )
+        db.session.flush()
+        audit.record(
+            "create",
+            "sepa_batch",
+            batch.id,
+            summary=f"pain.001 {batch.msg_id} ({month}): {batch.count} transfers, "
+            f"{batch.total} € on {execution_date.isoformat()}",
+            user_id=user_id,
+        )
+        db.session.commit()
+    return batch, plan
+
+
+def batches() -> list[SepaBatch]:
+    return list(db.session.scalars(select(SepaBatch).order_by(SepaBatch.created_at.desc())))
