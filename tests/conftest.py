@@ -24,6 +24,10 @@ from eage.models import Base, User
 
 TODAY = date(2026, 11, 28)
 
+# One render process per test worker: pytest-xdist already keeps both cores busy, and a pool
+# per close would start a fork server for every month a test closes.
+os.environ.setdefault("EAGE_RENDER_WORKERS", "1")
+
 
 def _database_for_worker(url: str, worker: str) -> str:
     """Under pytest-xdist each worker gets its own PostgreSQL database (test_gw0, …),

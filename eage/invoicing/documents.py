@@ -243,6 +243,16 @@ def render_statement_bundle(stmt: domain.TimeStatement) -> dict[str, bytes]:
     return {"pdf": render_time_statement_pdf(stmt), "docx": render_time_statement_docx(stmt)}
 
 
+def render_workers() -> int:
+    """The processes a close renders with: ``EAGE_RENDER_WORKERS`` when set (the test suite
+    sets 1, its xdist workers already keep both cores busy and a pool would cost a fork server
+    per close), else one per core, at most four."""
+    configured = os.environ.get("EAGE_RENDER_WORKERS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return min(os.cpu_count() or 1, 4)
+
+
 def render_many(
     func: Callable[[Item], Rendered],
     items: Sequence[Item],
@@ -250,7 +260,7 @@ def render_many(
 ) -> list[Rendered]:
     """``func`` over ``items``, in order; ``on_done(n)`` after each of the n first results
     (the close reports its documents one by one)."""
-    workers = min(os.cpu_count() or 1, 4)
+    workers = render_workers()
     if len(items) < POOL_THRESHOLD or workers < 2:
         return _collect((func(item) for item in items), on_done)
     ctx = multiprocessing.get_context("forkserver")

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from eage.closing import services as closing
 from eage.extensions import db
-from eage.invoicing import documents as invoicing_documents
 from eage.models import Employee, Member, Service, TimesheetEntry
+from tests.placeholders import use_placeholder_documents
 
 TODAY = date(2026, 11, 28)
 OCTOBER_TIME = [  # member, service, employee, day, minutes
@@ -46,20 +46,11 @@ def add_time(rows: list[tuple[str, str, str, date, int]]) -> None:
     db.session.commit()
 
 
-def _placeholder_documents(job):  # type: ignore[no-untyped-def]
-    """The close's documents as placeholders: these tests read figures, not PDF layouts
-    (the closing tests render them for real)."""
-    docs, stmt = job
-    invoice = {"pdf": b"%PDF-1.7 placeholder", "docx": b"PK placeholder", "xml": b"<placeholder/>"}
-    statement = {"pdf": b"%PDF-1.7 placeholder", "docx": b"PK placeholder"}
-    return [dict(invoice) for _ in docs], (dict(statement) if stmt is not None else None)
-
-
 def october_closed_november_open() -> None:
     """Through the services: time entered, October closed (payslips, invoices, entries),
     November's time to date left open."""
     add_time(OCTOBER_TIME)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(invoicing_documents, "render_job", _placeholder_documents)
+        use_placeholder_documents(mp)
         closing.close_month(date(2026, 10, 1), today=TODAY)
     add_time(NOVEMBER_TIME)

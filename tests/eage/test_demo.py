@@ -24,7 +24,6 @@ from eage.books.fec import build_fec
 from eage.demo import MEMBERS, load_demo
 from eage.demo.history import LATE_MEMBER, close_day, ended_months
 from eage.extensions import db
-from eage.invoicing import documents as invoicing_documents
 from eage.invoicing import services as invoicing
 from eage.models import (
     BudgetLine,
@@ -42,15 +41,9 @@ from eage.models import (
     TimesheetEntry,
     User,
 )
+from tests.placeholders import use_placeholder_documents
 
 APRIL_15 = date(2026, 4, 15)
-
-
-def _placeholder_documents(job):  # type: ignore[no-untyped-def]
-    docs, stmt = job
-    invoice = {"pdf": b"%PDF-1.7 placeholder", "docx": b"PK placeholder", "xml": b"<placeholder/>"}
-    statement = {"pdf": b"%PDF-1.7 placeholder", "docx": b"PK placeholder"}
-    return [dict(invoice) for _ in docs], (dict(statement) if stmt is not None else None)
 
 
 def count(model) -> int:  # type: ignore[no-untyped-def]
@@ -60,7 +53,7 @@ def count(model) -> int:  # type: ignore[no-untyped-def]
 def test_the_demo_loaded_on_15_april(app, runner, monkeypatch) -> None:
     """`eage load-demo` run on 15 April 2026, what `make run` does that day: one load (the
     closes are the costly part), then what the accountant checks, one part at a time."""
-    monkeypatch.setattr(invoicing_documents, "render_job", _placeholder_documents)
+    use_placeholder_documents(monkeypatch)
     monkeypatch.setattr(eage.demo, "_today", lambda: APRIL_15)
     result = runner.invoke(args=["load-demo"])
     assert result.exit_code == 0, result.output

@@ -32,7 +32,6 @@ from eage.books.integrity import verify_integrity
 from eage.closing import services as closing
 from eage.demo import load_demo
 from eage.extensions import db
-from eage.invoicing import documents as invoicing_documents
 from eage.invoicing import services as invoicing
 from eage.models import (
     Expense,
@@ -48,16 +47,10 @@ from eage.models import (
 )
 from eage.payslips import salary_tax, settlements
 from eage.regularisation import services as regularisation
+from tests.placeholders import use_placeholder_documents
 
 Y = 2025
 ZERO = Decimal("0.00")
-
-
-def _placeholder_documents(job):  # type: ignore[no-untyped-def]
-    docs, stmt = job
-    invoice = {"pdf": b"%PDF-1.7 placeholder", "docx": b"PK placeholder", "xml": b"<placeholder/>"}
-    statement = {"pdf": b"%PDF-1.7 placeholder", "docx": b"PK placeholder"}
-    return [dict(invoice) for _ in docs], (dict(statement) if stmt is not None else None)
 
 
 def _overheads() -> None:
@@ -158,7 +151,7 @@ def _reopen_june_and_close_again() -> None:
 def true_year(app, monkeypatch) -> dict[str, object]:
     load_demo(Y, today=date(Y, 12, 31))
     _overheads()
-    monkeypatch.setattr(invoicing_documents, "render_job", _placeholder_documents)
+    use_placeholder_documents(monkeypatch)
     invoicing.invoice_fees(Y, issue_date=date(Y, 1, 31))
     unpaid = None  # a VAT-liable member that stops paying in the autumn (chosen below)
     for month in range(1, 13):

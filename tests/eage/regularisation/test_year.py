@@ -16,9 +16,9 @@ from eage.allocation.services import allocation
 from eage.closing import services as closing
 from eage.demo import load_demo
 from eage.extensions import db
-from eage.invoicing import documents as invoicing_documents
 from eage.models import Expense, FiscalYear, Invoice, Payslip
 from eage.regularisation import services as regularisation
+from tests.placeholders import use_placeholder_documents
 
 AFTER = date(2027, 1, 6)
 
@@ -45,20 +45,13 @@ def closed_year(app) -> None:
         )
     db.session.commit()
     _add_income()
-    # The twelve monthly invoices' and statements' documents are rendered by the closing tests;
+    # The twelve months' invoices, statements and payslips are rendered by the closing tests;
     # here they would cost three minutes of WeasyPrint for nothing this test reads, so they are
     # stored as placeholders. The regularisation documents below go through the real renderer.
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(invoicing_documents, "render_job", _placeholder_documents)
+        use_placeholder_documents(mp)
         for m in range(1, 13):
             closing.close_month(date(2026, m, 1), today=AFTER)
-
-
-def _placeholder_documents(job):  # type: ignore[no-untyped-def]
-    docs, stmt = job
-    invoice = {"pdf": b"%PDF-1.7 placeholder", "docx": b"PK placeholder", "xml": b"<placeholder/>"}
-    statement = {"pdf": b"%PDF-1.7 placeholder", "docx": b"PK placeholder"}
-    return [dict(invoice) for _ in docs], (dict(statement) if stmt is not None else None)
 
 
 def _add_income() -> None:
