@@ -10,14 +10,13 @@ chosen per call or by the setting ``PDF_ENGINE`` (environment ``EAGE_PDF_ENGINE`
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from accounting.documents.docx_render import invoice_docx, time_statement_docx
 from accounting.documents.html import render_invoice_html, render_time_statement_html
 from accounting.documents.pdf import html_to_pdf
 from accounting.documents.typst_data import invoice_data, statement_data
-from accounting.documents.typst_pdf import typst_pdf
+from accounting.documents.typst_pdf import ENGINES, pdf_engine, typst_pdf
 from accounting.facturx import build_cii_xml, embed
 from accounting.invoicing import InvoiceDocument, TimeStatement
 
@@ -33,17 +32,6 @@ __all__ = [
     "render_time_statement_html",
     "render_time_statement_pdf",
 ]
-
-
-ENGINES = ("typst", "weasyprint")
-
-
-def pdf_engine(engine: str | None = None) -> str:
-    """The engine asked for, else the setting EAGE_PDF_ENGINE, else Typst."""
-    chosen = engine or os.environ.get("EAGE_PDF_ENGINE") or "typst"
-    if chosen not in ENGINES:
-        raise ValueError(f"unknown PDF engine {chosen!r}: expected one of {', '.join(ENGINES)}")
-    return chosen
 
 
 @dataclass(frozen=True)

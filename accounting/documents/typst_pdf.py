@@ -24,6 +24,17 @@ TEMPLATES = Path(__file__).parent / "typst"
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
 
 
+ENGINES = ("typst", "weasyprint")
+
+
+def pdf_engine(engine: str | None = None) -> str:
+    """The engine asked for, else the setting PDF_ENGINE (EAGE_PDF_ENGINE), else Typst."""
+    chosen = engine or os.environ.get("EAGE_PDF_ENGINE") or "typst"
+    if chosen not in ENGINES:
+        raise ValueError(f"unknown PDF engine {chosen!r}: expected one of {', '.join(ENGINES)}")
+    return chosen
+
+
 class TypstDocumentError(RuntimeError):
     """A Typst template could not be laid out."""
 
@@ -40,23 +51,28 @@ def _fonts() -> typst.Fonts:
 
 
 @lru_cache(maxsize=16)
-def _compiler(template: str) -> typst.Compiler:
-    """One compiler per template and process: it keeps its parsed sources and fonts."""
-    return typst.Compiler(str(TEMPLATES / template), root=str(TEMPLATES), font_paths=_fonts())
+def _compiler(path: Path) -> typst.Compiler:
+    """One compiler per template and process: it keeps its parsed sources and fonts. The
+    template's folder is the root: a template imports only its neighbours."""
+    return typst.Compiler(str(path), root=str(path.parent), font_paths=_fonts())
 
 
-def typst_pdf(template: str, data: dict[str, Any], *, created: date, pdf_a3: bool = True) -> bytes:
-    """Lay ``data`` out with ``template`` (e.g. "invoice.typ"); PDF/A-3b by default. The
+def typst_pdf(
+    template: str | Path, data: dict[str, Any], *, created: date, pdf_a3: bool = True
+) -> bytes:
+    """Lay ``data`` out with ``template`` (a name in ``typst/`` beside this file, e.g.
+    "invoice.typ", or the path of another package's template); PDF/A-3b by default. The
     PDF's dates are the document's own (``created``), so two renders are the same bytes."""
+    path = template if isinstance(template, Path) else TEMPLATES / template
     stamp = datetime(created.year, created.month, created.day, tzinfo=UTC)
     try:
-        pdf = _compiler(template).compile(
+        pdf = _compiler(path).compile(
             format="pdf",
             sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
             pdf_standards="a-3b" if pdf_a3 else [],
             timestamp=stamp,
         )
     except typst.TypstError as exc:
-        raise TypstDocumentError(f"{template}: {exc.message}") from exc
+        raise TypstDocumentError(f"{path.name}: {exc.message} {exc.trace}") from exc
     assert isinstance(pdf, bytes)
     return pdf
