@@ -16,7 +16,7 @@ from accounting.documents.docx_render import invoice_docx, time_statement_docx
 from accounting.documents.html import render_invoice_html, render_time_statement_html
 from accounting.documents.pdf import html_to_pdf
 from accounting.documents.typst_data import invoice_data, statement_data
-from accounting.documents.typst_pdf import ENGINES, pdf_engine, typst_pdf
+from accounting.documents.typst_pdf import ENGINES, pdf_engine, typst_pdf, without_tags
 from accounting.facturx import build_cii_xml, embed
 from accounting.invoicing import InvoiceDocument, TimeStatement
 
@@ -58,7 +58,7 @@ def render_invoice_pdf(
     if xml is None:
         xml = build_cii_xml(doc)
     if pdf_engine(engine) == "typst":
-        pdf_a3 = typst_pdf("invoice.typ", invoice_data(doc), created=doc.issue_date)
+        pdf_a3 = without_tags(typst_pdf("invoice.typ", invoice_data(doc), created=doc.issue_date))
     else:
         pdf_a3 = html_to_pdf(render_invoice_html(doc), identifier=doc.number)
     return embed(pdf_a3, xml, **_pdf_metadata(doc))

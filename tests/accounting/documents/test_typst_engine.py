@@ -223,3 +223,15 @@ def test_a_template_error_is_a_document_error(tmp_path: Path) -> None:
     bad.write_text("#let data = json(bytes(sys.inputs.data))\n#data.missing\n")
     with pytest.raises(TypstDocumentError, match=r"bad\.typ"):
         typst_pdf(bad, {"present": "1"}, created=date(2026, 11, 30))
+
+
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_factur_x_file_is_one_pdf(engine: str) -> None:
+    """factur-x 7.8 wrote the new PDF after the input in the same buffer: the stored file
+    carried the whole pre-embedding PDF in front of it. Now the file is the Factur-X PDF
+    alone: one header, one end, and pdfinfo reads it."""
+    pdf = render_invoice_pdf(month_invoice(), engine=engine)
+    assert pdf.startswith(b"%PDF-1.6")
+    assert pdf.count(b"%PDF-") == 1
+    assert pdf.rstrip().endswith(b"%%EOF") and pdf.count(b"%%EOF") == 1
+    assert pages(pdf) == 3
