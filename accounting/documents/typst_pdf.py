@@ -94,7 +94,7 @@ def without_tags(pdf: bytes) -> bytes:
         added = writer.add_page(page)
         if "/StructParents" in added:
             del added[NameObject("/StructParents")]
-    root = reader.trailer["/Root"]
+    root = reader.root_object
     for key in ("/OutputIntents", "/Metadata", "/Lang"):
         if key in root:
             writer._root_object[NameObject(key)] = root[key].clone(writer)
