@@ -9,17 +9,22 @@ import subprocess
 from collections import Counter
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
 from facturx import get_facturx_xml_from_pdf  # type: ignore[import-untyped]
 
 from accounting.documents import (
     pdf_engine,
+    render_invoice_docx,
     render_invoice_pdf,
     render_time_statement_pdf,
 )
 from accounting.documents.annual import AnnualStatement, ServiceYear, render_annual_statement_pdf
+from accounting.documents.html import duration
 from accounting.documents.typst_pdf import TypstDocumentError, typst_pdf
 from accounting.facturx import build_cii_xml
 from accounting.invoicing import (
@@ -235,3 +240,25 @@ def test_factur_x_file_is_one_pdf(engine: str) -> None:
     assert pdf.count(b"%PDF-") == 1
     assert pdf.rstrip().endswith(b"%%EOF") and pdf.count(b"%%EOF") == 1
     assert pages(pdf) == 3
+
+
+def test_docx_annex_table_written_in_one_parse() -> None:
+    """The .docx annex (63 rows written as XML at once, issue 17) is still a Word table an
+    accountant can restyle: header row repeated on each page, hours right-aligned, totals
+    bold on a shaded row, and the hours add up to the invoice's total."""
+    doc = month_invoice()
+    document = Document(BytesIO(render_invoice_docx(doc)))
+    annex = next(t for t in document.tables if t.rows[0].cells[0].text == "Date")
+    rows = annex._tbl.tr_lst
+    assert len(rows) == 1 + 63 + 3 + 1  # header, days, one total per service, grand total
+    assert rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    last = annex.rows[-1].cells
+    assert [c.text for c in last] == ["Total des heures", "", "", duration(doc.annex_total_minutes)]
+    hours = last[3]._tc
+    assert hours.find(f".//{qn('w:jc')}").get(qn("w:val")) == "right"
+    assert hours.find(f".//{qn('w:b')}").get(qn("w:val")) is None  # bold on
+    assert hours.find(f".//{qn('w:shd')}").get(qn("w:fill")) == "F0F4F8"
+    first_day = annex.rows[1].cells
+    assert first_day[0].text == "02/11/2026"
+    assert first_day[0]._tc.find(f".//{qn('w:b')}").get(qn("w:val")) == "0"
+    assert round(annex.rows[1].cells[0].width.mm, 1) == 28.0  # stored in twips
