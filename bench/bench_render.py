@@ -2,18 +2,32 @@
 
     taskset -c 0 .venv/bin/python bench/bench_render.py [N]
 
-For the invoice (3 lines, 63 annex rows, 2 pages), the credit note, the monthly time
-statement, the payslip and the annual statement: the mean per document over N runs
+For the invoice (3 lines, 63 annex rows: 3 pages with either engine), the credit note,
+the monthly time statement, the payslip and the annual statement: the mean per document over N runs
 (default 10, one warm-up run first) of the PDF alone and of the full bundle the close
 stores (invoice: CII XML + Factur-X PDF/A-3 + .docx; others: PDF + .docx), with Typst and
 with WeasyPrint, and the ratio. The invoice's steps are also timed apart.
 
-Measured on this 2-core machine, one core (taskset -c 0), mean of 10, December 2026:
+Measured on this 2-core machine, one core (taskset -c 0), CPU time, mean of 10, on
+2 December 2026 while other sessions loaded the machine (WeasyPrint figures varied by ±30 %
+between runs; the issue's quieter measure was 659 ms for the invoice):
 
-| document (one)                 | WeasyPrint | Typst  | ×    |
-|--------------------------------|-----------:|-------:|-----:|
-| invoice: PDF/A-3b layout only  |  see the run below      |
-(the table is filled in from a run: see the commit message of this file)
+| one document                        | WeasyPrint | Typst  | ×    |
+|-------------------------------------|-----------:|-------:|-----:|
+| invoice: PDF/A-3b layout only       |    668 ms  |   9 ms |  75  |
+| invoice: Factur-X PDF               |    765 ms  |  52 ms |  15  |
+| invoice: bundle (XML + PDF + .docx) |    738 ms  |  99 ms |  7.5 |
+| credit note: Factur-X PDF           |    284 ms  |  52 ms |  5.4 |
+| time statement: PDF/A-3b            |    675 ms  |  11 ms |  62  |
+| time statement: bundle (+ .docx)    |    761 ms  |  79 ms |  9.7 |
+| payslip: PDF                        |    623 ms  |  11 ms |  55  |
+| payslip: bundle (+ .docx)           |    703 ms  |  69 ms |  10  |
+| annual statement: PDF/A-3b          |    391 ms  |   7 ms |  53  |
+| annual statement: bundle (+ .docx)  |    460 ms  |  64 ms |  7.2 |
+
+The .docx columns use the one-parse tables of the same commit on both sides (invoice
+.docx 176 → 55 ms). A Factur-X invoice on Typst: layout 9 ms, tags dropped 14 ms, embed
+15 ms (213 ms if the tagged PDF went to factur-x), CII XML 4 ms.
 """
 
 from __future__ import annotations
