@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import threading
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -53,11 +54,22 @@ def _fonts() -> typst.Fonts:
     return typst.Fonts(include_system_fonts=False, font_paths=_font_paths())
 
 
-@lru_cache(maxsize=16)
+_local = threading.local()
+
+
 def _compiler(path: Path) -> typst.Compiler:
-    """One compiler per template and process: it keeps its parsed sources and fonts. The
-    template's folder is the root: a template imports only its neighbours."""
-    return typst.Compiler(str(path), root=str(path.parent), font_paths=_fonts())
+    """One compiler per template, process and thread: it keeps its parsed sources and fonts.
+    A compiler is not shared between threads: compiling on one that another thread is
+    using raises "Already borrowed" (the close runs in a job thread while a request renders
+    an annual statement). The template's folder is the root: it imports only neighbours."""
+    compilers: dict[Path, typst.Compiler] | None = getattr(_local, "compilers", None)
+    if compilers is None:
+        compilers = _local.compilers = {}
+    compiler = compilers.get(path)
+    if compiler is None:
+        compiler = typst.Compiler(str(path), root=str(path.parent), font_paths=_fonts())
+        compilers[path] = compiler
+    return compiler
 
 
 def typst_pdf(

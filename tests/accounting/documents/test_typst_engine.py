@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import threading
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -262,3 +263,25 @@ def test_docx_annex_table_written_in_one_parse() -> None:
     assert first_day[0].text == "02/11/2026"
     assert first_day[0]._tc.find(f".//{qn('w:b')}").get(qn("w:val")) == "0"
     assert round(annex.rows[1].cells[0].width.mm, 1) == 28.0  # stored in twips
+
+
+def test_typst_renders_from_several_threads() -> None:
+    """The close renders in a job thread while a request may render an annual statement:
+    a Typst compiler shared between threads failed with "Already borrowed"."""
+    stmt = month_statement()
+    expected = render_time_statement_pdf(stmt, engine="typst")
+    results: list[bytes | Exception] = []
+
+    def work() -> None:
+        for _ in range(3):
+            try:
+                results.append(render_time_statement_pdf(stmt, engine="typst"))
+            except Exception as exc:  # collected: the assertion below names it
+                results.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 9
