@@ -50,8 +50,10 @@ def _font_paths() -> list[str]:
 
 @lru_cache(maxsize=1)
 def _fonts() -> typst.Fonts:
-    # Only the document fonts: scanning every system font costs more than a render.
-    return typst.Fonts(include_system_fonts=False, font_paths=_font_paths())
+    """Only the document fonts' folder when it is there (scanning every system font costs
+    more than a render); the system's fonts otherwise, where fontconfig may find DejaVu."""
+    paths = _font_paths()
+    return typst.Fonts(include_system_fonts=not paths, font_paths=paths)
 
 
 _local = threading.local()
