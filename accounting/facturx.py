@@ -21,12 +21,13 @@ EN 16931 constraints that shape the mapping (business rules of the CEN schematro
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from typing import Any
 
 from facturx import (  # type: ignore[import-untyped]
     generate_cii_xml,
-    generate_from_binary,
+    generate_from_file,
     xml_check_xsd,
 )
 
@@ -370,9 +371,10 @@ def embed(
             "subject": subject or title,
             "keywords": "Factur-X, facture",
         }
+    buffer = _Rewritten(pdf_a3_bytes)
     try:
-        out: bytes = generate_from_binary(
-            pdf_a3_bytes,
+        generate_from_file(
+            buffer,
             xml_bytes,
             flavor="factur-x",
             level="en16931",
@@ -382,4 +384,22 @@ def embed(
         )
     except Exception as exc:
         raise FacturXError(f"Factur-X embedding failed: {exc}") from exc
-    return out
+    return buffer.getvalue()
+
+
+class _Rewritten(io.BytesIO):
+    """The PDF in, the Factur-X PDF out, in one buffer as factur-x wants it — but the output
+    replaces the input. factur-x 7.8 reads the PDF from the buffer and writes the new one
+    where the reader stopped: its generate_from_binary therefore returned the input PDF with
+    the new one appended after it (today's invoices were twice their size), and an input the
+    reader does not read to its end came out corrupt. The first write rewinds and truncates;
+    pypdf takes every offset from tell() after that, so the xref is exact."""
+
+    _rewound = False
+
+    def write(self, data: Any) -> int:
+        if not self._rewound:
+            self.seek(0)
+            self.truncate()
+            self._rewound = True
+        return super().write(data)

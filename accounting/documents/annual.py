@@ -7,11 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from accounting import formats
 from accounting.documents.docx_render import MUTED, _footer, _grid, _head, _open, _para, _save
-from accounting.documents.html import environment
+from accounting.documents.html import _hours_or_dash, environment
 from accounting.documents.pdf import html_to_pdf
+from accounting.documents.typst_data import party, seller
+from accounting.documents.typst_pdf import pdf_engine, typst_pdf
 from accounting.invoicing import Party, SellerParty
 
 MONTHS = (
@@ -124,7 +127,71 @@ def render_annual_statement_html(stmt: AnnualStatement) -> str:
     )
 
 
-def render_annual_statement_pdf(stmt: AnnualStatement) -> bytes:
+def annual_statement_data(stmt: AnnualStatement) -> dict[str, Any]:
+    """The Typst template's data (issue 17): the texts of annual_statement.html, formatted."""
+    h, m = formats.hours, formats.money
+    lines = summary_lines(stmt)
+    label, fee = lines[-1]
+    lines[-1] = (f"{label} — hors champ de la TVA", fee)
+    strong = {"Total facturé pour les services", "Écart restant (coût réel − facturé)"}
+    strong.add("Écart à date (coût réel − facturé), provisoire")
+    return {
+        "title": stmt.title,
+        "docref": stmt.title,
+        "pdf_title": f"{stmt.title} – {stmt.member.name}",
+        "author": stmt.seller.name,
+        "seller": seller(stmt.seller),
+        "member": party(stmt.member),
+        "meta": [
+            [k, v]
+            for k, v in (
+                ("Exercice", str(stmt.year)),
+                ("Référence", stmt.reference),
+                ("Établi le", formats.fr_date(stmt.issue_date)),
+            )
+            if v
+        ],
+        "provisional_notice": stmt.provisional_notice,
+        "member_name": stmt.member.name,
+        "year": str(stmt.year),
+        "months": list(MONTHS),
+        "hours": [
+            [s.label, *(_hours_or_dash(x) for x in s.minutes_by_month), h(s.minutes)]
+            for s in stmt.services
+        ],
+        "hours_total": [
+            "Total",
+            *(_hours_or_dash(x) for x in stmt.minutes_by_month),
+            h(stmt.total_minutes),
+        ],
+        "costs": [
+            [
+                s.label,
+                h(s.minutes),
+                m(s.direct_cost),
+                m(s.structure_cost),
+                m(s.total_cost),
+                m(s.invoiced),
+            ]
+            for s in stmt.services
+        ],
+        "costs_total": [
+            "Total",
+            h(stmt.total_minutes),
+            m(stmt.direct_cost),
+            m(stmt.structure_cost),
+            m(stmt.real_cost),
+            m(stmt.invoiced),
+        ],
+        "summary": [[k, v, k in strong] for k, v in lines],
+    }
+
+
+def render_annual_statement_pdf(stmt: AnnualStatement, *, engine: str | None = None) -> bytes:
+    """PDF/A-3b of the annual statement, laid out by Typst (default) or WeasyPrint."""
+    if pdf_engine(engine) == "typst":
+        data = annual_statement_data(stmt)
+        return typst_pdf("annual_statement.typ", data, created=stmt.issue_date)
     return html_to_pdf(
         render_annual_statement_html(stmt),
         identifier=f"annual-{stmt.year}-{stmt.member.siren}-{stmt.reference}",
