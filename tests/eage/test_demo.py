@@ -204,7 +204,8 @@ def test_which_months_a_load_closes(year: int, today: date, closed: list[str]) -
 @pytest.mark.parametrize(
     ("month", "today", "day"),
     [
-        (Month(2026, 3), date(2026, 12, 1), date(2026, 4, 6)),  # 5 April 2026 is a Sunday
+        # 5 April 2026 is a Sunday, the 6th Easter Monday (art. L3133-1 C. trav.)
+        (Month(2026, 3), date(2026, 12, 1), date(2026, 4, 7)),
         (Month(2026, 1), date(2026, 12, 1), date(2026, 2, 5)),
         (Month(2026, 11), date(2026, 12, 1), date(2026, 12, 1)),  # never after today
         (Month(2025, 12), date(2026, 12, 1), date(2026, 1, 5)),
