@@ -93,6 +93,15 @@ def hours_text(value: Any) -> str:
     return number2(Decimal(value or 0)) + "\xa0h"
 
 
+def _flag_width(items: Sequence[dict[str, Any]], flag_key: str | None) -> int:
+    """Room on the right for the items' flags, as long as the longest one in the reader's
+    language (« ▲ Expense outside the budget » is longer than its French)."""
+    if not flag_key:
+        return 60
+    longest = max((len(str(it.get(flag_key) or "")) for it in items), default=0)
+    return max(170, 16 + int(7.6 * longest))
+
+
 def _said(value: str, *labels: str) -> str:
     """'label — label : value' in French, '…: value' in English, escaped (a tooltip)."""
     return str(escape(_("%(label)s : %(value)s", label=" — ".join(labels), value=value)))
@@ -288,7 +297,7 @@ def grouped_hbars(
 ) -> Markup:
     """Horizontal groups of bars, one group per item, one bar per key (key, label, colour).
     `flag_key`: the item's text shown after the group (e.g. '▲ Dépassement prévu')."""
-    label_w, right, top = 260, 170 if flag_key else 60, 10
+    label_w, right, top = 260, _flag_width(items, flag_key), 10
     bar_h, gap = 9, 10
     group_h = bar_h * len(keys) + gap
     legend_y = top + group_h * len(items) + 36
