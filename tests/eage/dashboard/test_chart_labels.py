@@ -12,7 +12,14 @@ from flask_babel import refresh
 from eage.dashboard import charts
 
 FRENCH = {
-    "axis": ["0\u202f€", "500\u202f€", "12,5\u202fk€", "125\u202fk€", "1,2\u202fM€", "−2,5\u202fk€"],
+    "axis": [
+        "0\u202f€",
+        "500\u202f€",
+        "12,5\u202fk€",
+        "125\u202fk€",
+        "1,2\u202fM€",
+        "−2,5\u202fk€",
+    ],
     "hours": "1\u202f234\u202fh",
     "money": "1\u202f234,50\xa0€",
     "hours_text": "1\u202f234,50\xa0h",
