@@ -1,4 +1,5 @@
-"""French input for forms: decimals typed as `1 234,56`, dates as `28/11/2026`; and the
+"""Input for forms: decimals typed the reader's way (`1 234,56` in French, `1,234.56` in
+English), dates as `28/11/2026`; and the
 bridge between the services' validations (lists of problems) and the forms' fields.
 
 The messages of these fields and validators are in the reader's language: translated at
@@ -8,6 +9,7 @@ French input is parsed here, in the forms, never in the domain (ARCHITECTURE §3
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -20,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from accounting.problems import Problem
-from eage.filters import number, plain_decimal, translated
+from eage.filters import _locale, number, plain_decimal, translated
 from eage.filters import tr as _
 
 # Spaces a French user (or a copy-paste from a spreadsheet) may put between thousands.
@@ -30,12 +32,30 @@ _SPACES = (" ", "\u00a0", "\u202f", "\u2009", "'")
 LARGEST_INPUT = Decimal("1e10")  # the columns are Numeric(12, 2): up to 9 999 999 999,99
 
 
+# English thousands: groups of three digits after a comma, `1,234` / `12,345,678.5`.
+_ENGLISH_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
 def parse_fr_decimal(text: str) -> Decimal:
     """'1 234,56' / '1234.56' / '1 234,5 €' → Decimal('1234.56'); ValueError otherwise."""
+    return parse_decimal(text, "fr")
+
+
+def parse_decimal(text: str, locale: str = "fr") -> Decimal:
+    """A decimal typed the reader's way; ValueError otherwise, never a guess.
+
+    French: a comma is the decimal mark, spaces group thousands ('1 234,56'); a dot is read
+    as a decimal mark too ('1234.56'), so '1,234' is 1.234. English (`locale` 'en…'): a dot
+    is the decimal mark and commas group thousands by three ('1,234.56', '1234.56'), so
+    '1,234' is 1234, and a comma anywhere else ('12,5') is refused as ambiguous."""
     cleaned = text.strip().replace("€", "").replace("%", "").strip()
     for space in _SPACES:
         cleaned = cleaned.replace(space, "")
-    if cleaned.count(",") == 1 and "." not in cleaned:
+    if locale.startswith("en"):
+        if "," in cleaned and not _ENGLISH_GROUPED.fullmatch(cleaned):
+            raise ValueError(text)
+        cleaned = cleaned.replace(",", "")
+    elif cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not cleaned or cleaned.count(".") > 1 or "," in cleaned:
         raise ValueError(text)
@@ -46,6 +66,11 @@ def parse_fr_decimal(text: str) -> Decimal:
     if not value.is_finite() or "e" in cleaned.lower() or abs(value) >= LARGEST_INPUT:
         raise ValueError(text)  # no exponent (1e9999), nothing a Numeric(12, 2) cannot hold
     return value
+
+
+def parse_typed_decimal(text: str) -> Decimal:
+    """A decimal typed in a page, read in the reader's language (French outside a request)."""
+    return parse_decimal(text, _locale())
 
 
 class _TranslatedLabel(LazyString):
@@ -70,7 +95,8 @@ def choices(options: dict[Any, str] | Iterable[tuple[Any, str]]) -> list[SelectC
 
 
 class FrDecimalField(StringField):
-    """A decimal typed the French way. `places` is the number of decimals allowed (and shown)."""
+    """A decimal typed the reader's way (French `1 234,56`, English `1,234.56`). `places` is
+    the number of decimals allowed (and shown)."""
 
     def __init__(
         self, label: str | None = None, validators: Any = None, places: int = 2, **kwargs: Any
@@ -91,7 +117,7 @@ class FrDecimalField(StringField):
             self.data = None
             return
         try:
-            value = parse_fr_decimal(str(valuelist[0]))
+            value = parse_typed_decimal(str(valuelist[0]))
         except ValueError:
             self.data = None
             raise ValueError(_("Nombre attendu, par exemple 1 234,56.")) from None

@@ -13,6 +13,7 @@ from accounting.texts import N_
 from eage import audit
 from eage.auth.passwords import password_problems
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import ApiToken, AuditLog, Member, Organisation, User
 
 ROLE_LABELS = {
@@ -32,7 +33,7 @@ def check_user(data: dict[str, Any], user: User | None, acting: User | None) -> 
         clash = db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
         if clash is not None and (user is None or clash != user.id):
             problems.append(
-                Problem("email", "Cette adresse e-mail est déjà celle d'un autre utilisateur.")
+                Problem("email", tr("Cette adresse e-mail est déjà celle d'un autre utilisateur."))
             )
     problems += _membership_problems(data.get("role"), data.get("member_id"))
     problems += _password_problems(data, user)
@@ -40,10 +41,14 @@ def check_user(data: dict[str, Any], user: User | None, acting: User | None) -> 
         role = data.get("role")
         if role and role != "admin":
             problems.append(
-                Problem("role", "Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
+                Problem(
+                    "role", tr("Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
+                )
             )
         if data.get("active") is False:
-            problems.append(Problem("active", "Vous ne pouvez pas désactiver votre propre compte."))
+            problems.append(
+                Problem("active", tr("Vous ne pouvez pas désactiver votre propre compte."))
+            )
     return problems
 
 
@@ -53,17 +58,19 @@ def _membership_problems(role: str | None, member_id: int | None) -> list[Proble
     if role == "member" and not member_id:
         problems.append(
             Problem(
-                "member_id", "Un utilisateur adhérent doit être rattaché à une structure adhérente."
+                "member_id",
+                tr("Un utilisateur adhérent doit être rattaché à une structure adhérente."),
             )
         )
     if role and role != "member" and member_id:
         problems.append(
             Problem(
-                "member_id", "Seul un utilisateur adhérent est rattaché à une structure adhérente."
+                "member_id",
+                tr("Seul un utilisateur adhérent est rattaché à une structure adhérente."),
             )
         )
     if member_id and db.session.get(Member, member_id) is None:
-        problems.append(Problem("member_id", "Structure adhérente inconnue."))
+        problems.append(Problem("member_id", tr("Structure adhérente inconnue.")))
     return problems
 
 
@@ -73,14 +80,14 @@ def _password_problems(data: dict[str, Any], user: User | None) -> list[Problem]
     problems: list[Problem] = []
     if user is None and not password:
         problems.append(
-            Problem("password", "Le mot de passe est obligatoire pour un nouvel utilisateur.")
+            Problem("password", tr("Le mot de passe est obligatoire pour un nouvel utilisateur."))
         )
     if password:
         email = data.get("email") or (user.email if user else None)
         problems += [Problem("password", p) for p in password_problems(password, email=email)]
         if password != confirm:
             problems.append(
-                Problem("password_confirm", "Les deux mots de passe ne sont pas identiques.")
+                Problem("password_confirm", tr("Les deux mots de passe ne sont pas identiques."))
             )
     return problems
 

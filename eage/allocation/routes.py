@@ -13,6 +13,7 @@ from accounting.months import Month
 from eage.allocation import services
 from eage.auth.roles import BACK_OFFICE, roles_required
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import Member, Service
 
 bp = Blueprint("allocation", __name__, url_prefix="/repartition")
@@ -33,18 +34,28 @@ def index() -> ResponseReturnValue:
     last = Month.parse_or_none(raw_to) if raw_to else last_default
     errors = []
     if first is None:
-        errors.append(f"Mois de début invalide « {raw_from} » : attendu AAAA-MM (ex. 2026-01).")
+        errors.append(
+            tr(
+                "Mois de début invalide « %(raw_from)s » : attendu AAAA-MM (ex. 2026-01).",
+                raw_from=raw_from,
+            )
+        )
     if last is None:
-        errors.append(f"Mois de fin invalide « {raw_to} » : attendu AAAA-MM (ex. 2026-12).")
+        errors.append(
+            tr(
+                "Mois de fin invalide « %(raw_to)s » : attendu AAAA-MM (ex. 2026-12).",
+                raw_to=raw_to,
+            )
+        )
     if first is not None and last is not None and last < first:
-        errors.append("La période se termine avant de commencer.")
+        errors.append(tr("La période se termine avant de commencer."))
     period = None
     if not errors:
         assert first is not None and last is not None
         try:
             period = services.compute(first, last)
         except AllocationError as exc:  # pragma: no cover - inconsistent stored data
-            errors.append(f"Répartition impossible : {exc}")
+            errors.append(tr("Répartition impossible : %(exc)s", exc=exc))
     names = dict(db.session.execute(select(Member.code, Member.name)).all())
     labels = dict(db.session.execute(select(Service.code, Service.label)).all())
     table = services.member_pivot(period) if period else []

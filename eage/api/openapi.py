@@ -204,6 +204,14 @@ SERVICES_PATHS: dict[str, Any] = {
     },
 }
 
+
+def _errors_response(description: str) -> dict[str, Any]:
+    """A refusal listing every error of a posted batch: {error, errors: [{index, message}]}."""
+    item = _obj({"index": {"type": "integer"}, "message": STR})
+    schema = _obj({"error": STR, "errors": {"type": "array", "items": item}})
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 TIMESHEETS_PATHS: dict[str, Any] = {
     "/timesheets": {
         "get": {
@@ -246,42 +254,8 @@ TIMESHEETS_PATHS: dict[str, Any] = {
                     },
                 },
                 "400": {"$ref": "#/components/responses/Error"},
-                "409": {
-                    "description": "Entries identical to recorded ones, nothing written",
-                    "content": {
-                        "application/json": {
-                            "schema": _obj(
-                                {
-                                    "error": STR,
-                                    "errors": {
-                                        "type": "array",
-                                        "items": _obj(
-                                            {"index": {"type": "integer"}, "message": STR}
-                                        ),
-                                    },
-                                }
-                            )
-                        }
-                    },
-                },
-                "422": {
-                    "description": "Every error, nothing written",
-                    "content": {
-                        "application/json": {
-                            "schema": _obj(
-                                {
-                                    "error": STR,
-                                    "errors": {
-                                        "type": "array",
-                                        "items": _obj(
-                                            {"index": {"type": "integer"}, "message": STR}
-                                        ),
-                                    },
-                                }
-                            )
-                        }
-                    },
-                },
+                "409": _errors_response("Entries identical to recorded ones, nothing written"),
+                "422": _errors_response("Every error, nothing written"),
             },
         },
     },

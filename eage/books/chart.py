@@ -13,6 +13,7 @@ from accounting.chart import DEFAULT_ACCOUNTS, DEFAULT_SERVICE_ACCOUNTS, service
 from eage import audit
 from eage.books.errors import BooksError
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import Service
 from eage.models.books import LedgerAccount
 
@@ -104,15 +105,15 @@ def _account_problems(
     errors: list[str] = []
     if not ledger._ACCOUNT.match(number):
         errors.append(
-            "numéro de compte invalide : de 3 à 20 caractères, commençant par la classe 1 à 8"
+            tr("numéro de compte invalide : de 3 à 20 caractères, commençant par la classe 1 à 8")
         )
     if not label:
-        errors.append("indiquez l'intitulé du compte")
+        errors.append(tr("indiquez l'intitulé du compte"))
     other = db.session.scalar(select(LedgerAccount).where(LedgerAccount.number == number))
     if other is not None and other is not account:
-        errors.append(f"le compte {number} existe déjà")
+        errors.append(tr("le compte %(number)s existe déjà", number=number))
     if account is not None and account.purpose and not active:
-        errors.append("ce compte sert aux écritures générées : il ne peut pas être désactivé")
+        errors.append(tr("ce compte sert aux écritures générées : il ne peut pas être désactivé"))
     return errors
 
 

@@ -20,6 +20,7 @@ from eage.books.chart import ensure_chart
 from eage.books.errors import BooksError
 from eage.books.posting import month_end, number_entry, persist_entry
 from eage.extensions import db
+from eage.filters import tr
 from eage.locks import take_issuing_lock
 from eage.models import Member, Service
 from eage.models.base import utcnow
@@ -62,9 +63,9 @@ class _Lookups:
 def _header_problems(day: date | None, piece_ref: str) -> list[ledger.Problem]:
     problems: list[ledger.Problem] = []
     if day is None:
-        problems.append(ledger.Problem(None, "indiquez la date de l'écriture"))
+        problems.append(ledger.Problem(None, tr("indiquez la date de l'écriture")))
     if not (piece_ref or "").strip():
-        problems.append(ledger.Problem(None, "indiquez la pièce justificative (référence)"))
+        problems.append(ledger.Problem(None, tr("indiquez la pièce justificative (référence)")))
     return problems
 
 
@@ -75,15 +76,19 @@ def _entry_line(
     number = (ml.account or "").strip().upper()
     acc = known.accounts.get(number)
     if acc is None:
-        problems.append(ledger.Problem(i, f"le compte « {number} » n'est pas au plan comptable"))
+        problems.append(
+            ledger.Problem(
+                i, tr("le compte « %(number)s » n'est pas au plan comptable", number=number)
+            )
+        )
     elif not acc.active:
-        problems.append(ledger.Problem(i, f"le compte {number} est désactivé"))
+        problems.append(ledger.Problem(i, tr("le compte %(number)s est désactivé", number=number)))
     member = known.members.get(ml.member_id) if ml.member_id else None
     service = known.services.get(ml.service_id) if ml.service_id else None
     on_receivable = number == known.receivable
     if on_receivable and member is None:
         problems.append(
-            ledger.Problem(i, "le compte adhérents demande l'adhérent (compte auxiliaire)")
+            ledger.Problem(i, tr("le compte adhérents demande l'adhérent (compte auxiliaire)"))
         )
     return ledger.EntryLine(
         account=number,
@@ -160,7 +165,7 @@ def _as_entry(row: JournalEntry) -> ledger.Entry:
 def validate_entry(row: JournalEntry, *, user_id: int | None = None) -> JournalEntry:
     """Validate a draft OD: numbered, then immutable and chained at commit."""
     if row.is_validated:
-        raise BooksError(f"l'écriture {row.number} est déjà validée")
+        raise BooksError(tr("l'écriture %(number)s est déjà validée", number=row.number))
     take_issuing_lock()
     problems = ledger.check_entry(_as_entry(row))
     problems += [ledger.Problem(None, p) for p in periods.posting_problems([row.date])]
@@ -185,8 +190,11 @@ def validate_entry(row: JournalEntry, *, user_id: int | None = None) -> JournalE
 def delete_draft(row: JournalEntry, *, user_id: int | None = None) -> None:
     if row.is_validated:
         raise BooksError(
-            f"l'écriture {row.number} est validée : elle ne peut pas être supprimée ;"
-            " passez une écriture d'extourne"
+            tr(
+                "l'écriture %(number)s est validée : elle ne peut pas être supprimée ; passez "
+                "une écriture d'extourne",
+                number=row.number,
+            )
         )
     audit.record("delete", "journal_entry", row.id, user_id=user_id, summary=row.label[:500])
     db.session.delete(row)

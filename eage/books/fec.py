@@ -20,6 +20,7 @@ from eage import audit
 from eage.books.errors import BooksError
 from eage.books.lettering import letters_within
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import Organisation
 from eage.models.books import ChainLink, JournalEntry
 
@@ -85,7 +86,7 @@ def build_fec(year: int) -> FecFile:
     """The year's FEC (A47 A-1 LPF): validated entries of the year in validation order."""
     org = db.session.scalar(select(Organisation).limit(1))
     if org is None or not org.siren:
-        raise BooksError("le SIREN du groupement n'est pas renseigné")
+        raise BooksError(tr("le SIREN du groupement n'est pas renseigné"))
     rows = _in_validation_order(year)
     letters = letters_within(date(year, 1, 1), date(year, 12, 31))
     lines = [line for row in rows for line in _fec_lines(row, letters)]

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from eage import audit
 from eage.books.errors import BooksError
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import FiscalYear, Organisation
 from eage.models.books import JournalEntry
 
@@ -51,9 +52,9 @@ def posting_problems(days: Iterable[date]) -> list[str]:
             years[day.year] = db.session.get(FiscalYear, day.year)
             fiscal_year = years[day.year]
             if fiscal_year is None and not _follows_a_year(day.year):
-                problems.append(f"l'exercice {day.year} n'existe pas")
+                problems.append(tr("l'exercice %(year)s n'existe pas", year=day.year))
             elif fiscal_year is not None and fiscal_year.is_closed:
-                problems.append(f"l'exercice {day.year} est clôturé")
+                problems.append(tr("l'exercice %(year)s est clôturé", year=day.year))
         if locked is not None and day <= locked:
             message = f"la période est verrouillée jusqu'au {locked:%d/%m/%Y}"
             if message not in problems:
@@ -66,7 +67,12 @@ def check_postable(day: date) -> None:
     fiscal year, or on or before the period lock."""
     problems = posting_problems([day])
     if problems:
-        raise BooksError([f"écriture du {day:%d/%m/%Y} refusée : {p}" for p in problems])
+        raise BooksError(
+            [
+                tr("écriture du %(day)s refusée : %(p)s", day=format(day, "%d/%m/%Y"), p=p)
+                for p in problems
+            ]
+        )
 
 
 def is_postable(day: date) -> bool:
@@ -97,12 +103,15 @@ def set_lock_date(day: date, *, user_id: int | None = None) -> date:
     audit-logged."""
     org = _organisation()
     if org is None:
-        raise BooksError("le groupement n'est pas encore paramétré")
+        raise BooksError(tr("le groupement n'est pas encore paramétré"))
     current = org.books_locked_until
     if current is not None and day <= current:
         raise BooksError(
-            f"la date de verrouillage ne peut qu'avancer : la période est déjà verrouillée "
-            f"jusqu'au {current:%d/%m/%Y}"
+            tr(
+                "la date de verrouillage ne peut qu'avancer : la période est déjà verrouillée "
+                "jusqu'au %(current)s",
+                current=format(current, "%d/%m/%Y"),
+            )
         )
     drafts = db.session.scalar(
         select(func.count(JournalEntry.id)).where(
@@ -111,8 +120,12 @@ def set_lock_date(day: date, *, user_id: int | None = None) -> date:
     )
     if drafts:
         raise BooksError(
-            f"{drafts} écriture(s) en brouillon datée(s) au plus tard du {day:%d/%m/%Y} : "
-            "validez-les ou supprimez-les avant de verrouiller la période"
+            tr(
+                "%(drafts)s écriture(s) en brouillon datée(s) au plus tard du %(day)s : "
+                "validez-les ou supprimez-les avant de verrouiller la période",
+                drafts=drafts,
+                day=format(day, "%d/%m/%Y"),
+            )
         )
     org.books_locked_until = day
     audit.record(

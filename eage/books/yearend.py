@@ -31,6 +31,7 @@ from eage.books.chart import ensure_chart, posting_accounts
 from eage.books.errors import BooksError
 from eage.books.posting import persist_entry
 from eage.extensions import db
+from eage.filters import tr
 from eage.locks import take_issuing_lock
 from eage.models import FiscalYear, Invoice, Member, MonthLock
 from eage.models.base import utcnow
@@ -142,28 +143,42 @@ def closing_problems(year: int, today: date | None = None) -> list[str]:
         return [f"l'exercice {year} est déjà clôturé (le {fiscal_year.closed_at:%d/%m/%Y})"]
     problems = []
     if today <= date(year, 12, 31):
-        problems.append(f"l'exercice {year} n'est pas terminé (il se termine le 31/12/{year})")
+        problems.append(
+            tr("l'exercice %(year)s n'est pas terminé (il se termine le 31/12/%(year)s)", year=year)
+        )
     missing = _open_months(year)
     if missing:
         problems.append(
-            f"tous les mois de {year} doivent être clôturés ; encore ouverts : {', '.join(missing)}"
+            tr(
+                "tous les mois de %(year)s doivent être clôturés ; encore ouverts : %(items)s",
+                year=year,
+                items=", ".join(missing),
+            )
         )
     else:
         problems += _regularisation_problems(year)
     drafts = _drafts(year)
     if drafts:
         problems.append(
-            f"{drafts} écriture(s) OD en brouillon datée(s) de {year} : validez-les ou "
-            "supprimez-les"
+            tr(
+                "%(drafts)s écriture(s) OD en brouillon datée(s) de %(year)s : validez-les ou "
+                "supprimez-les",
+                drafts=drafts,
+                year=year,
+            )
         )
     next_year = db.session.get(FiscalYear, year + 1)
     if next_year is not None and next_year.is_closed:
-        problems.append(f"l'exercice {year + 1} est déjà clôturé")
+        problems.append(tr("l'exercice %(year)s est déjà clôturé", year=year + 1))
     locked = periods.lock_date()
     if locked is not None and locked >= date(year + 1, 1, 1):
         problems.append(
-            f"la période est verrouillée jusqu'au {locked:%d/%m/%Y} : les à-nouveaux du "
-            f"01/01/{year + 1} ne peuvent pas être passés"
+            tr(
+                "la période est verrouillée jusqu'au %(locked)s : les à-nouveaux du "
+                "01/01/%(next_year)s ne peuvent pas être passés",
+                locked=format(locked, "%d/%m/%Y"),
+                next_year=year + 1,
+            )
         )
     return problems
 

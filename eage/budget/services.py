@@ -13,6 +13,7 @@ from accounting.problems import Problem
 from accounting.texts import N_
 from eage import audit
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import BudgetLine, FiscalYear
 
 KIND_LABELS = {
@@ -50,18 +51,26 @@ def check_line(data: dict[str, Any]) -> list[Problem]:
     account, kind = data.get("account") or "", data.get("kind")
     if account:
         if not account.isdigit() or not 3 <= len(account) <= 10:
-            problems.append(Problem("account", "Compte invalide : 3 à 10 chiffres (ex. 641100)."))
+            problems.append(
+                Problem("account", tr("Compte invalide : 3 à 10 chiffres (ex. 641100)."))
+            )
         elif kind in ("staff", "overhead") and not account.startswith("6"):
-            problems.append(Problem("account", "Une charge s'impute sur un compte de classe 6."))
+            problems.append(
+                Problem("account", tr("Une charge s'impute sur un compte de classe 6."))
+            )
         elif kind == "income" and not account.startswith("7"):
-            problems.append(Problem("account", "Un produit s'impute sur un compte de classe 7."))
+            problems.append(
+                Problem("account", tr("Un produit s'impute sur un compte de classe 7."))
+            )
         elif kind == "staff" and not account.startswith(("621", "63", "64")):
             problems.append(
-                Problem("account", "Une charge de personnel s'impute sur un compte 621, 63 ou 64.")
+                Problem(
+                    "account", tr("Une charge de personnel s'impute sur un compte 621, 63 ou 64.")
+                )
             )
     amount = data.get("amount")
     if amount is not None and amount < 0:
-        problems.append(Problem("amount", "Le montant doit être positif ou nul."))
+        problems.append(Problem("amount", tr("Le montant doit être positif ou nul.")))
     return problems
 
 
@@ -192,14 +201,16 @@ def fiscal_year_or_defaults(year: int) -> tuple[FiscalYear, bool]:
 def check_settings(data: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     if data.get("hours_denominator") not in HOURS_DENOMINATORS:
-        problems.append(Problem("hours_denominator", "Choisir 1 607 h ou 1 820 h."))
+        problems.append(Problem("hours_denominator", tr("Choisir 1 607 h ou 1 820 h.")))
     share = data.get("health_employer_share")
     if share is not None and share < MIN_HEALTH_EMPLOYER_SHARE:
         problems.append(
             Problem(
                 "health_employer_share",
-                "La part employeur de la mutuelle est d'au moins 50 % "
-                "(art. L911-7 du Code de la sécurité sociale).",
+                tr(
+                    "La part employeur de la mutuelle est d'au moins 50 % "
+                    "(art. L911-7 du Code de la sécurité sociale)."
+                ),
             )
         )
     return problems

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from accounting.problems import Problem, ProblemsError
 from eage import audit
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import FiscalYear, Invoice, Service, ServiceRate
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,19}$")
@@ -33,18 +34,30 @@ def check_service(data: dict[str, Any], service_id: int | None = None) -> list[P
         if not CODE_PATTERN.match(code):
             problems.append(
                 Problem(
-                    "code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."
+                    "code",
+                    tr("Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."),
                 )
             )
         elif code in RESERVED_CODES:
             problems.append(
-                Problem("code", f"Le code « {code} » est réservé au temps interne et aux absences.")
+                Problem(
+                    "code",
+                    tr(
+                        "Le code « %(code)s » est réservé au temps interne et aux absences.",
+                        code=code,
+                    ),
+                )
             )
         else:
             clash = db.session.scalar(select(Service.id).where(func.upper(Service.code) == code))
             if clash is not None and clash != service_id:
                 problems.append(
-                    Problem("code", f"Le code « {code} » est déjà utilisé par un autre service.")
+                    Problem(
+                        "code",
+                        tr(
+                            "Le code « %(code)s » est déjà utilisé par un autre service.", code=code
+                        ),
+                    )
                 )
     return problems
 
@@ -98,8 +111,12 @@ def rate_change_problems(year: int, *, confirmed: bool, invoiced: list[str]) -> 
     return [
         Problem(
             "confirm",
-            f"Des factures de {year} sont déjà émises ({', '.join(invoiced)}) : cochez la case "
-            "pour confirmer que les nouveaux taux ne s'appliquent qu'aux factures à venir.",
+            tr(
+                "Des factures de %(year)s sont déjà émises (%(items)s) : cochez la case pour "
+                "confirmer que les nouveaux taux ne s'appliquent qu'aux factures à venir.",
+                year=year,
+                items=", ".join(invoiced),
+            ),
         )
     ]
 

@@ -426,13 +426,17 @@ def reopen_month(month: date, *, user_id: int | None, reason: str) -> None:
     key = Month.of(month).key
     lock = db.session.get(MonthLock, key)
     if lock is None:
-        raise ValueError(f"le mois {key} n'est pas clôturé")
+        raise ValueError(tr("le mois %(month)s n'est pas clôturé", month=key))
     if periods.year_is_closed(month.year):
         raise ValueError(
-            f"l'exercice {month.year} est clôturé : le mois {key} ne peut plus être rouvert"
+            tr(
+                "l'exercice %(year)s est clôturé : le mois %(month)s ne peut plus être rouvert",
+                year=month.year,
+                month=key,
+            )
         )
     if not reason.strip():
-        raise ValueError("indiquez pourquoi le mois est rouvert")
+        raise ValueError(tr("indiquez pourquoi le mois est rouvert"))
     summary.drop_month(lock)
     db.session.delete(lock)
     audit.record("reopen", "month", key, user_id=user_id, summary=reason.strip()[:500])

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 from accounting.money import CENT, ROUND_HALF_EVEN
@@ -27,6 +28,7 @@ from eage.dashboard.budget_table import OVER_STATUSES, BudgetLineBar
 from eage.dashboard.capacity_table import EmployeeBars
 from eage.dashboard.figures import MONTH_ABBR
 from eage.dashboard.regularisation_table import MemberBar
+from eage.filters import _locale, money, number2
 from eage.filters import tr as _
 
 PALETTE = (
@@ -50,34 +52,59 @@ def _num(value: Any) -> float:
     return float(value or 0)
 
 
+def _english() -> bool:
+    return _locale().startswith("en")
+
+
 def euros_short(value: float) -> str:
-    """Axis labels: 12 500 → '12,5 k€', 1 200 000 → '1,2 M€'."""
+    """Axis labels in the reader's format: 12 500 → '12,5 k€' / '€12.5k', 1 200 000 →
+    '1,2 M€' / '€1.2M'."""
     sign = "−" if value < 0 else ""
     v = abs(value)
-    if v >= 1_000_000:
-        text = f"{v / 1_000_000:.1f}".rstrip("0").rstrip(".") + "\u202fM€"
-    elif v >= 1000:
-        text = f"{v / 1000:.1f}".rstrip("0").rstrip(".") + "\u202fk€"
-    else:
-        text = f"{v:.0f}\u202f€"
-    return sign + text.replace(".", ",")
+    scaled, fmt, suffix = (
+        (v / 1_000_000, "#,##0.#", "M")
+        if v >= 1_000_000
+        else (v / 1000, "#,##0.#", "k")
+        if v >= 1000
+        else (v, "#,##0", "")
+    )
+    # float-ok: an axis label of a drawing; the exact amounts are in the table beside it
+    text = format_decimal(Decimal(f"{scaled:.1f}"), format=fmt, locale=_locale())
+    if _english():
+        return f"{sign}€{text}{suffix}"
+    return f"{sign}{text}\u202f{suffix}€"
 
 
 def hours_short(value: float) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f") + "\u202fh"
+    """Axis labels: '1 234 h' / '1,234 h'."""
+    text = format_decimal(Decimal(f"{value:.0f}"), format="#,##0", locale=_locale())
+    return text + "\u202fh"
 
 
 def money_text(value: Any) -> str:
-    """Exact figure for tooltips: '1 234,50 €'."""
+    """Exact figure for tooltips: '1 234,50 €' / '€1,234.50'."""
     # Half-even, the decimal context's default these tooltips always used (display only).
     d = Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_EVEN)
-    text = f"{abs(d):,.2f}".replace(",", "\u202f").replace(".", ",")
-    return ("−" if d < 0 else "") + text + "\xa0€"
+    return ("−" if d < 0 else "") + money(abs(d))
 
 
 def hours_text(value: Any) -> str:
-    d = Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_EVEN)
-    return f"{d:,.2f}".replace(",", "\u202f").replace(".", ",") + "\xa0h"
+    """Exact hours for tooltips: '1 234,50 h' / '1,234.50 h'."""
+    return number2(Decimal(value or 0)) + "\xa0h"
+
+
+def _flag_width(items: Sequence[dict[str, Any]], flag_key: str | None) -> int:
+    """Room on the right for the items' flags, as long as the longest one in the reader's
+    language (« ▲ Expense outside the budget » is longer than its French)."""
+    if not flag_key:
+        return 60
+    longest = max((len(str(it.get(flag_key) or "")) for it in items), default=0)
+    return max(170, 16 + int(7.6 * longest))
+
+
+def _said(value: str, *labels: str) -> str:
+    """'label — label : value' in French, '…: value' in English, escaped (a tooltip)."""
+    return str(escape(_("%(label)s : %(value)s", label=" — ".join(labels), value=value)))
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -190,7 +217,7 @@ def line_chart(
         for x, yy, v, c in points:
             out.append(
                 f'<circle class="point" cx="{x:.1f}" cy="{yy:.1f}" r="3.5" fill="{s["colour"]}">'
-                f"<title>{escape(s['label'])} — {escape(c)} : {escape(money_text(v))}</title>"
+                f"<title>{_said(money_text(v), s['label'], c)}</title>"
                 "</circle>"
             )
     out += _legend([(s["label"], s["colour"], s.get("style", "line")) for s in series], height - 22)
@@ -243,8 +270,8 @@ def stacked_bars(
             out.append(
                 f'<rect class="bar" data-series="{escape(s["label"])}" x="{x:.1f}" y="{base:.1f}" '
                 f'width="{bar_w:.1f}" height="{bh:.1f}" fill="{PALETTE[k % len(PALETTE)]}" '
-                f'stroke="white" stroke-width="0.5"><title>{escape(c)} — {escape(s["label"])} : '
-                f"{escape(money_text(s['values'][i]))}</title></rect>"
+                f'stroke="white" stroke-width="0.5"><title>'
+                f"{_said(money_text(s['values'][i]), c, s['label'])}</title></rect>"
             )
         out.append(
             f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
@@ -270,7 +297,7 @@ def grouped_hbars(
 ) -> Markup:
     """Horizontal groups of bars, one group per item, one bar per key (key, label, colour).
     `flag_key`: the item's text shown after the group (e.g. '▲ Dépassement prévu')."""
-    label_w, right, top = 260, 170 if flag_key else 60, 10
+    label_w, right, top = 260, _flag_width(items, flag_key), 10
     bar_h, gap = 9, 10
     group_h = bar_h * len(keys) + gap
     legend_y = top + group_h * len(items) + 36
@@ -308,8 +335,8 @@ def grouped_hbars(
             out.append(
                 f'<rect class="bar" data-series="{escape(key_label)}" x="{x1:.1f}" '
                 f'y="{y0 + k * bar_h:.1f}" width="{max(x2 - x1, 0.5):.1f}" height="{bar_h - 1}" '
-                f'fill="{colour}"><title>{escape(it["label"])} — {escape(key_label)} : '
-                f"{escape(fmt_exact(it[key]))}</title></rect>"
+                f'fill="{colour}"><title>'
+                f"{_said(fmt_exact(it[key]), it['label'], key_label)}</title></rect>"
             )
         if flag_key and it.get(flag_key):
             bad = it.get("flag_bad")
@@ -372,8 +399,7 @@ def hbars(
         )
         out.append(
             f'<rect class="bar" x="{x1:.1f}" y="{y0 + 3}" width="{max(x2 - x1, 0.5):.1f}" '
-            f'height="{bar_h - 6}" fill="{fill}"><title>{escape(it["label"])} : '
-            f"{escape(text)}</title></rect>"
+            f'height="{bar_h - 6}" fill="{fill}"><title>{_said(text, it["label"])}</title></rect>'
         )
         tx, anchor = (x2 + 5, "start") if v >= 0 or not diverging else (x1 - 5, "end")
         if diverging and v < 0 and tx - 7 * len(text) < label_w:

@@ -23,7 +23,8 @@ from eage.dashboard.figures import MONTH_NAMES, ratio
 from eage.dashboard.planned_hours_table import PlannedHoursRow
 from eage.extensions import db
 from eage.filters import tr
-from eage.models import CreditApplication, Invoice, MonthLock, PaymentAllocation
+from eage.models import CreditApplication, Invoice, PaymentAllocation
+from eage.regularisation.months import year_months
 
 
 @dataclass(frozen=True)
@@ -117,13 +118,9 @@ def unpaid(today: date) -> Unpaid:
 
 
 def closed_months(year: int) -> list[int]:
-    """The months (1–12) of `year` that are closed (locked), in order."""
-    rows = db.session.scalars(
-        select(MonthLock.month).where(
-            MonthLock.month >= f"{year}-01", MonthLock.month <= f"{year}-12"
-        )
-    )
-    return sorted(int(m[5:7]) for m in rows)
+    """The months (1–12) of `year` that are closed (locked), in order: read once, by
+    eage/regularisation/months.py, for the dashboard as for the statement and the portal."""
+    return sorted(int(key[5:7]) for key in year_months(year).closed)
 
 
 def closed_label(year: int, months: list[int]) -> str:

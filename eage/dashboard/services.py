@@ -44,6 +44,7 @@ from eage.dashboard.board import AllocationCharts, BudgetCharts, Charts, Dashboa
 from eage.dashboard.period import last_payslip_month, reporting_month
 from eage.dashboard.table import TABLES, Table
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import Member, Service
 
 
@@ -118,11 +119,11 @@ def dashboard(year: int, through: int | None = None, today: date | None = None) 
 def _checked_month(year: int, through: int | None, today: date | None) -> int:
     """The reporting month: `through`, else the year's (see reporting_month)."""
     if not 2000 <= year <= 2100:
-        raise DashboardError(f"exercice invalide : {year}")
+        raise DashboardError(tr("exercice invalide : %(year)s", year=year))
     if through is None:
         through = reporting_month(year, today or date.today())
     if not 0 <= through <= 12:
-        raise DashboardError(f"mois invalide : {through}")
+        raise DashboardError(tr("mois invalide : %(through)s", through=through))
     return through
 
 

@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from accounting.calendar import french_public_holidays
 from accounting.months import Month
 from eage.closing import services as closing
 from eage.extensions import db
 from eage.invoicing import services as invoicing
-from eage.models import Expense, Invoice, Member, Payment
+from eage.models import Expense, Invoice, Member, MonthLock, Payment
 from eage.payslips import settlements
 
 CLOSE_DAY = 5  # the month is closed on the first working day from the 5th of the next one
+CLOSE_TIME = clock(17, 0)  # at the end of the closing day
 FEES_DAY = 15  # the membership fees are invoiced on 15 January
 LATE_MEMBER = "YESHT"  # pays about two and a half months after issue
 LATE_DELAY = 75
@@ -45,10 +48,10 @@ Progress = Callable[[str], None]
 
 
 def close_day(month: Month, today: date) -> date:
-    """The day `month` is closed: the first working day from the 5th of the next month,
-    or `today` if that is later than today."""
+    """The day `month` is closed: the first working day (not a public holiday) from the 5th
+    of the next month, or `today` if that is later than today."""
     day = month.next().start.replace(day=CLOSE_DAY)
-    while day.weekday() >= 5:
+    while day.weekday() >= 5 or day in french_public_holidays(day.year):
         day += timedelta(days=1)
     return min(day, today)
 
@@ -80,6 +83,11 @@ def load_history(year: int, today: date, report: list[str]) -> None:
 def _close(month: Month, day: date) -> str:
     started = time.perf_counter()
     result = closing.close_month(month.start, today=day)
+    # the lock reads as the close it simulates (issued on `day`), not as the load's clock
+    lock = db.session.get(MonthLock, month.key)
+    if lock is not None:
+        lock.closed_at = datetime.combine(day, CLOSE_TIME)
+        db.session.commit()
     # the group pays the month's net salaries, social charges and withholding tax
     settlements.settle_month(month.key, day)
     return (

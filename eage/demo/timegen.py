@@ -1,6 +1,7 @@
 """The demo's generated time: each working day an employee works its contract hours, split
 in half-hours over the members weighted by their planned hours (seeded by the year, so the
-same day always gets the same time)."""
+same day always gets the same time). Nobody works on a French public holiday (art. L3133-1
+C. trav.), as the close's "days without time" check expects."""
 
 from __future__ import annotations
 
@@ -10,18 +11,42 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
+from accounting.calendar import french_public_holidays
 from eage.extensions import db
 from eage.models import Employee, Member, Service, TimesheetEntry
 
 
 def _working_days(start: date, end: date) -> list[date]:
+    """Monday to Friday, public holidays excepted."""
     days = []
     d = start
     while d <= end:
-        if d.weekday() < 5:
+        if d.weekday() < 5 and d not in french_public_holidays(d.year):
             days.append(d)
         d += timedelta(days=1)
     return days
+
+
+def _entry(
+    day: date,
+    employee_id: int,
+    minutes: int,
+    *,
+    member_id: int | None = None,
+    service_id: int | None = None,
+    absence_code: str | None = None,
+    note: str | None = None,
+) -> dict[str, object]:
+    """One timesheet row, as inserted in bulk."""
+    return dict(
+        date=day,
+        employee_id=employee_id,
+        member_id=member_id,
+        service_id=service_id,
+        absence_code=absence_code,
+        minutes=minutes,
+        note=note,
+    )
 
 
 def generate_time(
@@ -55,27 +80,13 @@ def generate_time(
         for day in _working_days(start, end):
             if rng.random() < 0.04:  # a day of paid leave now and then
                 rows.append(
-                    dict(
-                        date=day,
-                        employee_id=emp.id,
-                        member_id=None,
-                        service_id=None,
-                        absence_code="CP",
-                        minutes=daily_minutes,
-                        note="Congés payés",
-                    )
+                    _entry(day, emp.id, daily_minutes, absence_code="CP", note="Congés payés")
                 )
                 continue
             internal = 30 if rng.random() < 0.5 else 60
             rows.append(
-                dict(
-                    date=day,
-                    employee_id=emp.id,
-                    member_id=None,
-                    service_id=svc.id,
-                    absence_code=None,
-                    minutes=internal,
-                    note="Administration du groupement",
+                _entry(
+                    day, emp.id, internal, service_id=svc.id, note="Administration du groupement"
                 )
             )
             left = daily_minutes - internal
@@ -87,15 +98,7 @@ def generate_time(
             for member_id, minutes in per.items():
                 if minutes > 0:
                     rows.append(
-                        dict(
-                            date=day,
-                            employee_id=emp.id,
-                            member_id=member_id,
-                            service_id=svc.id,
-                            absence_code=None,
-                            minutes=minutes,
-                            note=None,
-                        )
+                        _entry(day, emp.id, minutes, member_id=member_id, service_id=svc.id)
                     )
     if rows:
         db.session.execute(insert(TimesheetEntry), rows)

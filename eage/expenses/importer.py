@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from accounting.problems import Problem, ProblemsError
 from eage.expenses import services
+from eage.filters import tr
 from eage.forms_fr import parse_fr_decimal
 from eage.tables import Columns, read_table
 from eage.timesheets.parsing import parse_date
@@ -98,21 +99,26 @@ PAID_BY = {
 }
 
 
-def _amount(value: Any, what: str = "montant") -> Decimal:
+def _amount(value: Any, what: str | None = None) -> Decimal:
+    what = what or tr("montant")
     if isinstance(value, bool) or value is None:
-        raise ValueError(f"{what} manquant")
+        raise ValueError(tr("%(what)s manquant", what=what))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):  # a spreadsheet cell: its shortest decimal representation
         return Decimal(repr(value))
     text = str(value).strip()
     if not text:
-        raise ValueError(f"{what} manquant")
+        raise ValueError(tr("%(what)s manquant", what=what))
     try:
         return parse_fr_decimal(text)
     except ValueError:
         raise ValueError(
-            f"{what} invalide « {text} » (attendu par ex. 1234,56 ou -45.00)"
+            tr(
+                "%(what)s invalide « %(text)s » (attendu par ex. 1234,56 ou -45.00)",
+                what=what,
+                text=text,
+            )
         ) from None
 
 
@@ -161,7 +167,7 @@ def _check_row(
     if code:
         data["service_id"] = service_ids.get(code.upper())
         if data["service_id"] is None:
-            problems.append(Problem("service", f"service inconnu « {code} »"))
+            problems.append(Problem("service", tr("service inconnu « %(code)s »", code=code)))
     _read_purchase(raw, data, problems)
     for p in services.check_expense(data, frozen):
         if p.field in ("date", "amount", "vat", "paid_by") and any(
@@ -180,7 +186,7 @@ def _read_purchase(raw: dict[str, Any], data: dict[str, Any], problems: list[Pro
     vat = raw.get("vat")
     if vat is not None and str(vat).strip():
         try:
-            data["vat"] = _amount(vat, "TVA")
+            data["vat"] = _amount(vat, tr("TVA"))
         except ValueError as exc:
             problems.append(Problem("vat", str(exc)))
     paid_by = "" if raw.get("paid_by") is None else str(raw["paid_by"]).strip()
@@ -188,7 +194,10 @@ def _read_purchase(raw: dict[str, Any], data: dict[str, Any], problems: list[Pro
         data["paid_by"] = PAID_BY[paid_by.lower()]
     else:
         problems.append(
-            Problem("paid_by", f"règlement inconnu « {paid_by} » (fournisseur ou banque)")
+            Problem(
+                "paid_by",
+                tr("règlement inconnu « %(paid_by)s » (fournisseur ou banque)", paid_by=paid_by),
+            )
         )
 
 
@@ -219,7 +228,7 @@ def import_expenses(
     clean, problems = check_rows(raw_rows)
     result = ImportResult(rows=len(raw_rows), problems=problems)
     if not raw_rows:
-        result.problems.append(Problem("", "aucune dépense dans le fichier", row=1))
+        result.problems.append(Problem("", tr("aucune dépense dans le fichier"), row=1))
     if result.problems:
         return result
     result.total = sum((r["amount"] for r in clean), Decimal("0.00"))

@@ -55,41 +55,51 @@ def _check_common(data: dict[str, Any], frozen: set[int]) -> list[Problem]:
     problems: list[Problem] = []
     day = data.get("date")
     if day is None:
-        problems.append(Problem("date", "Date obligatoire."))
+        problems.append(Problem("date", tr("Date obligatoire.")))
     elif day.year in frozen:
         problems.append(
             Problem(
                 "date",
-                f"L'exercice {day.year} est régularisé : ses dépenses et "
-                "produits ne peuvent plus être modifiés.",
+                tr(
+                    "L'exercice %(year)s est régularisé : ses dépenses et produits ne peuvent "
+                    "plus être modifiés.",
+                    year=day.year,
+                ),
             )
         )
     else:
         problems.extend(_locked_problems(day))
     label = data.get("label") or ""
     if not label.strip():
-        problems.append(Problem("label", "Libellé obligatoire."))
+        problems.append(Problem("label", tr("Libellé obligatoire.")))
     elif len(label) > LABEL_MAX:
         problems.append(
-            Problem("label", f"Libellé trop long ({len(label)} caractères, {LABEL_MAX} au plus).")
+            Problem(
+                "label",
+                tr(
+                    "Libellé trop long (%(n)s caractères, %(max)s au plus).",
+                    n=len(label),
+                    max=LABEL_MAX,
+                ),
+            )
         )
     amount = data.get("amount")
     if amount is None:
-        problems.append(Problem("amount", "Montant obligatoire."))
+        problems.append(Problem("amount", tr("Montant obligatoire.")))
     else:
-        problems.extend(_cents_problems("amount", amount, "Montant"))
+        problems.extend(_cents_problems("amount", amount, tr("Montant")))
     service_id = data.get("service_id")
     if service_id is not None and db.session.get(Service, service_id) is None:
-        problems.append(Problem("service_id", "Service inconnu."))
+        problems.append(Problem("service_id", tr("Service inconnu.")))
     return problems
 
 
 def _cents_problems(name: str, amount: Decimal, what: str) -> list[Problem]:
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        return [Problem(name, f"{what} au centime : 2 décimales au plus.")]
+        return [Problem(name, tr("%(what)s au centime : 2 décimales au plus.", what=what))]
     if abs(amount) > MAX_AMOUNT:
-        return [Problem(name, f"{what} trop élevé.")]
+        return [Problem(name, tr("%(what)s trop élevé.", what=what))]
     return []
 
 
@@ -98,15 +108,24 @@ def _locked_problems(day: date) -> list[Problem]:
     fiscal = db.session.get(FiscalYear, day.year)
     if fiscal is not None and fiscal.closed_at is not None:
         return [
-            Problem("date", f"L'exercice {day.year} est clôturé : plus aucune écriture n'y entre.")
+            Problem(
+                "date",
+                tr(
+                    "L'exercice %(year)s est clôturé : plus aucune écriture n'y entre.",
+                    year=day.year,
+                ),
+            )
         ]
     locked = db.session.scalar(select(Organisation.books_locked_until).limit(1))
     if locked is not None and day <= locked:
         return [
             Problem(
                 "date",
-                f"La comptabilité est verrouillée jusqu'au {locked:%d/%m/%Y} : "
-                "datez la pièce après cette date.",
+                tr(
+                    "La comptabilité est verrouillée jusqu'au %(locked)s : datez la pièce après "
+                    "cette date.",
+                    locked=format(locked, "%d/%m/%Y"),
+                ),
             )
         ]
     return []
@@ -151,18 +170,21 @@ def _vat_problems(data: dict[str, Any]) -> list[Problem]:
     vat, amount = data.get("vat"), data.get("amount")
     if vat is None or vat == 0:
         return []
-    problems = _cents_problems("vat", vat, "TVA déductible")
+    problems = _cents_problems("vat", vat, tr("TVA déductible"))
     if amount is not None and amount != 0:
         if (vat > 0) != (amount > 0):
             problems.append(
                 Problem(
                     "vat",
-                    "La TVA déductible a le signe du montant (négative pour un avoir fournisseur).",
+                    tr(
+                        "La TVA déductible a le signe du montant "
+                        "(négative pour un avoir fournisseur)."
+                    ),
                 )
             )
         elif abs(vat) >= abs(amount):
             problems.append(
-                Problem("vat", "La TVA déductible ne peut pas dépasser le montant hors taxes.")
+                Problem("vat", tr("La TVA déductible ne peut pas dépasser le montant hors taxes."))
             )
     return problems
 
@@ -179,16 +201,19 @@ def check_expense(data: dict[str, Any], frozen: set[int] | None = None) -> list[
         problems.append(Problem("account", bad))
     amount = data.get("amount")
     if amount is not None and amount == 0:
-        problems.append(Problem("amount", "Le montant ne peut pas être nul."))
+        problems.append(Problem("amount", tr("Le montant ne peut pas être nul.")))
     problems.extend(_vat_problems(data))
     supplier = data.get("supplier") or ""
     if len(supplier) > LABEL_MAX:
         problems.append(
-            Problem("supplier", f"Fournisseur trop long ({len(supplier)} caractères, 200 au plus).")
+            Problem(
+                "supplier",
+                tr("Fournisseur trop long (%(n)s caractères, 200 au plus).", n=len(supplier)),
+            )
         )
     if (data.get("paid_by") or "supplier") not in PAID_BY:
         problems.append(
-            Problem("paid_by", "Réglée par : « fournisseur » (401) ou « banque » (512).")
+            Problem("paid_by", tr("Réglée par : « fournisseur » (401) ou « banque » (512)."))
         )
     return problems
 
@@ -225,7 +250,7 @@ def check_income(data: dict[str, Any], frozen: set[int] | None = None) -> list[P
         problems.append(Problem("account", bad))
     amount = data.get("amount")
     if amount is not None and amount <= 0:
-        problems.append(Problem("amount", "Le montant d'un produit doit être positif."))
+        problems.append(Problem("amount", tr("Le montant d'un produit doit être positif.")))
     return problems
 
 
@@ -263,13 +288,21 @@ def posted_problem(row: Expense | OperatingIncome) -> Problem | None:
     if isinstance(row, Expense):
         return Problem(
             None,
-            f"Dépense comptabilisée le {when} ({entry.number}) : corrigez-la par une "
-            "dépense négative (avoir fournisseur).",
+            tr(
+                "Dépense comptabilisée le %(when)s (%(number)s) : corrigez-la par une dépense "
+                "négative (avoir fournisseur).",
+                when=when,
+                number=entry.number,
+            ),
         )
     return Problem(
         None,
-        f"Produit comptabilisé le {when} ({entry.number}) : il ne peut plus être modifié "
-        "ni supprimé ; une correction passe par une écriture d'opérations diverses.",
+        tr(
+            "Produit comptabilisé le %(when)s (%(number)s) : il ne peut plus être modifié ni "
+            "supprimé ; une correction passe par une écriture d'opérations diverses.",
+            when=when,
+            number=entry.number,
+        ),
     )
 
 
@@ -333,7 +366,7 @@ def _delete(row: Any, user_id: int | None, what: str) -> list[Problem]:
         return [
             Problem(
                 None,
-                f"L'exercice {row.date.year} est régularisé : {what}.",
+                tr("L'exercice %(year)s est régularisé : %(what)s.", year=row.date.year, what=what),
             )
         ]
     audit.record(
@@ -363,7 +396,7 @@ def update_expense(row: Expense, data: dict[str, Any], *, user_id: int | None = 
 
 
 def delete_expense(row: Expense, *, user_id: int | None = None) -> list[Problem]:
-    return _delete(row, user_id, "cette dépense ne peut plus être supprimée")
+    return _delete(row, user_id, tr("cette dépense ne peut plus être supprimée"))
 
 
 def create_expenses(rows: list[dict[str, Any]], *, source: str, user_id: int | None = None) -> int:
@@ -401,7 +434,7 @@ def update_income(
 
 
 def delete_income(row: OperatingIncome, *, user_id: int | None = None) -> list[Problem]:
-    return _delete(row, user_id, "ce produit ne peut plus être supprimé")
+    return _delete(row, user_id, tr("ce produit ne peut plus être supprimé"))
 
 
 # --- lists and totals ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from accounting.months import Month
 from eage import parties, storage
 from eage.core.services import month_bounds
 from eage.extensions import db
+from eage.filters import tr
 from eage.invoicing.errors import InvoicingError
 from eage.models import (
     Employee,
@@ -47,7 +48,7 @@ def current_seller() -> dict[str, Any]:
     """The group's snapshot as the seller of a document issued now."""
     org = parties.organisation()
     if org is None:
-        raise InvoicingError("l'identité du groupement n'est pas renseignée")
+        raise InvoicingError(tr("l'identité du groupement n'est pas renseignée"))
     return parties.seller_snapshot(org)
 
 

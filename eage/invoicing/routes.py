@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, ROLES_ALL, roles_required
 from eage.core.services import parse_month
 from eage.extensions import db
-from eage.forms_fr import choices, parse_fr_decimal
+from eage.forms_fr import choices, parse_typed_decimal
 from eage.invoicing import services
 from eage.invoicing.forms import METHOD_LABELS, CreditNoteForm, PaymentForm
 from eage.models import Invoice, Member, Payment, StoredDocument
@@ -109,7 +109,7 @@ def apply_credit(number: str) -> Response:
     invoice = db.session.get(Invoice, int(raw_invoice)) if raw_invoice.isdigit() else None
     raw_amount = (request.form.get("amount") or "").strip()
     try:
-        amount = parse_fr_decimal(raw_amount) if raw_amount else None
+        amount = parse_typed_decimal(raw_amount) if raw_amount else None
     except ValueError:
         flash(_("Montant illisible : %(value)s", value=raw_amount), "danger")
         return redirect(url_for("invoicing.detail", number=number))
@@ -168,7 +168,7 @@ def credit_note(number: str) -> str | Response:
                 if not raw:
                     continue
                 try:
-                    amounts[line.position] = parse_fr_decimal(raw)
+                    amounts[line.position] = parse_typed_decimal(raw)
                 except ValueError:
                     line_errors[line.position] = "Nombre attendu, par exemple 120,50."
         if not line_errors:
@@ -209,7 +209,7 @@ def _posted_allocations() -> dict[int, Decimal] | None:
     for key, raw in request.form.items():
         if key.startswith("alloc-") and raw.strip():
             try:
-                allocations[int(key[6:])] = parse_fr_decimal(raw)
+                allocations[int(key[6:])] = parse_typed_decimal(raw)
             except ValueError:
                 flash(_("Montant affecté illisible : %(value)s", value=raw), "danger")
                 bad = True

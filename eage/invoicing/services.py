@@ -90,7 +90,7 @@ def issue_document(
     """Number and record one invoice or credit note. The caller holds the issuing lock
     (take_issuing_lock) and commits once with the documents."""
     if not lines:
-        raise InvoicingError("un document sans ligne ne peut pas être émis")
+        raise InvoicingError(tr("un document sans ligne ne peut pas être émis"))
     totals = domain.invoice_totals([_domain_line(s) for s in lines], member.vat_regime)  # type: ignore[arg-type]
     number, seq = next_number(kind, issue_date.year)
     terms = 0 if kind == "credit_note" else member.payment_terms_days
@@ -378,25 +378,38 @@ def _application_errors(
     """Every reason a credit note cannot be applied so, at once."""
     errors: list[str] = []
     if not note.is_credit_note:
-        errors.append(f"{note.number} n'est pas un avoir")
+        errors.append(tr("%(number)s n'est pas un avoir", number=note.number))
     if invoice is None:
-        errors.append("choisissez la facture à solder")
+        errors.append(tr("choisissez la facture à solder"))
     elif invoice.is_credit_note:
-        errors.append(f"{invoice.number} est un avoir, pas une facture")
+        errors.append(tr("%(number)s est un avoir, pas une facture", number=invoice.number))
     elif invoice.member_id != note.member_id:
-        errors.append(f"{invoice.number} est une facture d'un autre adhérent")
+        errors.append(tr("%(number)s est une facture d'un autre adhérent", number=invoice.number))
     if amount is None or amount <= 0:
-        errors.append("le montant doit être positif")
+        errors.append(tr("le montant doit être positif"))
     elif round_cents(amount) != amount:
-        errors.append("le montant a au plus deux décimales")
+        errors.append(tr("le montant a au plus deux décimales"))
     else:
         left = unapplied_credit(note)
         if amount > left:
-            errors.append(f"{amount} € dépasse le crédit restant de l'avoir ({left} €)")
+            errors.append(
+                tr(
+                    "%(amount)s € dépasse le crédit restant de l'avoir (%(left)s €)",
+                    amount=amount,
+                    left=left,
+                )
+            )
         if invoice is not None and not invoice.is_credit_note:
             owed = outstanding(invoice)
             if amount > owed:
-                errors.append(f"{amount} € dépasse le reste dû de {invoice.number} ({owed} €)")
+                errors.append(
+                    tr(
+                        "%(amount)s € dépasse le reste dû de %(number)s (%(owed)s €)",
+                        amount=amount,
+                        number=invoice.number,
+                        owed=owed,
+                    )
+                )
     return errors
 
 
@@ -447,9 +460,9 @@ def _credit_specs(
     position), and every error at once."""
     errors: list[str] = []
     if invoice.kind != "invoice":
-        errors.append("un avoir ne peut pas être lui-même crédité")
+        errors.append(tr("un avoir ne peut pas être lui-même crédité"))
     if not (reason or "").strip():
-        errors.append("indiquez le motif de l'avoir")
+        errors.append(tr("indiquez le motif de l'avoir"))
     already = credited_lines_so_far(invoice)
     specs: list[LineSpec] = []
     for line in invoice.lines:
@@ -458,12 +471,17 @@ def _credit_specs(
         if wanted == 0:
             continue
         if wanted < 0:
-            errors.append(f"ligne {line.position} : le montant doit être positif")
+            errors.append(tr("ligne %(line)s : le montant doit être positif", line=line.position))
         elif round_cents(wanted) != wanted:
-            errors.append(f"ligne {line.position} : au plus deux décimales")
+            errors.append(tr("ligne %(line)s : au plus deux décimales", line=line.position))
         elif wanted > left:
             errors.append(
-                f"ligne {line.position} : {wanted} € dépasse ce qui reste à créditer ({left} €)"
+                tr(
+                    "ligne %(line)s : %(wanted)s € dépasse ce qui reste à créditer (%(left)s €)",
+                    line=line.position,
+                    wanted=wanted,
+                    left=left,
+                )
             )
         else:
             full = wanted == line.amount
@@ -480,9 +498,9 @@ def _credit_specs(
             )
     if not errors and not specs:
         errors.append(
-            "rien à créditer : la facture est déjà entièrement créditée"
+            tr("rien à créditer : la facture est déjà entièrement créditée")
             if amounts is None
-            else "indiquez au moins un montant à créditer"
+            else tr("indiquez au moins un montant à créditer")
         )
     return specs, errors
 
@@ -583,7 +601,7 @@ def invoice_fees(
     payroll, cap), outside VAT scope. Idempotent: members already invoiced are skipped."""
     fy = db.session.get(FiscalYear, year)
     if fy is None:
-        raise InvoicingError(f"l'exercice {year} n'existe pas")
+        raise InvoicingError(tr("l'exercice %(year)s n'existe pas", year=year))
     started = time.perf_counter()
     take_issuing_lock()
     issued = _issue_fees(fy, year, user_id=user_id, issue_date=issue_date or date.today())
@@ -762,7 +780,12 @@ def record_payment(
     started = time.perf_counter()
     refused = periods.posting_problems([day])  # SPEC §5 "Locks": its BQ entry is dated `day`
     if refused:
-        raise InvoicingError([f"règlement du {day:%d/%m/%Y} refusé : {p}" for p in refused])
+        raise InvoicingError(
+            [
+                tr("règlement du %(day)s refusé : %(p)s", day=format(day, "%d/%m/%Y"), p=p)
+                for p in refused
+            ]
+        )
     plan = _payment_plan(member, amount, method, allocations)
     payment = Payment(
         member=member,
@@ -1004,10 +1027,10 @@ def send_invoice(invoice: Invoice, *, user_id: int | None = None) -> str:
     .eml file in the outbox folder. Marks the invoice sent. Returns where it went."""
     member = invoice.member
     if not member.email:
-        raise InvoicingError(f"{member.code} n'a pas d'adresse e-mail")
+        raise InvoicingError(tr("%(code)s n'a pas d'adresse e-mail", code=member.code))
     pdf = invoice.document("invoice_pdf")
     if pdf is None:
-        raise InvoicingError(f"{invoice.number} n'a pas de PDF")
+        raise InvoicingError(tr("%(number)s n'a pas de PDF", number=invoice.number))
     where = mail.deliver(_invoice_email(invoice, pdf), invoice.number)
     mark_sent(invoice)
     audit.record(

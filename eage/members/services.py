@@ -23,6 +23,7 @@ from accounting.problems import Problem
 from accounting.texts import N_
 from eage import audit
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import INTERNAL, FiscalYear, Member, PlannedHours, Service
 
 VAT_REGIME_LABELS = {
@@ -51,10 +52,14 @@ MEMBER_FIELDS = (
 
 def _digits_message(kind: str, length: int, exc: ValidationError) -> str:
     if isinstance(exc, InvalidLength):
-        return f"{kind} invalide : {length} chiffres attendus."
+        return tr("%(kind)s invalide : %(n)s chiffres attendus.", kind=kind, n=length)
     if isinstance(exc, InvalidChecksum | InvalidComponent):
-        return f"{kind} invalide : la clé de contrôle ne correspond pas."
-    return f"{kind} invalide : seuls des chiffres sont attendus ({length} chiffres)."
+        return tr("%(kind)s invalide : la clé de contrôle ne correspond pas.", kind=kind)
+    return tr(
+        "%(kind)s invalide : seuls des chiffres sont attendus (%(n)s chiffres).",
+        kind=kind,
+        n=length,
+    )
 
 
 def normalise_identifiers(data: dict[str, Any]) -> dict[str, Any]:
@@ -87,14 +92,15 @@ def check_member(data: dict[str, Any], member_id: int | None = None) -> list[Pro
         problems.append(
             Problem(
                 "vat_number",
-                "Le numéro de TVA est obligatoire pour un adhérent assujetti à la TVA.",
+                tr("Le numéro de TVA est obligatoire pour un adhérent assujetti à la TVA."),
             )
         )
     joined, left = data.get("joined_on"), data.get("left_on")
     if joined and left and left < joined:
         problems.append(
             Problem(
-                "left_on", "La date de sortie doit être postérieure ou égale à la date d'adhésion."
+                "left_on",
+                tr("La date de sortie doit être postérieure ou égale à la date d'adhésion."),
             )
         )
     return problems
@@ -105,13 +111,17 @@ def _code_problems(code: str | None, member_id: int | None) -> list[Problem]:
         return []
     if not CODE_PATTERN.match(code):
         return [
-            Problem("code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ ».")
+            Problem(
+                "code", tr("Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ ».")
+            )
         ]
     if code == INTERNAL:
-        return [Problem("code", f"Le code « {INTERNAL} » est réservé au temps interne.")]
+        message = tr("Le code « %(code)s » est réservé au temps interne.", code=INTERNAL)
+        return [Problem("code", message)]
     clash = db.session.scalar(select(Member.id).where(func.upper(Member.code) == code))
     if clash is not None and clash != member_id:
-        return [Problem("code", f"Le code « {code} » est déjà utilisé par un autre adhérent.")]
+        message = tr("Le code « %(code)s » est déjà utilisé par un autre adhérent.", code=code)
+        return [Problem("code", message)]
     return []
 
 
@@ -134,13 +144,18 @@ def _registration_problems(siren: str | None, siret: str | None) -> tuple[list[P
     elif not siret:
         problems.append(
             Problem(
-                "siren", "Le SIREN (ou le SIRET) est obligatoire : il figure sur chaque facture."
+                "siren",
+                tr("Le SIREN (ou le SIRET) est obligatoire : il figure sur chaque facture."),
             )
         )
     if siren_ok and siret_ok and siret is not None and siret[:9] != siren:
         problems.append(
             Problem(
-                "siren", f"Le SIREN doit être égal aux 9 premiers chiffres du SIRET ({siret[:9]})."
+                "siren",
+                tr(
+                    "Le SIREN doit être égal aux 9 premiers chiffres du SIRET (%(siren)s).",
+                    siren=siret[:9],
+                ),
             )
         )
     return problems, siren_ok
@@ -151,18 +166,20 @@ def _vat_problems(vat: str | None, valid_siren: str | None) -> list[Problem]:
     if not vat:
         return []
     if not vat.startswith("FR"):
-        message = "Numéro de TVA invalide : un numéro français commence par FR."
+        message = tr("Numéro de TVA invalide : un numéro français commence par FR.")
     else:
         try:
             tva_mod.validate(vat)
         except InvalidLength:
-            message = "Numéro de TVA invalide : FR suivi de 11 caractères attendu."
+            message = tr("Numéro de TVA invalide : FR suivi de 11 caractères attendu.")
         except ValidationError:
-            message = "Numéro de TVA invalide : la clé ne correspond pas au numéro."
+            message = tr("Numéro de TVA invalide : la clé ne correspond pas au numéro.")
         else:
             if valid_siren is None or vat[4:] == valid_siren:
                 return []
-            message = f"Le numéro de TVA ne correspond pas au SIREN {valid_siren}."
+            message = tr(
+                "Le numéro de TVA ne correspond pas au SIREN %(siren)s.", siren=valid_siren
+            )
     return [Problem("vat_number", message)]
 
 

@@ -29,6 +29,7 @@ from eage.books.chart import posting_accounts
 from eage.books.errors import BooksError
 from eage.books.posting import persist_entry
 from eage.extensions import db
+from eage.filters import tr
 from eage.locks import take_issuing_lock
 from eage.models import Employee, FiscalYear, Invoice, InvoiceLine, OperatingIncome
 from eage.models.books import JournalEntry
@@ -112,13 +113,17 @@ def post(year: int, *, user_id: int | None = None) -> JournalEntry:
     problems = []
     if computed.entry is not None:
         problems.append(
-            f"la taxe sur les salaires {year} est déjà comptabilisée ({computed.entry.number})"
+            tr(
+                "la taxe sur les salaires %(year)s est déjà comptabilisée (%(number)s)",
+                year=year,
+                number=computed.entry.number,
+            )
         )
     if computed.result.due <= 0:
-        problems.append(f"aucune taxe sur les salaires n'est due pour {year}")
+        problems.append(tr("aucune taxe sur les salaires n'est due pour %(year)s", year=year))
     fiscal_year = db.session.get(FiscalYear, year)
     if fiscal_year is not None and fiscal_year.is_closed:
-        problems.append(f"l'exercice {year} est clôturé")
+        problems.append(tr("l'exercice %(year)s est clôturé", year=year))
     if problems:
         raise BooksError(problems)
     entry = ledger.salary_tax_entry(

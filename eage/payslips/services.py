@@ -49,6 +49,7 @@ from eage import audit, parties, storage
 from eage.books import posting
 from eage.core.services import month_bounds
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import (
     Contract,
     Employee,
@@ -380,7 +381,13 @@ def _compute(
 ) -> Computation:
     contract = contract_for_month(employee, month)
     if contract is None:
-        raise PayslipError(f"{employee.code} n'a pas de contrat en {Month.of(month).key}")
+        raise PayslipError(
+            tr(
+                "%(code)s n'a pas de contrat en %(month)s",
+                code=employee.code,
+                month=Month.of(month).key,
+            )
+        )
     engine = engine_contract(employee, contract)
     weekly = D(contract.weekly_hours)
     # Cap the deduction at the hours the base salary pays this month.
@@ -413,7 +420,9 @@ def compute_preview(employee: Employee, month: date) -> Computation:
     try:
         params = payroll.load_params(month.year)
     except payroll.ParamsError as exc:
-        raise PayslipError(f"pas de barème de paie pour {month.year} : {exc}") from exc
+        raise PayslipError(
+            tr("pas de barème de paie pour %(year)s : %(exc)s", year=month.year, exc=exc)
+        ) from exc
     time = month_time(month, [employee.id])[employee.id]
     try:
         return _compute(employee, month, time, employer_settings(month.year), params)
@@ -508,7 +517,9 @@ def issue_month_payslips(
     try:
         params = payroll.load_params(month.year)
     except payroll.ParamsError as exc:
-        raise PayslipError(f"pas de barème de paie pour {month.year} : {exc}") from exc
+        raise PayslipError(
+            tr("pas de barème de paie pour %(year)s : %(exc)s", year=month.year, exc=exc)
+        ) from exc
     already = set(db.session.scalars(select(Payslip.employee_id).where(Payslip.month == key)))
     employees = [e for e in employees_under_contract(month) if e.id not in already]
     if not employees:
@@ -823,7 +834,7 @@ def simulate(
     try:
         params = payroll.load_params(month.year)
     except payroll.ParamsError as exc:
-        raise PayslipError(f"pas de barème de paie pour {month.year}") from exc
+        raise PayslipError(tr("pas de barème de paie pour %(year)s", year=month.year)) from exc
     settings = employer_settings(
         month.year,
         atmp_percent=atmp_percent,

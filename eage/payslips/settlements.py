@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -29,6 +30,7 @@ from eage.books.chart import posting_accounts
 from eage.books.errors import BooksError
 from eage.books.posting import month_end, persist_entry
 from eage.extensions import db
+from eage.filters import tr
 from eage.locks import take_issuing_lock
 from eage.models import FiscalYear, MonthLock, Organisation
 from eage.models.books import JournalEntry, JournalLine, Settlement
@@ -122,8 +124,8 @@ def month_settlements(month: str) -> list[Owed]:
 
 
 def _name(kind: str) -> str:
-    """The debt's name in the refusals (French, as every message of the books)."""
-    return ledger.SETTLEMENT_KINDS[kind][1]
+    """The debt's name in the refusals, in the reader's language (French in the CLI)."""
+    return str(KIND_LABELS[kind]) if has_request_context() else ledger.SETTLEMENT_KINDS[kind][1]
 
 
 def _lock_problems(day: date) -> list[str]:
@@ -131,12 +133,19 @@ def _lock_problems(day: date) -> list[str]:
     problems = []
     year = db.session.get(FiscalYear, day.year)
     if year is not None and year.is_closed:
-        problems.append(f"l'exercice {day.year} est clôturé : aucune écriture ne peut y être datée")
+        problems.append(
+            tr(
+                "l'exercice %(year)s est clôturé : aucune écriture ne peut y être datée",
+                year=day.year,
+            )
+        )
     org = db.session.scalar(select(Organisation).limit(1))
     if org is not None and org.books_locked_until is not None and day <= org.books_locked_until:
         problems.append(
-            f"la période est verrouillée jusqu'au {org.books_locked_until:%d/%m/%Y} : "
-            f"choisissez une date postérieure"
+            tr(
+                "la période est verrouillée jusqu'au %(day)s : choisissez une date postérieure",
+                day=format(org.books_locked_until, "%d/%m/%Y"),
+            )
         )
     return problems
 
@@ -147,26 +156,44 @@ def check_settlement(month: str, kind: str, day: date | None, amount: Decimal | 
         return [f"nature de règlement inconnue : {kind}"]
     problems = []
     if db.session.get(MonthLock, month) is None:
-        problems.append(f"le mois {month} n'est pas clôturé : sa paie n'est pas définitive")
+        problems.append(
+            tr("le mois %(month)s n'est pas clôturé : sa paie n'est pas définitive", month=month)
+        )
     if db.session.scalar(
         select(Settlement.id).where(Settlement.month == month, Settlement.kind == kind)
     ):
-        problems.append(f"{_name(kind)} de {month} : déjà réglé")
+        problems.append(tr("%(debt)s de %(month)s : déjà réglé", debt=_name(kind), month=month))
     owed = next(o for o in month_settlements(month) if o.kind == kind)
     if owed.amount <= 0:
-        problems.append(f"{_name(kind)} de {month} : rien n'est dû au compte {owed.account}")
+        problems.append(
+            tr(
+                "%(debt)s de %(month)s : rien n'est dû au compte %(account)s",
+                debt=_name(kind),
+                month=month,
+                account=owed.account,
+            )
+        )
     elif amount is not None and D(amount) != owed.amount:
         problems.append(
-            f"{_name(kind)} de {month} : le montant {money(D(amount))} diffère de ce qui "
-            f"est dû ({money(owed.amount)}) ; les règlements partiels ne sont pas encore gérés"
+            tr(
+                "%(debt)s de %(month)s : le montant %(amount)s diffère de ce qui est dû "
+                "(%(owed)s) ; les règlements partiels ne sont pas encore gérés",
+                debt=_name(kind),
+                month=month,
+                amount=money(D(amount)),
+                owed=money(owed.amount),
+            )
         )
     if day is None:
-        problems.append("indiquez la date du paiement")
+        problems.append(tr("indiquez la date du paiement"))
     else:
         if day <= month_end(month):
             problems.append(
-                f"le paiement du {day:%d/%m/%Y} précède la fin du mois payé "
-                f"({month_end(month):%d/%m/%Y})"
+                tr(
+                    "le paiement du %(day)s précède la fin du mois payé (%(end)s)",
+                    day=format(day, "%d/%m/%Y"),
+                    end=format(month_end(month), "%d/%m/%Y"),
+                )
             )
         problems.extend(_lock_problems(day))
     return problems

@@ -43,6 +43,7 @@ from accounting.split import largest_remainder
 from eage import audit
 from eage.catalog import services as catalog
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import (
     BudgetLine,
     Contract,
@@ -295,7 +296,11 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
     denominator = fiscal_year.hours_denominator if fiscal_year else DEFAULT_HOURS_DENOMINATOR
     under_contract = _under_contract(year, today)
     for code in sorted(set(whatif.gross) - {e.code for e, _ in under_contract}):
-        problems.append(Problem(f"brut_{code}", f"{code} : aucun contrat en {year}."))
+        problems.append(
+            Problem(
+                f"brut_{code}", tr("%(code)s : aucun contrat en %(year)s.", code=code, year=year)
+            )
+        )
     estimates, priced = _estimates(year, whatif, under_contract, problems)
     sums = _budget_sums(year)
     staff_cost, staff_source = _staff_costs(year, sums, estimates, priced, problems)
@@ -307,7 +312,7 @@ def study(year: int, whatif: WhatIf | None = None, *, today: date | None = None)
     services = list(db.session.scalars(select(Service).order_by(Service.code)))
     known_services = {s.code for s in services}
     for code in sorted(set(whatif.hours) - known_services):
-        problems.append(Problem(f"heures_{code}", f"Service {code} inconnu."))
+        problems.append(Problem(f"heures_{code}", tr("Service %(code)s inconnu.", code=code)))
     hours = {code: budget_hours.get(code, ZERO) for code in known_services}
     hours.update({k: v for k, v in whatif.hours.items() if k in known_services})
     by_code = {e.code: e.id for e, _ in under_contract}
@@ -382,8 +387,11 @@ def _estimates(
             problems.append(
                 Problem(
                     None,
-                    f"Pas de barème de paie pour {year} : le coût "
-                    "employeur des salariés ne peut pas être estimé.",
+                    tr(
+                        "Pas de barème de paie pour %(year)s : le coût employeur des salariés "
+                        "ne peut pas être estimé.",
+                        year=year,
+                    ),
                 )
             )
         return {}, False
@@ -423,8 +431,12 @@ def _staff_costs(
             problems.append(
                 Problem(
                     None,
-                    f"Budget de personnel de {sums['staff']} € sans salarié "
-                    f"sous contrat en {year} : il ne peut pas être réparti.",
+                    tr(
+                        "Budget de personnel de %(sums)s € sans salarié sous contrat en "
+                        "%(year)s : il ne peut pas être réparti.",
+                        sums=sums["staff"],
+                        year=year,
+                    ),
                 )
             )
         return {}, staff_source
@@ -435,7 +447,9 @@ def _staff_costs(
     base_total = sum((b for _, _, b in estimates.values()), ZERO)
     staff_total = sums["staff"] + (sum(yearly.values(), ZERO) - base_total)
     if staff_total < 0:
-        problems.append(Problem(None, "Le coût de personnel devient négatif avec ces hypothèses."))
+        problems.append(
+            Problem(None, tr("Le coût de personnel devient négatif avec ces hypothèses."))
+        )
         return {}, staff_source
     return largest_remainder(staff_total, yearly), staff_source
 
@@ -521,15 +535,15 @@ def check_adoption(
     known = set(db.session.scalars(select(Service.code)))
     for code, rate in sorted(rates.items()):
         if code not in known:
-            problems.append(Problem(None, f"Service {code} inconnu."))
+            problems.append(Problem(None, tr("Service %(code)s inconnu.", code=code)))
         elif rate is None:
-            problems.append(Problem(f"taux_{code}", "Indiquer le taux retenu."))
+            problems.append(Problem(f"taux_{code}", tr("Indiquer le taux retenu.")))
         elif rate < 0:
-            problems.append(Problem(f"taux_{code}", "Le taux doit être positif ou nul."))
+            problems.append(Problem(f"taux_{code}", tr("Le taux doit être positif ou nul.")))
         elif rate != round_cents(rate):
-            problems.append(Problem(f"taux_{code}", "Au plus 2 décimales."))
+            problems.append(Problem(f"taux_{code}", tr("Au plus 2 décimales.")))
     if not rates:
-        problems.append(Problem(None, "Aucun taux à adopter."))
+        problems.append(Problem(None, tr("Aucun taux à adopter.")))
     problems += catalog.rate_change_problems(year, confirmed=confirmed, invoiced=invoiced_months)
     return problems
 
@@ -665,7 +679,7 @@ def convention_document(
     today = today or date.today()
     org = db.session.scalar(select(Organisation).limit(1))
     if org is None:
-        raise ProblemsError.single("L'identité du groupement n'est pas renseignée.")
+        raise ProblemsError.single(tr("L'identité du groupement n'est pas renseignée."))
     fiscal_year = db.session.get(FiscalYear, year)
     planned = {p.service_id: D(p.hours) for p in member.planned_hours if p.year == year}
     rates = {

@@ -20,7 +20,7 @@ from accounting.problems import Problem
 from accounting.texts import N_
 from eage import audit
 from eage.extensions import db
-from eage.filters import fr_date
+from eage.filters import fr_date, tr
 from eage.models import Contract, Employee
 from eage.sepa import rules
 
@@ -66,14 +66,20 @@ def check_employee(data: dict[str, Any], employee_id: int | None = None) -> list
         if not CODE_PATTERN.match(code):
             problems.append(
                 Problem(
-                    "code", "Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."
+                    "code",
+                    tr("Code invalide : 2 à 20 lettres majuscules, chiffres, « - » ou « _ »."),
                 )
             )
         else:
             clash = db.session.scalar(select(Employee.id).where(func.upper(Employee.code) == code))
             if clash is not None and clash != employee_id:
                 problems.append(
-                    Problem("code", f"Le code « {code} » est déjà utilisé par un autre salarié.")
+                    Problem(
+                        "code",
+                        tr(
+                            "Le code « %(code)s » est déjà utilisé par un autre salarié.", code=code
+                        ),
+                    )
                 )
     ssn = data.get("social_security_number")
     if ssn:
@@ -83,19 +89,19 @@ def check_employee(data: dict[str, Any], employee_id: int | None = None) -> list
             problems.append(
                 Problem(
                     "social_security_number",
-                    "Numéro de sécurité sociale invalide : 15 caractères attendus (13 + clé).",
+                    tr("Numéro de sécurité sociale invalide : 15 caractères attendus (13 + clé)."),
                 )
             )
         except InvalidChecksum:
             problems.append(
                 Problem(
                     "social_security_number",
-                    "Numéro de sécurité sociale invalide : la clé ne correspond pas.",
+                    tr("Numéro de sécurité sociale invalide : la clé ne correspond pas."),
                 )
             )
         except ValidationError:
             problems.append(
-                Problem("social_security_number", "Numéro de sécurité sociale invalide.")
+                Problem("social_security_number", tr("Numéro de sécurité sociale invalide."))
             )
     problems.extend(_account_problems(data))
     return problems
@@ -177,15 +183,19 @@ def check_contract(
     start, end = data.get("start_date"), data.get("end_date")
     if start and end and end < start:
         problems.append(
-            Problem("end_date", "La date de fin doit être postérieure ou égale à la date de début.")
+            Problem(
+                "end_date", tr("La date de fin doit être postérieure ou égale à la date de début.")
+            )
         )
     hours = data.get("weekly_hours")
     if hours is not None and not (Decimal("0") < hours <= MAX_WEEKLY_HOURS):
         problems.append(
             Problem(
                 "weekly_hours",
-                "La durée hebdomadaire doit être supérieure à 0 et au plus 48 h"
-                " (art. L3121-20 C. trav.).",
+                tr(
+                    "La durée hebdomadaire doit être supérieure à 0 et au plus 48 h"
+                    " (art. L3121-20 C. trav.)."
+                ),
             )
         )
     if start and (end is None or end >= start):
@@ -199,9 +209,12 @@ def check_contract(
                 problems.append(
                     Problem(
                         "start_date",
-                        f"Ce contrat chevauche le contrat {other.kind}"
-                        f" {_period(other.start_date, other.end_date)} : "
-                        "les contrats d'un salarié ne peuvent pas se recouvrir.",
+                        tr(
+                            "Ce contrat chevauche le contrat %(kind)s %(value)s : les contrats "
+                            "d'un salarié ne peuvent pas se recouvrir.",
+                            kind=other.kind,
+                            value=_period(other.start_date, other.end_date),
+                        ),
                     )
                 )
     return problems

@@ -71,6 +71,14 @@ def _the_months_that_have_ended_are_closed_the_current_one_open(out: str) -> Non
     assert "2026 membership fees: 12 invoices" in out and "Demo users" in out
     assert out.index("2026-01 closed") < out.index("2026-02 closed") < out.index("2026-03 closed")
     assert sorted(db.session.scalars(select(MonthLock.month))) == ["2026-01", "2026-02", "2026-03"]
+    # each lock reads as the close it simulates: dated on its close day, not on the load's
+    for lock in db.session.scalars(select(MonthLock)):
+        assert lock.closed_at.date() == close_day(Month.parse(lock.month), APRIL_15)
+    # nobody works on a public holiday (art. L3133-1 C. trav.): 1 January, Easter Monday
+    holidays = [date(2026, 1, 1), date(2026, 4, 6)]
+    assert not db.session.scalar(
+        select(func.count(TimesheetEntry.id)).where(TimesheetEntry.date.in_(holidays))
+    )
     # April is open: its time is there up to today, and nothing of it is invoiced
     april = db.session.scalars(
         select(TimesheetEntry.date).where(TimesheetEntry.date >= date(2026, 4, 1))
@@ -197,7 +205,8 @@ def test_which_months_a_load_closes(year: int, today: date, closed: list[str]) -
 @pytest.mark.parametrize(
     ("month", "today", "day"),
     [
-        (Month(2026, 3), date(2026, 12, 1), date(2026, 4, 6)),  # 5 April 2026 is a Sunday
+        # 5 April 2026 is a Sunday, the 6th Easter Monday (art. L3133-1 C. trav.)
+        (Month(2026, 3), date(2026, 12, 1), date(2026, 4, 7)),
         (Month(2026, 1), date(2026, 12, 1), date(2026, 2, 5)),
         (Month(2026, 11), date(2026, 12, 1), date(2026, 12, 1)),  # never after today
         (Month(2025, 12), date(2026, 12, 1), date(2026, 1, 5)),

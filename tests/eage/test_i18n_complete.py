@@ -236,6 +236,93 @@ def test_no_unmarked_flash_label_or_validation_message() -> None:
     assert not offenders, _report(offenders, "flash/label/validator texts not wrapped in _()/_l()")
 
 
+# Service messages: what a service refuses with is shown on a page as it is, so it is marked
+# too (tr(), N_() + tr()): the message of a Problem, of ProblemsError.single, of any *Error
+# raised with a text (one, or a list of them), and the texts appended to a list of errors or
+# problems. Only French-looking texts count: the few English ones are for developers and
+# operators (configuration, backups), never shown on a page.
+ERROR_LISTS = re.compile(r"(^|_)(errors|problems|refusals)$")
+ENGLISH_HINT = re.compile(
+    r"\b(the|is|are|not|of|must|cannot|an|got|be|no|nothing|one|failed|already|too)\b", re.I
+)
+
+
+def _reads_as_french(text: str) -> bool:
+    if not LETTERS.search(text):
+        return False
+    return bool(FRENCH_HINT.search(text) or not ENGLISH_HINT.search(text))
+
+
+def _message_candidates(node: ast.Call) -> list[ast.AST]:
+    name = _callee(node)
+    if name == "Problem":
+        return node.args[1:2] + [k.value for k in node.keywords if k.arg == "message"]
+    if name == "single" or (name.endswith("Error") and name[:1].isupper()):
+        return node.args[:1]
+    func = node.func
+    if name == "append" and isinstance(func, ast.Attribute):
+        target = func.value
+        if isinstance(target, ast.Name) and ERROR_LISTS.search(target.id):
+            return node.args[:1]
+    return []
+
+
+def _texts_of(node: ast.AST) -> Iterator[str]:
+    """The literal texts a message argument holds: itself, the items of a list, the element
+    of a list comprehension, both branches of a conditional."""
+    if isinstance(node, ast.List | ast.Tuple):
+        for item in node.elts:
+            yield from _texts_of(item)
+    elif isinstance(node, ast.ListComp):
+        yield from _texts_of(node.elt)
+    elif isinstance(node, ast.IfExp):
+        yield from _texts_of(node.body)
+        yield from _texts_of(node.orelse)
+    else:
+        text = _literal_text(node)
+        if text is not None:
+            yield text
+
+
+def _unmarked_messages(path: Path) -> Iterator[tuple[int, str]]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    constants = _module_texts(tree)
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    for node in sorted(calls, key=lambda call: call.lineno):
+        for candidate in _message_candidates(node):
+            if isinstance(candidate, ast.Name) and candidate.id in constants:
+                candidate = ast.Constant(constants[candidate.id])
+            for text in _texts_of(candidate):
+                if text.strip() not in ALLOWED_TEXT and _reads_as_french(text):
+                    yield node.lineno, text
+
+
+def test_no_unmarked_service_message() -> None:
+    offenders = [
+        f"{_relative(path)}:{lineno}: {text!r}"
+        for path in _python_files()
+        if path.is_relative_to(ROOT / "eage")
+        for lineno, text in _unmarked_messages(path)
+    ]
+    assert not offenders, _report(offenders, "Problem/error messages not wrapped in tr()/_()")
+
+
+def test_the_message_scan_sees_unmarked_problems_and_errors(tmp_path) -> None:
+    path = tmp_path / "s.py"
+    path.write_text(
+        "Problem('code', 'Code invalide.')\n"
+        "Problem('code', tr('Code invalide.'))\n"
+        'raise InvoicingError(f"{n} n\'a pas de PDF")\n'
+        "raise InvoicingError([f'règlement du {d} refusé : {p}' for p in refused])\n"
+        "errors.append('indiquez le motif de l\\'avoir')\n"
+        "errors.append(tr('indiquez le motif de l\\'avoir'))\n"
+        "raise ProblemsError.single(\"L'identité du groupement n'est pas renseignée.\")\n"
+        "raise BackupError('archive damaged, nothing restored')\n"
+        "labels.append('Congés payés')\n"
+    )
+    assert [line for line, _text in _unmarked_messages(path)] == [1, 3, 4, 5, 7]
+
+
 # Templates: the Jinja lexer separates the template's own text (data) from Jinja; the text
 # inside {% trans %} blocks is marked; the rest goes through an HTML parser, Jinja replaced
 # by a blank, to find the text nodes and the attributes a reader sees.

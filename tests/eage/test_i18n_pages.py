@@ -200,7 +200,9 @@ def test_validation_messages_follow_the_language(login_as) -> None:
     form = {"kind": "staff", "account": "", "label": "x" * 201, "amount": "12,345"}
     client.set_cookie("lang", "en")
     refresh()
-    html = client.post("/budget/lignes/nouvelle", data=form).get_data(as_text=True)
+    # 12.345 in English (12,345 is twelve thousand there), 12,345 in French
+    english_form = {**form, "amount": "12.345"}
+    html = client.post("/budget/lignes/nouvelle", data=english_form).get_data(as_text=True)
     assert "This field is required." in html  # our message (account)
     assert "At most 2 decimals." in html  # forms_fr (amount)
     assert "Field cannot be longer than 200 characters." in html  # WTForms' own (label)

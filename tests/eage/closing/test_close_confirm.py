@@ -44,7 +44,7 @@ def test_the_page_shows_the_figures_the_close_then_issues(
     )
     assert by_member["FABRIQUE"].vat == Decimal("0.00")  # an exempt association
     assert "Factures à émettre" in html and "Bulletins de paie à émettre" in html
-    assert "10,88 h" in html  # LEFIL's hours, as the page prints them
+    assert "10\xa0h\xa053" in html  # LEFIL's 653 minutes, as on its invoice (issue 14)
     for p in preview.invoices:
         assert f"{p.incl_tax:.2f}".replace(".", ",") in html
     assert len(preview.payslips) == 3
