@@ -194,6 +194,7 @@ def _register_areas(app: Flask) -> None:
     from eage.regularisation.routes import bp as regularisation_bp
     from eage.staff.routes import bp as staff_bp
     from eage.timesheets.routes import bp as timesheets_bp
+    from eage.bank.routes import bp as bank_bp
 
     params.install(app)  # before any rule is added
     filters.register(app)
@@ -219,6 +220,7 @@ def _register_areas(app: Flask) -> None:
         closing_bp,
         payslips_bp,
         books_bp,
+        bank_bp,
     ):
         app.register_blueprint(bp)
     health.register(app)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from accounting.lettering import Letter, LetteringLine, letter_account
 from accounting.money import D
 from eage.extensions import db
-from eage.models import CreditApplication, PaymentAllocation
+from eage.models import CreditApplication, Payment, PaymentAllocation
 from eage.models.books import JournalEntry, JournalLine
 
 RECEIVABLE_PREFIX = "411"
@@ -55,8 +55,10 @@ def _receivable_lines() -> dict[str, list[LetteringLine]]:
 
 def _links() -> list[tuple[Hashable, Hashable]]:
     """Payment ↔ invoice (allocations) and credit note ↔ invoice (applications)."""
-    allocations = db.session.execute(
-        select(PaymentAllocation.payment_id, PaymentAllocation.invoice_id)
+    allocations = db.session.execute(  # a payment the bank took back settles nothing
+        select(PaymentAllocation.payment_id, PaymentAllocation.invoice_id).where(
+            ~PaymentAllocation.payment.has(Payment.reversal.has())
+        )
     )
     applications = db.session.execute(
         select(CreditApplication.credit_note_id, CreditApplication.invoice_id)

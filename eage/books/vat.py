@@ -64,7 +64,13 @@ def allocation_vat(allocation: PaymentAllocation) -> Decimal:
     if not _on_receipt(invoice):
         return ZERO
     allocations = sorted(
-        (a for a in invoice.allocations if a.id is not None and a.id <= allocation.id),
+        (
+            a
+            for a in invoice.allocations
+            if a.id is not None
+            and a.id <= allocation.id
+            and (a.id == allocation.id or not a.payment.is_reversed)  # its VAT went back
+        ),
         key=lambda a: a.id,
     )
     earlier = [D(a.amount) for a in allocations if a.id != allocation.id]

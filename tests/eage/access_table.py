@@ -199,6 +199,13 @@ ACCESS: dict[str, frozenset[str]] = {
     "api.employees": BACK_OFFICE,
     "api.list_payslips": BACK_OFFICE,
     "api.create_timesheets": OPERATIONS,
+    # issue 16: bank statements; reading for the back office, booking for the accountant
+    "bank.index": BACK_OFFICE,
+    "bank.statement": BACK_OFFICE,
+    "bank.import_statement": OPERATIONS,
+    "bank.confirm": OPERATIONS,
+    "bank.assign": OPERATIONS,
+    "bank.csv_formats": OPERATIONS,
 }
 
 # Endpoints whose POST is narrower than their GET: everyone in the back office reads the
