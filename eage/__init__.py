@@ -177,6 +177,7 @@ def _register_areas(app: Flask) -> None:
     from eage.api import bp as api_bp
     from eage.auth import routes as auth_routes
     from eage.auth.account import bp as account_bp
+    from eage.bank.routes import bp as bank_bp
     from eage.books import chain
     from eage.books.routes import bp as books_bp
     from eage.budget.routes import bp as budget_bp
@@ -194,7 +195,6 @@ def _register_areas(app: Flask) -> None:
     from eage.regularisation.routes import bp as regularisation_bp
     from eage.staff.routes import bp as staff_bp
     from eage.timesheets.routes import bp as timesheets_bp
-    from eage.bank.routes import bp as bank_bp
 
     params.install(app)  # before any rule is added
     filters.register(app)

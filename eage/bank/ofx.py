@@ -32,7 +32,12 @@ def parse_ofx(data: bytes) -> Statement:
         )
     stmt = statements[0]
     account = stmt.account
-    iban = compact_iban(getattr(account, "acctid", None))
+    # OFX names the account by bank, branch and account number (no IBAN): kept together.
+    iban = compact_iban(
+        "".join(
+            str(getattr(account, name, None) or "") for name in ("bankid", "branchid", "acctid")
+        )
+    )
     problems: list[Problem] = []
     lines = []
     for n, tx in enumerate(stmt.transactions, start=1):
@@ -54,7 +59,8 @@ def parse_ofx(data: bytes) -> Statement:
         problems.append(Problem(None, "relevé sans numéro de compte (ACCTID)"))
     if problems:
         raise ProblemsError(problems)
-    closing = D(stmt.ledgerbal.balamt) if getattr(stmt, "ledgerbal", None) else None
+    ledger_balance = getattr(stmt, "ledgerbal", None)
+    closing = D(ledger_balance.balamt) if ledger_balance is not None else None
     moved = sum((ln.amount for ln in lines), D("0"))
     opening = closing - moved if closing is not None else None
     tranlist = stmt.banktranlist

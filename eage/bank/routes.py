@@ -140,6 +140,8 @@ def assign(line_id: int) -> ResponseReturnValue:
         for i in range(1, 4)
     ]
     problems: list[str] = []
+    if request.method == "GET":
+        rows[0] = services.proposed_row(line)
     if request.method == "POST":
         try:
             parts = services.parse_parts(rows)

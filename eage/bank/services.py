@@ -390,8 +390,9 @@ def import_statement(
         skipped=row.skipped_lines,
     )
     if dry_run:
-        for ln in row.lines:  # read them before the rollback forgets them
-            _ = (ln.proposal, ln.matches)
+        for ln in row.lines:  # load them, then keep them out of the rollback's reach
+            _ = (ln.proposal, ln.matches, ln.id)
+        db.session.expunge(row)  # cascades to its lines and their matches
         db.session.rollback()
         return result
     audit.record(
@@ -603,3 +604,23 @@ def parse_parts(rows: list[tuple[str, str, str]]) -> list[Part]:
     if problems:
         raise BankError(problems)
     return parts
+
+
+def proposed_row(line: BankLine) -> tuple[str, str, str]:
+    """The assign form's first row as the proposal reads it: (kind, amount, target)."""
+    amount = f"{abs(D(line.amount)):.2f}".replace(".", ",")
+    proposal = Proposal.from_json(line.proposal) if line.proposal else None
+    if proposal is None:
+        return ("", amount, "")
+    if proposal.kind == "payment":
+        numbers = db.session.scalars(
+            select(Invoice.number).where(Invoice.id.in_(proposal.allocations))
+        )
+        return ("facture", amount, ", ".join(sorted(numbers)))
+    if proposal.kind == "payroll":
+        return (proposal.payroll_kind or "", amount, proposal.month or "")
+    if proposal.kind == "account":
+        fixed = {v: k for k, v in FIXED_ACCOUNTS.items()}
+        kind = fixed.get(proposal.account or "", "compte")
+        return (kind, amount, "" if kind != "compte" else proposal.account or "")
+    return ("", amount, "")
