@@ -70,7 +70,7 @@ def test_cli_imports_prints_and_a_second_import_changes_nothing(invoices, runner
 
     first = runner.invoke(args=["import-bank", str(path)])
     assert first.exit_code == 0, first.output
-    assert f"matched  2026-11-03" in first.output and "review   2026-11-04" in first.output
+    assert "matched  2026-11-03" in first.output and "review   2026-11-04" in first.output
     assert fab.status == "paid" and remue.status != "paid"
     entries = _count(JournalEntry)
 
@@ -104,7 +104,7 @@ def test_overlapping_statements_never_book_a_line_twice(invoices) -> None:
     fab, remue = invoices
     pay_fab = Entry(date(2026, 11, 3), True, [Tx(fab.total_incl_tax, fab.number, "SEPA")], ref="B1")
     pay_remue = Entry(date(2026, 11, 20), True, [Tx(D("50.00"), remue.number, "SEPA")], ref="B2")
-    first, closing = camt053("S-1", D("0"), [pay_fab], date(2026, 11, 1), date(2026, 11, 15))
+    first, _closing = camt053("S-1", D("0"), [pay_fab], date(2026, 11, 1), date(2026, 11, 15))
     second, _ = camt053("S-2", D("0"), [pay_fab, pay_remue], date(2026, 11, 1), date(2026, 11, 30))
     bank.import_statement(first, "a.xml")
     result = bank.import_statement(second, "b.xml")
@@ -114,7 +114,6 @@ def test_overlapping_statements_never_book_a_line_twice(invoices) -> None:
 
 
 def test_page_import_review_and_roles(invoices, login_as) -> None:
-    fab, _remue = invoices
     data, _closing = camt053(
         "PAGE",
         D("0"),

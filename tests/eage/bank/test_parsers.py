@@ -22,17 +22,25 @@ CAMT_02 = b"""<?xml version="1.0" encoding="UTF-8"?>
 <GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-30T20:00:00</CreDtTm></GrpHdr>
 <Stmt><Id>REL-0042</Id><CreDtTm>2026-11-30T20:00:00</CreDtTm>
 <Acct><Id><IBAN>FR76 3000 6000 0112 3456 7890 189</IBAN></Id></Acct>
-<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-01</Dt></Dt></Bal>
-<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1487.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-30</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1000.00</Amt>
+<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-01</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1487.50</Amt>
+<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-30</Dt></Dt></Bal>
 <Ntry><Amt Ccy="EUR">500.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
-<BookgDt><Dt>2026-11-05</Dt></BookgDt><ValDt><Dt>2026-11-06</Dt></ValDt><AcctSvcrRef>B1</AcctSvcrRef>
+<BookgDt><Dt>2026-11-05</Dt></BookgDt><ValDt><Dt>2026-11-06</Dt></ValDt>
+<AcctSvcrRef>B1</AcctSvcrRef>
 <NtryDtls>
-<TxDtls><Refs><EndToEndId>F-2026-0012</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy="EUR">320.00</Amt></TxAmt></AmtDtls>
-<RltdPties><Dbtr><Nm>LA FABRIQUE</Nm></Dbtr><DbtrAcct><Id><IBAN>FR7610107001011234567890129</IBAN></Id></DbtrAcct></RltdPties></TxDtls>
-<TxDtls><Refs><EndToEndId>F-2026-0013</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy="EUR">180.00</Amt></TxAmt></AmtDtls></TxDtls>
+<TxDtls><Refs><EndToEndId>F-2026-0012</EndToEndId></Refs><AmtDtls><TxAmt>
+<Amt Ccy="EUR">320.00</Amt></TxAmt></AmtDtls>
+<RltdPties><Dbtr><Nm>LA FABRIQUE</Nm></Dbtr><DbtrAcct><Id>
+<IBAN>FR7610107001011234567890129</IBAN></Id></DbtrAcct></RltdPties></TxDtls>
+<TxDtls><Refs><EndToEndId>F-2026-0013</EndToEndId></Refs><AmtDtls><TxAmt>
+<Amt Ccy="EUR">180.00</Amt></TxAmt></AmtDtls></TxDtls>
 </NtryDtls></Ntry>
-<Ntry><Amt Ccy="EUR">12.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-30</Dt></BookgDt>
-<NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs><RmtInf><Ustrd>FRAIS TENUE DE COMPTE</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+<Ntry><Amt Ccy="EUR">12.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt>
+<Dt>2026-11-30</Dt></BookgDt>
+<NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs><RmtInf>
+<Ustrd>FRAIS TENUE DE COMPTE</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
 </Stmt></BkToCstmrStmt></Document>"""
 
 
@@ -108,13 +116,18 @@ COMPRESSION:NONE
 OLDFILEUID:NONE
 NEWFILEUID:NONE
 
-<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS><DTSERVER>20261130<LANGUAGE>FRA</SONRS></SIGNONMSGSRSV1>
+<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS>
+<DTSERVER>20261130<LANGUAGE>FRA</SONRS></SIGNONMSGSRSV1>
 <BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS>
-<STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>30006<BRANCHID>00001<ACCTID>00012345678<ACCTTYPE>CHECKING</BANKACCTFROM>
+<STMTRS><CURDEF>EUR<BANKACCTFROM>
+<BANKID>30006<BRANCHID>00001<ACCTID>00012345678<ACCTTYPE>CHECKING</BANKACCTFROM>
 <BANKTRANLIST><DTSTART>20261101<DTEND>20261130
-<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20261105<TRNAMT>86.99<FITID>T1<NAME>LA FABRIQUE<MEMO>Facture F-2026-0001</STMTTRN>
+<STMTTRN>
+<TRNTYPE>CREDIT<DTPOSTED>20261105<TRNAMT>86.99<FITID>T1
+<NAME>LA FABRIQUE<MEMO>Facture F-2026-0001</STMTTRN>
 <STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20261130<TRNAMT>-12.50<FITID>T2<NAME>FRAIS</STMTTRN>
-</BANKTRANLIST><LEDGERBAL><BALAMT>1074.49<DTASOF>20261130</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>
+</BANKTRANLIST><LEDGERBAL><BALAMT>1074.49<DTASOF>20261130</LEDGERBAL></STMTRS></STMTTRNRS>
+</BANKMSGSRSV1></OFX>
 """
 
 
@@ -138,7 +151,11 @@ MAPPING = CsvMapping(
 
 
 def test_csv_with_debit_and_credit_columns_and_decimal_comma(app) -> None:
-    data = "Date opération;Libellé;Débit;Crédit\n05/11/2026;VIR LA FABRIQUE F-2026-0001;;1 086,99\n30/11/2026;FRAIS;12,50;\n".encode()
+    data = (
+        "Date opération;Libellé;Débit;Crédit\n"
+        "05/11/2026;VIR LA FABRIQUE F-2026-0001;;1 086,99\n"
+        "30/11/2026;FRAIS;12,50;\n"
+    ).encode()
     st = parse_csv(data, MAPPING)
     assert [(ln.booking_date, ln.amount) for ln in st.lines] == [
         (date(2026, 11, 5), D("1086.99")),
