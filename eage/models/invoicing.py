@@ -188,7 +188,9 @@ class Payment(Base):
         back_populates="payment", cascade="all, delete-orphan"
     )
     # A rejected direct debit taken back by the bank (eage/models/bank.py, issue 16).
-    reversal: Mapped[PaymentReversal | None] = relationship(back_populates="payment")
+    reversal: Mapped[PaymentReversal | None] = relationship(
+        back_populates="payment", lazy="selectin"
+    )
 
     @property
     def is_reversed(self) -> bool:
