@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from stdnum import iban as iban_mod
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from stdnum.fr import siren as siren_mod
 from stdnum.fr import siret as siret_mod
 from stdnum.fr import tva as tva_mod
