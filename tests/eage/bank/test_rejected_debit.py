@@ -18,7 +18,7 @@ from eage.extensions import db
 from eage.invoicing import services as invoicing
 from eage.invoicing.services import LineSpec
 from eage.locks import take_issuing_lock
-from eage.models import Invoice, JournalEntry, JournalLine, Member, Service
+from eage.models import Invoice, JournalEntry, JournalLine, Member, PaymentReversal, Service
 from tests.eage.bank.camt_builder import Entry, Tx, camt053
 
 D = Decimal
@@ -85,6 +85,20 @@ def test_a_rejected_debit_reopens_the_invoice_and_puts_its_vat_back(demo) -> Non
     assert len(result.matched) == 1 and result.matched[0].matches[0].kind == "reversal"
     assert invoicing.outstanding(inv) == D("1200.00") and inv.status != "paid"
     assert not _invoice_411_lettered(inv)
+    reversal = db.session.get(PaymentReversal, result.matched[0].matches[0].reversal_id)
+    payment = reversal.payment
+    returned = [
+        ln.id
+        for e in db.session.scalars(
+            select(JournalEntry).where(
+                (JournalEntry.id == reversal.entry_id) | (JournalEntry.payment_id == payment.id)
+            )
+        )
+        for ln in e.lines
+        if ln.account_number.startswith("411")
+    ]
+    letters = receivable_letters()
+    assert len(returned) == 2 and letters[returned[0]].code == letters[returned[1]].code
     assert (_balance("445740"), _balance("445710")) == (pending, collected)  # VAT back
     assert invoicing.member_balance(inv.member_id) >= D("1200.00")
     assert bank.bank_balance(date(2026, 12, 31)) == D("0.00")
