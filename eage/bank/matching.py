@@ -21,7 +21,7 @@ from sqlalchemy import select
 from accounting.money import ZERO, D
 from eage.extensions import db
 from eage.invoicing import services as invoicing
-from eage.models import Invoice, Member, Payment, PaymentAllocation
+from eage.models import Expense, Invoice, Member, Payment, PaymentAllocation
 from eage.models.bank import BankLine
 
 DOCUMENT_REF = re.compile(r"\b([FA]-\d{4}-\d{4})\b")
@@ -52,6 +52,7 @@ class Proposal:
     month: str | None = None
     payroll_kind: str | None = None
     account: str | None = None
+    supplier: str | None = None  # the 401 auxiliary account's supplier (FOUR-<expense id>)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +65,7 @@ class Proposal:
             "month": self.month,
             "payroll_kind": self.payroll_kind,
             "account": self.account,
+            "supplier": self.supplier,
         }
 
     @classmethod
@@ -78,6 +80,7 @@ class Proposal:
             month=data.get("month"),
             payroll_kind=data.get("payroll_kind"),
             account=data.get("account"),
+            supplier=data.get("supplier"),
         )
 
 
@@ -232,6 +235,25 @@ def _reversal(line: BankLine) -> Proposal | None:
     return Proposal("reversal", 100, label, True, member_id=best.member_id, payment_id=best.id)
 
 
+def _supplier_payment(expense_id: int, line: BankLine) -> Proposal:
+    """``FOUR-<expense id>`` (the sepa helper's pain.001): the supplier of that expense, on
+    its 401 auxiliary account when the expense was booked on the supplier's account."""
+    expense = db.session.get(Expense, expense_id)
+    if expense is None or expense.paid_by != "supplier":
+        return Proposal(
+            "account", 40, f"Fournisseur (dépense {expense_id} ?)", account=SUPPLIERS_ACCOUNT
+        )
+    name = expense.supplier or ""
+    exact = D(expense.amount) + D(expense.vat or 0) == -D(line.amount)
+    return Proposal(
+        "account",
+        90 if exact else 60,
+        f"Fournisseur {name or 'divers'} : dépense {expense_id} ({expense.label})",
+        account=SUPPLIERS_ACCOUNT,
+        supplier=name or None,
+    )
+
+
 def _money_out(line: BankLine) -> Proposal | None:
     text = _texts(line)
     if line.reversal or line.return_reason or DOCUMENT_REF.search(text):
@@ -245,8 +267,9 @@ def _money_out(line: BankLine) -> Proposal | None:
         return Proposal(
             "payroll", 90, f"Paie {month} : {payroll.group(1)}", month=month, payroll_kind=kind
         )
-    if SUPPLIER_REF.search(text):
-        return Proposal("account", 60, "Fournisseur", account=SUPPLIERS_ACCOUNT)
+    supplier = SUPPLIER_REF.search(text)
+    if supplier:
+        return _supplier_payment(int(supplier.group(1)), line)
     if any(w in _plain(text) for w in CHARGE_WORDS):
         return Proposal("account", 70, "Frais bancaires", account=CHARGES_ACCOUNT)
     return None

@@ -102,6 +102,7 @@ class Part:
     payroll_kind: str | None = None
     account: str | None = None
     label: str = ""
+    supplier: str | None = None
 
 
 def _part_of(proposal: Proposal, line: BankLine) -> Part:
@@ -115,6 +116,7 @@ def _part_of(proposal: Proposal, line: BankLine) -> Part:
         payroll_kind=proposal.payroll_kind,
         account=proposal.account,
         label=proposal.label,
+        supplier=proposal.supplier,
     )
 
 
@@ -149,8 +151,8 @@ def _book_reversal(line: BankLine, part: Part, user_id: int | None) -> BankMatch
 
 def _book_account(line: BankLine, part: Part, user_id: int | None) -> BankMatch:
     number = (part.account or "").strip().upper()
+    accounts = posting_accounts()  # seeds the chart first
     acc = db.session.scalar(select(LedgerAccount).where(LedgerAccount.number == number))
-    accounts = posting_accounts()
     bank, receivable = accounts["bank"], accounts["receivable"]
     if acc is None or not acc.active:
         raise BankError(f"le compte « {number} » n'est pas au plan comptable (ou est désactivé)")
@@ -178,11 +180,23 @@ def _book_account(line: BankLine, part: Part, user_id: int | None) -> BankMatch:
                 debit=ZERO if money_in else part.amount,
                 credit=part.amount if money_in else ZERO,
                 label=label,
+                **_supplier_aux(acc.number, part.supplier, accounts),
             ),
         ),
     )
     row = persist_entry(entry, origin="bank", user_id=user_id, validated=True)
     return BankMatch(kind="account", amount=part.amount, entry_id=row.id)
+
+
+def _supplier_aux(number: str, supplier: str | None, accounts: ledger.Accounts) -> dict[str, str]:
+    """On the suppliers' account, the supplier's auxiliary account, as the HA entry of its
+    expense wrote it (accounting/ledger.py supplier_aux_number)."""
+    if number != accounts["suppliers"].number:
+        return {}
+    return {
+        "aux_number": ledger.supplier_aux_number(supplier),
+        "aux_label": supplier or ledger.DEFAULT_SUPPLIER,
+    }
 
 
 def _payroll_lines(part: Part) -> list[BankLine]:

@@ -176,3 +176,38 @@ def test_csv_format_recorded_once_then_reused(invoices, login_as) -> None:
     result = bank.import_statement(csv.encode(), "export.csv")
     assert [ln.amount for ln in result.matched] == [fab.total_incl_tax]
     assert fab.status == "paid"
+
+
+def test_a_supplier_transfer_settles_its_401_auxiliary_account(demo) -> None:
+    from eage.models import Expense, JournalLine
+
+    expense = Expense(
+        date=date(2026, 10, 20),
+        account="626000",
+        label="Téléphone octobre",
+        amount=D("50.00"),
+        vat=D("10.00"),
+        supplier="Orange Business",
+        paid_by="supplier",
+    )
+    db.session.add(expense)
+    db.session.commit()
+    data, _closing = camt053(
+        "FOUR",
+        D("100.00"),
+        [Entry(date(2026, 11, 10), False, [Tx(D("60.00"), f"FOUR-{expense.id}", "Orange")])],
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+    )
+    (line,) = bank.import_statement(data, "four.xml").review
+    assert line.proposal["supplier"] == "Orange Business" and line.proposal["score"] == 90
+    bank.confirm_line(line)
+    entry = db.session.get(JournalEntry, line.matches[0].entry_id)
+    supplier_line = next(ln for ln in entry.lines if ln.account_number == "401000")
+    assert (supplier_line.aux_number, supplier_line.debit) == ("401ORANGEBUSINESS", D("60.00"))
+    assert (
+        db.session.scalar(
+            select(func.count(JournalLine.id)).where(JournalLine.entry_id == entry.id)
+        )
+        == 2
+    )
