@@ -894,6 +894,9 @@ def statement_of_account(member_id: int) -> list[AccountRow]:
             f" {p.reference}" if p.reference else ""
         )
         events.append((p.date, 10**9 + p.id, label, Decimal("0"), p.amount, None))
+        if p.reversal is not None:  # taken back by the bank: owed again (eage/bank)
+            back = tr("Rejet du paiement %(ref)s", ref=p.reference or "")
+            events.append((p.reversal.date, 2 * 10**9 + p.id, back, p.amount, Decimal("0"), None))
     rows, balance = [], Decimal("0")
     for day, _order, label, debit, credit, document in sorted(events, key=lambda e: (e[0], e[1])):
         balance += debit - credit

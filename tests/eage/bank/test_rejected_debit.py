@@ -101,6 +101,9 @@ def test_a_rejected_debit_reopens_the_invoice_and_puts_its_vat_back(demo) -> Non
     assert len(returned) == 2 and letters[returned[0]].code == letters[returned[1]].code
     assert (_balance("445740"), _balance("445710")) == (pending, collected)  # VAT back
     assert invoicing.member_balance(inv.member_id) >= D("1200.00")
+    rows = invoicing.statement_of_account(inv.member_id)
+    assert rows[-1].label == f"Rejet du paiement {inv.number}" and rows[-1].debit == D("1200.00")
+    assert rows[-1].balance == invoicing.member_balance(inv.member_id)
     assert bank.bank_balance(date(2026, 12, 31)) == D("0.00")
     months = {m.month: m for m in vat.vat_year(2026).months}
     assert months[11].collected_vat == D("200.00") and months[12].collected_vat == D("-200.00")
