@@ -177,6 +177,7 @@ def _register_areas(app: Flask) -> None:
     from eage.api import bp as api_bp
     from eage.auth import routes as auth_routes
     from eage.auth.account import bp as account_bp
+    from eage.bank.routes import bp as bank_bp
     from eage.books import chain
     from eage.books.routes import bp as books_bp
     from eage.budget.routes import bp as budget_bp
@@ -221,6 +222,7 @@ def _register_areas(app: Flask) -> None:
         payslips_bp,
         books_bp,
         sepa_bp,
+        bank_bp,
     ):
         app.register_blueprint(bp)
     health.register(app)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from eage import audit, backup, jobs
 from eage.auth.emails import InvalidEmail, normalise_email
 from eage.auth.passwords import password_problems
+from eage.bank.cli import import_bank_command
 from eage.books.cli import close_year_command, export_fec_command, verify_integrity_command
 from eage.closing.cli import close_month_command
 from eage.demo import credentials, load_demo, real_data
@@ -246,5 +247,6 @@ def register_commands(app: Flask) -> None:
         restore_command,
         sepa_debits_command,
         sepa_salaries_command,
+        import_bank_command,
     ):
         app.cli.add_command(cmd)

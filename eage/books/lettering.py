@@ -15,7 +15,7 @@ from sqlalchemy import select
 from accounting.lettering import Letter, LetteringLine, letter_account
 from accounting.money import D
 from eage.extensions import db
-from eage.models import CreditApplication, PaymentAllocation
+from eage.models import CreditApplication, Payment, PaymentAllocation, PaymentReversal
 from eage.models.books import JournalEntry, JournalLine
 
 RECEIVABLE_PREFIX = "411"
@@ -50,13 +50,45 @@ def _receivable_lines() -> dict[str, list[LetteringLine]]:
         out[aux or ""].append(
             LetteringLine(line_id, document, number or "", day, D(debit), D(credit))
         )
+    for aux, line in _returned_payment_lines():
+        out[aux].append(line)
     return out
+
+
+def _returned_payment_lines() -> list[tuple[str, LetteringLine]]:
+    """The 411 lines of the entries reversing a payment the bank took back (a rejected
+    direct debit): they belong to that payment, so the payment and its return letter
+    together while the invoice is open again."""
+    rows = db.session.execute(
+        select(
+            JournalLine.id,
+            JournalLine.aux_number,
+            JournalLine.debit,
+            JournalLine.credit,
+            JournalEntry.number,
+            JournalEntry.date,
+            PaymentReversal.payment_id,
+        )
+        .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
+        .join(PaymentReversal, PaymentReversal.entry_id == JournalEntry.id)
+        .where(
+            JournalEntry.validated_at.is_not(None),
+            JournalLine.account_number.startswith(RECEIVABLE_PREFIX),
+            JournalLine.aux_number.is_not(None),
+        )
+    )
+    return [
+        (aux or "", LetteringLine(i, ("payment", p), n or "", day, D(debit), D(credit)))
+        for i, aux, debit, credit, n, day, p in rows
+    ]
 
 
 def _links() -> list[tuple[Hashable, Hashable]]:
     """Payment ↔ invoice (allocations) and credit note ↔ invoice (applications)."""
-    allocations = db.session.execute(
-        select(PaymentAllocation.payment_id, PaymentAllocation.invoice_id)
+    allocations = db.session.execute(  # a payment the bank took back settles nothing
+        select(PaymentAllocation.payment_id, PaymentAllocation.invoice_id).where(
+            ~PaymentAllocation.payment.has(Payment.reversal.has())
+        )
     )
     applications = db.session.execute(
         select(CreditApplication.credit_note_id, CreditApplication.invoice_id)

@@ -25,7 +25,7 @@ from accounting.formats import plain_decimal, safe_cell
 from accounting.money import ZERO, D
 from eage.books.chart import posting_accounts
 from eage.extensions import db
-from eage.models import Invoice, Payment
+from eage.models import Invoice, Payment, PaymentReversal
 from eage.models.books import JournalEntry, JournalLine
 from eage.models.invoicing import CreditApplication, PaymentAllocation
 from eage.parties import organisation, vat_on_debits
@@ -64,7 +64,13 @@ def allocation_vat(allocation: PaymentAllocation) -> Decimal:
     if not _on_receipt(invoice):
         return ZERO
     allocations = sorted(
-        (a for a in invoice.allocations if a.id is not None and a.id <= allocation.id),
+        (
+            a
+            for a in invoice.allocations
+            if a.id is not None
+            and a.id <= allocation.id
+            and (a.id == allocation.id or not a.payment.is_reversed)  # its VAT went back
+        ),
         key=lambda a: a.id,
     )
     earlier = [D(a.amount) for a in allocations if a.id != allocation.id]
@@ -121,6 +127,24 @@ def _receipt_operations(year: int) -> list[rule.Operation]:
             moved = allocation_vat(allocation) if kind == "taxable" else ZERO
             base = D(allocation.amount) - moved
             out.append(rule.Operation(payment.date.month, kind, base, moved))
+    return out + _returned_operations(year)
+
+
+def _returned_operations(year: int) -> list[rule.Operation]:
+    """A payment the bank took back (a rejected direct debit, eage/bank/reversals.py) was not
+    received after all: what it settled comes off the month of its return."""
+    out = []
+    for reversal in db.session.scalars(
+        select(PaymentReversal).where(extract("year", PaymentReversal.date) == year)
+    ):
+        for allocation in reversal.payment.allocations:
+            invoice = allocation.invoice
+            if invoice.kind != "invoice" or vat_on_debits(invoice.seller):
+                continue
+            kind = _kind(invoice)
+            moved = allocation_vat(allocation) if kind == "taxable" else ZERO
+            base = D(allocation.amount) - moved
+            out.append(rule.Operation(reversal.date.month, kind, -base, -moved))
     return out
 
 

@@ -625,7 +625,9 @@ def invoice_fees(
 
 
 def paid_amount(invoice: Invoice) -> Decimal:
-    return sum((a.amount for a in invoice.allocations), Decimal("0"))
+    """Payments allocated to the invoice, but for those the bank took back (a rejected
+    direct debit: eage/bank/reversals.py)."""
+    return sum((a.amount for a in invoice.allocations if not a.payment.is_reversed), Decimal("0"))
 
 
 def outstanding(invoice: Invoice) -> Decimal:
@@ -774,6 +776,7 @@ def record_payment(
     reference: str | None,
     allocations: dict[int, Decimal] | None = None,
     user_id: int | None = None,
+    commit: bool = True,
 ) -> Payment:
     """Record a payment against one or several invoices of `member` (oldest first when no
     allocation is given), and post it. Every error at once; nothing written on error."""
@@ -810,7 +813,8 @@ def record_payment(
         summary=f"{member.code} {amount} € ({method}) → "
         + ", ".join(f"{i.number} {p} €" for i, p in plan),
     )
-    db.session.commit()
+    if commit:  # the bank import books a whole statement in one transaction
+        db.session.commit()
     logger.info(
         "payment of %s € from %s recorded and posted by user %s in %.2f s",
         amount,
@@ -844,7 +848,9 @@ def member_balance(member_id: int) -> Decimal:
         )
     )
     paid = db.session.scalar(
-        select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.member_id == member_id)
+        select(func.coalesce(func.sum(Payment.amount), 0)).where(
+            Payment.member_id == member_id, ~Payment.reversal.has()
+        )
     )
     return D(invoiced or 0) - D(credited or 0) - D(paid or 0)
 
@@ -911,6 +917,9 @@ def statement_of_account(member_id: int) -> list[AccountRow]:
             f" {p.reference}" if p.reference else ""
         )
         events.append((p.date, 10**9 + p.id, label, Decimal("0"), p.amount, None))
+        if p.reversal is not None:  # taken back by the bank: owed again (eage/bank)
+            back = tr("Rejet du paiement %(ref)s", ref=p.reference or "")
+            events.append((p.reversal.date, 2 * 10**9 + p.id, back, p.amount, Decimal("0"), None))
     rows, balance = [], Decimal("0")
     for day, _order, label, debit, credit, document in sorted(events, key=lambda e: (e[0], e[1])):
         balance += debit - credit

@@ -54,6 +54,11 @@ class MemberForm(FlaskForm):
         _l("E-mail de contact"),
         validators=[Optional(), Email(_l("Adresse e-mail invalide.")), Length(max=200)],
     )
+    iban = StringField(
+        _l("IBAN du compte payeur"),
+        validators=[Optional(), Length(max=42)],
+        description=_l("Rapproche ses virements sur les relevés bancaires ; espaces acceptés."),
+    )
     joined_on = FrDateField(_l("Date d'adhésion"), validators=[InputRequired(REQUIRED)])
     left_on = FrDateField(_l("Date de sortie"), validators=[Optional()])
     payment_terms_days = IntegerField(
@@ -90,6 +95,7 @@ class MemberForm(FlaskForm):
             "left_on",
             "payment_terms_days",
             "previous_year_gross_payroll",
+            "iban",
         ):
             value = getattr(self, name).data
             if isinstance(value, str):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
+from stdnum import iban as iban_mod
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 from stdnum.fr import siren as siren_mod
 from stdnum.fr import siret as siret_mod
@@ -47,6 +48,7 @@ MEMBER_FIELDS = (
     "vat_regime",
     "payment_terms_days",
     "previous_year_gross_payroll",
+    "iban",  # the account it pays from: the bank reconciliation matches on it (issue 16)
 )
 
 
@@ -76,6 +78,8 @@ def normalise_identifiers(data: dict[str, Any]) -> dict[str, Any]:
         out["vat_number"] = vat
     if out.get("email"):
         out["email"] = out["email"].strip().lower()
+    if out.get("iban"):
+        out["iban"] = iban_mod.compact(out["iban"]) or None
     if not out.get("siren") and out.get("siret") and siret_mod.is_valid(out["siret"]):
         out["siren"] = out["siret"][:9]
     return out
@@ -95,6 +99,7 @@ def check_member(data: dict[str, Any], member_id: int | None = None) -> list[Pro
                 tr("Le numéro de TVA est obligatoire pour un adhérent assujetti à la TVA."),
             )
         )
+    problems += _iban_problems(data.get("iban"), member_id)
     joined, left = data.get("joined_on"), data.get("left_on")
     if joined and left and left < joined:
         problems.append(
@@ -104,6 +109,19 @@ def check_member(data: dict[str, Any], member_id: int | None = None) -> list[Pro
             )
         )
     return problems
+
+
+def _iban_problems(iban: str | None, member_id: int | None) -> list[Problem]:
+    """A valid IBAN (ISO 13616 check digits), one member's only: a bank line from it is the
+    member's payment."""
+    if not iban:
+        return []
+    if not iban_mod.is_valid(iban):
+        return [Problem("iban", "IBAN invalide : vérifiez sa saisie (clé de contrôle).")]
+    clash = db.session.scalar(select(Member.id).where(Member.iban == iban))
+    if clash is not None and clash != member_id:
+        return [Problem("iban", "Cet IBAN est déjà celui d'un autre adhérent.")]
+    return []
 
 
 def _code_problems(code: str | None, member_id: int | None) -> list[Problem]:

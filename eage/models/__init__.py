@@ -1,6 +1,13 @@
 """Typed SQLAlchemy 2.0 models, one module per area; imported here so metadata is complete."""
 
 from eage.models.audit import AuditLog
+from eage.models.bank import (
+    BankCsvMapping,
+    BankLine,
+    BankMatch,
+    BankStatement,
+    PaymentReversal,
+)
 from eage.models.base import Base
 from eage.models.books import ChainLink, JournalEntry, JournalLine, LedgerAccount, Settlement
 from eage.models.budget import BudgetLine, Expense
@@ -74,4 +81,9 @@ __all__ = [
     "SepaMandate",
     "SepaSettings",
     "SepaTransaction",
+    "BankCsvMapping",
+    "BankLine",
+    "BankMatch",
+    "BankStatement",
+    "PaymentReversal",
 ]

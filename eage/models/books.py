@@ -42,6 +42,7 @@ ENTRY_ORIGINS = (
     "settlement",  # BQ settling net pay / social charges (421/431/437/4421 → 512)
     "payroll_tax",  # OD of the yearly taxe sur les salaires
     "opening",  # AN of Y+1 written by the year's closing
+    "bank",  # BQ of a bank statement line (charges, subsidy…, a rejected debit)
 )
 CHAINED_RECORDS = ("entry", "invoice", "payslip")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -26,6 +26,9 @@ from accounting.texts import N_
 from eage.models.base import Base, utcnow
 from eage.models.catalog import Service
 from eage.models.members import Member
+
+if TYPE_CHECKING:
+    from eage.models.bank import PaymentReversal
 
 INVOICE_KINDS = ("invoice", "credit_note")
 # monthly: provisional invoice of a closed month; complement: a later close invoices the
@@ -184,6 +187,14 @@ class Payment(Base):
     allocations: Mapped[list[PaymentAllocation]] = relationship(
         back_populates="payment", cascade="all, delete-orphan"
     )
+    # A rejected direct debit taken back by the bank (eage/models/bank.py, issue 16).
+    reversal: Mapped[PaymentReversal | None] = relationship(
+        back_populates="payment", lazy="selectin"
+    )
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversal is not None
 
 
 class PaymentAllocation(Base):

@@ -39,6 +39,8 @@ class Member(Base):
     previous_year_gross_payroll: Mapped[Decimal] = mapped_column(
         Numeric(12, 2), default=Decimal("0")
     )
+    # The account the member pays from: a bank line from it is the member's (issue 16).
+    iban: Mapped[str | None] = mapped_column(String(34))
 
     planned_hours: Mapped[list[PlannedHours]] = relationship(
         back_populates="member", cascade="all, delete-orphan"

@@ -207,6 +207,7 @@ def settle(
     reference: str | None = None,
     *,
     user_id: int | None = None,
+    commit: bool = True,
 ) -> Settlement:
     """Record that ``kind`` of ``month`` was paid on ``day`` and post its ``BQ`` entry (debit
     the payroll debt, credit 512). ``amount`` defaults to what the month owes; another
@@ -241,7 +242,8 @@ def settle(
         user_id=user_id,
         summary=f"{month} {kind} {owed} € le {day.isoformat()} ({posted.number})",
     )
-    db.session.commit()
+    if commit:  # the bank reconciliation books a statement line in its own transaction
+        db.session.commit()
     logger.info("payroll %s of %s settled: %s € on %s (%s)", kind, month, owed, day, posted.number)
     return row
 

@@ -210,6 +210,13 @@ ACCESS: dict[str, frozenset[str]] = {
     "sepa.debit_batch": OPERATIONS,
     "sepa.transfer_batch": OPERATIONS,
     "sepa.settings": frozenset({ACCOUNTANT, ADMIN}),
+    # issue 16: bank statements; reading for the back office, booking for the accountant
+    "bank.index": BACK_OFFICE,
+    "bank.statement": BACK_OFFICE,
+    "bank.import_statement": OPERATIONS,
+    "bank.confirm": OPERATIONS,
+    "bank.assign": OPERATIONS,
+    "bank.csv_formats": OPERATIONS,
 }
 
 # Endpoints whose POST is narrower than their GET: everyone in the back office reads the
