@@ -58,6 +58,7 @@ PURPOSES: dict[str, str] = {
     "subsidy": N_("Subventions d'exploitation"),
     "other_income": N_("Produits divers de gestion courante"),
     "retained_credit": N_("Report à nouveau créditeur"),
+    "deposits_received": N_("Dépôts et cautionnements reçus"),
     "retained_debit": N_("Report à nouveau débiteur"),
     "result_profit": N_("Résultat de l'exercice (excédent)"),
     "result_loss": N_("Résultat de l'exercice (déficit)"),
@@ -86,6 +87,8 @@ DEFAULT_ACCOUNTS: tuple[ChartAccount, ...] = (
     ChartAccount("119000", "Report à nouveau (solde débiteur)", "retained_debit"),
     ChartAccount("120000", "Résultat de l'exercice (excédent)", "result_profit"),
     ChartAccount("129000", "Résultat de l'exercice (déficit)", "result_loss"),
+    # PCG art. 932-1: 165 « Dépôts et cautionnements reçus » (members' security deposits).
+    ChartAccount("165000", "Dépôts et cautionnements reçus", "deposits_received"),
     # Class 4 — third parties.
     ChartAccount("401000", "Fournisseurs", "suppliers"),
     ChartAccount("408100", "Fournisseurs — factures non parvenues"),

@@ -127,6 +127,9 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         PASSWORD_RESET_MINUTES=30,  # how long a reset link e-mailed to a user works
         PUBLIC_URL=None,  # "https://eage.example.org": the address in e-mailed links
         LOG_FORMAT=os.environ.get("LOG_FORMAT", "keyvalue"),  # eage/logs.py: or "json"
+        # Reminders of overdue invoices (eage/reminders): days late from which the 1st
+        # (relance amiable), 2nd (deuxième relance) and 3rd (mise en demeure) level may go.
+        REMINDER_LEVEL_DAYS=(1, 15, 30),
     )
     if test_config is None:
         # Any setting from the environment as EAGE_<NAME> (EAGE_RATELIMIT_STORAGE_URI=redis://…,

@@ -20,6 +20,7 @@ from eage.models.invoicing import (
 from eage.models.members import Member, PlannedHours
 from eage.models.organisation import FiscalYear, MonthLock, Organisation
 from eage.models.payroll import PAYSLIP_STATUSES, Payslip
+from eage.models.reminders import Reminder, ReminderItem, SecurityDeposit
 from eage.models.staff import Contract, Employee
 from eage.models.timesheets import (
     ABSENCE_CODES,
@@ -69,4 +70,7 @@ __all__ = [
     "TimesheetEntry",
     "TimesheetImport",
     "User",
+    "Reminder",
+    "ReminderItem",
+    "SecurityDeposit",
 ]

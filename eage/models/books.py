@@ -42,6 +42,7 @@ ENTRY_ORIGINS = (
     "settlement",  # BQ settling net pay / social charges (421/431/437/4421 → 512)
     "payroll_tax",  # OD of the yearly taxe sur les salaires
     "opening",  # AN of Y+1 written by the year's closing
+    "deposit",  # BQ of a member's security deposit received or refunded (512 / 165)
 )
 CHAINED_RECORDS = ("entry", "invoice", "payslip")
 
