@@ -195,6 +195,7 @@ def _register_areas(app: Flask) -> None:
     from eage.payslips.routes import bp as payslips_bp
     from eage.rates.routes import bp as rates_bp
     from eage.regularisation.routes import bp as regularisation_bp
+    from eage.reminders.routes import bp as reminders_bp
     from eage.staff.routes import bp as staff_bp
     from eage.timesheets.routes import bp as timesheets_bp
 
@@ -222,6 +223,7 @@ def _register_areas(app: Flask) -> None:
         closing_bp,
         payslips_bp,
         books_bp,
+        reminders_bp,
     ):
         app.register_blueprint(bp)
     health.register(app)

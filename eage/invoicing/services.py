@@ -622,9 +622,12 @@ def outstanding(invoice: Invoice) -> Decimal:
 def display_status(invoice: Invoice, today: date | None = None) -> str:
     """issued → sent → partially_paid → paid; overdue once the due date has passed unpaid."""
     today = today or date.today()
-    if invoice.is_credit_note:
+    if invoice.is_credit_note or invoice.status == "paid":
         return invoice.status
-    if invoice.status != "paid" and invoice.due_date < today and outstanding(invoice) > 0:
+    left = outstanding(invoice)
+    if left == 0:  # settled (payments, credit notes, bank matching) even if status lagged
+        return "paid"
+    if invoice.due_date < today and left > 0:
         return "overdue"
     return invoice.status
 

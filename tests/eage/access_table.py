@@ -143,6 +143,17 @@ ACCESS: dict[str, frozenset[str]] = {
     "invoicing.apply_credit": OPERATIONS,
     "invoicing.send": OPERATIONS,
     "invoicing.portal_invoices": PORTAL,
+    # Reminders of overdue invoices and security deposits (issue 16): the back office reads,
+    # the accountant sends and books (§2 accountant: invoices, payments); never a member.
+    "reminders.index": BACK_OFFICE,
+    "reminders.preview": BACK_OFFICE,
+    "reminders.preview_pdf": BACK_OFFICE,
+    "reminders.document": BACK_OFFICE,
+    "reminders.send": OPERATIONS,
+    "reminders.deposits": BACK_OFFICE,
+    "reminders.deposit_ask": OPERATIONS,
+    "reminders.deposit_receive": OPERATIONS,
+    "reminders.deposit_refund": OPERATIONS,
     # Year-end regularisation: the accountant runs it, the member reads its own statement.
     "regularisation.index": BACK_OFFICE,
     "regularisation.annual_statement": BACK_OFFICE,
