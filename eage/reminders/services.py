@@ -25,7 +25,7 @@ from accounting.documents.account_statement import (
     AccountStatement,
     render_account_statement_pdf,
 )
-from accounting.formats import fr_date, money  # French: the e-mail and the document
+from accounting.formats import fr_date, money, percent  # French: e-mail and document
 from accounting.problems import Problem, ProblemsError
 from eage import audit, mail, parties, storage
 from eage.books import periods
@@ -172,7 +172,7 @@ def email_body(reminder: MemberReminder, seller_name: str, today: date) -> str:
         f"- {ln.invoice.number} du {fr_date(ln.invoice.issue_date)}, échue le "
         f"{fr_date(ln.invoice.due_date)} ({ln.days_late} jours de retard) : reste dû "
         f"{money(ln.invoice.outstanding)} ; pénalités au taux annuel de "
-        f"{ln.invoice.penalty_rate} % : {money(ln.penalty)} ; indemnité forfaitaire : "
+        f"{percent(ln.invoice.penalty_rate)} : {money(ln.penalty)} ; indemnité forfaitaire : "
         f"{money(ln.indemnity)}"
         for ln in p.lines
     ]
