@@ -941,6 +941,14 @@ def overdue_totals(rows: list[OverdueRow]) -> dict[str, Decimal]:
     }
 
 
+def printed_penalty_rate(invoice: Invoice, fallback: Decimal) -> Decimal:
+    """The annual penalty rate printed on the invoice (its frozen seller snapshot, as the
+    document shows it: art. L441-9 C. com.); `fallback` (the group's current rate) only for
+    an invoice that printed none."""
+    rate = (invoice.seller or {}).get("late_penalty_rate")
+    return Decimal(str(rate)) if rate not in (None, "") else fallback
+
+
 def overdue_invoices(today: date | None = None) -> list[OverdueRow]:
     """Unpaid invoices past their due date, with the late-payment penalty (art. L441-10
     C. com.: annual rate × days late / 365 on what is owed) and the 40 € fixed recovery
@@ -960,8 +968,11 @@ def overdue_invoices(today: date | None = None) -> list[OverdueRow]:
         if left <= 0:
             continue
         days = (today - inv.due_date).days
+        inv_rate = printed_penalty_rate(inv, rate)
         rows.append(
-            OverdueRow(inv, left, days, late_penalty(left, rate, days), domain.RECOVERY_INDEMNITY)
+            OverdueRow(
+                inv, left, days, late_penalty(left, inv_rate, days), domain.RECOVERY_INDEMNITY
+            )
         )
     return rows
 

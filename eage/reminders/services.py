@@ -50,14 +50,6 @@ def level_days() -> tuple[int, ...]:
     return days
 
 
-def printed_penalty_rate(invoice: Invoice, fallback: Decimal) -> Decimal:
-    """The annual penalty rate printed on the invoice (its frozen seller snapshot, as the
-    document shows it: art. L441-9 C. com.); `fallback` (the group's current rate) only for
-    an invoice that printed none."""
-    rate = (invoice.seller or {}).get("late_penalty_rate")
-    return Decimal(str(rate)) if rate not in (None, "") else fallback
-
-
 @dataclass(frozen=True)
 class MemberReminder:
     """A member's reminder as proposed today: the pure proposal and the rows behind it."""
@@ -132,7 +124,7 @@ def proposals(today: date | None = None) -> list[MemberReminder]:
                 inv.due_date,
                 inv.total_incl_tax,
                 left,
-                printed_penalty_rate(inv, fallback),
+                invoicing.printed_penalty_rate(inv, fallback),
             )
             for inv, left in rows
         ]

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from accounting.problems import ProblemsError
 from eage.extensions import db
+from eage.invoicing import services as invoicing
 from eage.models import Organisation
 from eage.models.reminders import Reminder, ReminderItem
 from eage.reminders import services
@@ -101,6 +102,9 @@ def test_penalty_follows_the_rate_printed_on_the_invoice(app, demo) -> None:
     p = services.proposal_for(member("LEFIL"), date(2026, 11, 11))
     assert p.proposal.lines[0].invoice.penalty_rate == Decimal("12.15")
     assert p.proposal.lines[0].penalty == Decimal("4.79")
+    # The overdue page computes the same, at the printed rate.
+    [row] = invoicing.overdue_invoices(today=date(2026, 11, 11))
+    assert (row.penalty, row.indemnity) == (Decimal("4.79"), Decimal("40.00"))
 
 
 def test_partial_payment_penalty_on_what_is_still_owed(app, demo) -> None:
