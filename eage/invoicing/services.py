@@ -38,6 +38,7 @@ from eage.invoicing.numbering import next_number
 from eage.locks import take_issuing_lock
 from eage.models import (
     CreditApplication,
+    CreditRefund,
     FiscalYear,
     Invoice,
     InvoiceLine,
@@ -317,7 +318,12 @@ def unapplied_credit(note: Invoice) -> Decimal:
             CreditApplication.credit_note_id == note.id
         )
     )
-    return note.total_incl_tax - D(str(applied or 0))
+    refunded = db.session.scalar(
+        select(func.coalesce(func.sum(CreditRefund.amount), 0)).where(
+            CreditRefund.credit_note_id == note.id
+        )
+    )
+    return note.total_incl_tax - D(str(applied or 0)) - D(str(refunded or 0))
 
 
 def credit_applications(document: Invoice) -> list[CreditApplication]:
@@ -826,7 +832,12 @@ def member_balance(member_id: int) -> Decimal:
     paid = db.session.scalar(
         select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.member_id == member_id)
     )
-    return D(invoiced or 0) - D(credited or 0) - D(paid or 0)
+    refunded = db.session.scalar(
+        select(func.coalesce(func.sum(CreditRefund.amount), 0))
+        .join(Invoice, CreditRefund.credit_note_id == Invoice.id)
+        .where(Invoice.member_id == member_id)
+    )
+    return D(invoiced or 0) - D(credited or 0) - D(paid or 0) + D(str(refunded or 0))
 
 
 @dataclass(frozen=True)
@@ -891,6 +902,14 @@ def statement_of_account(member_id: int) -> list[AccountRow]:
             f" {p.reference}" if p.reference else ""
         )
         events.append((p.date, 10**9 + p.id, label, Decimal("0"), p.amount, None))
+    refunds = db.session.scalars(
+        select(CreditRefund)
+        .join(Invoice, CreditRefund.credit_note_id == Invoice.id)
+        .where(Invoice.member_id == member_id)
+    )
+    for r in refunds:
+        label = tr("Remboursement de l'avoir %(n)s", n=r.credit_note.number)
+        events.append((r.date, 2 * 10**9 + r.id, label, r.amount, Decimal("0"), r.credit_note))
     rows, balance = [], Decimal("0")
     for day, _order, label, debit, credit, document in sorted(events, key=lambda e: (e[0], e[1])):
         balance += debit - credit

@@ -20,7 +20,7 @@ from eage.models.invoicing import (
 from eage.models.members import Member, PlannedHours
 from eage.models.organisation import FiscalYear, MonthLock, Organisation
 from eage.models.payroll import PAYSLIP_STATUSES, Payslip
-from eage.models.reminders import Reminder, ReminderItem, SecurityDeposit
+from eage.models.reminders import CreditRefund, Reminder, ReminderItem, SecurityDeposit
 from eage.models.staff import Contract, Employee
 from eage.models.timesheets import (
     ABSENCE_CODES,
@@ -73,4 +73,5 @@ __all__ = [
     "Reminder",
     "ReminderItem",
     "SecurityDeposit",
+    "CreditRefund",
 ]

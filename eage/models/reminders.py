@@ -6,10 +6,14 @@ sent it, the e-mail's Message-ID and the statement of account attached. An invoi
 reminded twice at the same level (unique invoice × level).
 
 A security deposit (dépôt de garantie) is money the member hands over as a guarantee: a debt
-of the group (compte 165 « Dépôts et cautionnements reçus »), never revenue, no VAT."""
+of the group (compte 165 « Dépôts et cautionnements reçus »), never revenue, no VAT.
+
+A credit refund pays back what is left of a credit note to a member with nothing open: it
+closes the note's remaining credit (with the applications, what the note has been used for)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -96,3 +100,19 @@ class SecurityDeposit(Base):
         if self.refunded_on:
             return "refunded"
         return "received" if self.received_on else "asked"
+
+
+class CreditRefund(Base):
+    __tablename__ = "credit_refund"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credit_note_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    date: Mapped[dt.date]
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    credit_note: Mapped[Invoice] = relationship()

@@ -19,9 +19,9 @@ from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
 from eage.extensions import db
 from eage.forms_fr import attach_problems
 from eage.invoicing.documents import current_seller
-from eage.models import Member
+from eage.models import Invoice, Member
 from eage.models.reminders import Reminder, SecurityDeposit
-from eage.reminders import services
+from eage.reminders import refunds, services
 from eage.reminders.forms import DepositDayForm, DepositForm
 from eage.storage import read
 
@@ -35,8 +35,12 @@ def _labels() -> dict[str, object]:
 
 @bp.app_context_processor
 def _member_deposits() -> dict[str, object]:
-    """The member page lists the member's security deposits (templates/members/detail.html)."""
-    return {"member_deposits": services.deposits, "deposit_held": services.deposit_held}
+    """The member page lists its security deposits (templates/members/detail.html)."""
+    return {
+        "member_deposits": services.deposits,
+        "deposit_held": services.deposit_held,
+        "refund_default_day": date.today().isoformat(),  # the credit note page's refund form
+    }
 
 
 def _member_or_404(code: str) -> Member:
@@ -197,3 +201,26 @@ def deposit_receive(deposit_id: int) -> Response:
 @roles_required(*OPERATIONS)
 def deposit_refund(deposit_id: int) -> Response:
     return _book(deposit_id, refund=True)
+
+
+# --------------------------------------------------------------------------- credit refund
+
+
+@bp.route("/factures/<number>/rembourser", methods=["POST"])
+@roles_required(*OPERATIONS)
+def refund_credit(number: str) -> Response:
+    """Pay back what is left of a credit note to a member that owes nothing."""
+    note = db.session.scalar(select(Invoice).where(Invoice.number == number))
+    if note is None:
+        abort(404)
+    form = DepositDayForm()
+    day = form.day.data if form.validate() else None
+    reference = (request.form.get("reference") or "").strip()[:100] or None
+    try:
+        refunds.refund_credit(note, day, reference=reference, user_id=current_user.id)
+    except ProblemsError as exc:
+        for problem in exc.problems:
+            flash(problem.message, "danger")
+    else:
+        flash(_("Crédit de l'avoir %(n)s remboursé.", n=note.number), "success")
+    return redirect(url_for("invoicing.detail", number=number))

@@ -154,6 +154,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "reminders.deposit_ask": OPERATIONS,
     "reminders.deposit_receive": OPERATIONS,
     "reminders.deposit_refund": OPERATIONS,
+    "reminders.refund_credit": OPERATIONS,
     # Year-end regularisation: the accountant runs it, the member reads its own statement.
     "regularisation.index": BACK_OFFICE,
     "regularisation.annual_statement": BACK_OFFICE,

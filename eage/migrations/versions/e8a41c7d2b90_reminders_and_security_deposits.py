@@ -1,5 +1,5 @@
 """reminders for overdue invoices (level, invoices, penalties, e-mail) and members' security
-deposits (issue 16)
+deposits, refunds of unapplied credit (issue 16)
 
 Revision ID: e8a41c7d2b90
 Revises: c3d5e7f90a12
@@ -85,8 +85,30 @@ def upgrade():
     with op.batch_alter_table('security_deposit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_security_deposit_member_id'), ['member_id'], unique=False)
 
+    op.create_table(
+        'credit_refund',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('credit_note_id', sa.Integer(), nullable=False),
+        sa.Column('date', sa.Date(), nullable=False),
+        sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column('reference', sa.String(length=100), nullable=True),
+        sa.Column('entry_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.CheckConstraint('amount > 0', name=op.f('ck_credit_refund_amount_positive')),
+        sa.ForeignKeyConstraint(['created_by_id'], ['app_user.id'], name=op.f('fk_credit_refund_created_by_id_app_user')),
+        sa.ForeignKeyConstraint(['credit_note_id'], ['invoice.id'], name=op.f('fk_credit_refund_credit_note_id_invoice')),
+        sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_credit_refund_entry_id_journal_entry')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_refund')),
+    )
+    with op.batch_alter_table('credit_refund', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credit_refund_credit_note_id'), ['credit_note_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('credit_refund', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_credit_refund_credit_note_id'))
+    op.drop_table('credit_refund')
     with op.batch_alter_table('security_deposit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_security_deposit_member_id'))
     op.drop_table('security_deposit')
