@@ -28,6 +28,7 @@ from eage.payslips.cli import (
     simulate_payslip_command,
 )
 from eage.regularisation.cli import regularise_command
+from eage.reminders.cli import send_reminders_command
 from eage.timesheets.cli import import_timesheets_command
 
 
@@ -243,5 +244,6 @@ def register_commands(app: Flask) -> None:
         worker_command,
         backup_command,
         restore_command,
+        send_reminders_command,
     ):
         app.cli.add_command(cmd)
