@@ -59,6 +59,7 @@ PURPOSES: dict[str, str] = {
     "other_income": N_("Produits divers de gestion courante"),
     "retained_credit": N_("Report à nouveau créditeur"),
     "deposits_received": N_("Dépôts et cautionnements reçus"),
+    "late_penalties": N_("Pénalités de retard facturées (revenus des autres créances)"),
     "retained_debit": N_("Report à nouveau débiteur"),
     "result_profit": N_("Résultat de l'exercice (excédent)"),
     "result_loss": N_("Résultat de l'exercice (déficit)"),
@@ -148,6 +149,9 @@ DEFAULT_ACCOUNTS: tuple[ChartAccount, ...] = (
     ChartAccount("740000", "Subventions d'exploitation", "subsidy"),
     ChartAccount("756000", "Cotisations", "fee"),
     ChartAccount("758000", "Produits divers de gestion courante", "other_income"),
+    # Late-payment penalties invoiced to members (art. L441-10 C. com.): interest on a
+    # receivable, financial income (PCG 763 « Revenus des autres créances »).
+    ChartAccount("763800", "Revenus des autres créances — pénalités de retard", "late_penalties"),
 )
 
 # SPEC §1: the three services, one 706 sub-account each (analytic per service on top).

@@ -21,7 +21,7 @@ from eage.forms_fr import attach_problems
 from eage.invoicing.documents import current_seller
 from eage.models import Invoice, Member
 from eage.models.reminders import Reminder, SecurityDeposit
-from eage.reminders import refunds, services
+from eage.reminders import penalties, refunds, services
 from eage.reminders.forms import DepositDayForm, DepositForm
 from eage.storage import read
 
@@ -120,6 +120,25 @@ def document(reminder_id: int) -> Response:
         mimetype=row.document.media_type,
         download_name=row.document.filename,
     )
+
+
+@bp.route("/relances/<int:reminder_id>/facture-penalites", methods=["POST"])
+@roles_required(*OPERATIONS)
+def penalty_invoice(reminder_id: int) -> Response:
+    """Invoice the reminder's penalties and indemnities (optional, once)."""
+    row = db.session.get(Reminder, reminder_id)
+    if row is None:
+        abort(404)
+    form = DepositDayForm()
+    day = form.day.data if form.validate() else None
+    try:
+        inv = penalties.issue_penalty_invoice(row, day, user_id=current_user.id)
+    except ProblemsError as exc:
+        for problem in exc.problems:
+            flash(problem.message, "danger")
+        return redirect(url_for("reminders.index"))
+    flash(_("Facture de pénalités %(n)s émise.", n=inv.number), "success")
+    return redirect(url_for("invoicing.detail", number=inv.number))
 
 
 # --------------------------------------------------------------------------- deposits

@@ -155,6 +155,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "reminders.deposit_receive": OPERATIONS,
     "reminders.deposit_refund": OPERATIONS,
     "reminders.refund_credit": OPERATIONS,
+    "reminders.penalty_invoice": OPERATIONS,
     # Year-end regularisation: the accountant runs it, the member reads its own statement.
     "regularisation.index": BACK_OFFICE,
     "regularisation.annual_statement": BACK_OFFICE,

@@ -1,5 +1,6 @@
 """reminders for overdue invoices (level, invoices, penalties, e-mail) and members' security
-deposits, refunds of unapplied credit (issue 16)
+deposits, refunds of unapplied credit, penalty invoices (line kinds penalty and indemnity;
+issue 16)
 
 Revision ID: e8a41c7d2b90
 Revises: c3d5e7f90a12
@@ -104,8 +105,20 @@ def upgrade():
     with op.batch_alter_table('credit_refund', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_credit_refund_credit_note_id'), ['credit_note_id'], unique=False)
 
+    with op.batch_alter_table('invoice_line', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_invoice_line_kind'), type_='check')
+        batch_op.create_check_constraint(
+            op.f('ck_invoice_line_kind'),
+            "kind IN ('service', 'regularisation', 'fee', 'penalty', 'indemnity')",
+        )
+
 
 def downgrade():
+    with op.batch_alter_table('invoice_line', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_invoice_line_kind'), type_='check')
+        batch_op.create_check_constraint(
+            op.f('ck_invoice_line_kind'), "kind IN ('service', 'regularisation', 'fee')"
+        )
     with op.batch_alter_table('credit_refund', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_credit_refund_credit_note_id'))
     op.drop_table('credit_refund')
