@@ -45,6 +45,12 @@ def test_accountant_sends_a_reminder_and_books_a_deposit(
     # Sent: nothing new to send at the same level.
     assert "déjà relancé" in page.locator("tr", has_text="LEFIL").first.inner_text()
     _shots(page, screenshot, live_server, "/relances/", "history")
+    # The optional penalty invoice, from the history.
+    page.goto(live_server + "/relances/")
+    page.get_by_role("button", name="Facturer").click()
+    assert "Facture de pénalités F-2026-" in page.inner_text("main")
+    page.goto(live_server + "/relances/")
+    assert "F-2026-0002" in page.locator("table").nth(1).inner_text()
 
     page.goto(live_server + "/depots-de-garantie/?adherent=LEFIL")
     page.get_by_label("Montant du dépôt").fill("750,00")
@@ -54,3 +60,19 @@ def test_accountant_sends_a_reminder_and_books_a_deposit(
     assert "Dépôt reçu et comptabilisé." in page.inner_text("main")
     _shots(page, screenshot, live_server, "/depots-de-garantie/", "deposits")
     _shots(page, screenshot, live_server, f"/adherents/{member('LEFIL').id}", "member")
+
+
+def test_refund_of_an_unapplied_credit_page(app, live_server, logged_in, screenshot) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from tests.eage.reminders.test_credit_refund import _note
+    from tests.eage.test_lettering import pay
+
+    inv = monthly("LEFIL", 9, "1200.00")
+    pay("LEFIL", "1440.00", date(2026, 10, 10))
+    note = _note(inv, "100.00", date(2026, 10, 15))
+    page = logged_in("accountant")
+    _shots(page, screenshot, live_server, f"/factures/{note.number}", "credit-refund")
+    page.goto(live_server + f"/factures/{note.number}")
+    page.get_by_role("button", name="Rembourser 120,00").click()
+    assert f"Crédit de l'avoir {note.number} remboursé." in page.inner_text("main")
