@@ -58,6 +58,8 @@ PURPOSES: dict[str, str] = {
     "subsidy": N_("Subventions d'exploitation"),
     "other_income": N_("Produits divers de gestion courante"),
     "retained_credit": N_("Report à nouveau créditeur"),
+    "deposits_received": N_("Dépôts et cautionnements reçus"),
+    "late_penalties": N_("Pénalités de retard facturées (revenus des autres créances)"),
     "retained_debit": N_("Report à nouveau débiteur"),
     "result_profit": N_("Résultat de l'exercice (excédent)"),
     "result_loss": N_("Résultat de l'exercice (déficit)"),
@@ -86,6 +88,8 @@ DEFAULT_ACCOUNTS: tuple[ChartAccount, ...] = (
     ChartAccount("119000", "Report à nouveau (solde débiteur)", "retained_debit"),
     ChartAccount("120000", "Résultat de l'exercice (excédent)", "result_profit"),
     ChartAccount("129000", "Résultat de l'exercice (déficit)", "result_loss"),
+    # PCG art. 932-1: 165 « Dépôts et cautionnements reçus » (members' security deposits).
+    ChartAccount("165000", "Dépôts et cautionnements reçus", "deposits_received"),
     # Class 4 — third parties.
     ChartAccount("401000", "Fournisseurs", "suppliers"),
     ChartAccount("408100", "Fournisseurs — factures non parvenues"),
@@ -145,6 +149,9 @@ DEFAULT_ACCOUNTS: tuple[ChartAccount, ...] = (
     ChartAccount("740000", "Subventions d'exploitation", "subsidy"),
     ChartAccount("756000", "Cotisations", "fee"),
     ChartAccount("758000", "Produits divers de gestion courante", "other_income"),
+    # Late-payment penalties invoiced to members (art. L441-10 C. com.): interest on a
+    # receivable, financial income (PCG 763 « Revenus des autres créances »).
+    ChartAccount("763800", "Revenus des autres créances — pénalités de retard", "late_penalties"),
 )
 
 # SPEC §1: the three services, one 706 sub-account each (analytic per service on top).

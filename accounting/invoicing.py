@@ -75,7 +75,7 @@ __all__ = [
 ]
 
 VatRegime = Literal["exempt_261B", "vat_20"]
-LineKind = Literal["service", "regularisation", "fee"]
+LineKind = Literal["service", "regularisation", "fee", "penalty", "indemnity"]
 DocumentKind = Literal["invoice", "credit_note"]
 # EN 16931 VAT category codes (UNTDID 5305): S standard rate, E exempt, O not subject to VAT.
 VatCategory = Literal["S", "E", "O"]
@@ -83,7 +83,12 @@ VatCategory = Literal["S", "E", "O"]
 UnitCode = Literal["HUR", "C62"]
 
 VAT_REGIMES: tuple[VatRegime, ...] = ("exempt_261B", "vat_20")
-LINE_KINDS: tuple[LineKind, ...] = ("service", "regularisation", "fee")
+LINE_KINDS: tuple[LineKind, ...] = ("service", "regularisation", "fee", "penalty", "indemnity")
+# Late-payment penalties (art. L441-10 C. com.) and the 40 € recovery indemnity (art. D441-5)
+# invoiced after a reminder: damages for late payment, no consideration for a supply, hence
+# outside the scope of VAT (art. 256 CGI; BOI-TVA-BASE-10-10-10), like the membership fee.
+LATE_PAYMENT_KINDS: tuple[LineKind, ...] = ("penalty", "indemnity")
+OUT_OF_SCOPE_KINDS: tuple[LineKind, ...] = ("fee", *LATE_PAYMENT_KINDS)
 
 # Standard VAT rate, percent (art. 278 CGI; 20 % since 1 January 2014 — LEGAL-FACTS §2).
 VAT_STANDARD_RATE = Decimal("20.00")
@@ -97,6 +102,10 @@ EXEMPTION_261B_VATEX = "VATEX-EU-132-1F"
 # The membership fee is not the consideration of a service: outside the scope of VAT.
 FEE_OUT_OF_SCOPE_MENTION = "Cotisation hors champ d'application de la TVA"
 FEE_OUT_OF_SCOPE_VATEX = "VATEX-EU-O"
+LATE_PAYMENT_OUT_OF_SCOPE_MENTION = (
+    "Pénalités de retard et indemnités forfaitaires pour frais de recouvrement hors champ "
+    "d'application de la TVA"
+)
 
 # Décret 2022-1299 (e-invoicing reform): nature of the operations (goods / services / both).
 NATURE_SERVICES = "Prestations de services"
@@ -366,7 +375,7 @@ def line_vat(kind: LineKind, regime: VatRegime) -> tuple[VatCategory, Decimal]:
     regularisation follow the member's regime (SPEC §3: ``exempt_261B`` or ``vat_20``)."""
     if regime not in VAT_REGIMES:
         raise InvoiceError([f"unknown VAT regime {regime!r}"])
-    if kind == "fee":
+    if kind in OUT_OF_SCOPE_KINDS:
         return "O", ZERO
     if regime == "exempt_261B":
         return "E", ZERO
@@ -380,6 +389,8 @@ def invoice_totals(lines: Iterable[InvoiceLine], vat_regime: VatRegime) -> Total
     """SPEC §5 "Invoice totals": excl. = Σ lines; VAT per rate on the sum of the lines of
     that rate, rounded half-up to the cent once; incl. = excl. + VAT."""
     groups: dict[tuple[VatCategory, Decimal], Decimal] = {}
+    lines = tuple(lines)
+    late_payment = bool(lines) and all(line.kind in LATE_PAYMENT_KINDS for line in lines)
     for line in lines:
         key = line_vat(line.kind, vat_regime)
         groups[key] = groups.get(key, ZERO) + D(line.amount)
@@ -396,7 +407,12 @@ def invoice_totals(lines: Iterable[InvoiceLine], vat_regime: VatRegime) -> Total
         else:
             breakdown.append(
                 VatBreakdown(
-                    "O", ZERO, base, ZERO, FEE_OUT_OF_SCOPE_MENTION, FEE_OUT_OF_SCOPE_VATEX
+                    "O",
+                    ZERO,
+                    base,
+                    ZERO,
+                    LATE_PAYMENT_OUT_OF_SCOPE_MENTION if late_payment else FEE_OUT_OF_SCOPE_MENTION,
+                    FEE_OUT_OF_SCOPE_VATEX,
                 )
             )
     excl = sum((b.base for b in breakdown), ZERO)
@@ -618,6 +634,11 @@ class InvoiceDocument:
         """What is invoiced, in words, next to the nature of the operation."""
         if all(line.kind == "fee" for line in self.lines):
             return "cotisation annuelle de membre du groupement"
+        if all(line.kind in LATE_PAYMENT_KINDS for line in self.lines):
+            return (
+                "pénalités de retard et indemnités forfaitaires pour frais de recouvrement "
+                "(art. L441-10 et D441-5 du Code de commerce)"
+            )
         return "mise à disposition de personnel par le groupement d'employeurs"
 
     @property
@@ -703,6 +724,12 @@ def _line_problems(lines: Sequence[InvoiceLine]) -> list[str]:
         problems.append(
             "the membership fee (outside the scope of VAT) must be invoiced on its own: "
             "EN 16931 forbids mixing category O with other VAT categories (BR-O-11…14)"
+        )
+    late = kinds & set(LATE_PAYMENT_KINDS)
+    if late and kinds - set(LATE_PAYMENT_KINDS):
+        problems.append(
+            "late-payment penalties and indemnities (outside the scope of VAT) must be invoiced "
+            "on their own: EN 16931 forbids mixing category O with other categories (BR-O-11…14)"
         )
     return problems
 

@@ -248,6 +248,16 @@ class SalesDocument:
     vat_on_receipt: bool = True
 
 
+def _revenue_account(line: SalesLine, accounts: Accounts) -> AccountRef:
+    """756 for the membership fee; 7638 for late-payment penalties (PCG: interest on
+    receivables is financial income); 758 for the 40 € recovery indemnity (compensation of
+    recovery costs, other operating income); the service's 706 otherwise."""
+    by_kind = {"fee": "fee", "penalty": "late_penalties", "indemnity": "other_income"}
+    if line.kind in by_kind:
+        return accounts[by_kind[line.kind]]
+    return accounts.sales(line.service_code)
+
+
 def sales_entry(doc: SalesDocument, accounts: Accounts) -> Entry:
     """``VT``: the member's auxiliary account for the total, revenue per account and service
     (fees to 756, services to their 706 sub-account), the VAT to 44574 (due on receipt, the
@@ -271,9 +281,9 @@ def sales_entry(doc: SalesDocument, accounts: Accounts) -> Entry:
     revenue: dict[tuple[str, str, str | None], Decimal] = defaultdict(lambda: ZERO)
     refs: dict[str, AccountRef] = {}
     for line in doc.lines:
-        account = accounts["fee"] if line.kind == "fee" else accounts.sales(line.service_code)
+        account = _revenue_account(line, accounts)
         refs[account.number] = account
-        service = None if line.kind == "fee" else line.service_code
+        service = line.service_code if line.kind in ("service", "regularisation") else None
         revenue[(account.number, line.kind, service)] += D(line.amount)
     for (number, _kind, service), amount in revenue.items():
         if amount:

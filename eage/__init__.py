@@ -127,6 +127,9 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         PASSWORD_RESET_MINUTES=30,  # how long a reset link e-mailed to a user works
         PUBLIC_URL=None,  # "https://eage.example.org": the address in e-mailed links
         LOG_FORMAT=os.environ.get("LOG_FORMAT", "keyvalue"),  # eage/logs.py: or "json"
+        # Reminders of overdue invoices (eage/reminders): days late from which the 1st
+        # (relance amiable), 2nd (deuxième relance) and 3rd (mise en demeure) level may go.
+        REMINDER_LEVEL_DAYS=(1, 15, 30),
     )
     if test_config is None:
         # Any setting from the environment as EAGE_<NAME> (EAGE_RATELIMIT_STORAGE_URI=redis://…,
@@ -194,6 +197,7 @@ def _register_areas(app: Flask) -> None:
     from eage.rates.routes import bp as rates_bp
     from eage.regularisation.routes import bp as regularisation_bp
     from eage.sepa.routes import bp as sepa_bp
+    from eage.reminders.routes import bp as reminders_bp
     from eage.staff.routes import bp as staff_bp
     from eage.timesheets.routes import bp as timesheets_bp
 
@@ -223,6 +227,7 @@ def _register_areas(app: Flask) -> None:
         books_bp,
         sepa_bp,
         bank_bp,
+        reminders_bp,
     ):
         app.register_blueprint(bp)
     health.register(app)

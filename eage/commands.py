@@ -30,6 +30,7 @@ from eage.payslips.cli import (
 )
 from eage.regularisation.cli import regularise_command
 from eage.sepa.cli import sepa_debits_command, sepa_salaries_command
+from eage.reminders.cli import send_reminders_command
 from eage.timesheets.cli import import_timesheets_command
 
 
@@ -248,5 +249,6 @@ def register_commands(app: Flask) -> None:
         sepa_debits_command,
         sepa_salaries_command,
         import_bank_command,
+        send_reminders_command,
     ):
         app.cli.add_command(cmd)

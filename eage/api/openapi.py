@@ -113,7 +113,10 @@ INVOICE_SCHEMA = _obj(
             "type": "array",
             "items": _obj(
                 {
-                    "kind": {"type": "string", "enum": ["service", "regularisation", "fee"]},
+                    "kind": {
+                        "type": "string",
+                        "enum": ["service", "regularisation", "fee", "penalty", "indemnity"],
+                    },
                     "service": NSTR,
                     "hours": _nullable(AMOUNT),
                     "rate": _nullable(AMOUNT),

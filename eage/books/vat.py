@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from accounting import vat as rule
 from accounting.formats import plain_decimal, safe_cell
+from accounting.invoicing import OUT_OF_SCOPE_KINDS
 from accounting.money import ZERO, D
 from eage.books.chart import posting_accounts
 from eage.extensions import db
@@ -103,7 +104,7 @@ def payment_vat_moves(payment: Payment) -> list[rule.VatMove]:
 def _kind(invoice: Invoice) -> rule.OperationKind:
     if D(invoice.vat) > 0:
         return "taxable"
-    if invoice.lines and all(line.kind == "fee" for line in invoice.lines):
+    if invoice.lines and all(line.kind in OUT_OF_SCOPE_KINDS for line in invoice.lines):
         return "outside"
     return "exempt"
 

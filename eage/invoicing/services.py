@@ -38,6 +38,7 @@ from eage.invoicing.numbering import next_number
 from eage.locks import take_issuing_lock
 from eage.models import (
     CreditApplication,
+    CreditRefund,
     FiscalYear,
     Invoice,
     InvoiceLine,
@@ -317,7 +318,12 @@ def unapplied_credit(note: Invoice) -> Decimal:
             CreditApplication.credit_note_id == note.id
         )
     )
-    return note.total_incl_tax - D(str(applied or 0))
+    refunded = db.session.scalar(
+        select(func.coalesce(func.sum(CreditRefund.amount), 0)).where(
+            CreditRefund.credit_note_id == note.id
+        )
+    )
+    return note.total_incl_tax - D(str(applied or 0)) - D(str(refunded or 0))
 
 
 def credit_applications(document: Invoice) -> list[CreditApplication]:
@@ -642,9 +648,12 @@ def outstanding(invoice: Invoice) -> Decimal:
 def display_status(invoice: Invoice, today: date | None = None) -> str:
     """issued → sent → partially_paid → paid; overdue once the due date has passed unpaid."""
     today = today or date.today()
-    if invoice.is_credit_note:
+    if invoice.is_credit_note or invoice.status == "paid":
         return invoice.status
-    if invoice.status != "paid" and invoice.due_date < today and outstanding(invoice) > 0:
+    left = outstanding(invoice)
+    if left == 0:  # settled (payments, credit notes, bank matching) even if status lagged
+        return "paid"
+    if invoice.due_date < today and left > 0:
         return "overdue"
     return invoice.status
 
@@ -852,7 +861,12 @@ def member_balance(member_id: int) -> Decimal:
             Payment.member_id == member_id, ~Payment.reversal.has()
         )
     )
-    return D(invoiced or 0) - D(credited or 0) - D(paid or 0)
+    refunded = db.session.scalar(
+        select(func.coalesce(func.sum(CreditRefund.amount), 0))
+        .join(Invoice, CreditRefund.credit_note_id == Invoice.id)
+        .where(Invoice.member_id == member_id)
+    )
+    return D(invoiced or 0) - D(credited or 0) - D(paid or 0) + D(str(refunded or 0))
 
 
 @dataclass(frozen=True)
@@ -920,6 +934,14 @@ def statement_of_account(member_id: int) -> list[AccountRow]:
         if p.reversal is not None:  # taken back by the bank: owed again (eage/bank)
             back = tr("Rejet du paiement %(ref)s", ref=p.reference or "")
             events.append((p.reversal.date, 2 * 10**9 + p.id, back, p.amount, Decimal("0"), None))
+    refunds = db.session.scalars(
+        select(CreditRefund)
+        .join(Invoice, CreditRefund.credit_note_id == Invoice.id)
+        .where(Invoice.member_id == member_id)
+    )
+    for r in refunds:
+        label = tr("Remboursement de l'avoir %(n)s", n=r.credit_note.number)
+        events.append((r.date, 2 * 10**9 + r.id, label, r.amount, Decimal("0"), r.credit_note))
     rows, balance = [], Decimal("0")
     for day, _order, label, debit, credit, document in sorted(events, key=lambda e: (e[0], e[1])):
         balance += debit - credit
@@ -970,6 +992,14 @@ def overdue_totals(rows: list[OverdueRow]) -> dict[str, Decimal]:
     }
 
 
+def printed_penalty_rate(invoice: Invoice, fallback: Decimal) -> Decimal:
+    """The annual penalty rate printed on the invoice (its frozen seller snapshot, as the
+    document shows it: art. L441-9 C. com.); `fallback` (the group's current rate) only for
+    an invoice that printed none."""
+    rate = (invoice.seller or {}).get("late_penalty_rate")
+    return Decimal(str(rate)) if rate not in (None, "") else fallback
+
+
 def overdue_invoices(today: date | None = None) -> list[OverdueRow]:
     """Unpaid invoices past their due date, with the late-payment penalty (art. L441-10
     C. com.: annual rate × days late / 365 on what is owed) and the 40 € fixed recovery
@@ -989,8 +1019,11 @@ def overdue_invoices(today: date | None = None) -> list[OverdueRow]:
         if left <= 0:
             continue
         days = (today - inv.due_date).days
+        inv_rate = printed_penalty_rate(inv, rate)
         rows.append(
-            OverdueRow(inv, left, days, late_penalty(left, rate, days), domain.RECOVERY_INDEMNITY)
+            OverdueRow(
+                inv, left, days, late_penalty(left, inv_rate, days), domain.RECOVERY_INDEMNITY
+            )
         )
     return rows
 

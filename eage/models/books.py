@@ -43,6 +43,8 @@ ENTRY_ORIGINS = (
     "payroll_tax",  # OD of the yearly taxe sur les salaires
     "opening",  # AN of Y+1 written by the year's closing
     "bank",  # BQ of a bank statement line (charges, subsidy…, a rejected debit)
+    "deposit",  # BQ of a member's security deposit received or refunded (512 / 165)
+    "refund",  # BQ paying back a credit note's unapplied credit (411 / 512)
 )
 CHAINED_RECORDS = ("entry", "invoice", "payslip")
 

@@ -32,10 +32,11 @@ if TYPE_CHECKING:
 
 INVOICE_KINDS = ("invoice", "credit_note")
 # monthly: provisional invoice of a closed month; complement: a later close invoices the
-# difference; fee: yearly membership fee; regularisation: year end; credit: typed by hand.
-INVOICE_ORIGINS = ("monthly", "complement", "fee", "regularisation", "credit")
+# difference; fee: yearly membership fee; regularisation: year end; credit: typed by hand;
+# penalty: late-payment penalties and indemnities after a reminder (eage/reminders).
+INVOICE_ORIGINS = ("monthly", "complement", "fee", "regularisation", "credit", "penalty")
 STATUSES = ("issued", "sent", "partially_paid", "paid")
-LINE_KINDS = ("service", "regularisation", "fee")
+LINE_KINDS = ("service", "regularisation", "fee", "penalty", "indemnity")
 PAYMENT_METHODS = {
     "virement": N_("Virement"),
     "prelevement": N_("Prélèvement"),
@@ -126,7 +127,9 @@ class Invoice(Base):
 class InvoiceLine(Base):
     __tablename__ = "invoice_line"
     __table_args__ = (
-        CheckConstraint("kind IN ('service', 'regularisation', 'fee')", name="kind"),
+        CheckConstraint(
+            "kind IN ('service', 'regularisation', 'fee', 'penalty', 'indemnity')", name="kind"
+        ),
         UniqueConstraint("invoice_id", "position", name="uq_invoice_line_invoice_position"),
     )
 

@@ -2,7 +2,7 @@
 reversals (rejected direct debits), CSV mappings per bank, and the member's IBAN
 
 Revision ID: b4e1a7c2d9f3
-Revises: c3d5e7f90a12
+Revises: 5e9a01c7d2b4
 Create Date: 2026-12-01 23:50:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b4e1a7c2d9f3'
-down_revision = "c3d5e7f90a12"
+down_revision = "5e9a01c7d2b4"
 branch_labels = None
 depends_on = None
 
