@@ -50,6 +50,7 @@ from eage.models import (
 )
 from eage.models.base import utcnow
 from eage.models.invoicing import PAYMENT_METHODS
+from eage.portal import notify as portal_notify
 
 logger = logging.getLogger(__name__)
 
@@ -526,6 +527,7 @@ def create_credit_note(
     )
     refresh_status(invoice)
     db.session.commit()
+    portal_notify.notify_issued([note])  # issue 18: the member's users get its PDF
     return note
 
 

@@ -1,0 +1,107 @@
+"""The portal's chart of the year: the member's hours per month, stacked by service, drawn
+on the server as inline SVG like the dashboard's (eage/dashboard/charts.py: its palette,
+axis ticks and accessible title/desc). A month not closed is drawn hatched: its hours are
+provisional. Minutes become pixel positions here only (geometry, not money)."""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+from markupsafe import Markup, escape
+
+from accounting.months import Month
+from eage.dashboard.charts import FONT, GRID, INK, PALETTE, nice_ticks
+from eage.filters import _locale, hours
+from eage.filters import tr as _
+from eage.portal.services import Consumption
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 10, 12, 58
+
+
+def _open(title: str, desc: str) -> list[str]:
+    return [
+        f'<svg class="chart" id="consumption-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" role="img" '
+        f'aria-labelledby="consumption-chart-title consumption-chart-desc" {FONT} '
+        f'font-size="12" fill="{INK}">',
+        f'<title id="consumption-chart-title">{escape(title)}</title>',
+        f'<desc id="consumption-chart-desc">{escape(desc)}</desc>',
+        '<defs><pattern id="provisional-hatch" width="6" height="6" '
+        'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect width="6" height="6" fill="white"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{INK}" stroke-width="2" opacity="0.35"/>'
+        "</pattern></defs>",
+    ]
+
+
+def consumption_chart(data: Consumption) -> Markup:
+    """Hours per month of `data.year`, one colour per service; provisional months hatched."""
+    totals = data.minutes_by_month
+    ticks = nice_ticks(0, max(totals, default=0) / 60 or 1, 4)
+    top_tick = ticks[-1]
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / 12
+    bar_w = slot * 0.66
+    loc = _locale()
+    out = _open(
+        _("Heures par mois %(year)s", year=data.year),
+        _("Heures de mise à disposition par mois et par service ; mois non clôturés hachurés."),
+    )
+    for t in ticks:
+        y = TOP + plot_h - t / top_tick * plot_h
+        out.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{GRID}"/>'
+        )
+        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{t:g}</text>')
+    for i in range(12):
+        month = Month(data.year, i + 1)
+        name = format_date(month.start, "MMM", locale=loc).rstrip(".")
+        x = LEFT + i * slot + (slot - bar_w) / 2
+        base = TOP + plot_h
+        provisional = (i + 1) not in data.closed and totals[i] > 0
+        for k, service in enumerate(data.services):
+            minutes = service.minutes_by_month[i]
+            if minutes <= 0:
+                continue
+            height = minutes / 60 / top_tick * plot_h
+            base -= height
+            out.append(
+                f'<rect class="bar" x="{x:.1f}" y="{base:.1f}" width="{bar_w:.1f}" '
+                f'height="{height:.1f}" fill="{PALETTE[k % len(PALETTE)]}" stroke="white" '
+                f'stroke-width="0.5"><title>{escape(name)} — {escape(service.label)} : '
+                f"{escape(hours(minutes))} h</title></rect>"
+            )
+        if provisional:
+            out.append(
+                f'<rect class="provisional" x="{x:.1f}" y="{base:.1f}" width="{bar_w:.1f}" '
+                f'height="{TOP + plot_h - base:.1f}" fill="url(#provisional-hatch)" '
+                f'opacity="0.6"><title>{escape(_("provisoire"))}</title></rect>'
+            )
+        out.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">'
+            f"{escape(name)}</text>"
+        )
+    out += _legend(data, TOP + plot_h + 38)
+    out.append("</svg>")
+    return Markup("\n".join(out))
+
+
+def _legend(data: Consumption, y: int) -> list[str]:
+    out, x = ['<g class="legend">'], float(LEFT)
+    items = [(s.label, PALETTE[k % len(PALETTE)]) for k, s in enumerate(data.services)]
+    for label, colour in items:
+        if x + 26 + 6.6 * min(len(label), 28) > WIDTH:
+            x, y = float(LEFT), y + 16
+        out.append(f'<rect x="{x:.1f}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{x + 16:.1f}" y="{y}">{escape(label[:28])}</text>')
+        x += 26 + 6.6 * min(len(label), 28)
+    if data.has_provisional:
+        if x + 100 > WIDTH:
+            x, y = float(LEFT), y + 16
+        out.append(
+            f'<rect x="{x:.1f}" y="{y - 10}" width="12" height="12" '
+            f'fill="url(#provisional-hatch)" stroke="{INK}" stroke-width="0.5"/>'
+        )
+        out.append(f'<text x="{x + 16:.1f}" y="{y}">{escape(_("provisoire"))}</text>')
+    out.append("</g>")
+    return out
