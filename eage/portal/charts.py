@@ -57,7 +57,7 @@ def consumption_chart(data: Consumption) -> Markup:
         month = Month(data.year, i + 1)
         name = format_date(month.start, "MMM", locale=loc).rstrip(".")
         x = LEFT + i * slot + (slot - bar_w) / 2
-        base = TOP + plot_h
+        base: float = TOP + plot_h
         provisional = (i + 1) not in data.closed and totals[i] > 0
         for k, service in enumerate(data.services):
             minutes = service.minutes_by_month[i]

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 def portal_url() -> str:
     """The portal's address, on PUBLIC_URL when set (never on a visitor's Host header)."""
-    base = current_app.config.get("PUBLIC_URL")
+    base = str(current_app.config.get("PUBLIC_URL") or "")
     if base:
         return base.rstrip("/") + "/portail"
     if has_request_context():
