@@ -14,16 +14,16 @@ from eage.filters import _locale, hours
 from eage.filters import tr as _
 from eage.portal.services import Consumption
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 10, 12, 58
+WIDTH, HEIGHT = 480, 210
+LEFT, RIGHT, TOP, BOTTOM = 40, 6, 12, 26
 
 
 def _open(title: str, desc: str) -> list[str]:
     return [
-        f'<svg class="chart" id="consumption-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" role="img" '
+        f'<svg class="chart img-fluid" id="consumption-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" preserveAspectRatio="xMinYMin meet" role="img" '
         f'aria-labelledby="consumption-chart-title consumption-chart-desc" {FONT} '
-        f'font-size="12" fill="{INK}">',
+        f'font-size="13" fill="{INK}">',
         f'<title id="consumption-chart-title">{escape(title)}</title>',
         f'<desc id="consumption-chart-desc">{escape(desc)}</desc>',
         '<defs><pattern id="provisional-hatch" width="6" height="6" '
@@ -32,6 +32,11 @@ def _open(title: str, desc: str) -> list[str]:
         f'<line x1="0" y1="0" x2="0" y2="6" stroke="{INK}" stroke-width="2" opacity="0.35"/>'
         "</pattern></defs>",
     ]
+
+
+def _tick(value: float, locale: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if locale.startswith("fr") else text
 
 
 def consumption_chart(data: Consumption) -> Markup:
@@ -52,7 +57,9 @@ def consumption_chart(data: Consumption) -> Markup:
         out.append(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{GRID}"/>'
         )
-        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{t:g}</text>')
+        out.append(
+            f'<text x="{LEFT - 5}" y="{y + 4:.1f}" text-anchor="end">{_tick(t, loc)}\u202fh</text>'
+        )
     for i in range(12):
         month = Month(data.year, i + 1)
         name = format_date(month.start, "MMM", locale=loc).rstrip(".")
@@ -81,27 +88,11 @@ def consumption_chart(data: Consumption) -> Markup:
             f'<text x="{x + bar_w / 2:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">'
             f"{escape(name)}</text>"
         )
-    out += _legend(data, TOP + plot_h + 38)
     out.append("</svg>")
     return Markup("\n".join(out))
 
 
-def _legend(data: Consumption, y: int) -> list[str]:
-    out, x = ['<g class="legend">'], float(LEFT)
-    items = [(s.label, PALETTE[k % len(PALETTE)]) for k, s in enumerate(data.services)]
-    for label, colour in items:
-        if x + 26 + 6.6 * min(len(label), 28) > WIDTH:
-            x, y = float(LEFT), y + 16
-        out.append(f'<rect x="{x:.1f}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
-        out.append(f'<text x="{x + 16:.1f}" y="{y}">{escape(label[:28])}</text>')
-        x += 26 + 6.6 * min(len(label), 28)
-    if data.has_provisional:
-        if x + 100 > WIDTH:
-            x, y = float(LEFT), y + 16
-        out.append(
-            f'<rect x="{x:.1f}" y="{y - 10}" width="12" height="12" '
-            f'fill="url(#provisional-hatch)" stroke="{INK}" stroke-width="0.5"/>'
-        )
-        out.append(f'<text x="{x + 16:.1f}" y="{y}">{escape(_("provisoire"))}</text>')
-    out.append("</g>")
-    return out
+def legend(data: Consumption) -> list[tuple[str, str]]:
+    """(label, colour) of each service, drawn under the chart in the page (HTML text stays
+    readable on a phone, where the chart is scaled down)."""
+    return [(s.label, PALETTE[k % len(PALETTE)]) for k, s in enumerate(data.services)]

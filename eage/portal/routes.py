@@ -53,6 +53,7 @@ def home_page(member: Member) -> str:
         owed=services.owed(member, today),
         consumption=consumption,
         chart=charts.consumption_chart(consumption),
+        legend=charts.legend(consumption),
         cost=services.year_cost(member, year),
         docs=services.year_documents(member, year),
         years=services.document_years(member.id, today),

@@ -104,7 +104,7 @@ def test_what_we_consumed_against_the_convention(year) -> None:  # type: ignore[
 
     html = year.get("/portail").get_data(as_text=True)
     assert "92 % des heures prévues par la convention sont consommées" in html
-    assert ">12,77<" in html and "dont 4,00 provisoires" in html
+    assert "12,77" in html and "sur 280,00 prévues" in html and "dont 4,00 provisoires" in html
     assert 'id="consumption-chart"' in html and 'class="provisional"' in html
 
 
