@@ -595,6 +595,7 @@ def invoice_fees(
     with storage.transaction():
         render_and_store(issued)
         db.session.commit()
+    portal_notify.notify_issued(issued)  # issue 18: the member's users get each PDF
     logger.info(
         "%d fee invoice(s) of %d issued and posted by user %s in %.2f s",
         len(issued),
