@@ -182,3 +182,29 @@ def test_a_member_user_who_is_not_admin_cannot_manage_users(app, demo, client) -
         client.post("/portail/utilisateurs", data={"email": "x@le-fil.example"}).status_code == 403
     )
     assert "Gérer les utilisateurs" not in client.get("/portail").get_data(as_text=True)
+
+
+def test_the_instance_admin_names_a_members_admin(app, login_as) -> None:  # type: ignore[no-untyped-def]
+    """The first admin of a member is named in the back office (admin role, audited)."""
+    lefil = db.session.scalar(select(Member).where(Member.code == "LEFIL"))
+    anne = User(email="anne@le-fil.example", role="member", member=lefil)
+    anne.set_password("une-phrase-assez-longue")
+    db.session.add(anne)
+    db.session.commit()
+    client = login_as("admin")
+    form = {"email": anne.email, "role": "member", "member_id": str(lefil.id), "active": "y"}
+    response = client.post(
+        f"/admin/utilisateurs/{anne.id}/modifier", data={**form, "member_admin": "y"}
+    )
+    assert response.status_code == 302
+    assert db.session.get(User, anne.id).member_admin
+    line = db.session.scalar(
+        select(AuditLog).where(AuditLog.action == "update", AuditLog.entity_id == str(anne.id))
+    )
+    assert line.after == {"member_admin": True}
+    # a back-office role is never a member's admin
+    client.post(
+        f"/admin/utilisateurs/{anne.id}/modifier",
+        data={**form, "role": "manager", "member_id": "", "member_admin": "y"},
+    )
+    assert not db.session.get(User, anne.id).member_admin
