@@ -22,8 +22,8 @@ def _open(title: str, desc: str) -> list[str]:
     return [
         f'<svg class="chart img-fluid" id="consumption-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" preserveAspectRatio="xMinYMin meet" role="img" '
-        f'aria-labelledby="consumption-chart-title consumption-chart-desc" {FONT} '
-        f'font-size="13" fill="{INK}">',
+        'aria-labelledby="consumption-chart-title" aria-describedby="consumption-chart-desc" '
+        f'{FONT} font-size="13" fill="{INK}">',
         f'<title id="consumption-chart-title">{escape(title)}</title>',
         f'<desc id="consumption-chart-desc">{escape(desc)}</desc>',
         '<defs><pattern id="provisional-hatch" width="6" height="6" '
@@ -49,7 +49,7 @@ def consumption_chart(data: Consumption) -> Markup:
     bar_w = slot * 0.66
     loc = _locale()
     out = _open(
-        _("Heures par mois %(year)s", year=data.year),
+        _("Heures de mise à disposition %(year)s", year=data.year),
         _("Heures de mise à disposition par mois et par service ; mois non clôturés hachurés."),
     )
     for t in ticks:
