@@ -19,20 +19,42 @@ from eage import audit, mail
 from eage.auth.emails import InvalidEmail, normalise_email
 from eage.auth.passwords import password_problems
 from eage.extensions import db
-from eage.models import User
+from eage.models import AuditLog, User
 
 INVITATION_SALT = "eage-member-invitation"
 INVITATION_DAYS = 7
 
 
-def member_users(member_id: int) -> list[User]:
-    return list(
+def member_users(member_id: int) -> list[tuple[User, str]]:
+    """The member's users with their state: admin, active, invited (the link not used yet)
+    or removed — an inactive account's last people action in the audit log tells which."""
+    users = list(
         db.session.scalars(
             select(User)
             .where(User.member_id == member_id, User.role == "member")
             .order_by(User.active.desc(), func.lower(User.email))
         )
     )
+    inactive = [str(u.id) for u in users if not u.active]
+    last: dict[str, str] = {}
+    if inactive:
+        for entity_id, action in db.session.execute(
+            select(AuditLog.entity_id, AuditLog.action)
+            .where(
+                AuditLog.entity == "user",
+                AuditLog.entity_id.in_(inactive),
+                AuditLog.action.in_(("invite", "remove")),
+            )
+            .order_by(AuditLog.id)
+        ):
+            last[str(entity_id)] = action
+    return [(u, _state(u, last.get(str(u.id)))) for u in users]
+
+
+def _state(user: User, last_action: str | None) -> str:
+    if user.active:
+        return "admin" if user.member_admin else "active"
+    return "invited" if last_action == "invite" else "removed"
 
 
 def _serializer() -> URLSafeTimedSerializer:

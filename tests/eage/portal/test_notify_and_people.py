@@ -105,6 +105,8 @@ def test_the_member_admin_invites_a_colleague_who_then_signs_in(app, admin) -> N
     lefil = db.session.scalar(select(Member).where(Member.code == "LEFIL"))
     assert invited.member_id == lefil.id and invited.role == "member"
     assert not invited.active and not invited.member_admin
+    users_page = admin.get("/portail/utilisateurs").get_data(as_text=True)
+    assert "paul@le-fil.example" in users_page and "invitation envoyée" in users_page
     (msg,) = _outbox(app, f"invitation-{invited.id}")
     link = re.search(r"http://\S+/invitation/\S+", _body(msg))
     assert link is not None
@@ -162,6 +164,7 @@ def test_the_admin_removes_a_user_of_its_member_only(app, admin) -> None:  # typ
     assert admin.post(f"/portail/utilisateurs/{colleague.id}/retirer").status_code == 302
     removed = db.session.get(User, colleague.id)
     assert not removed.active and removed.session_version == version + 1
+    assert "retiré</span>" in admin.get("/portail/utilisateurs").get_data(as_text=True)
     line = db.session.scalar(select(AuditLog).where(AuditLog.action == "remove"))
     assert line.entity_id == str(colleague.id)
     # and not itself
