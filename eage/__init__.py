@@ -194,6 +194,7 @@ def _register_areas(app: Flask) -> None:
     from eage.invoicing.routes import bp as invoicing_bp
     from eage.members.routes import bp as members_bp
     from eage.payslips.routes import bp as payslips_bp
+    from eage.portal.routes import bp as portal_bp
     from eage.rates.routes import bp as rates_bp
     from eage.regularisation.routes import bp as regularisation_bp
     from eage.sepa.routes import bp as sepa_bp
@@ -228,6 +229,7 @@ def _register_areas(app: Flask) -> None:
         sepa_bp,
         bank_bp,
         reminders_bp,
+        portal_bp,
     ):
         app.register_blueprint(bp)
     health.register(app)

@@ -34,6 +34,8 @@ class UserForm(FlaskForm):
         description=_l("Obligatoire pour le rôle adhérent, vide sinon."),
     )
     active = BooleanField(_l("Compte actif"), default=True)
+    # issue 18: a member user who may invite and remove its member's other users
+    member_admin = BooleanField(_l("Gère les utilisateurs de sa structure (rôle adhérent)"))
     password = PasswordField(
         _l("Mot de passe"), validators=[Optional()], render_kw={"autocomplete": "new-password"}
     )
@@ -51,6 +53,7 @@ class UserForm(FlaskForm):
             "role": self.role.data,
             "member_id": self.member_id.data,
             "active": bool(self.active.data),
+            "member_admin": bool(self.member_admin.data),
             "password": self.password.data or None,
             "password_confirm": self.password_confirm.data or None,
         }

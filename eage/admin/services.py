@@ -22,7 +22,7 @@ ROLE_LABELS = {
     "member": N_("Adhérent (portail)"),
     "admin": N_("Administrateur"),
 }
-USER_FIELDS = ("email", "name", "role", "member_id", "active")
+USER_FIELDS = ("email", "name", "role", "member_id", "active", "member_admin")
 
 
 def check_user(data: dict[str, Any], user: User | None, acting: User | None) -> list[Problem]:
@@ -98,6 +98,7 @@ def _apply(user: User, data: dict[str, Any]) -> None:
             setattr(user, key, data[key])
     if user.role != "member":
         user.member_id = None
+        user.member_admin = False
 
 
 def create_user(data: dict[str, Any]) -> User:

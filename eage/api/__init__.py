@@ -5,7 +5,7 @@ endpoints to it (importing the package registers them all)."""
 
 from __future__ import annotations
 
-from eage.api import allocation, invoices, openapi, payslips, routes, timesheets
+from eage.api import allocation, invoices, openapi, payslips, routes, summary, timesheets
 from eage.api.blueprint import (
     API_PREFIX,
     ApiError,
@@ -26,6 +26,7 @@ __all__ = [
     "openapi",
     "payslips",
     "routes",
+    "summary",
     "timesheets",
     "token_user",
 ]

@@ -13,6 +13,8 @@ from eage.api.allocation import OPENAPI_PATH as ALLOCATION_PATH
 from eage.api.blueprint import MONTH_PATTERN, bp
 from eage.api.payslips import OPENAPI_PATH as PAYSLIPS_PATH
 from eage.api.payslips import PAYSLIP_SCHEMA
+from eage.api.summary import OPENAPI_PATH as SUMMARY_PATH
+from eage.api.summary import SUMMARY_SCHEMA
 from eage.auth.roles import public
 
 AMOUNT = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["1234.50"]}
@@ -290,6 +292,7 @@ def document() -> dict[str, Any]:
         "Payslip": PAYSLIP_SCHEMA,
         "Invoice": INVOICE_SCHEMA,
         "Allocation": ALLOCATION_SCHEMA,
+        "MemberSummary": SUMMARY_SCHEMA,
     }
     return {
         "openapi": "3.1.0",
@@ -328,6 +331,7 @@ def document() -> dict[str, Any]:
                 },
                 **SERVICES_PATHS,
                 **TIMESHEETS_PATHS,
+                "/members/{code}/summary": SUMMARY_PATH,
             }
         ),
     }

@@ -54,6 +54,7 @@ from eage.models import (
 from eage.models.payroll import Payslip
 from eage.payslips import services as payslips_services
 from eage.payslips.services import PayslipError, issue_month_payslips
+from eage.portal import notify as portal_notify
 from eage.timesheets import locks as time_locks
 from eage.timesheets import summary
 
@@ -411,6 +412,7 @@ def close_month(
         _record(result, issued, payslips, statements=len(plans))
         _audit(result, already_closed, user_id)
         db.session.commit()
+    portal_notify.notify_issued(issued)  # issue 18: the member's users get each PDF
     logger.info(
         "month %s closed by user %s in %.2f s: %s",
         key,

@@ -8,12 +8,11 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from accounting.months import Month
 from eage.auth.redirects import safe_next, same_site_path
 from eage.auth.roles import BACK_OFFICE, PORTAL, public, roles_required
 from eage.core import services
 from eage.dashboard import key_figures
-from eage.regularisation import months as year_months_service
+from eage.portal.routes import home_page
 
 bp = Blueprint("core", __name__)
 
@@ -41,24 +40,11 @@ def home() -> str:
 @bp.route("/portail")
 @roles_required(*PORTAL)
 def portal() -> str:
+    """The member portal (issue 18): its first screen lives in eage/portal."""
     member = current_user.member
     if member is None:
         abort(403)
-    # It opens on the last closed month: the one with its invoice and statement; an open
-    # month's hours are provisional (not invoiced yet).
-    last_closed = year_months_service.last_closed_month()
-    month = Month.parse_or_none(request.args.get("mois")) or last_closed or Month.of(date.today())
-    years = [y for y in (month.year - 1, month.year) if year_months_service.year_months(y).counted]
-    return render_template(
-        "core/portal.html",
-        member=member,
-        month=month.start,
-        closed=year_months_service.is_closed(month),
-        last_closed=last_closed,
-        summary=services.member_month_summary(member.id, month),
-        invoices=services.member_month_invoices(member.id, month),
-        statement_years=[(y, year_months_service.year_months(y)) for y in years],
-    )
+    return home_page(member)
 
 
 @bp.route("/langue/<lang>", methods=["POST"])

@@ -383,6 +383,7 @@ def load_users(members: list[Member], report: list[str]) -> None:
         if db.session.scalar(select(User).where(User.email == email)) is None:
             member = next((m for m in members if m.code == member_code), None)
             user = User(email=email, role=role, member=member, name=name)
+            user.member_admin = role == "member"  # the demo member user manages its people
             user.set_password(password)
             db.session.add(user)
             report.append(f"user {email} ({role})")

@@ -51,6 +51,7 @@ from eage.models import (
 )
 from eage.models.base import utcnow
 from eage.models.invoicing import PAYMENT_METHODS
+from eage.portal import notify as portal_notify
 
 logger = logging.getLogger(__name__)
 
@@ -550,6 +551,7 @@ def create_credit_note(
     )
     refresh_status(invoice)
     db.session.commit()
+    portal_notify.notify_issued([note])  # issue 18: the member's users get its PDF
     return note
 
 
@@ -617,6 +619,7 @@ def invoice_fees(
     with storage.transaction():
         render_and_store(issued)
         db.session.commit()
+    portal_notify.notify_issued(issued)  # issue 18: the member's users get each PDF
     logger.info(
         "%d fee invoice(s) of %d issued and posted by user %s in %.2f s",
         len(issued),

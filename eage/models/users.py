@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,6 +39,8 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # Base32 TOTP secret once two-factor sign-in is confirmed (admin and accountant only).
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # A member user who may invite and remove the other users of its member (issue 18).
+    member_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     member: Mapped[Member | None] = relationship()
 

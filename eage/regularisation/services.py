@@ -32,6 +32,7 @@ from eage.invoicing import services as invoicing
 from eage.locks import take_issuing_lock
 from eage.models import Invoice, InvoiceCorrection, Member, MonthLock, Service, TimesheetEntry
 from eage.payslips import salary_tax
+from eage.portal import notify as portal_notify
 
 logger = logging.getLogger(__name__)
 
@@ -339,6 +340,7 @@ def regularise(
             summary=", ".join(inv.number for inv in issued)[:500],
         )
         db.session.commit()
+    portal_notify.notify_issued(issued)  # issue 18: the member's users get each PDF
     logger.info(
         "year %d regularised by user %s in %.2f s: %d invoice(s), %d credit note(s) "
         "issued and posted",

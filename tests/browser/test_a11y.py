@@ -36,7 +36,12 @@ PAGES = {
     "accountant": BACK_OFFICE_PAGES,
     "manager": {k: v for k, v in BACK_OFFICE_PAGES.items() if k != "import"},
     "admin": {"home": "/accueil", "users": "/admin/utilisateurs", "close": "/cloture/"},
-    "member": {"portal": "/portail", "invoices": "/portail/factures"},
+    "member": {
+        "portal": "/portail",
+        "invoices": "/portail/factures",
+        "documents": "/portail/documents",  # issue 18
+        "users": "/portail/utilisateurs",
+    },
 }
 
 

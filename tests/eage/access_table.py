@@ -230,6 +230,16 @@ ACCESS: dict[str, frozenset[str]] = {
     "bank.confirm": OPERATIONS,
     "bank.assign": OPERATIONS,
     "bank.csv_formats": OPERATIONS,
+    # Issue 18: the member portal's pages (the member taken from the account; the users
+    # page refuses a member user who is not its member's admin), and the invitation link
+    # opened before the invited person has an account it can sign in with.
+    "portal.documents_page": PORTAL,
+    "portal.year_zip": PORTAL,
+    "portal.account_statement": PORTAL,
+    "portal.users": PORTAL,
+    "portal.remove_user": PORTAL,
+    "portal.accept_invitation": EVERYONE,
+    "api.member_summary": SCOPED_TO_OWN_MEMBER,
 }
 
 # Endpoints whose POST is narrower than their GET: everyone in the back office reads the
