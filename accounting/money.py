@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
+    "is_whole_cents",
     "CENT",
     "ROUND_FLOOR",
     "ROUND_HALF_EVEN",
@@ -58,6 +59,11 @@ def D(value: Decimal | int | str) -> Decimal:
 def round_cents(amount: Decimal) -> Decimal:
     """Round half-up to the cent (SPEC §5: the only rounding of money)."""
     return D(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def is_whole_cents(amount: Decimal) -> bool:
+    """Whether ``amount`` has at most two decimals (a bank or a form gives cents, nothing finer)."""
+    return amount == amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def is_cents(amount: Decimal) -> bool:

@@ -60,7 +60,6 @@ from accounting.documents.annual import (
 )
 from accounting.documents.pdf import html_to_pdf
 from accounting.documents.typst_data import invoice_data
-from accounting.documents.typst_pdf import typst_pdf, without_tags
 from accounting.facturx import build_cii_xml, embed
 from accounting.invoicing import (
     InvoiceDocument,
@@ -72,6 +71,7 @@ from accounting.invoicing import (
     make_credit_note,
     service_line,
 )
+from accounting.typst_pdf import typst_pdf, without_tags
 from bench.bench_payroll_month import MONTH, employees
 from bench.bench_payroll_month import document as payslip_document
 from payroll.documents import PayslipDocument, payslip_docx, payslip_pdf

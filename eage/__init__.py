@@ -197,8 +197,8 @@ def _register_areas(app: Flask) -> None:
     from eage.portal.routes import bp as portal_bp
     from eage.rates.routes import bp as rates_bp
     from eage.regularisation.routes import bp as regularisation_bp
-    from eage.sepa.routes import bp as sepa_bp
     from eage.reminders.routes import bp as reminders_bp
+    from eage.sepa.routes import bp as sepa_bp
     from eage.staff.routes import bp as staff_bp
     from eage.timesheets.routes import bp as timesheets_bp
 

@@ -29,8 +29,8 @@ from eage.payslips.cli import (
     simulate_payslip_command,
 )
 from eage.regularisation.cli import regularise_command
-from eage.sepa.cli import sepa_debits_command, sepa_salaries_command
 from eage.reminders.cli import send_reminders_command
+from eage.sepa.cli import sepa_debits_command, sepa_salaries_command
 from eage.timesheets.cli import import_timesheets_command
 
 

@@ -16,9 +16,9 @@ from accounting.documents.docx_render import invoice_docx, time_statement_docx
 from accounting.documents.html import render_invoice_html, render_time_statement_html
 from accounting.documents.pdf import html_to_pdf
 from accounting.documents.typst_data import invoice_data, statement_data
-from accounting.documents.typst_pdf import ENGINES, pdf_engine, typst_pdf, without_tags
 from accounting.facturx import build_cii_xml, embed
 from accounting.invoicing import InvoiceDocument, TimeStatement
+from accounting.typst_pdf import ENGINES, pdf_engine, typst_pdf, without_tags
 
 __all__ = [
     "ENGINES",

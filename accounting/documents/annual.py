@@ -14,8 +14,8 @@ from accounting.documents.docx_render import MUTED, _footer, _grid, _head, _open
 from accounting.documents.html import _hours_or_dash, environment
 from accounting.documents.pdf import html_to_pdf
 from accounting.documents.typst_data import party, seller
-from accounting.documents.typst_pdf import pdf_engine, typst_pdf
 from accounting.invoicing import Party, SellerParty
+from accounting.typst_pdf import pdf_engine, typst_pdf
 
 MONTHS = (
     "janv.",

@@ -135,7 +135,7 @@ def _run_xml(text: str, *, bold: bool, size: float, color: str) -> str:  # float
     props = "<w:b/>" if bold else '<w:b w:val="0"/>'
     if color:
         props += f'<w:color w:val="{color}"/>'
-    props += f'<w:sz w:val="{round(size * 2)}"/>'
+    props += f'<w:sz w:val="{round(size * 2)}"/>'  # float-ok: half-points
     lines = text.split("\n")
     return "".join(
         f"<w:r><w:rPr>{props}</w:rPr>{_t(line)}"

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from accounting.money import D
+from accounting.money import D, is_whole_cents
 from accounting.problems import Problem, ProblemsError
 from eage.bank.statement import Statement, StatementLine, compact_iban, line_problem
 
@@ -76,7 +76,7 @@ def _amount(text: str | None) -> Decimal | None:
         value = D(text)
     except (InvalidOperation, ValueError, TypeError):
         return None
-    return value if value == value.quantize(Decimal("0.01")) else None
+    return value if is_whole_cents(value) else None
 
 
 def _day(text: str | None) -> date | None:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from accounting.money import D
+from accounting.money import D, is_whole_cents
 from accounting.problems import Problem, ProblemsError
 from eage.bank.statement import Statement, StatementLine, compact_iban, line_problem
 from eage.tables import Columns, read_table
@@ -73,7 +73,7 @@ def _number(text: Any, comma: bool) -> Decimal | None:
         value = D(raw)
     except (InvalidOperation, ValueError):
         return None
-    return value if value == value.quantize(Decimal("0.01")) else None
+    return value if is_whole_cents(value) else None
 
 
 def _row_amount(values: dict[str, Any], m: CsvMapping) -> Decimal | None:

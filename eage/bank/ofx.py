@@ -4,11 +4,10 @@ ofxtools (kept up to date, typed, Decimal amounts). One bank statement per file.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from ofxtools.Parser import OFXTree
 
-from accounting.money import D
+from accounting.money import D, is_whole_cents
 from accounting.problems import Problem, ProblemsError
 from eage.bank.statement import Statement, StatementLine, compact_iban, line_problem
 
@@ -42,7 +41,7 @@ def parse_ofx(data: bytes) -> Statement:
     lines = []
     for n, tx in enumerate(stmt.transactions, start=1):
         amount = D(tx.trnamt)
-        if amount == 0 or amount != amount.quantize(Decimal("0.01")):
+        if amount == 0 or not is_whole_cents(amount):
             problems.append(line_problem(n, f"montant invalide ({tx.trnamt})"))
             continue
         lines.append(

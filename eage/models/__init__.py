@@ -27,8 +27,8 @@ from eage.models.invoicing import (
 from eage.models.members import Member, PlannedHours
 from eage.models.organisation import FiscalYear, MonthLock, Organisation
 from eage.models.payroll import PAYSLIP_STATUSES, Payslip
-from eage.models.sepa import SepaBatch, SepaMandate, SepaSettings, SepaTransaction
 from eage.models.reminders import CreditRefund, Reminder, ReminderItem, SecurityDeposit
+from eage.models.sepa import SepaBatch, SepaMandate, SepaSettings, SepaTransaction
 from eage.models.staff import Contract, Employee
 from eage.models.timesheets import (
     ABSENCE_CODES,

@@ -26,6 +26,7 @@ from accounting.documents.account_statement import (
     render_account_statement_pdf,
 )
 from accounting.formats import fr_date, money, percent  # French: e-mail and document
+from accounting.money import is_whole_cents, round_cents
 from accounting.problems import Problem, ProblemsError
 from eage import audit, mail, parties, storage
 from eage.books import periods
@@ -195,7 +196,7 @@ def deposit_held(member_id: int) -> Decimal:
             SecurityDeposit.refunded_on.is_(None),
         )
     )
-    return Decimal(str(held or 0)).quantize(Decimal("0.01"))
+    return round_cents(Decimal(str(held or 0)))
 
 
 def account_statement(
@@ -355,7 +356,7 @@ def ask_deposit(
     problems = []
     if amount is None or amount <= 0:
         problems.append(Problem("amount", "le montant du dépôt doit être positif"))
-    elif amount != amount.quantize(Decimal("0.01")):
+    elif not is_whole_cents(amount):
         problems.append(Problem("amount", "au plus deux décimales"))
     if asked_on is None:
         problems.append(Problem("day", "date manquante"))

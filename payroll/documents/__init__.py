@@ -12,9 +12,9 @@ from .render import (
     journal_totals,
     payslip_context,
     payslip_html,
-    payslip_pdf,
     render_pdf,
 )
+from .typst_data import payslip_pdf
 
 __all__ = [
     "JOURNAL_FAMILIES",

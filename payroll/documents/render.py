@@ -20,7 +20,6 @@ from weasyprint import HTML  # type: ignore[import-untyped]
 from weasyprint.urls import FatalURLFetchingError, URLFetcher  # type: ignore[import-untyped]
 
 from accounting import formats
-from accounting.documents.typst_pdf import pdf_engine
 from accounting.money import ROUND_HALF_UP, ZERO, D
 
 from ..model import (
@@ -174,15 +173,6 @@ class _NoFetch(URLFetcher):  # type: ignore[misc]
 
     def fetch(self, url: str, headers: Any = None) -> Any:
         raise FatalURLFetchingError(f"payroll documents load no resource (asked for {url})")
-
-
-def payslip_pdf(doc: PayslipDocument, *, engine: str | None = None) -> bytes:
-    """The payslip as PDF, laid out by Typst (default) or WeasyPrint (issue 17)."""
-    if pdf_engine(engine) == "typst":
-        from .typst_data import payslip_pdf_typst  # it builds on payslip_context, above
-
-        return payslip_pdf_typst(doc)
-    return render_pdf(payslip_html(doc), identifier=doc.number)
 
 
 # ------------------------------------------------------------------------------------------

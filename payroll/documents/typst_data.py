@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from accounting import formats
-from accounting.documents.typst_pdf import typst_pdf
+from accounting.typst_pdf import pdf_engine, typst_pdf
 
 from .model import PayslipDocument
-from .render import payslip_context
+from .render import payslip_context, payslip_html, render_pdf
 
 TEMPLATE = Path(__file__).parent / "typst" / "payslip.typ"
 
@@ -65,51 +65,67 @@ def _contribution_rows(sections: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def payslip_data(doc: PayslipDocument) -> dict[str, Any]:
-    ctx = payslip_context(doc)
-    a, d, m = formats.amount, formats.fr_date, formats.money
-    slip, employer, employee, leave = ctx["slip"], doc.employer, doc.employee, doc.leave
-    contract = employee.contract_kind + (
-        f", entrée le {d(employee.hire_date)}" if employee.hire_date else ""
-    )
+def _employer_block(doc: PayslipDocument) -> dict[str, str]:
+    employer = doc.employer
+    return {
+        "name": employer.name,
+        "legal_form": employer.legal_form,
+        "address": f"{employer.address}, {employer.postcode} {employer.city}",
+        "siret": employer.siret,
+        "ape": employer.ape_code,
+        "agreement": employer.collective_agreement,
+    }
+
+
+def _employee_rows(doc: PayslipDocument, ctx: dict[str, Any]) -> list[list[str]]:
+    a, employee = formats.amount, doc.employee
+    hired = f", entrée le {formats.fr_date(employee.hire_date)}" if employee.hire_date else ""
+    return [
+        [
+            "Salarié",
+            employee.name,
+            "N° de sécurité sociale",
+            formats.ssn(employee.social_security_number),
+        ],
+        ["Emploi", employee.job, "Matricule", employee.code],
+        ["Classification", employee.classification, "Contrat", employee.contract_kind + hired],
+        [
+            "Statut",
+            "Cadre" if employee.cadre else "Non cadre",
+            "Horaire",
+            f"{a(employee.weekly_hours)} h par semaine ({a(ctx['normal_hours'])} h par mois)",
+        ],
+    ]
+
+
+def _hour_rows(ctx: dict[str, Any]) -> list[list[str]]:
+    a = formats.amount
     extra = [[e["label"], f"{a(e['hours'])} h"] for e in ctx["extra_lines"]] or [
         ["Heures supplémentaires ou complémentaires", "0,00 h"]
     ]
     hours = [["Heures normales (contrat)", f"{a(ctx['normal_hours'])} h"], *extra]
     if ctx["absence"]:
         hours.append(["Absence non rémunérée", f"{a(ctx['absence']['hours'])} h"])
-    taken = ""
-    if leave.taken_dates:
-        dates = ", ".join(d(x, "dd/MM") for x in leave.taken_dates)
-        taken = f"Dates : {dates} — indemnité de congés payés maintenue dans le salaire de base."
+    return hours
+
+
+def _leave_taken(doc: PayslipDocument) -> str:
+    if not doc.leave.taken_dates:
+        return ""
+    dates = ", ".join(formats.fr_date(x, "dd/MM") for x in doc.leave.taken_dates)
+    return f"Dates : {dates} — indemnité de congés payés maintenue dans le salaire de base."
+
+
+def payslip_data(doc: PayslipDocument) -> dict[str, Any]:
+    ctx = payslip_context(doc)
+    a, d, m = formats.amount, formats.fr_date, formats.money
+    slip, employee, leave = ctx["slip"], doc.employee, doc.leave
     return {
         "number": doc.number,
-        "employer": {
-            "name": employer.name,
-            "legal_form": employer.legal_form,
-            "address": f"{employer.address}, {employer.postcode} {employer.city}",
-            "siret": employer.siret,
-            "ape": employer.ape_code,
-            "agreement": employer.collective_agreement,
-        },
+        "employer": _employer_block(doc),
         "period": f"du {d(doc.period_start)} au {d(doc.period_end)}",
         "payment": f"{d(doc.payment_date)} ({doc.payment_method})",
-        "employee": [
-            [
-                "Salarié",
-                employee.name,
-                "N° de sécurité sociale",
-                formats.ssn(employee.social_security_number),
-            ],
-            ["Emploi", employee.job, "Matricule", employee.code],
-            ["Classification", employee.classification, "Contrat", contract],
-            [
-                "Statut",
-                "Cadre" if employee.cadre else "Non cadre",
-                "Horaire",
-                f"{a(employee.weekly_hours)} h par semaine ({a(ctx['normal_hours'])} h par mois)",
-            ],
-        ],
+        "employee": _employee_rows(doc, ctx),
         "employee_name": employee.name,
         "earnings": [
             [
@@ -133,14 +149,14 @@ def payslip_data(doc: PayslipDocument) -> dict[str, Any]:
         ],
         "net_paid": m(slip["net_paid"]),
         "net_paid_note": f"en euros, versé le {d(doc.payment_date)} par {doc.payment_method}",
-        "hours": hours,
+        "hours": _hour_rows(ctx),
         "leave": [
             ["Acquis ce mois", f"{a(leave.acquired_month)} j"],
             [f"Acquis depuis le {d(leave.period_start)}", f"{a(leave.acquired_period)} j"],
             ["Pris ce mois", f"{a(leave.taken_month)} j"],
             [f"Pris depuis le {d(leave.period_start)}", f"{a(leave.taken_period)} j"],
         ],
-        "leave_taken": taken,
+        "leave_taken": _leave_taken(doc),
         "employer_box": [
             ["Coût total employeur", m(slip["employer_cost"])],
             ["Total des allègements de cotisations", m(slip["reductions"])],
@@ -158,3 +174,10 @@ def payslip_data(doc: PayslipDocument) -> dict[str, Any]:
 def payslip_pdf_typst(doc: PayslipDocument) -> bytes:
     """The payslip laid out by Typst: a plain PDF, as the WeasyPrint path makes."""
     return typst_pdf(TEMPLATE, payslip_data(doc), created=doc.payment_date, pdf_a3=False)
+
+
+def payslip_pdf(doc: PayslipDocument, *, engine: str | None = None) -> bytes:
+    """The payslip as PDF, laid out by Typst (default) or WeasyPrint (issue 17)."""
+    if pdf_engine(engine) == "typst":
+        return payslip_pdf_typst(doc)
+    return render_pdf(payslip_html(doc), identifier=doc.number)

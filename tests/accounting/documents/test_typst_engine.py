@@ -26,7 +26,6 @@ from accounting.documents import (
 )
 from accounting.documents.annual import AnnualStatement, ServiceYear, render_annual_statement_pdf
 from accounting.documents.html import duration
-from accounting.documents.typst_pdf import TypstDocumentError, typst_pdf
 from accounting.facturx import build_cii_xml
 from accounting.invoicing import (
     InvoiceDocument,
@@ -36,6 +35,7 @@ from accounting.invoicing import (
     make_credit_note,
     service_line,
 )
+from accounting.typst_pdf import TypstDocumentError, typst_pdf
 from payroll.documents import payslip_pdf
 from tests.accounting.test_invoicing import BUYER, SELLER
 from tests.payroll.test_documents import _doc as payslip_doc

@@ -25,7 +25,8 @@ from eage.extensions import db
 from eage.invoicing import documents as invoicing_documents
 from eage.invoicing import services as invoicing
 from eage.models import AuditLog, Invoice, Member, User
-from tests.eage.partial_year import _placeholder_documents, october_closed_november_open
+from tests.eage.partial_year import october_closed_november_open
+from tests.placeholders import placeholder_job
 
 
 def _outbox(app, stem: str) -> list[Message]:  # type: ignore[no-untyped-def]
@@ -63,7 +64,7 @@ def test_the_close_mails_each_invoice_to_its_members_users_with_the_stored_pdf(a
 
 def test_a_credit_note_is_mailed_with_its_pdf(app, demo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     october_closed_november_open()
-    monkeypatch.setattr(invoicing_documents, "render_job", _placeholder_documents)
+    monkeypatch.setattr(invoicing_documents, "render_job", placeholder_job)
     invoice = db.session.scalar(select(Invoice).where(Invoice.number == "F-2026-0002"))
     note = invoicing.create_credit_note(
         invoice, reason="heures saisies en double", issue_date=date(2026, 11, 28)

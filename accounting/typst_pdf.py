@@ -1,7 +1,9 @@
 """Typst → PDF/A-3b (issue 17): the document's data, already formatted in French by
 :mod:`accounting.formats`, goes to a .typ template as JSON through ``sys.inputs`` — no string
-templating of Typst markup, so no escaping to get wrong. Templates live in ``typst/`` beside
-this file (package data); fonts are the system's DejaVu (fonts-dejavu-core), never fetched.
+templating of Typst markup, so no escaping to get wrong. The accounting templates live in
+``documents/typst/``, the payslip's in ``payroll/documents/typst/`` (package data). This module is
+the typesetting door both domains share (like :mod:`accounting.formats`); it knows no
+document. Fonts are the system's DejaVu (fonts-dejavu-core), never fetched.
 
 Measured on one core, mean of 10 (bench/bench_render.py): the two-page invoice lays out in
 about 30 ms with Typst against about 650 ms with WeasyPrint.
@@ -22,7 +24,7 @@ import typst
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
-TEMPLATES = Path(__file__).parent / "typst"
+TEMPLATES = Path(__file__).parent / "documents" / "typst"  # the accounting documents' templates
 # Debian's fonts-dejavu-core (scripts/system-deps.sh); other folders may be added with
 # EAGE_FONT_PATHS (colon-separated) on a machine that keeps its fonts elsewhere.
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
