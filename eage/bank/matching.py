@@ -2,7 +2,8 @@
 ``F-YYYY-NNNN``/``A-YYYY-NNNN`` reference, the member's IBAN, an amount equal to one open
 invoice or to the member's balance), a rejected direct debit (the invoice number as
 ``EndToEndId`` and a return reason), a payroll payment (``SAL-YYYY-MM-…``, ``URSSAF-YYYY-MM``,
-``RETRAITE-YYYY-MM``, ``PAS-YYYY-MM``), a supplier (``FOUR-<id>``), bank charges, a subsidy.
+``RETRAITE-YYYY-MM``, ``PAS-YYYY-MM``, ``MUTUELLE-YYYY-MM``), a supplier (``FOUR-<id>``), bank
+charges, a subsidy.
 
 A :class:`Proposal` is *sure* when nothing is left to judge — the line is then booked at
 import — otherwise the accountant confirms it on the reconciliation page. Scores (0–100)
@@ -25,13 +26,14 @@ from eage.models import Expense, Invoice, Member, Payment, PaymentAllocation
 from eage.models.bank import BankLine
 
 DOCUMENT_REF = re.compile(r"\b([FA]-\d{4}-\d{4})\b")
-PAYROLL_REF = re.compile(r"\b(SAL|URSSAF|RETRAITE|PAS)-(\d{4}-\d{2})\b")
+PAYROLL_REF = re.compile(r"\b(SAL|URSSAF|RETRAITE|PAS|MUTUELLE)-(\d{4}-\d{2})\b")
 SUPPLIER_REF = re.compile(r"\bFOUR-(\d+)\b")
 PAYROLL_KINDS = {
     "SAL": "net_pay",
     "URSSAF": "urssaf",
     "RETRAITE": "retirement",
     "PAS": "withholding_tax",
+    "MUTUELLE": "health",  # the health and provident body, as eage/sepa/transfers.py pays it
 }
 CHARGE_WORDS = ("FRAIS", "COMMISSION", "COTISATION CARTE", "AGIOS", "ABONNEMENT", "TENUE DE COMPTE")
 SUBSIDY_WORDS = ("SUBV", "SUBVENTION", "FONJEP", "AIDE A L'EMPLOI")

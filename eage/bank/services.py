@@ -43,6 +43,7 @@ from eage.models import (
 )
 from eage.models.bank import BankCsvMapping, BankLine, BankMatch, BankStatement
 from eage.payslips import settlements
+from eage.sepa import statuses as sepa_statuses
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ def _book_payment(line: BankLine, part: Part, user_id: int | None) -> BankMatch:
         user_id=user_id,
         commit=False,
     )
+    sepa_statuses.mark_done(line.end_to_end_id)
     return BankMatch(kind="payment", amount=part.amount, payment_id=payment.id)
 
 
@@ -146,6 +148,7 @@ def _book_reversal(line: BankLine, part: Part, user_id: int | None) -> BankMatch
     reversal = reverse_payment(
         payment, day=line.booking_date, reason=line.return_reason, user_id=user_id
     )
+    sepa_statuses.mark_rejected(line.end_to_end_id or payment.reference)
     return BankMatch(kind="reversal", amount=part.amount, reversal_id=reversal.id)
 
 
@@ -239,6 +242,8 @@ def _book_payroll(
         )
     except BooksError as exc:
         raise BankError(exc.messages()) from exc
+    for ln in group:
+        sepa_statuses.mark_done(ln.end_to_end_id)
     return [
         (ln, BankMatch(kind="settlement", amount=-D(ln.amount), settlement_id=row.id))
         for ln in group

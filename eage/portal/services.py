@@ -39,6 +39,7 @@ from eage.models import (
 )
 from eage.regularisation import months as year_months_service
 from eage.regularisation import services as regularisation
+from eage.sepa.debits import next_debit
 
 WARNING_SHARE = Decimal("0.90")  # the share of the planned hours that calls for a warning
 
@@ -95,10 +96,11 @@ class Owed:
     next_debit: DirectDebit | None
 
 
-def next_direct_debit(member: Member) -> DirectDebit | None:
-    """HOOK for the bank issue (16): the member's next direct debit (date and amount) when it
-    has a mandate. Nothing until the mandate model exists: the portal then shows nothing."""
-    return None
+def next_direct_debit(member: Member, today: date | None = None) -> DirectDebit | None:
+    """The member's next SEPA direct debit (date and amount) when it has an active mandate:
+    a batch already prepared for it, else its open invoices' next due date (eage/sepa)."""
+    found = next_debit(member, today or date.today())
+    return DirectDebit(day=found[0], amount=found[1]) if found else None
 
 
 def owed(member: Member, today: date) -> Owed:
@@ -145,7 +147,7 @@ def owed(member: Member, today: date) -> Owed:
         iban=org.iban if org else None,
         bic=org.bic if org else None,
         reference=member.code,
-        next_debit=next_direct_debit(member),
+        next_debit=next_direct_debit(member, today),
     )
 
 

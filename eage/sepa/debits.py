@@ -27,7 +27,7 @@ from accounting.money import ZERO
 from accounting.problems import Problem, ProblemsError
 from eage import audit, mail, storage
 from eage.extensions import db
-from eage.invoicing.services import outstanding, unapplied_credit
+from eage.invoicing.services import open_invoices, outstanding, unapplied_credit
 from eage.locks import take_issuing_lock
 from eage.models import Invoice, Member, Organisation, User
 from eage.models.base import utcnow
@@ -316,3 +316,33 @@ def _send_prenotifications(batch: SepaBatch, plan: DebitPlan, creditor_name: str
 def _masked_iban(iban: str) -> str:
     compact = rules.compact(iban)
     return f"{compact[:4]} •••• {compact[-4:]}"
+
+
+def next_debit(member: Member, today: date) -> tuple[date, Decimal] | None:
+    """The member's next direct debit, for its portal: the collection date and amount of a
+    batch already prepared for it, else the next due date of its open invoices with what a
+    batch on that day would collect (what is overdue and not yet collected, plus what falls
+    due then). None without an active mandate or with nothing left to collect."""
+    if _active_mandate(member.id, today) is None:
+        return None
+    pending = db.session.execute(
+        select(SepaBatch.due_date, SepaTransaction.amount)
+        .join(SepaTransaction.batch)
+        .join(Invoice, SepaTransaction.invoice_id == Invoice.id)
+        .where(
+            Invoice.member_id == member.id,
+            SepaBatch.kind == "debit",
+            SepaTransaction.status == "pending",
+            SepaBatch.due_date >= today,
+        )
+    ).all()
+    if pending:
+        day = min(d for d, _ in pending)
+        return day, sum((a for d, a in pending if d == day), ZERO)
+    collected = _already_collected()
+    due = [i for i in open_invoices(member) if i.id not in collected and i.due_date is not None]
+    upcoming = sorted(i.due_date for i in due if i.due_date >= today)
+    if not upcoming:
+        return None
+    day = upcoming[0]
+    return day, sum((outstanding(i) for i in due if i.due_date <= day), ZERO)

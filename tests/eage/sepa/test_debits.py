@@ -201,3 +201,25 @@ def test_unapplied_credit_note_is_pointed_out(sepa, give_mandate, app) -> None:
         "LEFIL détient un avoir non imputé de 40,00\xa0€ : l'imputer sur ses factures avant "
         "de prélever évite de trop prélever"
     ]
+
+
+def test_the_portal_tells_the_next_debit(sepa, give_mandate, app) -> None:
+    """Issue 18: a member with a mandate sees its next direct debit (date and amount): its
+    open invoices' next due date before a batch exists, the batch's collection date after."""
+    from eage.models import Member
+    from eage.portal.services import next_direct_debit
+
+    lefil = db.session.scalar(select(Member).where(Member.code == "LEFIL"))
+    invoice = _invoice("LEFIL", "1234.56")
+    assert next_direct_debit(lefil, invoice.issue_date) is None  # no mandate yet
+    give_mandate("LEFIL")
+    upcoming = next_direct_debit(lefil, invoice.issue_date)
+    assert upcoming is not None
+    assert (upcoming.day, upcoming.amount) == (invoice.due_date, Decimal("1234.56"))
+
+    debits.create_debit_batch(COLLECTION, today=TODAY)
+
+    prepared = next_direct_debit(lefil, TODAY)
+    assert prepared is not None
+    assert (prepared.day, prepared.amount) == (COLLECTION, Decimal("1234.56"))
+    assert next_direct_debit(lefil, COLLECTION + (COLLECTION - TODAY)) is None  # collected
