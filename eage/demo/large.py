@@ -61,8 +61,8 @@ DEFAULT_SEED = 17
 CHUNK = 20_000  # rows per INSERT executemany: memory stays flat, progress is visible
 PORTFOLIO_COVER = 3  # each member is in about this many employees' portfolios
 LEAVE_DAY = 0.04  # a day of paid leave now and then
-INTERNAL_DAY = 0.2  # a day with half an hour of the group's own administration
-TWO_MEMBERS_DAY = 0.5  # a day split between two members (else one)
+INTERNAL_DAY = 0.45  # a day with half an hour of the group's own administration
+TWO_MEMBERS_DAY = 0.7  # a day split between two members (else one)
 
 FIRST_NAMES = [
     "Alice",
@@ -250,9 +250,11 @@ def _employee_rows(size: LargeSize, start: date) -> list[tuple[dict[str, Any], d
 
 
 def _insert_chunked(model: Any, rows: list[dict[str, Any]]) -> None:
-    """Core executemany in chunks (an empty list would insert one row of defaults)."""
+    """Core executemany on the table in chunks. (The ORM's bulk insert would split the rows
+    into one statement per run of rows with the same NULL columns; an empty list would
+    insert one row of defaults.)"""
     for i in range(0, len(rows), CHUNK):
-        db.session.execute(insert(model), rows[i : i + CHUNK])
+        db.session.execute(insert(model.__table__), rows[i : i + CHUNK])
 
 
 def _load_members(size: LargeSize, years: list[int], report: list[str]) -> None:
@@ -426,7 +428,7 @@ def _load_time(
                 )
             )
         if rows and (len(rows) >= CHUNK or n == len(workers)):
-            db.session.execute(insert(TimesheetEntry), rows)
+            db.session.execute(insert(TimesheetEntry.__table__), rows)
             total += len(rows)
             rows = []
             if progress is not None:
