@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounting import invoicing as domain
 from accounting.documents import (
@@ -310,23 +310,31 @@ def _store_invoice_bundle(inv: Invoice, bundle: dict[str, bytes]) -> None:
     numbers were given back): the new document with that number replaces it."""
     for ext, kind in (("pdf", "invoice_pdf"), ("docx", "invoice_docx"), ("xml", "invoice_xml")):
         rel = f"invoices/{inv.year}/{inv.number}.{ext}"
-        inv.documents.append(
-            storage.store(bundle[ext], rel, kind, replace_orphan=True, member_id=inv.member_id)
+        # linked by its many-to-one side: no load of the invoice's (empty) document list
+        storage.store(
+            bundle[ext], rel, kind, replace_orphan=True, member_id=inv.member_id, invoice=inv
         )
 
 
-def _store_statement_bundle(member: Member, key: str, bundle: dict[str, bytes]) -> None:
+def statement_versions(key: str) -> dict[int, int]:
+    """How many time statements of month `key` each member already has (one query for the
+    whole close, not one per member)."""
+    return {
+        cast(int, member_id): int(n)  # a statement always names its member
+        for member_id, n in db.session.execute(
+            select(StoredDocument.member_id, func.count(StoredDocument.id))
+            .where(StoredDocument.month == key, StoredDocument.kind == "statement_pdf")
+            .group_by(StoredDocument.member_id)
+        )
+    }
+
+
+def _store_statement_bundle(
+    member: Member, key: str, bundle: dict[str, bytes], earlier: int = 0
+) -> None:
     """The month's time statement of `member`: R-YYYY-MM-CODE, then -v2, -v3… when a close
-    after a reopening issues it again."""
-    version = 1 + len(
-        db.session.scalars(
-            select(StoredDocument.id).where(
-                StoredDocument.member_id == member.id,
-                StoredDocument.month == key,
-                StoredDocument.kind == "statement_pdf",
-            )
-        ).all()
-    )
+    after a reopening issues it again (`earlier`: the statements it already has)."""
+    version = 1 + earlier
     suffix = "" if version == 1 else f"-v{version}"
     for ext in ("pdf", "docx"):
         rel = f"statements/{key}/R-{key}-{member.code}{suffix}.{ext}"
@@ -367,8 +375,9 @@ def store_documents(
         else None,
     )
     key = Month.of(month).key if month else None
+    versions = statement_versions(key) if key is not None and members else {}
     for mid, (bundles, stmt_bundle) in zip(order, results, strict=True):
         for inv, bundle in zip(by_member.get(mid, []), bundles, strict=True):
             _store_invoice_bundle(inv, bundle)
         if stmt_bundle is not None and key is not None:
-            _store_statement_bundle(members[mid], key, stmt_bundle)
+            _store_statement_bundle(members[mid], key, stmt_bundle, versions.get(mid, 0))
