@@ -7,9 +7,10 @@ and the same minutes, whatever the day of the load (the time simply stops at ``t
 The 12 demo members, 3 demo employees, their services and users are the normal demo's
 (loaded by its own functions); the others are synthetic (codes ``XLM0001``…, ``XLE0001``…).
 
-It loads fast: rows go in with SQLAlchemy Core ``insert()`` over lists of dicts, in chunks,
-never one ORM object per entry. The past months are NOT closed (closing 60 months of 1,000
-members would take hours): ``bench/bench_close.py`` closes one.
+It loads fast: rows go in by chunks of lists of dicts through SQLAlchemy Core ``insert()``
+(``COPY`` on PostgreSQL, eage/demo/bulk.py), never one ORM object per entry. The past
+months are NOT closed (closing 60 months of 1,000 members would take hours):
+``bench/bench_close.py`` closes one.
 
 Idempotent: what exists (by code, year) is left as it is; each employee's time resumes the
 day after its last entry, from the same generated sequence."""
@@ -24,13 +25,14 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from stdnum import luhn
 from stdnum.fr import siren as siren_mod
 
 from accounting.calendar import french_public_holidays
 from accounting.money import CENT
+from eage.demo import bulk
 from eage.demo.reference import (
     BUDGET,
     EMPLOYEES,
@@ -250,11 +252,10 @@ def _employee_rows(size: LargeSize, start: date) -> list[tuple[dict[str, Any], d
 
 
 def _insert_chunked(model: Any, rows: list[dict[str, Any]]) -> None:
-    """Core executemany on the table in chunks. (The ORM's bulk insert would split the rows
-    into one statement per run of rows with the same NULL columns; an empty list would
-    insert one row of defaults.)"""
+    """Rows in chunks, on the table (the ORM's bulk insert would split them into one
+    statement per run of rows with the same NULL columns)."""
     for i in range(0, len(rows), CHUNK):
-        db.session.execute(insert(model.__table__), rows[i : i + CHUNK])
+        bulk.insert_rows(model.__table__, rows[i : i + CHUNK])
 
 
 def _load_members(size: LargeSize, years: list[int], report: list[str]) -> None:
@@ -428,7 +429,7 @@ def _load_time(
                 )
             )
         if rows and (len(rows) >= CHUNK or n == len(workers)):
-            db.session.execute(insert(TimesheetEntry.__table__), rows)
+            bulk.insert_rows(TimesheetEntry.__table__, rows)  # type: ignore[arg-type]
             total += len(rows)
             rows = []
             if progress is not None:

@@ -23,6 +23,7 @@ from eage.models import (
     Member,
     Organisation,
     PlannedHours,
+    Service,
     TimesheetEntry,
     User,
 )
@@ -32,18 +33,20 @@ MARCH_1 = date(2026, 3, 1)
 
 
 def _entries() -> list[tuple[object, ...]]:
-    """Every entry as the accountant reads it (codes, not ids), in a stable order."""
+    """Every entry as the accountant reads it (codes, not ids: PostgreSQL's sequences go on
+    after a table is emptied), in a stable order."""
     rows = db.session.execute(
         select(
             TimesheetEntry.date,
             Employee.code,
             Member.code,
-            TimesheetEntry.service_id,
+            Service.code,
             TimesheetEntry.absence_code,
             TimesheetEntry.minutes,
         )
         .join(Employee, TimesheetEntry.employee_id == Employee.id)
         .outerjoin(Member, TimesheetEntry.member_id == Member.id)
+        .outerjoin(Service, TimesheetEntry.service_id == Service.id)
         .order_by(TimesheetEntry.date, Employee.code, Member.code, TimesheetEntry.minutes)
     )
     return [tuple(r) for r in rows]
@@ -137,4 +140,3 @@ def test_the_close_accepts_a_month_of_the_large_demo(app) -> None:
     load_large(2026, today=MARCH_1, size=SMALL)
     problems = closing.check_month(date(2026, 2, 1), today=MARCH_1)
     assert [p.message for p in problems if p.blocking] == []
-
