@@ -53,10 +53,22 @@ def current_seller() -> dict[str, Any]:
 
 def time_annex(member_id: int, month: str) -> tuple[domain.TimeAnnexRow, ...]:
     """The member's entries of the month: date, employee, service, hours (SPEC §5)."""
+    return month_annexes(month, [member_id]).get(member_id, ())
+
+
+def month_annexes(
+    month: str, member_ids: Sequence[int]
+) -> dict[int, tuple[domain.TimeAnnexRow, ...]]:
+    """:func:`time_annex` of many members in one query (a close reads the month once, not
+    twice per member)."""
     first = date(int(month[:4]), int(month[5:7]), 1)
     start, end = month_bounds(first)
+    out: dict[int, list[domain.TimeAnnexRow]] = {}
+    if not member_ids:
+        return {}
     rows = db.session.execute(
         select(
+            TimesheetEntry.member_id,
             TimesheetEntry.date,
             Employee.first_name,
             Employee.last_name,
@@ -68,23 +80,24 @@ def time_annex(member_id: int, month: str) -> tuple[domain.TimeAnnexRow, ...]:
         .join(Employee, TimesheetEntry.employee_id == Employee.id)
         .join(Service, TimesheetEntry.service_id == Service.id)
         .where(
-            TimesheetEntry.member_id == member_id,
+            TimesheetEntry.member_id.in_(member_ids),
             TimesheetEntry.date >= start,
             TimesheetEntry.date < end,
         )
         .order_by(TimesheetEntry.date, Employee.last_name, Service.code)
     )
-    return tuple(
-        domain.TimeAnnexRow(
-            day=d,
-            employee_name=f"{fn} {ln}",
-            service_code=code,
-            minutes=minutes,
-            service_label=label,
-            note=note or "",
+    for member_id, d, fn, ln, code, label, minutes, note in rows:
+        out.setdefault(cast(int, member_id), []).append(
+            domain.TimeAnnexRow(
+                day=d,
+                employee_name=f"{fn} {ln}",
+                service_code=code,
+                minutes=minutes,
+                service_label=label,
+                note=note or "",
+            )
         )
-        for d, fn, ln, code, label, minutes, note in rows
-    )
+    return {member_id: tuple(annex) for member_id, annex in out.items()}
 
 
 def domain_line(
@@ -148,7 +161,10 @@ def _corrections_note(inv: Invoice, corrected: tuple[domain.CorrectedInvoice, ..
     return f"{what} {refs} (détail : tableau « Factures rectifiées »)."
 
 
-def to_document(inv: Invoice) -> domain.InvoiceDocument:
+def to_document(
+    inv: Invoice, annexes: dict[int, tuple[domain.TimeAnnexRow, ...]] | None = None
+) -> domain.InvoiceDocument:
+    """The pure document of `inv` (``annexes``: the month's time annexes read beforehand)."""
     lines = [
         domain_line(
             line.kind,
@@ -165,7 +181,13 @@ def to_document(inv: Invoice) -> domain.InvoiceDocument:
         cited = (
             domain.InvoiceReference(inv.credited_invoice.number, inv.credited_invoice.issue_date),
         )
-    annex = time_annex(inv.member_id, inv.month) if inv.month and inv.kind == "invoice" else ()
+    annex: tuple[domain.TimeAnnexRow, ...] = ()
+    if inv.month and inv.kind == "invoice":
+        annex = (
+            time_annex(inv.member_id, inv.month)
+            if annexes is None
+            else annexes.get(inv.member_id, ())
+        )
     notes: list[str] = []
     if inv.origin == "complement" and inv.kind == "invoice":
         notes.append(
@@ -204,10 +226,17 @@ def to_document(inv: Invoice) -> domain.InvoiceDocument:
 
 
 def statement_for(
-    member: Member, month: date, issue_date: date, seller: dict[str, Any], invoice_number: str = ""
+    member: Member,
+    month: date,
+    issue_date: date,
+    seller: dict[str, Any],
+    invoice_number: str = "",
+    *,
+    annex: tuple[domain.TimeAnnexRow, ...] | None = None,
 ) -> domain.TimeStatement:
     key = Month.of(month).key
-    annex = time_annex(member.id, key)
+    if annex is None:
+        annex = time_annex(member.id, key)
     rows = tuple(
         domain.TimeStatementRow(
             day=r.day,
@@ -293,6 +322,11 @@ def _render_jobs(
     """Per member, in order: its invoices' documents and, for the month's statement members,
     the time statement (citing the member's first invoice of the batch)."""
     seller = current_seller() if members else {}
+    annexes: dict[str, dict[int, tuple[domain.TimeAnnexRow, ...]]] = {}
+    for key in sorted({i.month for invs in by_member.values() for i in invs if i.month}):
+        annexes[key] = month_annexes(key, list(order))
+    if month is not None and Month.of(month).key not in annexes:
+        annexes[Month.of(month).key] = month_annexes(Month.of(month).key, list(members))
     jobs: list[RenderJob] = []
     for mid in order:
         invs = by_member.get(mid, [])
@@ -300,8 +334,10 @@ def _render_jobs(
         if month is not None and mid in members:
             number = next((i.number for i in invs if i.kind == "invoice"), "")
             issue = invs[0].issue_date if invs else date.today()
-            stmt = statement_for(members[mid], month, issue, seller, number)
-        jobs.append((tuple(to_document(i) for i in invs), stmt))
+            annex = annexes[Month.of(month).key].get(mid, ())
+            stmt = statement_for(members[mid], month, issue, seller, number, annex=annex)
+        docs = tuple(to_document(i, annexes.get(i.month or "")) for i in invs)
+        jobs.append((docs, stmt))
     return jobs
 
 
