@@ -20,7 +20,9 @@ from eage.models import (
     Contract,
     Employee,
     FiscalYear,
+    Invoice,
     Member,
+    MonthLock,
     Organisation,
     PlannedHours,
     Service,
@@ -140,3 +142,21 @@ def test_the_close_accepts_a_month_of_the_large_demo(app) -> None:
     load_large(2026, today=MARCH_1, size=SMALL)
     problems = closing.check_month(date(2026, 2, 1), today=MARCH_1)
     assert [p.message for p in problems if p.blocking] == []
+
+
+def test_the_command_loads_the_large_group_and_prints_its_progress(
+    app, runner, monkeypatch
+) -> None:
+    """`eage load-demo --size large` (here shrunk to the small size): progress per chunk of
+    employees, the demo users' passwords, no month closed."""
+    import eage.demo
+
+    monkeypatch.setattr(eage.demo, "LargeSize", lambda: SMALL)
+    monkeypatch.setattr(eage.demo, "_today", lambda: MARCH_1)
+    result = runner.invoke(args=["load-demo", "--size", "large"])
+    assert result.exit_code == 0, result.output
+    assert "timesheets: 5/5 employees," in result.output
+    assert "timesheets 2026–2026:" in result.output and "Demo users" in result.output
+    assert _count(MonthLock) == 0 and _count(Invoice) == 0
+    again = runner.invoke(args=["load-demo", "--size", "large"])
+    assert "already loaded: nothing to do" in again.output
