@@ -591,7 +591,7 @@ def issue_month_payslips(
         "payslips",
         key,
         user_id=user_id,
-        summary=f"{len(issued)} bulletin(s) : " + ", ".join(p.number for p in issued),
+        summary=(f"{len(issued)} bulletin(s) : " + ", ".join(p.number for p in issued))[:500],
     )
     db.session.flush()
     posting.post_payslips(issued, user_id=user_id)
