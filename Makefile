@@ -50,7 +50,7 @@ test-pg: $(STAMP)
 # (axe-core for the accessibility check: scripts/axe.sh, from the npm registry, pinned)
 test-browser: $(STAMP)
 	sh scripts/axe.sh
-	$(BIN)/pytest -q -m browser tests/browser
+	$(BIN)/pytest -q -m 'browser and not slow' tests/browser
 
 ## lint: the format check, ruff (incl. the domain's banned imports, size limits), mypy on payroll/, accounting/, eage/
 lint: $(STAMP)

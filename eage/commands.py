@@ -18,7 +18,7 @@ from eage.auth.passwords import password_problems
 from eage.bank.cli import import_bank_command
 from eage.books.cli import close_year_command, export_fec_command, verify_integrity_command
 from eage.closing.cli import close_month_command
-from eage.demo import credentials, load_demo, real_data
+from eage.demo import credentials, load_demo, load_large, real_data
 from eage.extensions import db
 from eage.invoicing.cli import invoice_fees_command
 from eage.models import ROLES, ApiToken, Member, Organisation, User
@@ -53,8 +53,19 @@ def init_db_command() -> None:
     "--if-empty", is_flag=True, help="Only when the database holds no group yet (make run)."
 )
 @click.option("--force", is_flag=True, help="Load it even into a database that holds real data.")
+@click.option(
+    "--size",
+    type=click.Choice(["normal", "large"]),
+    default="normal",
+    show_default=True,
+    help="large: 500 employees, 1,000 members and five years of time (about 1.1 million "
+    "entries, seeded), for benchmarks; its past months are NOT closed (closing 60 months "
+    "of 1,000 members would take hours: bench/bench_close.py closes one).",
+)
 @with_appcontext
-def load_demo_command(year: int | None, no_time: bool, if_empty: bool, force: bool) -> None:
+def load_demo_command(
+    year: int | None, no_time: bool, if_empty: bool, force: bool, size: str
+) -> None:
     """Load the demo group as it stands today (idempotent): its time to date and the months
     that have ended closed, invoiced and partly paid. Refused on a database holding real
     data: the demo users' passwords are public."""
@@ -75,7 +86,10 @@ def load_demo_command(year: int | None, no_time: bool, if_empty: bool, force: bo
         printed.append(line)
         click.echo(line)
 
-    lines = load_demo(year, with_time=not no_time, close_past=not no_time, progress=show)
+    if size == "large":
+        lines = load_large(year, with_time=not no_time, progress=show)
+    else:
+        lines = load_demo(year, with_time=not no_time, close_past=not no_time, progress=show)
     for line in lines[len(printed) :]:
         click.echo(line)
     click.echo("")

@@ -55,14 +55,25 @@ def number_entry(entry: JournalEntry) -> None:
 
 def _codes_to_ids(entry: ledger.Entry) -> tuple[dict[str, int], dict[str, int]]:
     """The ids of the members and services the entry's lines name by code."""
-    members = (
-        {m.code: m.id for m in db.session.scalars(select(Member))}
-        if any(ln.member_code for ln in entry.lines)
+    # only the codes named (a large group's 1,000 members are not read for each entry)
+    member_codes = {ln.member_code for ln in entry.lines if ln.member_code}
+    service_codes = {ln.service_code for ln in entry.lines if ln.service_code}
+    members: dict[str, int] = (
+        dict(
+            db.session.execute(
+                select(Member.code, Member.id).where(Member.code.in_(member_codes))
+            ).all()
+        )
+        if member_codes
         else {}
     )
-    services = (
-        {s.code: s.id for s in db.session.scalars(select(Service))}
-        if any(ln.service_code for ln in entry.lines)
+    services: dict[str, int] = (
+        dict(
+            db.session.execute(
+                select(Service.code, Service.id).where(Service.code.in_(service_codes))
+            ).all()
+        )
+        if service_codes
         else {}
     )
     return members, services

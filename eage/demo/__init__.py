@@ -13,6 +13,7 @@ from datetime import date
 
 from eage import audit
 from eage.demo.history import load_history
+from eage.demo.large import LargeSize, load_large_demo
 from eage.demo.reference import (
     BUDGET,
     DEMO_PASSWORDS,
@@ -37,9 +38,11 @@ __all__ = [
     "EMPLOYEES",
     "MEMBERS",
     "SERVICES",
+    "LargeSize",
     "Report",
     "credentials",
     "load_demo",
+    "load_large",
     "real_data",
 ]
 
@@ -103,3 +106,31 @@ def load_demo(
         audit.record("load-demo", "demo", year, summary="; ".join(report)[:500])
     db.session.commit()
     return list(report) or [f"demo group for {year} already loaded: nothing to do"]
+
+
+def load_large(
+    year: int | None = None,
+    today: date | None = None,
+    with_time: bool = True,
+    *,
+    size: LargeSize | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[str]:
+    """Load (or complete) the large demo group (``eage load-demo --size large``): five
+    fiscal years ending with `year`, 500 employees, 1,000 members and, with ``with_time``,
+    their time up to `today` — no month closed. ``size`` overrides the counts (tests)."""
+    today = today or _today()
+    year = year or today.year
+    report = Report(progress)
+    load_large_demo(
+        year,
+        today,
+        size=size or LargeSize(),
+        with_time=with_time,
+        report=report,
+        progress=progress,
+    )
+    if report:
+        audit.record("load-demo", "demo", year, summary=("large: " + "; ".join(report))[:500])
+    db.session.commit()
+    return list(report) or [f"large demo group for {year} already loaded: nothing to do"]

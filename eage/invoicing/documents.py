@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounting import invoicing as domain
 from accounting.documents import (
@@ -54,10 +54,22 @@ def current_seller() -> dict[str, Any]:
 
 def time_annex(member_id: int, month: str) -> tuple[domain.TimeAnnexRow, ...]:
     """The member's entries of the month: date, employee, service, hours (SPEC §5)."""
+    return month_annexes(month, [member_id]).get(member_id, ())
+
+
+def month_annexes(
+    month: str, member_ids: Sequence[int]
+) -> dict[int, tuple[domain.TimeAnnexRow, ...]]:
+    """:func:`time_annex` of many members in one query (a close reads the month once, not
+    twice per member)."""
     first = date(int(month[:4]), int(month[5:7]), 1)
     start, end = month_bounds(first)
+    out: dict[int, list[domain.TimeAnnexRow]] = {}
+    if not member_ids:
+        return {}
     rows = db.session.execute(
         select(
+            TimesheetEntry.member_id,
             TimesheetEntry.date,
             Employee.first_name,
             Employee.last_name,
@@ -69,23 +81,24 @@ def time_annex(member_id: int, month: str) -> tuple[domain.TimeAnnexRow, ...]:
         .join(Employee, TimesheetEntry.employee_id == Employee.id)
         .join(Service, TimesheetEntry.service_id == Service.id)
         .where(
-            TimesheetEntry.member_id == member_id,
+            TimesheetEntry.member_id.in_(member_ids),
             TimesheetEntry.date >= start,
             TimesheetEntry.date < end,
         )
         .order_by(TimesheetEntry.date, Employee.last_name, Service.code)
     )
-    return tuple(
-        domain.TimeAnnexRow(
-            day=d,
-            employee_name=f"{fn} {ln}",
-            service_code=code,
-            minutes=minutes,
-            service_label=label,
-            note=note or "",
+    for member_id, d, fn, ln, code, label, minutes, note in rows:
+        out.setdefault(cast(int, member_id), []).append(
+            domain.TimeAnnexRow(
+                day=d,
+                employee_name=f"{fn} {ln}",
+                service_code=code,
+                minutes=minutes,
+                service_label=label,
+                note=note or "",
+            )
         )
-        for d, fn, ln, code, label, minutes, note in rows
-    )
+    return {member_id: tuple(annex) for member_id, annex in out.items()}
 
 
 def domain_line(
@@ -149,7 +162,10 @@ def _corrections_note(inv: Invoice, corrected: tuple[domain.CorrectedInvoice, ..
     return f"{what} {refs} (détail : tableau « Factures rectifiées »)."
 
 
-def to_document(inv: Invoice) -> domain.InvoiceDocument:
+def to_document(
+    inv: Invoice, annexes: dict[int, tuple[domain.TimeAnnexRow, ...]] | None = None
+) -> domain.InvoiceDocument:
+    """The pure document of `inv` (``annexes``: the month's time annexes read beforehand)."""
     lines = [
         domain_line(
             line.kind,
@@ -166,7 +182,13 @@ def to_document(inv: Invoice) -> domain.InvoiceDocument:
         cited = (
             domain.InvoiceReference(inv.credited_invoice.number, inv.credited_invoice.issue_date),
         )
-    annex = time_annex(inv.member_id, inv.month) if inv.month and inv.kind == "invoice" else ()
+    annex: tuple[domain.TimeAnnexRow, ...] = ()
+    if inv.month and inv.kind == "invoice":
+        annex = (
+            time_annex(inv.member_id, inv.month)
+            if annexes is None
+            else annexes.get(inv.member_id, ())
+        )
     notes: list[str] = []
     if inv.origin == "complement" and inv.kind == "invoice":
         notes.append(
@@ -205,10 +227,17 @@ def to_document(inv: Invoice) -> domain.InvoiceDocument:
 
 
 def statement_for(
-    member: Member, month: date, issue_date: date, seller: dict[str, Any], invoice_number: str = ""
+    member: Member,
+    month: date,
+    issue_date: date,
+    seller: dict[str, Any],
+    invoice_number: str = "",
+    *,
+    annex: tuple[domain.TimeAnnexRow, ...] | None = None,
 ) -> domain.TimeStatement:
     key = Month.of(month).key
-    annex = time_annex(member.id, key)
+    if annex is None:
+        annex = time_annex(member.id, key)
     rows = tuple(
         domain.TimeStatementRow(
             day=r.day,
@@ -304,6 +333,11 @@ def _render_jobs(
     """Per member, in order: its invoices' documents and, for the month's statement members,
     the time statement (citing the member's first invoice of the batch)."""
     seller = current_seller() if members else {}
+    annexes: dict[str, dict[int, tuple[domain.TimeAnnexRow, ...]]] = {}
+    for key in sorted({i.month for invs in by_member.values() for i in invs if i.month}):
+        annexes[key] = month_annexes(key, list(order))
+    if month is not None and Month.of(month).key not in annexes:
+        annexes[Month.of(month).key] = month_annexes(Month.of(month).key, list(members))
     jobs: list[RenderJob] = []
     for mid in order:
         invs = by_member.get(mid, [])
@@ -311,8 +345,10 @@ def _render_jobs(
         if month is not None and mid in members:
             number = next((i.number for i in invs if i.kind == "invoice"), "")
             issue = invs[0].issue_date if invs else date.today()
-            stmt = statement_for(members[mid], month, issue, seller, number)
-        jobs.append((tuple(to_document(i) for i in invs), stmt))
+            annex = annexes[Month.of(month).key].get(mid, ())
+            stmt = statement_for(members[mid], month, issue, seller, number, annex=annex)
+        docs = tuple(to_document(i, annexes.get(i.month or "")) for i in invs)
+        jobs.append((docs, stmt))
     return jobs
 
 
@@ -321,23 +357,31 @@ def _store_invoice_bundle(inv: Invoice, bundle: dict[str, bytes]) -> None:
     numbers were given back): the new document with that number replaces it."""
     for ext, kind in (("pdf", "invoice_pdf"), ("docx", "invoice_docx"), ("xml", "invoice_xml")):
         rel = f"invoices/{inv.year}/{inv.number}.{ext}"
-        inv.documents.append(
-            storage.store(bundle[ext], rel, kind, replace_orphan=True, member_id=inv.member_id)
+        # linked by its many-to-one side: no load of the invoice's (empty) document list
+        storage.store(
+            bundle[ext], rel, kind, replace_orphan=True, member_id=inv.member_id, invoice=inv
         )
 
 
-def _store_statement_bundle(member: Member, key: str, bundle: dict[str, bytes]) -> None:
+def statement_versions(key: str) -> dict[int, int]:
+    """How many time statements of month `key` each member already has (one query for the
+    whole close, not one per member)."""
+    return {
+        cast(int, member_id): int(n)  # a statement always names its member
+        for member_id, n in db.session.execute(
+            select(StoredDocument.member_id, func.count(StoredDocument.id))
+            .where(StoredDocument.month == key, StoredDocument.kind == "statement_pdf")
+            .group_by(StoredDocument.member_id)
+        )
+    }
+
+
+def _store_statement_bundle(
+    member: Member, key: str, bundle: dict[str, bytes], earlier: int = 0
+) -> None:
     """The month's time statement of `member`: R-YYYY-MM-CODE, then -v2, -v3… when a close
-    after a reopening issues it again."""
-    version = 1 + len(
-        db.session.scalars(
-            select(StoredDocument.id).where(
-                StoredDocument.member_id == member.id,
-                StoredDocument.month == key,
-                StoredDocument.kind == "statement_pdf",
-            )
-        ).all()
-    )
+    after a reopening issues it again (`earlier`: the statements it already has)."""
+    version = 1 + earlier
     suffix = "" if version == 1 else f"-v{version}"
     for ext in ("pdf", "docx"):
         rel = f"statements/{key}/R-{key}-{member.code}{suffix}.{ext}"
@@ -378,8 +422,9 @@ def store_documents(
         else None,
     )
     key = Month.of(month).key if month else None
+    versions = statement_versions(key) if key is not None and members else {}
     for mid, (bundles, stmt_bundle) in zip(order, results, strict=True):
         for inv, bundle in zip(by_member.get(mid, []), bundles, strict=True):
             _store_invoice_bundle(inv, bundle)
         if stmt_bundle is not None and key is not None:
-            _store_statement_bundle(members[mid], key, stmt_bundle)
+            _store_statement_bundle(members[mid], key, stmt_bundle, versions.get(mid, 0))

@@ -50,6 +50,7 @@ from eage.books import posting
 from eage.core.services import month_bounds
 from eage.extensions import db
 from eage.filters import tr
+from eage.invoicing import documents
 from eage.models import (
     Contract,
     Employee,
@@ -291,7 +292,13 @@ def _leave_period_start(month: date) -> date:
     return date(year, LEAVE_PERIOD_START_MONTH, 1)
 
 
-def paid_leave(employee: Employee, contract: Contract, month: date, time: MonthTime) -> PaidLeave:
+def paid_leave(
+    employee: Employee,
+    contract: Contract,
+    month: date,
+    time: MonthTime,
+    taken_days: int | None = None,
+) -> PaidLeave:
     """Leave acquired (2.08 working days per month under contract, prorated for an
     incomplete month, at most 25 over the period) and taken (CP entries, in working days)."""
     start = _leave_period_start(month)
@@ -304,17 +311,10 @@ def paid_leave(employee: Employee, contract: Contract, month: date, time: MonthT
         LEAVE_DAYS_PER_YEAR, LEAVE_DAYS_PER_MONTH * months_before + acquired_month
     )
     taken_month = [d for d in time.leave_dates if d.weekday() < 5]
-    _first, next_first = month_bounds(month)
     taken_period = (
-        db.session.scalar(
-            select(func.count(func.distinct(TimesheetEntry.date))).where(
-                TimesheetEntry.employee_id == employee.id,
-                TimesheetEntry.absence_code == "CP",
-                TimesheetEntry.date >= start,
-                TimesheetEntry.date < next_first,
-            )
-        )
-        or 0
+        leave_taken_in_period(month, [employee.id]).get(employee.id, 0)
+        if taken_days is None
+        else taken_days
     )
     return PaidLeave(
         period_start=start,
@@ -324,6 +324,57 @@ def paid_leave(employee: Employee, contract: Contract, month: date, time: MonthT
         taken_period=D(int(taken_period)),
         taken_dates=tuple(sorted(set(taken_month))),
     )
+
+
+def leave_taken_in_period(month: date, employee_ids: list[int]) -> dict[int, int]:
+    """Days of paid leave (CP) taken per employee from the start of the leave period to the
+    end of `month`, counted in the database for all of them at once."""
+    _first, next_first = month_bounds(month)
+    return {
+        employee_id: int(days)
+        for employee_id, days in db.session.execute(
+            select(TimesheetEntry.employee_id, func.count(func.distinct(TimesheetEntry.date)))
+            .where(
+                TimesheetEntry.employee_id.in_(employee_ids),
+                TimesheetEntry.absence_code == "CP",
+                TimesheetEntry.date >= _leave_period_start(month),
+                TimesheetEntry.date < next_first,
+            )
+            .group_by(TimesheetEntry.employee_id)
+        )
+    }
+
+
+def _ytd_of(row: Payslip) -> payroll.RgduYtd:
+    ytd = row.rgdu_ytd
+    return payroll.RgduYtd(
+        assiette=D(ytd["assiette"]),
+        smic_reference=D(ytd["smic_reference"]),
+        reduction=D(ytd["reduction"]),
+    )
+
+
+def previous_ytds(month: date, employee_ids: list[int]) -> dict[int, payroll.RgduYtd]:
+    """:func:`previous_ytd` of many employees in one query (the latest earlier payslip of
+    the year of each)."""
+    key = Month.of(month).key
+    latest = (
+        select(Payslip.employee_id, func.max(Payslip.month).label("month"))
+        .where(
+            Payslip.employee_id.in_(employee_ids),
+            Payslip.month >= f"{month.year:04d}-01",
+            Payslip.month < key,
+        )
+        .group_by(Payslip.employee_id)
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(Payslip).join(
+            latest,
+            (Payslip.employee_id == latest.c.employee_id) & (Payslip.month == latest.c.month),
+        )
+    )
+    return {row.employee_id: _ytd_of(row) for row in rows}
 
 
 def previous_ytd(employee_id: int, month: date) -> payroll.RgduYtd | None:
@@ -340,14 +391,7 @@ def previous_ytd(employee_id: int, month: date) -> payroll.RgduYtd | None:
         .order_by(Payslip.month.desc())
         .limit(1)
     )
-    if row is None:
-        return None
-    ytd = row.rgdu_ytd
-    return payroll.RgduYtd(
-        assiette=D(ytd["assiette"]),
-        smic_reference=D(ytd["smic_reference"]),
-        reduction=D(ytd["reduction"]),
-    )
+    return None if row is None else _ytd_of(row)
 
 
 # ------------------------------------------------------------------------------------------
@@ -378,7 +422,11 @@ def _compute(
     time: MonthTime,
     settings: payroll.EmployerSettings,
     params: payroll.YearParams,
+    *,
+    known: tuple[payroll.RgduYtd | None, int] | None = None,
 ) -> Computation:
+    """``known``: the year-to-date figures and leave days taken, read beforehand for a whole
+    month (else read here)."""
     contract = contract_for_month(employee, month)
     if contract is None:
         raise PayslipError(
@@ -398,7 +446,7 @@ def _compute(
         extra_hours_by_week=time.extra_hours_by_week(weekly),
         unpaid_absence_hours=unpaid,
     )
-    ytd = previous_ytd(employee.id, month)
+    ytd = previous_ytd(employee.id, month) if known is None else known[0]
     slip = payroll.compute_payslip(engine, month, worked, settings, params, ytd)
     return Computation(
         employee=employee,
@@ -407,7 +455,7 @@ def _compute(
         payslip=slip,
         worked_time=worked,
         worked_minutes=time.worked_minutes,
-        leave=paid_leave(employee, contract, month, time),
+        leave=paid_leave(employee, contract, month, time, None if known is None else known[1]),
         ytd=ytd,
         number=payslip_number(month, employee.code),
     )
@@ -477,19 +525,28 @@ def employees_under_contract(month: date) -> list[Employee]:
     )
 
 
+def render_payslip_bundle(doc: PayslipDocument) -> dict[str, bytes]:
+    """The payslip's PDF and .docx (module-level: the close renders them in a process
+    pool)."""
+    return {"pdf": payslip_pdf(doc), "docx": payslip_docx(doc)}
+
+
 def _issue_one(
-    comp: Computation, employer: Employer, *, key: str, issue_date: date, user_id: int | None
+    comp: Computation,
+    doc: PayslipDocument,
+    bundle: dict[str, bytes],
+    *,
+    key: str,
+    issue_date: date,
+    user_id: int | None,
 ) -> Payslip:
-    """The payslip row of one computation, with its PDF and .docx stored under
+    """The payslip row of one computation, with its rendered PDF and .docx stored under
     ``payslips/YYYY-MM/``. A file left behind by a rolled-back close (no row points to it)
     is replaced."""
-    doc = document_for(comp, employer)
     base = f"payslips/{key}/{comp.number}"
-    pdf = storage.store(
-        payslip_pdf(doc), f"{base}.pdf", "payslip_pdf", replace_orphan=True, month=key
-    )
+    pdf = storage.store(bundle["pdf"], f"{base}.pdf", "payslip_pdf", replace_orphan=True, month=key)
     docx = storage.store(
-        payslip_docx(doc), f"{base}.docx", "payslip_docx", replace_orphan=True, month=key
+        bundle["docx"], f"{base}.docx", "payslip_docx", replace_orphan=True, month=key
     )
     row = _row_from(comp, doc, issue_date=issue_date, user_id=user_id)
     row.pdf_document = pdf
@@ -524,24 +581,28 @@ def issue_month_payslips(
     employees = [e for e in employees_under_contract(month) if e.id not in already]
     if not employees:
         return []
-    settings = employer_settings(month.year)
+    comps = _compute_month(month, employees, params)
     employer = employer_identity()
-    times = month_time(month, [e.id for e in employees])
-    issued: list[Payslip] = []
-    for employee in employees:
-        try:
-            comp = _compute(employee, month, times[employee.id], settings, params)
-        except payroll.PayrollError as exc:
-            raise PayslipError(f"{employee.code} : {exc}") from exc
-        issued.append(_issue_one(comp, employer, key=key, issue_date=issue_date, user_id=user_id))
-        if on_issued is not None:  # the close reports each payslip as it is produced
-            on_issued(len(issued), len(employees), employee)
+    docs = [document_for(comp, employer) for comp in comps]
+    # Rendering is the costly part: in parallel for a big month (the invoices' pool), each
+    # payslip reported as it is rendered; rows and files then follow, serially, in order.
+    bundles = documents.render_many(
+        render_payslip_bundle,
+        docs,
+        on_done=(lambda n: on_issued(n, len(employees), employees[n - 1]))
+        if on_issued is not None
+        else None,
+    )
+    issued = [
+        _issue_one(comp, doc, bundle, key=key, issue_date=issue_date, user_id=user_id)
+        for comp, doc, bundle in zip(comps, docs, bundles, strict=True)
+    ]
     audit.record(
         "issue",
         "payslips",
         key,
         user_id=user_id,
-        summary=f"{len(issued)} bulletin(s) : " + ", ".join(p.number for p in issued),
+        summary=(f"{len(issued)} bulletin(s) : " + ", ".join(p.number for p in issued))[:500],
     )
     db.session.flush()
     posting.post_payslips(issued, user_id=user_id)
@@ -553,6 +614,34 @@ def issue_month_payslips(
         time.perf_counter() - started,
     )
     return issued
+
+
+def _compute_month(
+    month: date, employees: list[Employee], params: payroll.YearParams
+) -> list[Computation]:
+    """Every employee's computation for the month, with the time, year-to-date figures and
+    leave taken read for all of them at once (not one query per employee)."""
+    settings = employer_settings(month.year)
+    ids = [e.id for e in employees]
+    times = month_time(month, ids)
+    ytds = previous_ytds(month, ids)
+    taken = leave_taken_in_period(month, ids)
+    comps = []
+    for employee in employees:
+        try:
+            comps.append(
+                _compute(
+                    employee,
+                    month,
+                    times[employee.id],
+                    settings,
+                    params,
+                    known=(ytds.get(employee.id), taken.get(employee.id, 0)),
+                )
+            )
+        except payroll.PayrollError as exc:
+            raise PayslipError(f"{employee.code} : {exc}") from exc
+    return comps
 
 
 def _row_from(
