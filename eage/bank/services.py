@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from accounting import ledger
@@ -390,7 +391,8 @@ def _match(line: BankLine, user_id: int | None) -> None:
         return
     savepoint = db.session.begin_nested()
     try:
-        _book(line, [_part_of(proposal, line)], automatic=True, user_id=user_id)
+        with force_locale("fr"):  # a refusal is stored with the proposal: French, as its label
+            _book(line, [_part_of(proposal, line)], automatic=True, user_id=user_id)
         savepoint.commit()
     except BankError as exc:
         savepoint.rollback()
