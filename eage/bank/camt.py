@@ -16,6 +16,7 @@ from lxml import etree
 from accounting.money import D, is_whole_cents
 from accounting.problems import Problem, ProblemsError
 from eage.bank.statement import Statement, StatementLine, compact_iban, line_problem
+from eage.filters import tr
 
 NAMESPACES = (
     "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02",
@@ -53,18 +54,24 @@ def parse_camt(data: bytes) -> Statement:
     try:
         root = etree.fromstring(data, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise ProblemsError.single(f"fichier CAMT.053 illisible : {exc}") from exc
+        raise ProblemsError.single(tr("fichier CAMT.053 illisible : %(exc)s", exc=exc)) from exc
     ns = etree.QName(root).namespace or ""
     if ns not in NAMESPACES:
         raise ProblemsError.single(
-            f"version CAMT non prise en charge : {ns or 'sans espace de noms'} "
-            "(attendu camt.053.001.02 ou camt.053.001.08)"
+            tr(
+                "version CAMT non prise en charge : %(ns)s "
+                "(attendu camt.053.001.02 ou camt.053.001.08)",
+                ns=ns or tr("sans espace de noms"),
+            )
         )
     r = _Reader(ns)
     statements = r.all(root, "BkToCstmrStmt/Stmt")
     if len(statements) != 1:
         raise ProblemsError.single(
-            f"le fichier contient {len(statements)} relevés : un seul relevé par fichier"
+            tr(
+                "le fichier contient %(n)s relevés : un seul relevé par fichier",
+                n=len(statements),
+            )
         )
     return _statement(r, statements[0])
 
@@ -103,9 +110,9 @@ def _statement(r: _Reader, stmt: etree._Element) -> Statement:
     iban = compact_iban(r.text(stmt, "Acct/Id/IBAN"))
     ident = r.text(stmt, "Id")
     if not iban:
-        problems.append(Problem(None, "relevé sans IBAN de compte (Acct/Id/IBAN)"))
+        problems.append(Problem(None, tr("relevé sans IBAN de compte (Acct/Id/IBAN)")))
     if not ident:
-        problems.append(Problem(None, "relevé sans identifiant (Stmt/Id)"))
+        problems.append(Problem(None, tr("relevé sans identifiant (Stmt/Id)")))
     lines: list[StatementLine] = []
     for n, entry in enumerate(r.all(stmt, "Ntry"), start=1):
         lines.extend(_entry_lines(r, entry, n, problems))
@@ -116,8 +123,13 @@ def _statement(r: _Reader, stmt: etree._Element) -> Statement:
             problems.append(
                 Problem(
                     None,
-                    f"solde d'ouverture {opening} + mouvements {moved} ≠ solde de clôture "
-                    f"{closing} : relevé incomplet",
+                    tr(
+                        "solde d'ouverture %(opening)s + mouvements %(moved)s ≠ solde de "
+                        "clôture %(closing)s : relevé incomplet",
+                        opening=opening,
+                        moved=moved,
+                        closing=closing,
+                    ),
                 )
             )
     if problems:

@@ -15,6 +15,7 @@ from typing import Any
 from accounting.money import D, is_whole_cents
 from accounting.problems import Problem, ProblemsError
 from eage.bank.statement import Statement, StatementLine, compact_iban, line_problem
+from eage.filters import tr
 from eage.tables import Columns, read_table
 
 
@@ -54,11 +55,12 @@ def mapping_problems(m: CsvMapping) -> list[Problem]:
     if not m.amount_column and not (m.debit_column and m.credit_column):
         problems.append(
             Problem(
-                "amount_column", "indiquez la colonne du montant, ou celles du débit et du crédit"
+                "amount_column",
+                tr("indiquez la colonne du montant, ou celles du débit et du crédit"),
             )
         )
     if not compact_iban(m.account_iban):
-        problems.append(Problem("account_iban", "indiquez l'IBAN du compte"))
+        problems.append(Problem("account_iban", tr("indiquez l'IBAN du compte")))
     return problems
 
 
@@ -95,13 +97,20 @@ def _row_line(
         day = datetime.strptime(str(values["date"]).strip(), m.date_format).date()
     except ValueError:
         problems.append(
-            line_problem(row, f"date « {values['date']} » illisible (attendu {m.date_format})")
+            line_problem(
+                row,
+                tr(
+                    "date « %(date)s » illisible (attendu %(format)s)",
+                    date=values["date"],
+                    format=m.date_format,
+                ),
+            )
         )
     amount = _row_amount(values, m)
     if amount is None:
-        problems.append(line_problem(row, "montant illisible"))
+        problems.append(line_problem(row, tr("montant illisible")))
     elif amount == 0:
-        problems.append(line_problem(row, "montant nul"))
+        problems.append(line_problem(row, tr("montant nul")))
     if len(problems) > found or day is None or amount is None:
         return None
     text = str(values["label"] or "").strip() or None
@@ -133,7 +142,7 @@ def parse_csv(data: bytes, m: CsvMapping, filename: str = "releve.csv") -> State
         if line is not None:
             lines.append(line)
     if not lines and not problems:
-        problems.append(Problem(None, "aucun mouvement dans le fichier"))
+        problems.append(Problem(None, tr("aucun mouvement dans le fichier")))
     if problems:
         raise ProblemsError(problems)
     start = min(ln.booking_date for ln in lines)

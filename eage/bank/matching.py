@@ -20,7 +20,9 @@ from typing import Any
 from sqlalchemy import select
 
 from accounting.money import ZERO, D
+from accounting.texts import N_
 from eage.extensions import db
+from eage.filters import tr, translated
 from eage.invoicing import services as invoicing
 from eage.models import Expense, Invoice, Member, Payment, PaymentAllocation
 from eage.models.bank import BankLine
@@ -40,6 +42,8 @@ SUBSIDY_WORDS = ("SUBV", "SUBVENTION", "FONJEP", "AIDE A L'EMPLOI")
 CHARGES_ACCOUNT = "627000"
 SUBSIDY_ACCOUNT = "740000"
 SUPPLIERS_ACCOUNT = "401000"
+# The label's variables that are words themselves (N_), translated with it at display.
+TRANSLATED_VARIABLES = ("why",)
 
 
 @dataclass
@@ -55,6 +59,10 @@ class Proposal:
     payroll_kind: str | None = None
     account: str | None = None
     supplier: str | None = None  # the 401 auxiliary account's supplier (FOUR-<expense id>)
+    # The label as a msgid and its variables: the page shows it in the reader's language
+    # (shown_label); ``label`` keeps the French, as the journal entry's label.
+    label_msgid: str = ""
+    label_vars: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +76,8 @@ class Proposal:
             "payroll_kind": self.payroll_kind,
             "account": self.account,
             "supplier": self.supplier,
+            "label_msgid": self.label_msgid,
+            "label_vars": self.label_vars,
         }
 
     @classmethod
@@ -83,7 +93,33 @@ class Proposal:
             payroll_kind=data.get("payroll_kind"),
             account=data.get("account"),
             supplier=data.get("supplier"),
+            label_msgid=data.get("label_msgid") or "",
+            label_vars=dict(data.get("label_vars") or {}),
         )
+
+
+def _text(msgid: str, **variables: str) -> dict[str, Any]:
+    """A proposal's label: French as stored, and its msgid and variables for the pages."""
+    return {
+        "label": msgid % variables if variables else msgid,
+        "label_msgid": msgid,
+        "label_vars": variables,
+    }
+
+
+def shown_label(proposal: dict[str, Any] | None) -> str:
+    """A stored proposal's label in the reader's language (French in the CLI); a proposal
+    stored before labels kept their msgid shows its French label."""
+    if not proposal:
+        return ""
+    msgid = proposal.get("label_msgid")
+    if not msgid:
+        return str(proposal.get("label") or "")
+    variables = {
+        name: translated(value) if name in TRANSLATED_VARIABLES else value
+        for name, value in (proposal.get("label_vars") or {}).items()
+    }
+    return tr(msgid, **variables)
 
 
 def _texts(line: BankLine) -> str:
@@ -127,8 +163,13 @@ def _numbers(plan: dict[int, Decimal]) -> str:
 def _payment(
     member: Member, plan: dict[int, Decimal], score: int, sure: bool, why: str
 ) -> Proposal:
-    label = f"Règlement {member.code} → {_numbers(plan)} ({why})"
-    return Proposal("payment", score, label, sure, member_id=member.id, allocations=plan)
+    label = _text(
+        N_("Règlement %(code)s → %(numbers)s (%(why)s)"),
+        code=member.code,
+        numbers=_numbers(plan),
+        why=why,
+    )
+    return Proposal("payment", score, sure=sure, member_id=member.id, allocations=plan, **label)
 
 
 def _by_reference(line: BankLine) -> Proposal | None:
@@ -150,8 +191,12 @@ def _by_reference(line: BankLine) -> Proposal | None:
         more, left = _plan(others, left)
         plan.update(more)
     if not plan:
-        return Proposal("account", 20, f"{', '.join(numbers)} déjà soldée(s) : doublon ?")
-    return _payment(member, plan, 100 if left == 0 else 50, left == 0, "référence")
+        return Proposal(
+            "account",
+            20,
+            **_text(N_("%(numbers)s déjà soldée(s) : doublon ?"), numbers=", ".join(numbers)),
+        )
+    return _payment(member, plan, 100 if left == 0 else 50, left == 0, N_("référence"))
 
 
 def _by_iban(line: BankLine) -> Proposal | None:
@@ -163,13 +208,13 @@ def _by_iban(line: BankLine) -> Proposal | None:
     owed = invoicing.open_invoices(member)
     exact = [i for i in owed if invoicing.outstanding(i) == line.amount]
     if len(exact) == 1:
-        return _payment(member, {exact[0].id: line.amount}, 95, True, "IBAN et montant")
+        return _payment(member, {exact[0].id: line.amount}, 95, True, N_("IBAN et montant"))
     total = sum((invoicing.outstanding(i) for i in owed), ZERO)
     plan, left = _plan(owed, line.amount)
     if total == line.amount:
-        return _payment(member, plan, 95, True, "IBAN et solde")
+        return _payment(member, plan, 95, True, N_("IBAN et solde"))
     if plan and left == 0:
-        return _payment(member, plan, 70, False, "IBAN, paiement partiel")
+        return _payment(member, plan, 70, False, N_("IBAN, paiement partiel"))
     return None
 
 
@@ -189,17 +234,17 @@ def _by_name_or_amount(line: BankLine) -> Proposal | None:
     exact = [i for i in candidates if invoicing.outstanding(i) == line.amount]
     both = [i for i in exact if i in named]
     if len(both) == 1:
-        return _payment(both[0].member, {both[0].id: line.amount}, 90, True, "nom et montant")
+        return _payment(both[0].member, {both[0].id: line.amount}, 90, True, N_("nom et montant"))
     if len({i.member_id for i in named}) == 1:
         member = named[0].member
         owed = invoicing.open_invoices(member)
         if sum((invoicing.outstanding(i) for i in owed), ZERO) == line.amount:
-            return _payment(member, _plan(owed, line.amount)[0], 90, True, "nom et solde")
+            return _payment(member, _plan(owed, line.amount)[0], 90, True, N_("nom et solde"))
         plan, left = _plan(owed, line.amount)
         if plan and left == 0:
-            return _payment(member, plan, 60, False, "nom")
+            return _payment(member, plan, 60, False, N_("nom"))
     if len(exact) == 1:
-        return _payment(exact[0].member, {exact[0].id: line.amount}, 60, False, "montant")
+        return _payment(exact[0].member, {exact[0].id: line.amount}, 60, False, N_("montant"))
     return None
 
 
@@ -208,7 +253,7 @@ def _money_in(line: BankLine) -> Proposal | None:
     if found is not None:
         return found
     if any(w in _plain(_texts(line)) for w in SUBSIDY_WORDS):
-        return Proposal("account", 60, "Subvention", account=SUBSIDY_ACCOUNT)
+        return Proposal("account", 60, account=SUBSIDY_ACCOUNT, **_text(N_("Subvention")))
     return None
 
 
@@ -230,11 +275,23 @@ def _reversal(line: BankLine) -> Proposal | None:
     if not payments:
         return None
     best = next((p for p in payments if p.reference == line.end_to_end_id), payments[0])
-    reason = f" ({line.return_reason})" if line.return_reason else ""
     label = (
-        f"Rejet du prélèvement {', '.join(numbers)}{reason} : règlement {best.member.code} annulé"
+        _text(
+            N_("Rejet du prélèvement %(numbers)s (%(reason)s) : règlement %(code)s annulé"),
+            numbers=", ".join(numbers),
+            reason=line.return_reason,
+            code=best.member.code,
+        )
+        if line.return_reason
+        else _text(
+            N_("Rejet du prélèvement %(numbers)s : règlement %(code)s annulé"),
+            numbers=", ".join(numbers),
+            code=best.member.code,
+        )
     )
-    return Proposal("reversal", 100, label, True, member_id=best.member_id, payment_id=best.id)
+    return Proposal(
+        "reversal", 100, sure=True, member_id=best.member_id, payment_id=best.id, **label
+    )
 
 
 def _supplier_payment(expense_id: int, line: BankLine) -> Proposal:
@@ -243,16 +300,30 @@ def _supplier_payment(expense_id: int, line: BankLine) -> Proposal:
     expense = db.session.get(Expense, expense_id)
     if expense is None or expense.paid_by != "supplier":
         return Proposal(
-            "account", 40, f"Fournisseur (dépense {expense_id} ?)", account=SUPPLIERS_ACCOUNT
+            "account",
+            40,
+            account=SUPPLIERS_ACCOUNT,
+            **_text(N_("Fournisseur (dépense %(expense)s ?)"), expense=str(expense_id)),
         )
     name = expense.supplier or ""
     exact = D(expense.amount) + D(expense.vat or 0) == -D(line.amount)
     return Proposal(
         "account",
         90 if exact else 60,
-        f"Fournisseur {name or 'divers'} : dépense {expense_id} ({expense.label})",
         account=SUPPLIERS_ACCOUNT,
         supplier=name or None,
+        **_text(
+            N_("Fournisseur %(name)s : dépense %(expense)s (%(label)s)"),
+            name=name,
+            expense=str(expense_id),
+            label=expense.label,
+        )
+        if name
+        else _text(
+            N_("Fournisseur divers : dépense %(expense)s (%(label)s)"),
+            expense=str(expense_id),
+            label=expense.label,
+        ),
     )
 
 
@@ -267,11 +338,15 @@ def _money_out(line: BankLine) -> Proposal | None:
         kind = PAYROLL_KINDS[payroll.group(1)]
         month = payroll.group(2)
         return Proposal(
-            "payroll", 90, f"Paie {month} : {payroll.group(1)}", month=month, payroll_kind=kind
+            "payroll",
+            90,
+            month=month,
+            payroll_kind=kind,
+            **_text(N_("Paie %(month)s : %(code)s"), month=month, code=payroll.group(1)),
         )
     supplier = SUPPLIER_REF.search(text)
     if supplier:
         return _supplier_payment(int(supplier.group(1)), line)
     if any(w in _plain(text) for w in CHARGE_WORDS):
-        return Proposal("account", 70, "Frais bancaires", account=CHARGES_ACCOUNT)
+        return Proposal("account", 70, account=CHARGES_ACCOUNT, **_text(N_("Frais bancaires")))
     return None

@@ -10,6 +10,7 @@ from ofxtools.Parser import OFXTree
 from accounting.money import D, is_whole_cents
 from accounting.problems import Problem, ProblemsError
 from eage.bank.statement import Statement, StatementLine, compact_iban, line_problem
+from eage.filters import tr
 
 
 def is_ofx(data: bytes) -> bool:
@@ -23,11 +24,14 @@ def parse_ofx(data: bytes) -> Statement:
         tree.parse(io.BytesIO(data))
         ofx = tree.convert()
     except Exception as exc:  # ofxtools raises many kinds: all mean « unreadable »
-        raise ProblemsError.single(f"fichier OFX illisible : {exc}") from exc
+        raise ProblemsError.single(tr("fichier OFX illisible : %(exc)s", exc=exc)) from exc
     statements = list(getattr(ofx, "statements", []) or [])
     if len(statements) != 1:
         raise ProblemsError.single(
-            f"le fichier contient {len(statements)} relevés : un seul relevé par fichier"
+            tr(
+                "le fichier contient %(n)s relevés : un seul relevé par fichier",
+                n=len(statements),
+            )
         )
     stmt = statements[0]
     account = stmt.account
@@ -42,7 +46,7 @@ def parse_ofx(data: bytes) -> Statement:
     for n, tx in enumerate(stmt.transactions, start=1):
         amount = D(tx.trnamt)
         if amount == 0 or not is_whole_cents(amount):
-            problems.append(line_problem(n, f"montant invalide ({tx.trnamt})"))
+            problems.append(line_problem(n, tr("montant invalide (%(amount)s)", amount=tx.trnamt)))
             continue
         lines.append(
             StatementLine(
@@ -55,7 +59,7 @@ def parse_ofx(data: bytes) -> Statement:
             )
         )
     if not iban:
-        problems.append(Problem(None, "relevé sans numéro de compte (ACCTID)"))
+        problems.append(Problem(None, tr("relevé sans numéro de compte (ACCTID)")))
     if problems:
         raise ProblemsError(problems)
     ledger_balance = getattr(stmt, "ledgerbal", None)

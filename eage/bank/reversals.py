@@ -18,6 +18,7 @@ from eage.bank.errors import BankError
 from eage.books import periods
 from eage.books.posting import persist_entry
 from eage.extensions import db
+from eage.filters import tr
 from eage.invoicing import services as invoicing
 from eage.locks import take_issuing_lock
 from eage.models import JournalEntry, Payment
@@ -29,13 +30,21 @@ def reverse_payment(
 ) -> PaymentReversal:
     """Record the return of ``payment`` on ``day`` and post its reversing entry (no commit:
     the caller's transaction)."""
-    problems = [f"retour du {day:%d/%m/%Y} refusé : {p}" for p in periods.posting_problems([day])]
+    problems = [
+        tr("retour du %(day)s refusé : %(p)s", day=format(day, "%d/%m/%Y"), p=p)
+        for p in periods.posting_problems([day])
+    ]
     if payment.is_reversed:
-        problems.append(f"le règlement {payment.reference or payment.id} est déjà annulé")
+        problems.append(
+            tr("le règlement %(ref)s est déjà annulé", ref=payment.reference or payment.id)
+        )
     original = db.session.scalar(select(JournalEntry).where(JournalEntry.payment_id == payment.id))
     if original is None or not original.is_validated:
         problems.append(
-            f"le règlement {payment.reference or payment.id} n'a pas d'écriture validée"
+            tr(
+                "le règlement %(ref)s n'a pas d'écriture validée",
+                ref=payment.reference or payment.id,
+            )
         )
     if problems:
         raise BankError(problems)

@@ -17,12 +17,15 @@ from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
 from eage.bank import services
 from eage.bank.errors import BankError
 from eage.bank.forms import CsvMappingForm, StatementForm
+from eage.bank.matching import shown_label
 from eage.extensions import db
 from eage.forms_fr import choices
 from eage.models.bank import BankCsvMapping, BankLine, BankStatement
 from eage.payslips.settlements import KIND_LABELS
 
 bp = Blueprint("bank", __name__, url_prefix="/banque")
+# A line's proposal label in the reader's language (stored in French).
+bp.add_app_template_filter(shown_label, "proposal_label")
 
 ASSIGN_LABELS = {
     "facture": N_("Règlement de facture(s)"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from accounting import ledger
@@ -30,6 +31,7 @@ from eage.books.chart import posting_accounts
 from eage.books.errors import BooksError
 from eage.books.posting import persist_entry
 from eage.extensions import db
+from eage.filters import tr
 from eage.invoicing import services as invoicing
 from eage.invoicing.errors import InvoicingError
 from eage.models import (
@@ -80,9 +82,15 @@ def read_statement(data: bytes, filename: str, bank: str | None = None) -> State
     rows = list(db.session.scalars(query))
     if len(rows) != 1:
         raise ProblemsError.single(
-            "format non reconnu : ni CAMT.053 ni OFX ; pour un CSV, enregistrez d'abord le "
-            "format de la banque (page Banque › Formats CSV)"
-            + (" et choisissez la banque" if len(rows) > 1 else "")
+            tr(
+                "format non reconnu : ni CAMT.053 ni OFX ; pour un CSV, enregistrez d'abord le "
+                "format de la banque (page Banque › Formats CSV) et choisissez la banque"
+            )
+            if len(rows) > 1
+            else tr(
+                "format non reconnu : ni CAMT.053 ni OFX ; pour un CSV, enregistrez d'abord le "
+                "format de la banque (page Banque › Formats CSV)"
+            )
         )
     return parse_csv(data, csv_mapping(rows[0]), filename)
 
@@ -124,7 +132,7 @@ def _part_of(proposal: Proposal, line: BankLine) -> Part:
 def _book_payment(line: BankLine, part: Part, user_id: int | None) -> BankMatch:
     member = db.session.get(Member, part.member_id) if part.member_id else None
     if member is None or line.amount < 0:
-        raise BankError("un règlement d'adhérent est un crédit du relevé, avec son adhérent")
+        raise BankError(tr("un règlement d'adhérent est un crédit du relevé, avec son adhérent"))
     payment = invoicing.record_payment(
         member=member,
         day=line.booking_date,
@@ -144,7 +152,7 @@ def _book_payment(line: BankLine, part: Part, user_id: int | None) -> BankMatch:
 def _book_reversal(line: BankLine, part: Part, user_id: int | None) -> BankMatch:
     payment = db.session.get(Payment, part.payment_id) if part.payment_id else None
     if payment is None or line.amount > 0 or D(payment.amount) != part.amount:
-        raise BankError("le rejet doit reprendre un règlement du même montant, au débit")
+        raise BankError(tr("le rejet doit reprendre un règlement du même montant, au débit"))
     reversal = reverse_payment(
         payment, day=line.booking_date, reason=line.return_reason, user_id=user_id
     )
@@ -158,9 +166,14 @@ def _book_account(line: BankLine, part: Part, user_id: int | None) -> BankMatch:
     acc = db.session.scalar(select(LedgerAccount).where(LedgerAccount.number == number))
     bank, receivable = accounts["bank"], accounts["receivable"]
     if acc is None or not acc.active:
-        raise BankError(f"le compte « {number} » n'est pas au plan comptable (ou est désactivé)")
+        raise BankError(
+            tr(
+                "le compte « %(number)s » n'est pas au plan comptable (ou est désactivé)",
+                number=number,
+            )
+        )
     if number in (bank.number, receivable.number):
-        raise BankError(f"le compte {number} ne peut pas être choisi ici")
+        raise BankError(tr("le compte %(number)s ne peut pas être choisi ici", number=number))
     money_in = line.amount > 0
     label = (part.label or line.remittance or acc.label)[:300]
     entry = ledger.Entry(
@@ -220,14 +233,20 @@ def _book_payroll(
     line: BankLine, part: Part, user_id: int | None
 ) -> list[tuple[BankLine, BankMatch]]:
     if not part.month or part.payroll_kind not in settlements.KINDS or line.amount > 0:
-        raise BankError("indiquez le mois et la nature de la paie réglée (au débit)")
+        raise BankError(tr("indiquez le mois et la nature de la paie réglée (au débit)"))
     group = [ln for ln in _payroll_lines(part) if ln.id != line.id] + [line]
     paid = sum((-D(ln.amount) for ln in group), ZERO)
     owed = next(o for o in settlements.month_settlements(part.month) if o.kind == part.payroll_kind)
     if paid != owed.amount:
         raise BankError(
-            f"{settlements.KIND_LABELS[part.payroll_kind]} {part.month} : les lignes du relevé "
-            f"font {paid} €, la paie doit {owed.amount} €"
+            tr(
+                "%(kind)s %(month)s : les lignes du relevé font %(paid)s €, la paie doit "
+                "%(owed)s €",
+                kind=str(settlements.KIND_LABELS[part.payroll_kind]),
+                month=part.month,
+                paid=paid,
+                owed=owed.amount,
+            )
         )
     day = max(ln.booking_date for ln in group)
     try:
@@ -256,11 +275,15 @@ def _book(
     """Book ``parts`` of ``line`` (no commit); the lines done (a payroll part may close
     several). Raises BankError with every reason."""
     if line.is_done:
-        raise BankError(f"ligne {line.position} : déjà rapprochée")
+        raise BankError(tr("ligne %(line)s : déjà rapprochée", line=line.position))
     total = sum((D(p.amount) for p in parts), ZERO)
     if any(D(p.amount) <= 0 for p in parts) or total != abs(D(line.amount)):
         raise BankError(
-            f"les parts ({total} €) doivent faire le montant de la ligne ({abs(D(line.amount))} €)"
+            tr(
+                "les parts (%(total)s €) doivent faire le montant de la ligne (%(amount)s €)",
+                total=total,
+                amount=abs(D(line.amount)),
+            )
         )
     done: list[tuple[BankLine, BankMatch]] = []
     try:
@@ -274,7 +297,7 @@ def _book(
             elif part.kind == "account":
                 done.append((line, _book_account(line, part, user_id)))
             else:
-                raise BankError(f"nature inconnue : {part.kind}")
+                raise BankError(tr("nature inconnue : %(kind)s", kind=part.kind))
     except (InvoicingError, BooksError) as exc:
         raise BankError(exc.errors if isinstance(exc, InvoicingError) else exc.messages()) from exc
     for ln, match in done:
@@ -373,7 +396,8 @@ def _match(line: BankLine, user_id: int | None) -> None:
         return
     savepoint = db.session.begin_nested()
     try:
-        _book(line, [_part_of(proposal, line)], automatic=True, user_id=user_id)
+        with force_locale("fr"):  # a refusal is stored with the proposal: French, as its label
+            _book(line, [_part_of(proposal, line)], automatic=True, user_id=user_id)
         savepoint.commit()
     except BankError as exc:
         savepoint.rollback()
@@ -439,7 +463,7 @@ def import_statement(
 def confirm_line(line: BankLine, *, user_id: int | None = None) -> list[BankLine]:
     """Book the line as its proposal says (the accountant agrees)."""
     if not line.proposal:
-        raise BankError(f"ligne {line.position} : aucune proposition ; affectez-la")
+        raise BankError(tr("ligne %(line)s : aucune proposition ; affectez-la", line=line.position))
     return assign_line(line, [_part_of(Proposal.from_json(line.proposal), line)], user_id=user_id)
 
 
@@ -561,7 +585,12 @@ def _invoice_part(amount: Decimal, target: str) -> Part:
         )
     )
     if not numbers or len(rows) != len(numbers) or len({r.member_id for r in rows}) != 1:
-        raise BankError(f"facture(s) « {target} » introuvable(s) ou de plusieurs adhérents")
+        raise BankError(
+            tr(
+                "facture(s) « %(target)s » introuvable(s) ou de plusieurs adhérents",
+                target=target,
+            )
+        )
     plan: dict[int, Decimal] = {}
     left = amount
     for inv in sorted(rows, key=lambda r: (r.issue_date, r.seq)):
@@ -570,7 +599,13 @@ def _invoice_part(amount: Decimal, target: str) -> Part:
             plan[inv.id] = part
             left -= part
     if left:
-        raise BankError(f"{amount} € dépasse ce qui reste dû sur {', '.join(numbers)}")
+        raise BankError(
+            tr(
+                "%(amount)s € dépasse ce qui reste dû sur %(numbers)s",
+                amount=amount,
+                numbers=", ".join(numbers),
+            )
+        )
     return Part("payment", amount, member_id=rows[0].member_id, allocations=plan)
 
 
@@ -584,7 +619,13 @@ def _reversal_part(amount: Decimal, target: str) -> Part:
         .limit(1)
     )
     if payment is None:
-        raise BankError(f"aucun règlement de {amount} € sur {number} à annuler")
+        raise BankError(
+            tr(
+                "aucun règlement de %(amount)s € sur %(number)s à annuler",
+                amount=amount,
+                number=number,
+            )
+        )
     return Part("reversal", amount, payment_id=payment.id)
 
 
@@ -598,7 +639,9 @@ def parse_parts(rows: list[tuple[str, str, str]]) -> list[Part]:
         try:
             amount = D(raw_amount.replace("\u202f", "").replace(" ", "").replace(",", "."))
         except (ArithmeticError, ValueError):
-            problems.append(f"part {n} : montant « {raw_amount} » illisible")
+            problems.append(
+                tr("part %(n)s : montant « %(amount)s » illisible", n=n, amount=raw_amount)
+            )
             continue
         try:
             if kind == "facture":
@@ -615,11 +658,11 @@ def parse_parts(rows: list[tuple[str, str, str]]) -> list[Part]:
                 )
                 parts.append(Part("account", amount, account=account))
             else:
-                problems.append(f"part {n} : nature inconnue")
+                problems.append(tr("part %(n)s : nature inconnue", n=n))
         except BankError as exc:
-            problems.extend(f"part {n} : {p}" for p in exc.problems)
+            problems.extend(tr("part %(n)s : %(p)s", n=n, p=p) for p in exc.problems)
     if not parts and not problems:
-        problems.append("indiquez au moins une part")
+        problems.append(tr("indiquez au moins une part"))
     if problems:
         raise BankError(problems)
     return parts

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from accounting.problems import Problem
+from eage.filters import tr
 
 
 @dataclass(frozen=True)
@@ -62,4 +63,4 @@ def compact_iban(text: str | None) -> str | None:
 
 
 def line_problem(row: int | str, message: str) -> Problem:
-    return Problem(None, f"ligne {row} : {message}", row=row)
+    return Problem(None, tr("ligne %(row)s : %(message)s", row=row, message=message), row=row)

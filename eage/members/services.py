@@ -117,10 +117,10 @@ def _iban_problems(iban: str | None, member_id: int | None) -> list[Problem]:
     if not iban:
         return []
     if not iban_mod.is_valid(iban):
-        return [Problem("iban", "IBAN invalide : vérifiez sa saisie (clé de contrôle).")]
+        return [Problem("iban", tr("IBAN invalide : vérifiez sa saisie (clé de contrôle)."))]
     clash = db.session.scalar(select(Member.id).where(Member.iban == iban))
     if clash is not None and clash != member_id:
-        return [Problem("iban", "Cet IBAN est déjà celui d'un autre adhérent.")]
+        return [Problem("iban", tr("Cet IBAN est déjà celui d'un autre adhérent."))]
     return []
 
 

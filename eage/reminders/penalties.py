@@ -13,6 +13,7 @@ from accounting.problems import Problem, ProblemsError
 from eage import storage
 from eage.books import periods
 from eage.extensions import db
+from eage.filters import tr
 from eage.invoicing import services as invoicing
 from eage.invoicing.services import LineSpec
 from eage.locks import take_issuing_lock
@@ -50,14 +51,20 @@ def penalty_invoice_problems(reminder: Reminder, day: date | None) -> list[Probl
     problems = []
     if reminder.penalty_invoice is not None:
         problems.append(
-            Problem(None, f"facture de pénalités déjà émise : {reminder.penalty_invoice.number}")
+            Problem(
+                None,
+                tr(
+                    "facture de pénalités déjà émise : %(number)s",
+                    number=reminder.penalty_invoice.number,
+                ),
+            )
         )
     if reminder.penalties + reminder.indemnities <= 0:
-        problems.append(Problem(None, "aucune pénalité ni indemnité à facturer"))
+        problems.append(Problem(None, tr("aucune pénalité ni indemnité à facturer")))
     if day is None:
-        problems.append(Problem("day", "date manquante"))
+        problems.append(Problem("day", tr("date manquante")))
     elif day < reminder.sent_on:
-        problems.append(Problem("day", "date antérieure à la relance"))
+        problems.append(Problem("day", tr("date antérieure à la relance")))
     else:
         problems += [Problem("day", m) for m in periods.posting_problems([day])]
     return problems

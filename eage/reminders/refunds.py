@@ -13,6 +13,7 @@ from eage.books import periods
 from eage.books.chart import posting_accounts
 from eage.books.posting import persist_entry
 from eage.extensions import db
+from eage.filters import tr
 from eage.invoicing import services as invoicing
 from eage.locks import take_issuing_lock
 from eage.models import CreditRefund, Invoice
@@ -23,19 +24,28 @@ def refund_problems(note: Invoice, day: date | None) -> list[Problem]:
     still owes an invoice (apply the credit to it instead), no date or a closed period."""
     problems = []
     if not note.is_credit_note:
-        return [Problem(None, f"{note.number} n'est pas un avoir")]
+        return [Problem(None, tr("%(number)s n'est pas un avoir", number=note.number))]
     if invoicing.unapplied_credit(note) <= 0:
-        problems.append(Problem(None, f"{note.number} : plus de crédit à rembourser"))
+        problems.append(
+            Problem(None, tr("%(number)s : plus de crédit à rembourser", number=note.number))
+        )
     open_invoices = invoicing.open_invoices(note.member)
     if open_invoices:
         numbers = ", ".join(i.number for i in open_invoices)
         problems.append(
-            Problem(None, f"{note.member.code} doit encore {numbers} : imputez-y l'avoir")
+            Problem(
+                None,
+                tr(
+                    "%(code)s doit encore %(numbers)s : imputez-y l'avoir",
+                    code=note.member.code,
+                    numbers=numbers,
+                ),
+            )
         )
     if day is None:
-        problems.append(Problem("day", "date manquante"))
+        problems.append(Problem("day", tr("date manquante")))
     elif day < note.issue_date:
-        problems.append(Problem("day", "date antérieure à l'avoir"))
+        problems.append(Problem("day", tr("date antérieure à l'avoir")))
     else:
         problems += [Problem("day", m) for m in periods.posting_problems([day])]
     return problems

@@ -33,6 +33,7 @@ from eage.books import periods
 from eage.books.chart import posting_accounts
 from eage.books.posting import persist_entry
 from eage.extensions import db
+from eage.filters import tr
 from eage.invoicing import services as invoicing
 from eage.invoicing.documents import current_seller
 from eage.locks import take_issuing_lock
@@ -240,13 +241,18 @@ def check_sendable(reminders: list[MemberReminder], asked: list[str]) -> list[Pr
     for code in asked:
         r = found.get(code)
         if r is None:
-            problems.append(Problem("members", f"{code} : aucune facture échue impayée"))
+            problems.append(
+                Problem("members", tr("%(code)s : aucune facture échue impayée", code=code))
+            )
         elif r.level is None:
             problems.append(
-                Problem("members", f"{code} : déjà relancé à ce niveau, délai non écoulé")
+                Problem(
+                    "members",
+                    tr("%(code)s : déjà relancé à ce niveau, délai non écoulé", code=code),
+                )
             )
         elif not r.recipients:
-            problems.append(Problem("members", f"{code} : aucune adresse e-mail"))
+            problems.append(Problem("members", tr("%(code)s : aucune adresse e-mail", code=code)))
     return problems
 
 
@@ -320,7 +326,7 @@ def send_reminders(
     at once (ProblemsError) and nothing sent when one is refused."""
     today = today or date.today()
     if not member_codes:
-        raise ProblemsError.single("choisissez au moins un adhérent", "members")
+        raise ProblemsError.single(tr("choisissez au moins un adhérent"), "members")
     found = proposals(today)
     problems = check_sendable(found, member_codes)
     if problems:
@@ -355,11 +361,11 @@ def ask_deposit(
 ) -> SecurityDeposit:
     problems = []
     if amount is None or amount <= 0:
-        problems.append(Problem("amount", "le montant du dépôt doit être positif"))
+        problems.append(Problem("amount", tr("le montant du dépôt doit être positif")))
     elif not is_whole_cents(amount):
-        problems.append(Problem("amount", "au plus deux décimales"))
+        problems.append(Problem("amount", tr("au plus deux décimales")))
     if asked_on is None:
-        problems.append(Problem("day", "date manquante"))
+        problems.append(Problem("day", tr("date manquante")))
     if problems:
         raise ProblemsError(problems)
     assert amount is not None and asked_on is not None
@@ -378,16 +384,16 @@ def ask_deposit(
 def _deposit_day_problems(dep: SecurityDeposit, day: date | None, refund: bool) -> list[Problem]:
     problems = []
     if day is None:
-        return [Problem("day", "date manquante")]
+        return [Problem("day", tr("date manquante"))]
     if refund and dep.received_on is None:
-        problems.append(Problem(None, "dépôt non encore reçu : rien à rembourser"))
+        problems.append(Problem(None, tr("dépôt non encore reçu : rien à rembourser")))
     elif refund and dep.refunded_on is not None:
-        problems.append(Problem(None, "dépôt déjà remboursé"))
+        problems.append(Problem(None, tr("dépôt déjà remboursé")))
     elif not refund and dep.received_on is not None:
-        problems.append(Problem(None, "dépôt déjà reçu"))
+        problems.append(Problem(None, tr("dépôt déjà reçu")))
     earliest = dep.received_on if refund else dep.asked_on
     if earliest and day < earliest:
-        problems.append(Problem("day", f"date antérieure au {fr_date(earliest)}"))
+        problems.append(Problem("day", tr("date antérieure au %(day)s", day=fr_date(earliest))))
     problems += [Problem("day", m) for m in periods.posting_problems([day])]
     return problems
 

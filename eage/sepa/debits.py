@@ -27,6 +27,7 @@ from accounting.money import ZERO
 from accounting.problems import Problem, ProblemsError
 from eage import audit, mail, storage
 from eage.extensions import db
+from eage.filters import tr
 from eage.invoicing.services import open_invoices, outstanding, unapplied_credit
 from eage.locks import take_issuing_lock
 from eage.models import Invoice, Member, Organisation, User
@@ -81,12 +82,16 @@ class DebitPlan:
 
 def date_problem(collection_date: date, today: date) -> str | None:
     if collection_date <= today:
-        return f"la date de prélèvement {fr_date(collection_date)} n'est pas dans le futur"
+        return tr(
+            "la date de prélèvement %(day)s n'est pas dans le futur", day=fr_date(collection_date)
+        )
     if not rules.is_business_day(collection_date):
         following = fr_date(rules.next_business_day(collection_date))
-        return (
-            f"le {fr_date(collection_date)} n'est pas un jour ouvré TARGET2 (week-end ou "
-            f"jour férié bancaire) : prochain jour ouvré {following}"
+        return tr(
+            "le %(day)s n'est pas un jour ouvré TARGET2 (week-end ou "
+            "jour férié bancaire) : prochain jour ouvré %(following)s",
+            day=fr_date(collection_date),
+            following=following,
         )
     return None
 
@@ -111,17 +116,24 @@ def _active_mandate(member_id: int, day: date) -> SepaMandate | None:
 
 
 def _mandate_problems(mandate: SepaMandate, day: date) -> list[str]:
-    who = f"{mandate.member.code} (mandat {mandate.reference})"
+    who = tr(
+        "%(code)s (mandat %(reference)s)", code=mandate.member.code, reference=mandate.reference
+    )
     problems = []
     if why := rules.iban_problem(mandate.iban):
-        problems.append(f"{who} : {why}")
+        problems.append(tr("%(who)s : %(why)s", who=who, why=why))
     if why := rules.bic_problem(mandate.bic):
-        problems.append(f"{who} : {why}")
+        problems.append(tr("%(who)s : %(why)s", who=who, why=why))
     if not mandate.debtor_name.strip() or not rules.MANDATE_REFERENCE.match(mandate.reference):
-        problems.append(f"{who} : mandat incomplet (nom du débiteur ou référence)")
+        problems.append(tr("%(who)s : mandat incomplet (nom du débiteur ou référence)", who=who))
     last_use = mandate.last_collected_on or mandate.signed_on
     if rules.months_between(last_use, day) >= rules.MANDATE_EXPIRY_MONTHS:
-        problems.append(f"{who} : mandat caduc, inutilisé depuis 36 mois (faire signer un nouveau)")
+        problems.append(
+            tr(
+                "%(who)s : mandat caduc, inutilisé depuis 36 mois (faire signer un nouveau)",
+                who=who,
+            )
+        )
     return problems
 
 
@@ -168,34 +180,55 @@ def plan_debits(collection_date: date, *, today: date) -> DebitPlan:
         mandate = _active_mandate(member.id, collection_date)
         if mandate is None:
             plan.skipped.append(
-                f"{member.code} ({member.name}) : pas de mandat actif — facture "
-                f"{invoice.number} ({money(left)}) non prélevée"
+                tr(
+                    "%(code)s (%(name)s) : pas de mandat actif — facture %(number)s "
+                    "(%(left)s) non prélevée",
+                    code=member.code,
+                    name=member.name,
+                    number=invoice.number,
+                    left=money(left),
+                )
             )
             continue
         if mandate.kind == "one_off" and any(li.mandate.id == mandate.id for li in plan.lines):
             plan.skipped.append(
-                f"{member.code} : mandat ponctuel {mandate.reference} déjà utilisé pour une "
-                f"autre facture — facture {invoice.number} non prélevée"
+                tr(
+                    "%(code)s : mandat ponctuel %(reference)s déjà utilisé pour une "
+                    "autre facture — facture %(number)s non prélevée",
+                    code=member.code,
+                    reference=mandate.reference,
+                    number=invoice.number,
+                )
             )
             continue
         if member.id not in checked:
             checked.add(member.id)
             if (credit := _credit_held(member.id)) > 0:
                 plan.notices.append(
-                    f"{member.code} détient un avoir non imputé de {money(credit)} : "
-                    "l'imputer sur ses factures avant de prélever évite de trop prélever"
+                    tr(
+                        "%(code)s détient un avoir non imputé de %(credit)s : "
+                        "l'imputer sur ses factures avant de prélever évite de trop prélever",
+                        code=member.code,
+                        credit=money(credit),
+                    )
                 )
             plan.problems.extend(
                 Problem(None, p) for p in _mandate_problems(mandate, collection_date)
             )
             if _notify_address(member) is None:
                 plan.problems.append(
-                    Problem(None, f"{member.code} : aucune adresse e-mail pour la pré-notification")
+                    Problem(
+                        None,
+                        tr(
+                            "%(code)s : aucune adresse e-mail pour la pré-notification",
+                            code=member.code,
+                        ),
+                    )
                 )
         plan.lines.append(DebitLine(invoice, mandate, left, mandate.sequence_type))
     if not plan.lines and not plan.problems:
         plan.problems.append(
-            Problem(None, f"aucune facture à prélever au {fr_date(collection_date)}")
+            Problem(None, tr("aucune facture à prélever au %(day)s", day=fr_date(collection_date)))
         )
     if plan.lines and (collection_date - today).days < PRENOTIFICATION_DAYS:
         plan.notices.append(

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from accounting.problems import Problem
 from eage import audit
 from eage.extensions import db
+from eage.filters import tr
 from eage.models import Member, Organisation
 from eage.models.sepa import MANDATE_KINDS, SepaMandate, SepaSettings
 from eage.sepa import rules
@@ -48,7 +49,7 @@ def check_settings(data: dict[str, Any]) -> list[Problem]:
         if bic and (why := rules.bic_problem(bic)):
             problems.append(Problem(f"{kind}_bic", why + "."))
         if (iban or bic) and not data.get(f"{kind}_name"):
-            problems.append(Problem(f"{kind}_name", "Le nom du bénéficiaire est obligatoire."))
+            problems.append(Problem(f"{kind}_name", tr("Le nom du bénéficiaire est obligatoire.")))
     return problems
 
 
@@ -75,12 +76,12 @@ def save_settings(data: dict[str, Any], *, user_id: int | None) -> SepaSettings:
 def creditor_problems(org: Organisation | None, ics: str | None, *, debits: bool) -> list[str]:
     """What the group's own side of a file lacks (its name, IBAN, BIC; the ICS for debits)."""
     if org is None:
-        return ["le groupement n'est pas paramétré"]
+        return [tr("le groupement n'est pas paramétré")]
     problems = []
     if why := rules.iban_problem(org.iban):
-        problems.append(f"compte du groupement : {why}")
+        problems.append(tr("compte du groupement : %(why)s", why=why))
     if why := rules.bic_problem(org.bic, required=True):
-        problems.append(f"compte du groupement : {why}")
+        problems.append(tr("compte du groupement : %(why)s", why=why))
     if debits and (why := rules.ics_problem(ics)):
         problems.append(why)
     return problems
@@ -105,30 +106,37 @@ def check_mandate(data: dict[str, Any], today: date) -> list[Problem]:
     problems: list[Problem] = []
     reference = (data.get("reference") or "").strip()
     if not reference:
-        problems.append(Problem("reference", "La référence unique du mandat est obligatoire."))
+        problems.append(Problem("reference", tr("La référence unique du mandat est obligatoire.")))
     elif not rules.MANDATE_REFERENCE.match(reference):
         problems.append(
             Problem(
                 "reference",
-                "Référence invalide : 35 caractères au plus, lettres, chiffres et "
-                "/ - ? : ( ) . , ' + sans espace.",
+                tr(
+                    "Référence invalide : 35 caractères au plus, lettres, chiffres et "
+                    "/ - ? : ( ) . , ' + sans espace."
+                ),
             )
         )
     elif db.session.scalar(select(SepaMandate.id).where(SepaMandate.reference == reference)):
-        problems.append(Problem("reference", f"La référence « {reference} » est déjà utilisée."))
+        problems.append(
+            Problem(
+                "reference",
+                tr("La référence « %(reference)s » est déjà utilisée.", reference=reference),
+            )
+        )
     signed = data.get("signed_on")
     if signed is None:
-        problems.append(Problem("signed_on", "La date de signature est obligatoire."))
+        problems.append(Problem("signed_on", tr("La date de signature est obligatoire.")))
     elif signed > today:
-        problems.append(Problem("signed_on", "La date de signature ne peut pas être future."))
+        problems.append(Problem("signed_on", tr("La date de signature ne peut pas être future.")))
     if not (data.get("debtor_name") or "").strip():
-        problems.append(Problem("debtor_name", "Le nom du débiteur est obligatoire."))
+        problems.append(Problem("debtor_name", tr("Le nom du débiteur est obligatoire.")))
     if why := rules.iban_problem(data.get("iban")):
         problems.append(Problem("iban", why + "."))
     if why := rules.bic_problem(data.get("bic")):
         problems.append(Problem("bic", why + "."))
     if data.get("kind") not in MANDATE_KINDS:
-        problems.append(Problem("kind", "Type de mandat inconnu."))
+        problems.append(Problem("kind", tr("Type de mandat inconnu.")))
     return problems
 
 

@@ -21,6 +21,7 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from accounting.calendar import easter_sunday
+from eage.filters import tr
 
 ICS_PATTERN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{3}[A-Z0-9]{1,28}$")
 FR_ICS_PATTERN = re.compile(r"^FR[0-9]{2}[A-Z0-9]{3}[A-Z0-9]{11}$")
@@ -37,24 +38,28 @@ def compact(value: str | None) -> str:
 def iban_problem(value: str | None) -> str | None:
     """None if ``value`` is a valid IBAN, else why not (French)."""
     if not compact(value):
-        return "IBAN manquant"
+        return tr("IBAN manquant")
     try:
         stdnum_iban.validate(compact(value))
     except InvalidChecksum:
-        return f"IBAN {compact(value)} invalide : la clé de contrôle ne correspond pas"
+        return tr(
+            "IBAN %(iban)s invalide : la clé de contrôle ne correspond pas", iban=compact(value)
+        )
     except ValidationError:
-        return f"IBAN {compact(value)} invalide"
+        return tr("IBAN %(iban)s invalide", iban=compact(value))
     return None
 
 
 def bic_problem(value: str | None, *, required: bool = False) -> str | None:
     """None if ``value`` is empty (and not required) or a valid BIC, else why not."""
     if not compact(value):
-        return "BIC manquant" if required else None
+        return tr("BIC manquant") if required else None
     try:
         stdnum_bic.validate(compact(value))
     except ValidationError:
-        return f"BIC {compact(value)} invalide : 8 ou 11 caractères (banque, pays, lieu)"
+        return tr(
+            "BIC %(bic)s invalide : 8 ou 11 caractères (banque, pays, lieu)", bic=compact(value)
+        )
     return None
 
 
@@ -72,15 +77,19 @@ def ics_problem(value: str | None) -> str | None:
     """None if ``value`` is a well-formed creditor identifier with right check digits."""
     ics = compact(value)
     if not ics:
-        return "identifiant créancier SEPA (ICS) manquant"
+        return tr("identifiant créancier SEPA (ICS) manquant")
     pattern = FR_ICS_PATTERN if ics.startswith("FR") else ICS_PATTERN
     if not pattern.match(ics):
-        return (
-            f"identifiant créancier SEPA {ics} invalide : FR + 2 chiffres de contrôle "
-            "+ 3 caractères + 11 caractères attendus (ex. FR53ZZZ00000012345)"
+        return tr(
+            "identifiant créancier SEPA %(ics)s invalide : FR + 2 chiffres de contrôle "
+            "+ 3 caractères + 11 caractères attendus (ex. FR53ZZZ00000012345)",
+            ics=ics,
         )
     if ics_check_digits(ics[:2], ics[7:]) != ics[2:4]:
-        return f"identifiant créancier SEPA {ics} invalide : la clé de contrôle ne correspond pas"
+        return tr(
+            "identifiant créancier SEPA %(ics)s invalide : la clé de contrôle ne correspond pas",
+            ics=ics,
+        )
     return None
 
 

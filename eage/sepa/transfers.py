@@ -18,6 +18,7 @@ from accounting.months import Month
 from accounting.problems import Problem, ProblemsError
 from eage import audit, storage
 from eage.extensions import db
+from eage.filters import tr
 from eage.locks import take_issuing_lock
 from eage.models import MonthLock, Organisation, Payslip
 from eage.models.sepa import SepaBatch, SepaTransaction
@@ -119,7 +120,14 @@ def _charge_lines(plan: TransferPlan, taken: set[str]) -> None:
         name = str(settlements.KIND_LABELS[kind])
         if why or not payee.get("name"):
             plan.problems.append(
-                Problem(None, f"{name} : {why or 'bénéficiaire manquant'} (paramètres SEPA)")
+                Problem(
+                    None,
+                    tr(
+                        "%(name)s : %(why)s (paramètres SEPA)",
+                        name=name,
+                        why=why or tr("bénéficiaire manquant"),
+                    ),
+                )
             )
             continue
         plan.lines.append(
@@ -140,14 +148,20 @@ def plan_transfers(
 ) -> TransferPlan:
     plan = TransferPlan(month, execution_date)
     if db.session.get(MonthLock, month) is None:
-        plan.problems.append(Problem("month", f"le mois {month} n'est pas clôturé"))
+        plan.problems.append(
+            Problem("month", tr("le mois %(month)s n'est pas clôturé", month=month))
+        )
         return plan
     if execution_date <= today or not rules.is_business_day(execution_date):
         plan.problems.append(
             Problem(
                 "execution_date",
-                f"la date d'exécution {fr_date(execution_date)} n'est pas un jour ouvré futur "
-                f"(prochain : {fr_date(rules.next_business_day(today))})",
+                tr(
+                    "la date d'exécution %(day)s n'est pas un jour ouvré futur "
+                    "(prochain : %(next)s)",
+                    day=fr_date(execution_date),
+                    next=fr_date(rules.next_business_day(today)),
+                ),
             )
         )
     org = db.session.scalar(select(Organisation).limit(1))
@@ -157,7 +171,9 @@ def plan_transfers(
     if with_charges:
         _charge_lines(plan, e2e_taken)
     if not plan.lines and not plan.problems:
-        plan.problems.append(Problem(None, f"rien à virer pour {month} (déjà fait ?)"))
+        plan.problems.append(
+            Problem(None, tr("rien à virer pour %(month)s (déjà fait ?)", month=month))
+        )
     return plan
 
 
