@@ -14,3 +14,21 @@ def test_models_and_migrations_agree(app) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def test_foreign_keys_are_enforced_again_after_a_migration(app) -> None:
+    """SQLite migrations run with foreign keys off (batch mode rebuilds tables): the pooled
+    connections must come back with them on."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from eage.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        return
+    db.session.remove()
+    downgrade(revision="-1")
+    upgrade()
+    for _ in range(3):  # whichever pooled connection the session gets
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
