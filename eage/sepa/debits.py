@@ -153,14 +153,54 @@ def _notify_address(member: Member) -> str | None:
     return next(iter(users), None)
 
 
-def plan_debits(collection_date: date, *, today: date) -> DebitPlan:
-    """What a batch at ``collection_date`` would hold, and what stops it."""
-    plan = DebitPlan(collection_date)
-    if why := date_problem(collection_date, today):
-        plan.problems.append(Problem("collection_date", why))
-    org = db.session.scalar(select(Organisation).limit(1))
-    for why in creditor_problems(org, settings().creditor_identifier, debits=True):
-        plan.problems.append(Problem(None, why))
+def _skip_reason(
+    invoice: Invoice, left: Decimal, mandate: SepaMandate | None, plan: DebitPlan
+) -> str | None:
+    """Why an invoice due stays out of the batch (listed, the batch goes on), or None."""
+    member = invoice.member
+    if mandate is None:
+        return tr(
+            "%(code)s (%(name)s) : pas de mandat actif — facture %(number)s "
+            "(%(left)s) non prélevée",
+            code=member.code,
+            name=member.name,
+            number=invoice.number,
+            left=money(left),
+        )
+    if mandate.kind == "one_off" and any(li.mandate.id == mandate.id for li in plan.lines):
+        return tr(
+            "%(code)s : mandat ponctuel %(reference)s déjà utilisé pour une "
+            "autre facture — facture %(number)s non prélevée",
+            code=member.code,
+            reference=mandate.reference,
+            number=invoice.number,
+        )
+    return None
+
+
+def _check_member(plan: DebitPlan, member: Member, mandate: SepaMandate) -> None:
+    """Once per member of the batch: its mandate, its pre-notification address, and a
+    credit note it holds (a notice: collecting in full would take too much)."""
+    if (credit := _credit_held(member.id)) > 0:
+        plan.notices.append(
+            tr(
+                "%(code)s détient un avoir non imputé de %(credit)s : "
+                "l'imputer sur ses factures avant de prélever évite de trop prélever",
+                code=member.code,
+                credit=money(credit),
+            )
+        )
+    plan.problems.extend(Problem(None, p) for p in _mandate_problems(mandate, plan.collection_date))
+    if _notify_address(member) is None:
+        plan.problems.append(
+            Problem(
+                None,
+                tr("%(code)s : aucune adresse e-mail pour la pré-notification", code=member.code),
+            )
+        )
+
+
+def _due_invoices(collection_date: date) -> list[Invoice]:
     taken = _already_collected()
     invoices = db.session.scalars(
         select(Invoice)
@@ -171,70 +211,43 @@ def plan_debits(collection_date: date, *, today: date) -> DebitPlan:
         )
         .order_by(Invoice.member_id, Invoice.issue_date, Invoice.seq)
     )
+    return [i for i in invoices if i.id not in taken]
+
+
+def plan_debits(collection_date: date, *, today: date) -> DebitPlan:
+    """What a batch at ``collection_date`` would hold, and what stops it."""
+    plan = DebitPlan(collection_date)
+    if why := date_problem(collection_date, today):
+        plan.problems.append(Problem("collection_date", why))
+    org = db.session.scalar(select(Organisation).limit(1))
+    for why in creditor_problems(org, settings().creditor_identifier, debits=True):
+        plan.problems.append(Problem(None, why))
     checked: set[int] = set()
-    for invoice in invoices:
+    for invoice in _due_invoices(collection_date):
         left = outstanding(invoice)
-        if left <= 0 or invoice.id in taken:
+        if left <= 0:
             continue
-        member = invoice.member
-        mandate = _active_mandate(member.id, collection_date)
-        if mandate is None:
-            plan.skipped.append(
-                tr(
-                    "%(code)s (%(name)s) : pas de mandat actif — facture %(number)s "
-                    "(%(left)s) non prélevée",
-                    code=member.code,
-                    name=member.name,
-                    number=invoice.number,
-                    left=money(left),
-                )
-            )
+        mandate = _active_mandate(invoice.member_id, collection_date)
+        if (why := _skip_reason(invoice, left, mandate, plan)) is not None or mandate is None:
+            plan.skipped.append(why or "")
             continue
-        if mandate.kind == "one_off" and any(li.mandate.id == mandate.id for li in plan.lines):
-            plan.skipped.append(
-                tr(
-                    "%(code)s : mandat ponctuel %(reference)s déjà utilisé pour une "
-                    "autre facture — facture %(number)s non prélevée",
-                    code=member.code,
-                    reference=mandate.reference,
-                    number=invoice.number,
-                )
-            )
-            continue
-        if member.id not in checked:
-            checked.add(member.id)
-            if (credit := _credit_held(member.id)) > 0:
-                plan.notices.append(
-                    tr(
-                        "%(code)s détient un avoir non imputé de %(credit)s : "
-                        "l'imputer sur ses factures avant de prélever évite de trop prélever",
-                        code=member.code,
-                        credit=money(credit),
-                    )
-                )
-            plan.problems.extend(
-                Problem(None, p) for p in _mandate_problems(mandate, collection_date)
-            )
-            if _notify_address(member) is None:
-                plan.problems.append(
-                    Problem(
-                        None,
-                        tr(
-                            "%(code)s : aucune adresse e-mail pour la pré-notification",
-                            code=member.code,
-                        ),
-                    )
-                )
+        if invoice.member_id not in checked:
+            checked.add(invoice.member_id)
+            _check_member(plan, invoice.member, mandate)
         plan.lines.append(DebitLine(invoice, mandate, left, mandate.sequence_type))
     if not plan.lines and not plan.problems:
         plan.problems.append(
             Problem(None, tr("aucune facture à prélever au %(day)s", day=fr_date(collection_date)))
         )
-    if plan.lines and (collection_date - today).days < PRENOTIFICATION_DAYS:
+    if plan.lines and (days := (collection_date - today).days) < PRENOTIFICATION_DAYS:
         plan.notices.append(
-            f"pré-notification envoyée aujourd'hui, {(collection_date - today).days} jour(s) "
-            f"avant le prélèvement : moins que les {PRENOTIFICATION_DAYS} jours du règlement "
-            "SEPA, ce délai plus court doit être convenu avec les adhérents (mandat ou contrat)"
+            tr(
+                "pré-notification envoyée aujourd'hui, %(days)s jour(s) avant le prélèvement : "
+                "moins que les %(minimum)s jours du règlement SEPA, ce délai plus court doit être "
+                "convenu avec les adhérents (mandat ou contrat)",
+                days=days,
+                minimum=PRENOTIFICATION_DAYS,
+            )
         )
     return plan
 
