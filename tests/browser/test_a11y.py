@@ -31,6 +31,10 @@ BACK_OFFICE_PAGES = {
     "payslips": "/paie/",
     "books": "/comptabilite/",
     "members": "/adherents/",
+    "bank": "/banque/",  # issue 16
+    "sepa": "/sepa/",
+    "reminders": "/relances/",
+    "deposits": "/depots-de-garantie/",
 }
 PAGES = {
     "accountant": BACK_OFFICE_PAGES,
