@@ -50,6 +50,19 @@ class ExpenseForm(_RowForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Compte auxiliaire 401 ; « Fournisseurs divers » si vide."),
     )
+    supplier_iban = StringField(
+        _l("IBAN du fournisseur (facultatif)"),
+        validators=[Optional(), Length(max=42)],
+        description=_l(
+            "Retenu pour ce fournisseur : ses factures pourront être payées par virement SEPA."
+        ),
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"},
+    )
+    supplier_bic = StringField(
+        _l("BIC du fournisseur (facultatif)"),
+        validators=[Optional(), Length(max=11)],
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"},
+    )
     paid_by = SelectField(
         _l("Réglée par"),
         choices=choices(

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from accounting.problems import ProblemsError
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
-from eage.expenses import importer, services
+from eage.expenses import importer, services, suppliers
 from eage.expenses.forms import ExpenseForm, ImportForm, IncomeForm
 from eage.extensions import db
 from eage.forms_fr import attach_problems
@@ -84,6 +84,8 @@ def _form_data(form: ExpenseForm | IncomeForm) -> dict[str, Any]:
         data["supplier"] = (form.supplier.data or "").strip()
         data["vat"] = form.vat.data
         data["paid_by"] = form.paid_by.data or "supplier"
+        data["supplier_iban"] = (form.supplier_iban.data or "").strip()
+        data["supplier_bic"] = (form.supplier_bic.data or "").strip()
     return data
 
 
@@ -104,6 +106,9 @@ def _edit(kind: str, row: Any) -> ResponseReturnValue:
     form.service_id.choices = services.service_choices()
     if request.method == "GET" and row is not None:
         form.service_id.data = str(row.service_id or "")
+        known = suppliers.by_name(row.supplier) if kind == "expense" else None
+        if known is not None:
+            form.supplier_iban.data, form.supplier_bic.data = known.iban, known.bic
     if form.is_submitted():
         ok = form.validate()
         data = _form_data(form)

@@ -48,5 +48,7 @@ class Expense(Base):
     supplier: Mapped[str | None] = mapped_column(String(200))
     vat: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"), server_default="0")
     paid_by: Mapped[str] = mapped_column(String(10), default="supplier", server_default="supplier")
+    # The day the bank statement booked its payment (``FOUR-<id>`` on 401), None while unpaid.
+    paid_on: Mapped[date | None]
 
     service: Mapped[Service | None] = relationship()
