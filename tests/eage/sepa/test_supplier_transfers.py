@@ -68,6 +68,11 @@ def november(demo) -> Expense:
     )
 
 
+def _plain(html: str) -> str:
+    """The page's text with its thin and no-break spaces as plain spaces."""
+    return html.replace("\u202f", " ").replace("\xa0", " ")
+
+
 def _transactions(xml: bytes) -> dict[str, ET.Element]:
     root = ET.fromstring(xml)
     return {
@@ -196,3 +201,60 @@ def test_the_statement_pays_the_supplier_on_401(november: Expense, app) -> None:
     statuses = {t.end_to_end_id: t.status for t in db.session.get(SepaBatch, batch.id).transactions}
     assert statuses == {"SAL-2026-11-CMARTIN": "pending", f"FOUR-{rent.id}": "done"}
     assert transfers.payable_expenses("2026-11") == []
+
+
+def test_the_accountant_types_the_iban_then_picks_the_invoices(demo, login_as, app) -> None:
+    factories.add_payslip("CMARTIN", "2026-11", "2950.00", "1200.00")
+    factories.employee("CMARTIN").iban = IBAN_FR
+    db.session.add(MonthLock(month="2026-11"))
+    db.session.commit()
+    client = login_as("accountant")
+    form = {
+        "date": "20/11/2026",
+        "account": "613200",
+        "label": "Loyer novembre",
+        "amount": "300,00",
+        "vat": "60,00",
+        "supplier": RENT,
+        "paid_by": "supplier",
+        "service_id": "",
+        "supplier_iban": "DE89 3704 0044 0532 0130 01",  # wrong check digits
+    }
+    bad = client.post("/depenses/nouvelle", data=form)
+    assert "la clé de contrôle ne correspond pas" in bad.text
+    assert db.session.scalar(select(func.count(Expense.id))) == 0
+    ok = client.post("/depenses/nouvelle", data={**form, "supplier_iban": IBAN_DE})
+    assert ok.status_code == 302
+    rent = db.session.scalar(select(Expense))
+    phone = _expense(date(2026, 11, 25), "100.00", "20.00", RENT)
+    day = date.today()
+    execution = transfers.default_execution_date("2026-11", day)
+    base = {"month": "2026-11", "execution_date": execution.strftime("%d/%m/%Y")}
+
+    first = client.post("/sepa/virements", data={**base, "with_suppliers": "y", "preview": "1"})
+    assert f"FOUR-{rent.id}" in first.text and f"FOUR-{phone.id}" in first.text
+    assert "DE89 •••• 3000" in first.text and "3 430,00" in _plain(first.text)  # 2950 + 360 + 120
+    picked = {**base, "with_suppliers": "y", "suppliers_listed": "1", "expense": str(phone.id)}
+    preview = client.post("/sepa/virements", data={**picked, "preview": "1"})
+    assert "3 070,00" in _plain(preview.text)  # 2950 + 120
+    assert db.session.scalar(select(func.count(SepaBatch.id))) == 0
+    done = client.post("/sepa/virements", data={**picked, "generate": "1"})
+    assert done.status_code == 302
+    batch = db.session.scalar(select(SepaBatch))
+    assert batch is not None and batch.total == Decimal("3070.00")
+    assert f"FOUR-{phone.id}" in {t.end_to_end_id for t in batch.transactions}
+    assert [e.id for e in transfers.payable_expenses("2026-11")] == [rent.id]
+    # The IBAN is remembered for the supplier: its next invoice's form shows it.
+    phone_form = client.get(f"/depenses/{phone.id}/modifier")
+    assert phone_form.status_code == 302  # posted (November is closed): frozen
+
+
+def test_cli_with_suppliers(november: Expense, runner, tmp_path) -> None:
+    result = runner.invoke(
+        args=["sepa-salaries", "2026-11", "--output", str(tmp_path), "--with-suppliers"]
+    )
+    assert result.exit_code == 0, result.output
+    (written,) = tmp_path.glob("*-pain001.xml")
+    validate(written.read_bytes(), "pain.001.001.03")
+    assert "2 transfers, total 3310.00 EUR" in result.output
+    assert f"FOUR-{november.id}" in _transactions(written.read_bytes())
