@@ -16,7 +16,7 @@ from flask_login import current_user
 from accounting.problems import ProblemsError
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
 from eage.expenses import importer, services, suppliers
-from eage.expenses.forms import ExpenseForm, ImportForm, IncomeForm
+from eage.expenses.forms import ExpenseForm, ImportForm, IncomeForm, SupplierBankForm
 from eage.extensions import db
 from eage.forms_fr import attach_problems
 from eage.models import Expense, OperatingIncome
@@ -238,3 +238,30 @@ def import_file() -> ResponseReturnValue:
         name=name,
         dry_run=bool(form.dry_run.data),
     ), (422 if result.problems else 200)
+
+
+@bp.route("/fournisseurs/iban", methods=["GET", "POST"])
+@roles_required(*OPERATIONS)
+def supplier_bank() -> ResponseReturnValue:
+    """A supplier's IBAN/BIC (?nom=…): its invoices can then be paid by SEPA transfer."""
+    form = SupplierBankForm()
+    if request.method == "GET":
+        known = suppliers.by_name(request.args.get("nom"))
+        form.supplier.data = known.name if known else request.args.get("nom", "")
+        if known is not None:
+            form.supplier_iban.data, form.supplier_bic.data = known.iban, known.bic
+    elif form.validate_on_submit():
+        data = {
+            "supplier": (form.supplier.data or "").strip(),
+            "supplier_iban": form.supplier_iban.data or "",
+            "supplier_bic": form.supplier_bic.data or "",
+        }
+        problems = suppliers.save_bank(data, user_id=_user_id())
+        attach_problems(form, problems)
+        if not problems:
+            flash(
+                _("Coordonnées bancaires de %(name)s enregistrées.", name=data["supplier"]),
+                "success",
+            )
+            return redirect(url_for("expenses.index"))
+    return render_template("expenses/supplier_bank.html", form=form)

@@ -73,3 +73,15 @@ def remember(data: dict[str, Any], *, user_id: int | None) -> None:
         summary=f"{name}: IBAN {iban[:4]}…{iban[-4:]}",
         user_id=user_id,
     )
+
+
+def save_bank(data: dict[str, Any], *, user_id: int | None) -> list[Problem]:
+    """The supplier bank page: every problem, or the details kept and committed."""
+    problems = bank_problems({**data, "paid_by": "supplier"})
+    if not rules.compact(data.get("supplier_iban")):
+        problems.append(Problem("supplier_iban", tr("IBAN manquant")))
+    if problems:
+        return problems
+    remember(data, user_id=user_id)
+    db.session.commit()
+    return []

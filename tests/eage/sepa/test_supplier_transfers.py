@@ -258,3 +258,26 @@ def test_cli_with_suppliers(november: Expense, runner, tmp_path) -> None:
     validate(written.read_bytes(), "pain.001.001.03")
     assert "2 transfers, total 3310.00 EUR" in result.output
     assert f"FOUR-{november.id}" in _transactions(written.read_bytes())
+
+
+def test_iban_of_a_supplier_whose_invoices_are_posted(november: Expense, login_as, app) -> None:
+    phone = _expense(date(2026, 11, 20), "100.00", "20.00", "Opérateur")  # posted, no IBAN
+    client = login_as("accountant")
+    listing = client.get("/depenses/?annee=2026")
+    assert "/depenses/fournisseurs/iban?nom=Op%C3%A9rateur" in listing.text
+    bad = client.post(
+        "/depenses/fournisseurs/iban",
+        data={"supplier": "Opérateur", "supplier_iban": "FR1420041010050500013M02607"},
+    )
+    assert "la clé de contrôle ne correspond pas" in bad.text
+    assert db.session.scalar(select(Supplier).where(Supplier.name == "Opérateur")) is None
+    ok = client.post(
+        "/depenses/fournisseurs/iban",
+        data={"supplier": "Opérateur", "supplier_iban": IBAN_FR, "supplier_bic": BIC_FR},
+    )
+    assert ok.status_code == 302
+    plan = transfers.plan_transfers("2026-11", EXECUTION, today=TODAY, with_suppliers=True)
+    assert plan.problems == []
+    line = next(li for li in plan.lines if li.end_to_end_id == f"FOUR-{phone.id}")
+    assert (line.iban, line.bic, line.amount) == (IBAN_FR, BIC_FR, Decimal("120.00"))
+    assert login_as("manager").get("/depenses/fournisseurs/iban").status_code == 403
