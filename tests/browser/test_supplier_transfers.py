@@ -61,3 +61,20 @@ def test_transfer_preview_with_suppliers(november, logged_in, live_server, scree
             assert "DE89 •••• 3000" in body
             screenshot(f"sepa-suppliers-{language}-{size['width']}")
             assert horizontal_overflow(page) == 0, (language, size)
+
+
+def test_supplier_bank_page(november, logged_in, live_server, screenshot) -> None:  # type: ignore[no-untyped-def]
+    page = logged_in("accountant")
+    for language in ("fr", "en"):
+        page.context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
+        for size in (DESKTOP, PHONE):
+            page.set_viewport_size(size)
+            page.goto(live_server + "/depenses/fournisseurs/iban?nom=Op%C3%A9rateur")
+            page.fill("#supplier_iban", "FR1420041010050500013M02607")
+            page.click("#submit")
+            assert "FR1420041010050500013M02607" in page.inner_text("body")
+            screenshot(f"supplier-bank-{language}-{size['width']}")
+            assert horizontal_overflow(page) == 0, (language, size)
+    page.goto(live_server + "/depenses/?annee=2026")
+    page.set_viewport_size(DESKTOP)
+    screenshot("expenses-with-iban-links-en-1440")
