@@ -16,17 +16,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from accounting import ledger
 from accounting.formats import fr_date, month_label
 from accounting.money import ZERO, D
 from accounting.months import Month
 from accounting.problems import Problem, ProblemsError
 from eage import audit, storage
+from eage.books.chart import posting_accounts
 from eage.extensions import db
 from eage.filters import tr
 from eage.locks import take_issuing_lock
-from eage.models import Expense, JournalEntry, MonthLock, Organisation, Payslip
+from eage.models import Expense, JournalEntry, JournalLine, MonthLock, Organisation, Payslip
 from eage.models.sepa import SepaBatch, SepaTransaction
 from eage.models.suppliers import Supplier
 from eage.payslips import settlements
@@ -156,25 +158,56 @@ def supplier_reference(expense_id: int) -> str:
     return f"FOUR-{expense_id}"
 
 
+def _owed_by_supplier() -> dict[str, Decimal]:
+    """What the books still owe each supplier: its 401 auxiliary account's credit balance
+    (validated entries), whoever paid it — a transfer of eage, or a payment typed by hand."""
+    number = posting_accounts()["suppliers"].number
+    rows = db.session.execute(
+        select(JournalLine.aux_number, func.sum(JournalLine.credit - JournalLine.debit))
+        .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
+        .where(JournalLine.account_number == number, JournalEntry.validated_at.is_not(None))
+        .group_by(JournalLine.aux_number)
+    ).all()
+    return {str(aux): D(total or 0) for aux, total in rows if aux}
+
+
+def _open_invoices(rows: list[Expense]) -> list[Expense]:
+    """Of a supplier's invoices not marked paid, those its 401 balance still owes: the most
+    recent ones, up to that balance (a payment made outside eage settles the oldest first,
+    as the usual first-in first-out lettering would)."""
+    owed = _owed_by_supplier()
+    left: dict[str, Decimal] = {}
+    still: list[Expense] = []
+    for expense in sorted(rows, key=lambda e: (e.date, e.id), reverse=True):
+        aux = ledger.supplier_aux_number(expense.supplier)
+        remaining = left.setdefault(aux, owed.get(aux, ZERO))
+        due = D(expense.amount) + D(expense.vat or 0)
+        if due <= remaining:
+            left[aux] = remaining - due
+            still.append(expense)
+        else:
+            left[aux] = ZERO  # older ones are paid
+    return sorted(still, key=lambda e: (e.date, e.id))
+
+
 def payable_expenses(month: str) -> list[Expense]:
-    """The posted supplier invoices dated up to the month's end, not paid, not in a transfer
-    pending or done, oldest first."""
+    """The posted supplier invoices dated up to the month's end, not paid (no ``paid_on`` and
+    still owed on the supplier's 401 account), not in a transfer pending or done, oldest
+    first."""
     _slips, taken = _already_transferred()
     posted = select(JournalEntry.id).where(
         JournalEntry.expense_id == Expense.id, JournalEntry.validated_at.is_not(None)
     )
     rows = db.session.scalars(
         select(Expense)
-        .where(
-            Expense.paid_by == "supplier",
-            Expense.paid_on.is_(None),
-            Expense.date <= Month.parse(month).last_day,
-            posted.exists(),
-        )
+        .where(Expense.paid_by == "supplier", Expense.paid_on.is_(None), posted.exists())
         .order_by(Expense.date, Expense.id)
     )
+    last_day = Month.parse(month).last_day
     return [
-        e for e in rows if D(e.amount) + D(e.vat or 0) > 0 and supplier_reference(e.id) not in taken
+        e
+        for e in _open_invoices([e for e in rows if D(e.amount) + D(e.vat or 0) > 0])
+        if e.date <= last_day and supplier_reference(e.id) not in taken
     ]
 
 

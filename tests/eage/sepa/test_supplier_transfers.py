@@ -281,3 +281,22 @@ def test_iban_of_a_supplier_whose_invoices_are_posted(november: Expense, login_a
     line = next(li for li in plan.lines if li.end_to_end_id == f"FOUR-{phone.id}")
     assert (line.iban, line.bic, line.amount) == (IBAN_FR, BIC_FR, Decimal("120.00"))
     assert login_as("manager").get("/depenses/fournisseurs/iban").status_code == 403
+
+
+def test_an_invoice_paid_outside_eage_is_not_offered(november: Expense, app) -> None:
+    """Paid by a transfer typed at the bank (no FOUR- reference), booked on the supplier's
+    401: its balance owes only the December invoice, so the older one is not offered."""
+    december = _expense(date(2026, 11, 28), "300.00", "60.00", RENT)
+    statement, _ = camt053(
+        "S-HAND",
+        Decimal("5000.00"),
+        [Entry(date(2026, 11, 30), False, [Tx(Decimal("360.00"), None, "Loyer", RENT)])],
+        date(2026, 11, 30),
+        date(2026, 11, 30),
+    )
+    (line,) = bank.import_statement(statement, "hand.xml").review
+    bank.assign_line(
+        line, [bank.Part("account", Decimal("360.00"), account="401000", supplier=RENT)]
+    )
+    assert db.session.get(Expense, november.id).paid_on is None  # no FOUR-<id>: not marked
+    assert [e.id for e in transfers.payable_expenses("2026-11")] == [december.id]
