@@ -138,7 +138,15 @@ FROZEN: tuple[Freeze, ...] = (
     Freeze(JournalLine, in_validated_entry, _entry_line, "validated", _REVERSAL, guards_new=True),
     Freeze(ChainLink, stored, _chain_link, "sealed"),
     # Overheads and operating income once posted (eage/expenses/posting.py).
-    Freeze(Expense, posted, _expense, "posted", "enter a negative expense instead"),
+    # Its payment day is set later, by the bank statement booking FOUR-<id> (eage/bank).
+    Freeze(
+        Expense,
+        posted,
+        _expense,
+        "posted",
+        "enter a negative expense instead",
+        frozenset({"paid_on"}),
+    ),
     Freeze(OperatingIncome, posted, _income, "posted", "post an OD correction instead"),
 )
 

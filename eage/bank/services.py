@@ -23,7 +23,7 @@ from eage import audit
 from eage.bank.camt import is_camt, parse_camt
 from eage.bank.csv_statement import CsvMapping, parse_csv
 from eage.bank.errors import BankError
-from eage.bank.matching import Proposal, propose
+from eage.bank.matching import SUPPLIER_REF, Proposal, propose
 from eage.bank.ofx import is_ofx, parse_ofx
 from eage.bank.reversals import reverse_payment
 from eage.bank.statement import Statement
@@ -35,6 +35,7 @@ from eage.filters import tr
 from eage.invoicing import services as invoicing
 from eage.invoicing.errors import InvoicingError
 from eage.models import (
+    Expense,
     Invoice,
     JournalEntry,
     JournalLine,
@@ -201,7 +202,24 @@ def _book_account(line: BankLine, part: Part, user_id: int | None) -> BankMatch:
         ),
     )
     row = persist_entry(entry, origin="bank", user_id=user_id, validated=True)
+    if acc.number == accounts["suppliers"].number and not money_in:
+        _supplier_paid(line, part.amount)
     return BankMatch(kind="account", amount=part.amount, entry_id=row.id)
+
+
+def _supplier_paid(line: BankLine, amount: Decimal) -> None:
+    """A debit on 401 reading ``FOUR-<expense id>`` (a supplier transfer of eage/sepa) pays
+    that expense when it is the whole amount its 401 account owes; the SEPA transaction is
+    then done."""
+    text = " ".join(t for t in (line.end_to_end_id, line.remittance, line.bank_reference) if t)
+    found = SUPPLIER_REF.search(text)
+    expense = db.session.get(Expense, int(found.group(1))) if found else None
+    if expense is None or expense.paid_by != "supplier" or expense.paid_on is not None:
+        return
+    if D(expense.amount) + D(expense.vat or 0) != amount:
+        return
+    expense.paid_on = line.booking_date
+    sepa_statuses.mark_done(line.end_to_end_id or f"FOUR-{expense.id}")
 
 
 def _supplier_aux(number: str, supplier: str | None, accounts: ledger.Accounts) -> dict[str, str]:

@@ -50,6 +50,19 @@ class ExpenseForm(_RowForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Compte auxiliaire 401 ; « Fournisseurs divers » si vide."),
     )
+    supplier_iban = StringField(
+        _l("IBAN du fournisseur (facultatif)"),
+        validators=[Optional(), Length(max=42)],
+        description=_l(
+            "Retenu pour ce fournisseur : ses factures pourront être payées par virement SEPA."
+        ),
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"},
+    )
+    supplier_bic = StringField(
+        _l("BIC du fournisseur (facultatif)"),
+        validators=[Optional(), Length(max=11)],
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"},
+    )
     paid_by = SelectField(
         _l("Réglée par"),
         choices=choices(
@@ -87,3 +100,24 @@ class ImportForm(FlaskForm):
     )
     dry_run = BooleanField(_l("Vérifier seulement (ne rien enregistrer)"))
     submit = SubmitField(_l("Importer"))
+
+
+class SupplierBankForm(FlaskForm):
+    """A supplier's bank details alone: also for a supplier whose invoices are all posted."""
+
+    supplier = StringField(
+        _l("Fournisseur"),
+        validators=[DataRequired(REQUIRED), Length(max=200)],
+        description=_l("Tel qu'écrit sur ses dépenses (compte auxiliaire 401)."),
+    )
+    supplier_iban = StringField(
+        _l("IBAN"),
+        validators=[DataRequired(REQUIRED), Length(max=42)],
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"},
+    )
+    supplier_bic = StringField(
+        _l("BIC (facultatif)"),
+        validators=[Optional(), Length(max=11)],
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"},
+    )
+    submit = SubmitField(_l("Enregistrer"))

@@ -15,8 +15,8 @@ from flask_login import current_user
 
 from accounting.problems import ProblemsError
 from eage.auth.roles import BACK_OFFICE, OPERATIONS, roles_required
-from eage.expenses import importer, services
-from eage.expenses.forms import ExpenseForm, ImportForm, IncomeForm
+from eage.expenses import importer, services, suppliers
+from eage.expenses.forms import ExpenseForm, ImportForm, IncomeForm, SupplierBankForm
 from eage.extensions import db
 from eage.forms_fr import attach_problems
 from eage.models import Expense, OperatingIncome
@@ -84,6 +84,8 @@ def _form_data(form: ExpenseForm | IncomeForm) -> dict[str, Any]:
         data["supplier"] = (form.supplier.data or "").strip()
         data["vat"] = form.vat.data
         data["paid_by"] = form.paid_by.data or "supplier"
+        data["supplier_iban"] = (form.supplier_iban.data or "").strip()
+        data["supplier_bic"] = (form.supplier_bic.data or "").strip()
     return data
 
 
@@ -104,6 +106,9 @@ def _edit(kind: str, row: Any) -> ResponseReturnValue:
     form.service_id.choices = services.service_choices()
     if request.method == "GET" and row is not None:
         form.service_id.data = str(row.service_id or "")
+        known = suppliers.by_name(row.supplier) if kind == "expense" else None
+        if known is not None:
+            form.supplier_iban.data, form.supplier_bic.data = known.iban, known.bic
     if form.is_submitted():
         ok = form.validate()
         data = _form_data(form)
@@ -233,3 +238,30 @@ def import_file() -> ResponseReturnValue:
         name=name,
         dry_run=bool(form.dry_run.data),
     ), (422 if result.problems else 200)
+
+
+@bp.route("/fournisseurs/iban", methods=["GET", "POST"])
+@roles_required(*OPERATIONS)
+def supplier_bank() -> ResponseReturnValue:
+    """A supplier's IBAN/BIC (?nom=…): its invoices can then be paid by SEPA transfer."""
+    form = SupplierBankForm()
+    if request.method == "GET":
+        known = suppliers.by_name(request.args.get("nom"))
+        form.supplier.data = known.name if known else request.args.get("nom", "")
+        if known is not None:
+            form.supplier_iban.data, form.supplier_bic.data = known.iban, known.bic
+    elif form.validate_on_submit():
+        data = {
+            "supplier": (form.supplier.data or "").strip(),
+            "supplier_iban": form.supplier_iban.data or "",
+            "supplier_bic": form.supplier_bic.data or "",
+        }
+        problems = suppliers.save_bank(data, user_id=_user_id())
+        attach_problems(form, problems)
+        if not problems:
+            flash(
+                _("Coordonnées bancaires de %(name)s enregistrées.", name=data["supplier"]),
+                "success",
+            )
+            return redirect(url_for("expenses.index"))
+    return render_template("expenses/supplier_bank.html", form=form)

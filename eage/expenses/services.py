@@ -25,7 +25,7 @@ from accounting.ledger import DEFAULT_SUPPLIER
 from accounting.money import ZERO, D, round_cents
 from accounting.problems import Problem
 from eage import audit
-from eage.expenses import posting
+from eage.expenses import posting, suppliers
 from eage.extensions import db
 from eage.filters import tr
 from eage.models import Expense, FiscalYear, Invoice, OperatingIncome, Organisation, Service
@@ -215,6 +215,7 @@ def check_expense(data: dict[str, Any], frozen: set[int] | None = None) -> list[
         problems.append(
             Problem("paid_by", tr("Réglée par : « fournisseur » (401) ou « banque » (512)."))
         )
+    problems.extend(suppliers.bank_problems(data))
     return problems
 
 
@@ -387,11 +388,14 @@ def _delete(row: Any, user_id: int | None, what: str) -> list[Problem]:
 
 def create_expense(data: dict[str, Any], *, user_id: int | None = None) -> Expense:
     """Record an expense; posted at once when its month is already closed."""
+    suppliers.remember(data, user_id=user_id)
     return _create(Expense, _clean_expense(data), user_id)  # type: ignore[no-any-return]
 
 
 def update_expense(row: Expense, data: dict[str, Any], *, user_id: int | None = None) -> Expense:
     """Change an expense not posted yet (raises :class:`PostedRow` otherwise)."""
+    _refuse_posted(row)
+    suppliers.remember(data, user_id=user_id)
     return _update(row, _clean_expense(data), user_id)  # type: ignore[no-any-return]
 
 

@@ -30,6 +30,7 @@ from eage.models.payroll import PAYSLIP_STATUSES, Payslip
 from eage.models.reminders import CreditRefund, Reminder, ReminderItem, SecurityDeposit
 from eage.models.sepa import SepaBatch, SepaMandate, SepaSettings, SepaTransaction
 from eage.models.staff import Contract, Employee
+from eage.models.suppliers import Supplier
 from eage.models.timesheets import (
     ABSENCE_CODES,
     INTERNAL,
@@ -91,4 +92,5 @@ __all__ = [
     "ReminderItem",
     "SecurityDeposit",
     "CreditRefund",
+    "Supplier",
 ]

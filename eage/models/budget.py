@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 from decimal import Decimal
 
@@ -48,5 +49,7 @@ class Expense(Base):
     supplier: Mapped[str | None] = mapped_column(String(200))
     vat: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"), server_default="0")
     paid_by: Mapped[str] = mapped_column(String(10), default="supplier", server_default="supplier")
+    # The day the bank statement booked its payment (``FOUR-<id>`` on 401), None while unpaid.
+    paid_on: Mapped[datetime.date | None]
 
     service: Mapped[Service | None] = relationship()

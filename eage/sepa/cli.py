@@ -65,9 +65,16 @@ def sepa_debits_command(day: str, output: str) -> None:
 @click.option("--output", required=True, type=click.Path(file_okay=False), help="Folder.")
 @click.option("--date", "day", default=None, help="Execution date (default: the 5th next month).")
 @click.option("--with-charges", is_flag=True, help="Also URSSAF, retirement, PAS, health.")
+@click.option(
+    "--with-suppliers",
+    is_flag=True,
+    help="Also the posted supplier invoices up to the month's end, not paid yet.",
+)
 @with_appcontext
-def sepa_salaries_command(month: str, output: str, day: str | None, with_charges: bool) -> None:
-    """pain.001 of a closed month's net salaries."""
+def sepa_salaries_command(
+    month: str, output: str, day: str | None, with_charges: bool, with_suppliers: bool
+) -> None:
+    """pain.001 of a closed month's net salaries (and, if asked, charges and suppliers)."""
     first = parse_month(month)
     if first is None:
         raise click.BadParameter(f"month must be YYYY-MM, got {month!r}", param_hint="MONTH")
@@ -81,7 +88,7 @@ def sepa_salaries_command(month: str, output: str, day: str | None, with_charges
         ) from None
     try:
         batch, _plan = transfers.create_transfer_batch(
-            key, execution, today=today, with_charges=with_charges
+            key, execution, today=today, with_charges=with_charges, with_suppliers=with_suppliers
         )
     except ProblemsError as exc:
         _fail(exc)

@@ -93,5 +93,8 @@ class TransferForm(FlaskForm):
     with_charges = BooleanField(
         _l("Inclure les charges dues (URSSAF, retraite, prélèvement à la source, mutuelle)")
     )
+    with_suppliers = BooleanField(
+        _l("Inclure les factures fournisseurs à payer (comptabilisées, jusqu'à la fin du mois)")
+    )
     preview = SubmitField(_l("Aperçu"))
     generate = SubmitField(_l("Générer le fichier de virements"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
@@ -21,7 +22,7 @@ from eage import storage
 from eage.auth.roles import ACCOUNTANT, ADMIN, BACK_OFFICE, OPERATIONS, roles_required
 from eage.extensions import db
 from eage.forms_fr import attach_problems, form_data
-from eage.models import Member
+from eage.models import Expense, Member
 from eage.models.sepa import SepaBatch, SepaMandate
 from eage.sepa import debits, mandates, rules, transfers
 from eage.sepa.forms import DebitForm, MandateForm, SettingsForm, TransferForm
@@ -171,6 +172,7 @@ def transfer_batch() -> ResponseReturnValue:
     form = TransferForm()
     today = date.today()
     plan = None
+    payable: list[Expense] = []
     if request.method == "GET":
         month = Month.of(today).previous().key
         form.month.data = month
@@ -181,13 +183,13 @@ def transfer_batch() -> ResponseReturnValue:
             form.month.errors = [_("Mois invalide : AAAA-MM attendu.")]
         else:
             args = (month_value.key, form.execution_date.data)
+            options = _transfer_options(form)
+            if form.with_suppliers.data:
+                payable = transfers.payable_expenses(month_value.key)
             if form.generate.data:
                 try:
                     batch, _plan = transfers.create_transfer_batch(
-                        *args,
-                        today=today,
-                        with_charges=form.with_charges.data,
-                        user_id=_user_id(),
+                        *args, today=today, user_id=_user_id(), **options
                     )
                 except ProblemsError as exc:
                     attach_problems(form, exc.problems)
@@ -201,5 +203,18 @@ def transfer_batch() -> ResponseReturnValue:
                         "success",
                     )
                     return redirect(url_for("sepa.index"))
-            plan = transfers.plan_transfers(*args, today=today, with_charges=form.with_charges.data)
-    return render_template("sepa/transfers.html", form=form, plan=plan)
+            plan = transfers.plan_transfers(*args, today=today, **options)
+    return render_template("sepa/transfers.html", form=form, plan=plan, payable=payable)
+
+
+def _transfer_options(form: TransferForm) -> dict[str, Any]:
+    """The boxes ticked: charges, suppliers; once the page has listed the supplier invoices,
+    only those ticked (``expense``), else all of them."""
+    chosen: set[int] | None = None
+    if request.form.get("suppliers_listed"):
+        chosen = {int(v) for v in request.form.getlist("expense") if v.isdigit()}
+    return {
+        "with_charges": bool(form.with_charges.data),
+        "with_suppliers": bool(form.with_suppliers.data),
+        "expense_ids": chosen,
+    }

@@ -2,7 +2,13 @@
 issued payslips (net paid, to the employee's IBAN) and, when asked, the payroll charges still
 owed (URSSAF, retirement, income tax withheld, health insurance) to the payees set in the
 SEPA settings. One file; an employee without a valid IBAN (or a payee without one) refuses
-it with the whole list, nothing written."""
+it with the whole list, nothing written.
+
+Supplier payments (when asked): the posted purchases on a supplier's invoice (401) of that
+month or before, not paid yet (no ``paid_on``: the statement has not booked ``FOUR-<id>``) and
+not already in a pending or done transfer; to the IBAN remembered for the supplier
+(eage/expenses/suppliers.py), EndToEndId ``FOUR-<expense id>``, the amount the 401 account
+owes (cost + deductible VAT), the expense's label as remittance."""
 
 from __future__ import annotations
 
@@ -10,18 +16,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from accounting import ledger
 from accounting.formats import fr_date, month_label
-from accounting.money import ZERO
+from accounting.money import ZERO, D
 from accounting.months import Month
 from accounting.problems import Problem, ProblemsError
 from eage import audit, storage
+from eage.books.chart import posting_accounts
 from eage.extensions import db
 from eage.filters import tr
 from eage.locks import take_issuing_lock
-from eage.models import MonthLock, Organisation, Payslip
+from eage.models import Expense, JournalEntry, JournalLine, MonthLock, Organisation, Payslip
 from eage.models.sepa import SepaBatch, SepaTransaction
+from eage.models.suppliers import Supplier
 from eage.payslips import settlements
 from eage.sepa import files, rules
 from eage.sepa.mandates import PAYEE_KINDS, creditor_problems, settings
@@ -37,6 +46,7 @@ class TransferLine:
     remittance: str
     payslip: Payslip | None = None
     settlement_kind: str | None = None
+    expense: Expense | None = None
 
 
 @dataclass
@@ -143,8 +153,111 @@ def _charge_lines(plan: TransferPlan, taken: set[str]) -> None:
         )
 
 
+def supplier_reference(expense_id: int) -> str:
+    """The transfer's EndToEndId, which the bank reconciliation reads back (eage/bank)."""
+    return f"FOUR-{expense_id}"
+
+
+def _owed_by_supplier() -> dict[str, Decimal]:
+    """What the books still owe each supplier: its 401 auxiliary account's credit balance
+    (validated entries), whoever paid it — a transfer of eage, or a payment typed by hand."""
+    number = posting_accounts()["suppliers"].number
+    rows = db.session.execute(
+        select(JournalLine.aux_number, func.sum(JournalLine.credit - JournalLine.debit))
+        .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
+        .where(JournalLine.account_number == number, JournalEntry.validated_at.is_not(None))
+        .group_by(JournalLine.aux_number)
+    ).all()
+    return {str(aux): D(total or 0) for aux, total in rows if aux}
+
+
+def _open_invoices(rows: list[Expense]) -> list[Expense]:
+    """Of a supplier's invoices not marked paid, those its 401 balance still owes: the most
+    recent ones, up to that balance (a payment made outside eage settles the oldest first,
+    as the usual first-in first-out lettering would)."""
+    owed = _owed_by_supplier()
+    left: dict[str, Decimal] = {}
+    still: list[Expense] = []
+    for expense in sorted(rows, key=lambda e: (e.date, e.id), reverse=True):
+        aux = ledger.supplier_aux_number(expense.supplier)
+        remaining = left.setdefault(aux, owed.get(aux, ZERO))
+        due = D(expense.amount) + D(expense.vat or 0)
+        if due <= remaining:
+            left[aux] = remaining - due
+            still.append(expense)
+        else:
+            left[aux] = ZERO  # older ones are paid
+    return sorted(still, key=lambda e: (e.date, e.id))
+
+
+def payable_expenses(month: str) -> list[Expense]:
+    """The posted supplier invoices dated up to the month's end, not paid (no ``paid_on`` and
+    still owed on the supplier's 401 account), not in a transfer pending or done, oldest
+    first."""
+    _slips, taken = _already_transferred()
+    posted = select(JournalEntry.id).where(
+        JournalEntry.expense_id == Expense.id, JournalEntry.validated_at.is_not(None)
+    )
+    rows = db.session.scalars(
+        select(Expense)
+        .where(Expense.paid_by == "supplier", Expense.paid_on.is_(None), posted.exists())
+        .order_by(Expense.date, Expense.id)
+    )
+    last_day = Month.parse(month).last_day
+    return [
+        e
+        for e in _open_invoices([e for e in rows if D(e.amount) + D(e.vat or 0) > 0])
+        if e.date <= last_day and supplier_reference(e.id) not in taken
+    ]
+
+
+def _supplier_lines(plan: TransferPlan, expense_ids: set[int] | None) -> None:
+    """The chosen payable invoices (all of them when ``expense_ids`` is None)."""
+    known = {s.name: s for s in db.session.scalars(select(Supplier))}
+    for expense in payable_expenses(plan.month):
+        if expense_ids is not None and expense.id not in expense_ids:
+            continue
+        name = expense.supplier or ""
+        supplier = known.get(name)
+        why = rules.iban_problem(supplier.iban if supplier else None) or rules.bic_problem(
+            supplier.bic if supplier else None
+        )
+        if why:
+            plan.problems.append(
+                Problem(
+                    None,
+                    tr(
+                        "Fournisseur %(name)s (dépense %(id)s, %(label)s) : %(why)s",
+                        name=name or "?",
+                        id=str(expense.id),
+                        label=expense.label,
+                        why=why,
+                    ),
+                )
+            )
+            continue
+        assert supplier is not None and supplier.iban
+        plan.lines.append(
+            TransferLine(
+                end_to_end_id=supplier_reference(expense.id),
+                name=name,
+                iban=rules.compact(supplier.iban),
+                bic=rules.compact(supplier.bic) or None,
+                amount=D(expense.amount) + D(expense.vat or 0),
+                remittance=expense.label[:140],
+                expense=expense,
+            )
+        )
+
+
 def plan_transfers(
-    month: str, execution_date: date, *, today: date, with_charges: bool = False
+    month: str,
+    execution_date: date,
+    *,
+    today: date,
+    with_charges: bool = False,
+    with_suppliers: bool = False,
+    expense_ids: set[int] | None = None,
 ) -> TransferPlan:
     plan = TransferPlan(month, execution_date)
     if db.session.get(MonthLock, month) is None:
@@ -170,6 +283,8 @@ def plan_transfers(
     _salary_lines(plan, slips_taken)
     if with_charges:
         _charge_lines(plan, e2e_taken)
+    if with_suppliers:
+        _supplier_lines(plan, expense_ids)
     if not plan.lines and not plan.problems:
         plan.problems.append(
             Problem(None, tr("rien à virer pour %(month)s (déjà fait ?)", month=month))
@@ -183,10 +298,19 @@ def create_transfer_batch(
     *,
     today: date,
     with_charges: bool = False,
+    with_suppliers: bool = False,
+    expense_ids: set[int] | None = None,
     user_id: int | None = None,
 ) -> tuple[SepaBatch, TransferPlan]:
     take_issuing_lock()
-    plan = plan_transfers(month, execution_date, today=today, with_charges=with_charges)
+    plan = plan_transfers(
+        month,
+        execution_date,
+        today=today,
+        with_charges=with_charges,
+        with_suppliers=with_suppliers,
+        expense_ids=expense_ids,
+    )
     if plan.problems:
         db.session.rollback()
         raise ProblemsError(plan.problems)

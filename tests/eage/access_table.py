@@ -240,6 +240,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "portal.remove_user": PORTAL,
     "portal.accept_invitation": EVERYONE,
     "api.member_summary": SCOPED_TO_OWN_MEMBER,
+    # Issue 16: a supplier's IBAN for the SEPA transfers (the accountant's, like the expenses).
+    "expenses.supplier_bank": OPERATIONS,
 }
 
 # Endpoints whose POST is narrower than their GET: everyone in the back office reads the

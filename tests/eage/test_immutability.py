@@ -36,7 +36,11 @@ FROZEN_EDITS: dict[type[Any], tuple[str, Any]] = {
     OperatingIncome: ("amount", Decimal("1.00")),
 }
 # A value for every field a frozen row may still change.
-FOLLOW_UP = {"status": "sent", "sent_at": datetime(2026, 11, 28, 9, 30)}
+FOLLOW_UP = {
+    "status": "sent",
+    "sent_at": datetime(2026, 11, 28, 9, 30),
+    "paid_on": date(2026, 12, 4),  # an expense paid: the bank statement booked FOUR-<id>
+}
 
 
 @pytest.fixture()
