@@ -113,6 +113,9 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         RQ_QUEUE="eage",
         JOB_TIMEOUT=3600,  # seconds; the close of a large group takes minutes
         LOG_LEVEL="INFO",  # the close, issuing and posting log one line each (who, what, how long)
+        # werkzeug's password hashing: scrypt, memory-hard, ~90 ms a hash on this machine. The
+        # test suite sets a cheap method (a demo load hashes four passwords, a sign-in one).
+        PASSWORD_HASH_METHOD="scrypt",
         # None = decided by eage/http_security.py: Secure unless debug, the tests or
         # EAGE_INSECURE_COOKIES=1 (plain-HTTP local use); ProxyFix when PROXY_FIX=1.
         SESSION_COOKIE_SECURE=None,

@@ -65,6 +65,9 @@ def _app(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[F
             "STORAGE_PATH": str(instance / "storage"),
             "OUTBOX_PATH": str(instance / "outbox"),
             "JOB_RUNNER": "inline",
+            # a cheap hash: every demo load hashes four passwords, every sign-in checks one
+            # (scrypt costs ~90 ms each; tests/eage/auth checks the production default)
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
     with app.app_context():

@@ -22,9 +22,9 @@ RESET_SALT = "eage.password-reset"
 
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(method: str) -> str:
     """A hash to check against when the e-mail is unknown: the answer takes as long."""
-    return generate_password_hash("not-a-password-of-anyone")
+    return generate_password_hash("not-a-password-of-anyone", method=method)
 
 
 def find_user(email: str) -> User | None:
@@ -35,7 +35,7 @@ def authenticate(email: str, password: str) -> tuple[User | None, str]:
     """(the user, "") when the password is right; else (None, why) — one hash either way."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None, "unknown e-mail"
     if not user.check_password(password):
         return None, "wrong password"

@@ -423,3 +423,20 @@ def test_the_cli_turns_off_two_factor_for_a_lost_phone(runner, demo) -> None:
     assert _user(COMPTA).totp_secret is None and _user(COMPTA).session_version == 1
     again = runner.invoke(args=["disable-totp", COMPTA])
     assert again.exit_code != 0 and "no two-factor" in again.output
+
+
+def test_passwords_are_hashed_with_scrypt_outside_the_tests(app, tmp_path) -> None:
+    """Production hashes with scrypt (memory-hard); only the suite sets a cheap method."""
+    from eage import create_app
+    from eage.models import User
+
+    plain = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert plain.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    try:
+        user = User(email="x@example.org", role="accountant")
+        user.set_password("une phrase de passe")
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("une phrase de passe")
+    finally:
+        app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
