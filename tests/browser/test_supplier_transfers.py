@@ -17,6 +17,8 @@ from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE, horizontal_overflow
 from tests.eage.sepa.conftest import BIC_FR, IBAN_DE, IBAN_FR
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture()
 def november(demo) -> None:  # type: ignore[no-untyped-def]
