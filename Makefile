@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml scripts/system-deps.sh
 
 ## run: create .venv, migrate the SQLite database in instance/, load the demo group if empty, serve
 # The first run loads the demo as of today: each month of the year that has ended is closed
-# (one line per month; a few minutes on two cores in December, bench/bench_demo.py).
+# (one line per month; about 40 s on two cores in December, bench/bench_demo.py).
 # (plain HTTP on the loopback: EAGE_INSECURE_COOKIES=1 lets the browser keep the session cookie)
 run: $(STAMP)
 	$(BIN)/eage init-db
