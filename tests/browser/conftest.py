@@ -132,3 +132,20 @@ def axe(page):  # type: ignore[no-untyped-def]
         ]
 
     return _run
+
+
+# The live server is werkzeug's development server in a thread: when Chromium drops a
+# connection while a static file streams (a favicon request cancelled by the next page),
+# werkzeug's `connection_dropped` leaves that file for the garbage collector, which pytest
+# (warnings as errors) then reports against whichever test runs. It is the test server's
+# file, not the app's; gunicorn closes it. Every other warning stays an error.
+DROPPED_STATIC_FILE = (
+    "ignore:Exception ignored in. <_io.(FileIO|BufferedReader) name='[^']*/static/"
+    ":pytest.PytestUnraisableExceptionWarning"
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in item.path.as_posix():
+            item.add_marker(pytest.mark.filterwarnings(DROPPED_STATIC_FILE))
