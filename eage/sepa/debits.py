@@ -34,6 +34,7 @@ from eage.models import Invoice, Member, Organisation, User
 from eage.models.base import utcnow
 from eage.models.sepa import SepaBatch, SepaMandate, SepaTransaction
 from eage.sepa import files, rules
+from eage.sepa.batches import store_batch
 from eage.sepa.mandates import creditor_problems, settings
 
 # SEPA Core rulebook (PT-03.02): the debtor is pre-notified at least 14 calendar days before
@@ -272,21 +273,14 @@ def create_debit_batch(
     )
     written = files.debits_file(creditor, [_debit(line) for line in plan.lines], collection_date)
     with storage.transaction():
-        doc = storage.store(
-            written.xml, f"sepa/{collection_date.year}/{written.msg_id}-pain008.xml", "sepa_pain008"
-        )
-        batch = SepaBatch(
+        batch = store_batch(
+            written,
             kind="debit",
-            schema=files.DEBIT_SCHEMA,
-            msg_id=written.msg_id,
             due_date=collection_date,
             count=plan.count,
             total=plan.total,
-            sha256=doc.sha256,
-            document=doc,
-            created_by_id=user_id,
+            user_id=user_id,
         )
-        db.session.add(batch)
         for line in plan.lines:
             batch.transactions.append(_transaction(line, written.payment_info_ids))
             line.mandate.first_collected_on = line.mandate.first_collected_on or collection_date

@@ -33,6 +33,7 @@ from eage.models.sepa import SepaBatch, SepaTransaction
 from eage.models.suppliers import Supplier
 from eage.payslips import settlements
 from eage.sepa import files, rules
+from eage.sepa.batches import store_batch
 from eage.sepa.mandates import PAYEE_KINDS, creditor_problems, settings
 
 
@@ -326,22 +327,15 @@ def create_transfer_batch(
         execution_date,
     )
     with storage.transaction():
-        doc = storage.store(
-            written.xml, f"sepa/{month[:4]}/{written.msg_id}-pain001.xml", "sepa_pain001"
-        )
-        batch = SepaBatch(
+        batch = store_batch(
+            written,
             kind="transfer",
-            schema=files.TRANSFER_SCHEMA,
-            msg_id=written.msg_id,
             due_date=execution_date,
-            month=month,
             count=plan.count,
             total=plan.total,
-            sha256=doc.sha256,
-            document=doc,
-            created_by_id=user_id,
+            user_id=user_id,
+            month=month,
         )
-        db.session.add(batch)
         for li in plan.lines:
             batch.transactions.append(
                 SepaTransaction(
